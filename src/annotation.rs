@@ -1,0 +1,499 @@
+//! Spans, relations, labels and an annotator's layer, plus the index that finds the spans
+//! overlapping a range without scanning them all.
+
+use std::cmp::Ordering;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+/// One annotated span. Offsets are Unicode code points, half-open `[start, end)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    /// Stable id within the layer (relations and reviews refer to it).
+    pub id: u64,
+    /// First code point.
+    pub start: usize,
+    /// One past the last code point.
+    pub end: usize,
+    /// The label name.
+    pub label: String,
+    /// The covered text, `document[start:end]`.
+    pub text: String,
+    /// A free-form note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Span {
+    /// The code point range.
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    /// Length in code points.
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    /// Whether the span covers nothing.
+    pub fn is_empty(&self) -> bool {
+        self.end <= self.start
+    }
+
+    /// The order spans are kept and saved in: (start, end, label), then id.
+    pub fn order(&self, other: &Self) -> Ordering {
+        (self.start, self.end, &self.label, self.id).cmp(&(
+            other.start,
+            other.end,
+            &other.label,
+            other.id,
+        ))
+    }
+}
+
+/// A directed, labelled link between two spans.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relation {
+    /// Stable id within the layer.
+    pub id: u64,
+    /// Id of the source span.
+    pub from: u64,
+    /// Id of the target span.
+    pub to: u64,
+    /// The relation's label.
+    pub label: String,
+}
+
+/// A label the user can tag spans with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Label {
+    /// Its name, as written into files.
+    pub name: String,
+    /// Colour as `#rrggbb`.
+    pub color: String,
+}
+
+impl Label {
+    /// The colour as RGB, falling back to grey when the stored value is malformed.
+    pub fn rgb(&self) -> [u8; 3] {
+        parse_hex_color(&self.color).unwrap_or([0x88, 0x88, 0x88])
+    }
+}
+
+/// Parses `#rrggbb`.
+pub fn parse_hex_color(s: &str) -> Option<[u8; 3]> {
+    let hex = s.strip_prefix('#')?;
+    if hex.len() != 6 || !hex.is_ascii() {
+        return None;
+    }
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some([byte(0)?, byte(2)?, byte(4)?])
+}
+
+/// Colours given to labels in order; chosen to be distinguishable on light and dark themes
+/// and for the common forms of colour blindness (Tableau 10).
+const PALETTE: [&str; 10] = [
+    "#4e79a7", "#e15759", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7",
+    "#9c755f", "#bab0ac",
+];
+
+/// The labels of a layer, in display order. The first nine have hotkeys `1`–`9`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabelScheme {
+    labels: Vec<Label>,
+}
+
+impl Default for LabelScheme {
+    fn default() -> Self {
+        Self::new(["claim", "actor", "event"])
+    }
+}
+
+impl LabelScheme {
+    /// A scheme with these names and palette colours.
+    pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut scheme = Self { labels: Vec::new() };
+        for name in names {
+            scheme.ensure(name);
+        }
+        scheme
+    }
+
+    /// A scheme from stored labels (duplicates and empty names are skipped).
+    pub fn from_labels(labels: Vec<Label>) -> Self {
+        let mut scheme = Self { labels: Vec::new() };
+        for label in labels {
+            if !label.name.trim().is_empty() && scheme.get(&label.name).is_none() {
+                scheme.labels.push(label);
+            }
+        }
+        scheme
+    }
+
+    /// The labels in order.
+    pub fn labels(&self) -> &[Label] {
+        &self.labels
+    }
+
+    /// A label by name.
+    pub fn get(&self, name: &str) -> Option<&Label> {
+        self.labels.iter().find(|l| l.name == name)
+    }
+
+    /// The position of a label (its order in exports and tie-breaks).
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.labels.iter().position(|l| l.name == name)
+    }
+
+    /// The label whose hotkey is `digit` (1-based).
+    pub fn by_hotkey(&self, digit: usize) -> Option<&Label> {
+        digit
+            .checked_sub(1)
+            .and_then(|i| self.labels.get(i))
+            .filter(|_| digit <= 9)
+    }
+
+    /// The hotkey of the label at `index`, if it has one.
+    pub fn hotkey(index: usize) -> Option<char> {
+        (index < 9).then(|| char::from(b'1' + u8::try_from(index).unwrap_or(0)))
+    }
+
+    /// Adds a label with the next palette colour unless it exists; returns whether it was added.
+    pub fn ensure(&mut self, name: &str) -> bool {
+        if self.get(name).is_some() {
+            return false;
+        }
+        let color = PALETTE[self.labels.len() % PALETTE.len()].to_owned();
+        self.labels.push(Label {
+            name: name.to_owned(),
+            color,
+        });
+        true
+    }
+
+    /// Removes a label that no span uses.
+    pub fn remove(&mut self, name: &str) {
+        self.labels.retain(|l| l.name != name);
+    }
+}
+
+/// Checks that a label name is usable: not empty, no surrounding whitespace, no control
+/// characters, at most 64 characters.
+pub fn validate_label_name(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        return Err("A label needs a name".to_owned());
+    }
+    if name.trim() != name {
+        return Err("A label name cannot start or end with a space".to_owned());
+    }
+    if name.chars().any(char::is_control) {
+        return Err("A label name cannot contain tabs or line breaks".to_owned());
+    }
+    if name.chars().count() > 64 {
+        return Err("A label name can have at most 64 characters".to_owned());
+    }
+    Ok(())
+}
+
+/// One annotator's spans and relations over one document. Spans are kept sorted by
+/// [`Span::order`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Layer {
+    /// Who made it.
+    pub annotator: String,
+    /// The labels in use.
+    pub scheme: LabelScheme,
+    spans: Vec<Span>,
+    /// Relations between spans.
+    pub relations: Vec<Relation>,
+    next_id: u64,
+}
+
+impl Layer {
+    /// An empty layer with the default labels.
+    pub fn new(annotator: &str) -> Self {
+        Self {
+            annotator: annotator.to_owned(),
+            scheme: LabelScheme::default(),
+            spans: Vec::new(),
+            relations: Vec::new(),
+            next_id: 1,
+        }
+    }
+
+    /// A layer from stored parts; spans are sorted, and every label a span uses is added to
+    /// the scheme so that nothing is hidden.
+    pub fn from_parts(
+        annotator: &str,
+        scheme: LabelScheme,
+        mut spans: Vec<Span>,
+        relations: Vec<Relation>,
+    ) -> Self {
+        spans.sort_by(Span::order);
+        let mut scheme = scheme;
+        for span in &spans {
+            scheme.ensure(&span.label);
+        }
+        let next_id = spans
+            .iter()
+            .map(|s| s.id)
+            .chain(relations.iter().map(|r| r.id))
+            .max()
+            .unwrap_or(0)
+            + 1;
+        Self {
+            annotator: annotator.to_owned(),
+            scheme,
+            spans,
+            relations,
+            next_id,
+        }
+    }
+
+    /// The spans, sorted.
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+
+    /// A fresh id for a new span or relation.
+    pub fn allocate_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    /// A span by id.
+    pub fn get(&self, id: u64) -> Option<&Span> {
+        self.spans.iter().find(|s| s.id == id)
+    }
+
+    /// Where a span with this id sits in [`Self::spans`].
+    pub fn position(&self, id: u64) -> Option<usize> {
+        self.spans.iter().position(|s| s.id == id)
+    }
+
+    /// Inserts a span at its sorted place.
+    pub fn insert(&mut self, span: Span) {
+        self.next_id = self.next_id.max(span.id + 1);
+        let at = self
+            .spans
+            .partition_point(|s| s.order(&span) == Ordering::Less);
+        self.spans.insert(at, span);
+    }
+
+    /// Removes a span by id.
+    pub fn remove(&mut self, id: u64) -> Option<Span> {
+        let at = self.position(id)?;
+        Some(self.spans.remove(at))
+    }
+
+    /// Changes a span in place (re-sorting if needed); returns the old value.
+    pub fn replace(&mut self, span: Span) -> Option<Span> {
+        let old = self.remove(span.id)?;
+        self.insert(span);
+        Some(old)
+    }
+
+    /// Whether a span with the same range and label exists.
+    pub fn find_duplicate(&self, range: Range<usize>, label: &str) -> Option<&Span> {
+        let at = self
+            .spans
+            .partition_point(|s| (s.start, s.end) < (range.start, range.end));
+        self.spans[at..]
+            .iter()
+            .take_while(|s| s.start == range.start && s.end == range.end)
+            .find(|s| s.label == label)
+    }
+
+    /// How many spans carry each label, in scheme order (labels with no span included).
+    pub fn counts(&self) -> Vec<(String, usize)> {
+        let mut counts: Vec<(String, usize)> = self
+            .scheme
+            .labels()
+            .iter()
+            .map(|l| (l.name.clone(), 0))
+            .collect();
+        for span in &self.spans {
+            if let Some(entry) = counts.iter_mut().find(|(name, _)| *name == span.label) {
+                entry.1 += 1;
+            } else {
+                counts.push((span.label.clone(), 1));
+            }
+        }
+        counts
+    }
+}
+
+/// Finds the spans overlapping a range in `O(log n + k)`.
+///
+/// Spans are grouped by length class (lengths up to 1, 2, 4, 8, … code points); within a
+/// class they are sorted by start. A span of class `c` that overlaps `[a, b)` must start in
+/// `(a - 2^c, b)`, a window found by binary search.
+#[derive(Debug, Clone, Default)]
+pub struct SpanIndex {
+    classes: Vec<Vec<IndexEntry>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct IndexEntry {
+    start: usize,
+    end: usize,
+    position: usize,
+}
+
+impl SpanIndex {
+    /// Builds the index of a sorted span list.
+    pub fn build(spans: &[Span]) -> Self {
+        let mut classes: Vec<Vec<IndexEntry>> = Vec::new();
+        for (position, span) in spans.iter().enumerate() {
+            let class = length_class(span.len());
+            if classes.len() <= class {
+                classes.resize_with(class + 1, Vec::new);
+            }
+            // Spans arrive sorted by start, so each class stays sorted.
+            classes[class].push(IndexEntry {
+                start: span.start,
+                end: span.end,
+                position,
+            });
+        }
+        Self { classes }
+    }
+
+    /// Positions (into the indexed span list) of the spans overlapping `[range.start,
+    /// range.end)`, in ascending order. An empty range finds the spans containing that point.
+    pub fn overlapping(&self, range: Range<usize>) -> Vec<usize> {
+        let (a, b) = (range.start, range.end.max(range.start + 1));
+        let mut out = Vec::new();
+        for (class, entries) in self.classes.iter().enumerate() {
+            let max_len = 1usize << class;
+            // A span of this class ends at most `max_len` after its start.
+            let first = match a.checked_sub(max_len) {
+                Some(lo) => entries.partition_point(|e| e.start <= lo),
+                None => 0,
+            };
+            for e in &entries[first..] {
+                if e.start >= b {
+                    break;
+                }
+                if e.end > a {
+                    out.push(e.position);
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+}
+
+fn length_class(len: usize) -> usize {
+    let len = len.max(1);
+    (usize::BITS - (len - 1).leading_zeros()) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(id: u64, start: usize, end: usize, label: &str) -> Span {
+        Span {
+            id,
+            start,
+            end,
+            label: label.to_owned(),
+            text: String::new(),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn spans_stay_sorted_deterministically() {
+        let mut layer = Layer::new("a");
+        for (id, s, e, l) in [
+            (1, 5, 9, "event"),
+            (2, 0, 20, "claim"),
+            (3, 5, 9, "actor"),
+            (4, 0, 3, "actor"),
+        ] {
+            layer.insert(span(id, s, e, l));
+        }
+        let order: Vec<u64> = layer.spans().iter().map(|s| s.id).collect();
+        assert_eq!(order, [4, 2, 3, 1]);
+        let shuffled = Layer::from_parts(
+            "a",
+            LabelScheme::default(),
+            vec![
+                span(1, 5, 9, "event"),
+                span(3, 5, 9, "actor"),
+                span(4, 0, 3, "actor"),
+                span(2, 0, 20, "claim"),
+            ],
+            vec![],
+        );
+        assert_eq!(shuffled.spans(), layer.spans());
+    }
+
+    #[test]
+    fn unknown_labels_join_the_scheme() {
+        let layer = Layer::from_parts(
+            "a",
+            LabelScheme::default(),
+            vec![span(1, 0, 1, "quote")],
+            vec![],
+        );
+        assert!(layer.scheme.get("quote").is_some());
+        assert_eq!(layer.allocate_id_peek(), 2);
+    }
+
+    impl Layer {
+        fn allocate_id_peek(&self) -> u64 {
+            self.next_id
+        }
+    }
+
+    #[test]
+    fn index_matches_brute_force() {
+        let mut spans = Vec::new();
+        let mut seed = 7u64;
+        let mut rnd = |m: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            usize::try_from(seed >> 33).unwrap_or(0) % m
+        };
+        for id in 0..500 {
+            let start = rnd(1000);
+            let len = if rnd(10) == 0 {
+                rnd(900) + 1
+            } else {
+                rnd(12) + 1
+            };
+            spans.push(span(id, start, start + len, "claim"));
+        }
+        spans.sort_by(Span::order);
+        let index = SpanIndex::build(&spans);
+        for a in (0..1100).step_by(13) {
+            for w in [0, 1, 5, 40, 300] {
+                let expected: Vec<usize> = spans
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.start < (a + w).max(a + 1) && s.end > a)
+                    .map(|(i, _)| i)
+                    .collect();
+                assert_eq!(
+                    index.overlapping(a..a + w),
+                    expected,
+                    "range {a}..{}",
+                    a + w
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn hex_colours_parse() {
+        assert_eq!(parse_hex_color("#4e79a7"), Some([0x4e, 0x79, 0xa7]));
+        assert_eq!(parse_hex_color("4e79a7"), None);
+        assert_eq!(parse_hex_color("#4e79é"), None);
+    }
+}

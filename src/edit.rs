@@ -1,0 +1,370 @@
+//! Every change to a layer is an [`Edit`]; [`apply`] performs it and returns its inverse,
+//! which is what the undo history stores.
+
+use crate::annotation::{Layer, Span};
+
+/// A change to a layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edit {
+    /// Add a span (its id must be fresh).
+    AddSpan(Span),
+    /// Remove the span with this id.
+    RemoveSpan(u64),
+    /// Change a span's label.
+    Relabel {
+        /// The span.
+        id: u64,
+        /// The new label.
+        label: String,
+    },
+    /// Change a span's note.
+    SetNote {
+        /// The span.
+        id: u64,
+        /// The new note.
+        note: Option<String>,
+    },
+    /// Add a label to the scheme.
+    AddLabel(String),
+    /// Remove a label from the scheme (only when no span uses it).
+    RemoveLabel(String),
+    /// Several edits as one step (one undo undoes them all).
+    Batch(Vec<Edit>),
+}
+
+/// Why an edit could not be applied.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum EditError {
+    /// The edit names a span that does not exist.
+    #[error("no span with id {0}")]
+    NoSuchSpan(u64),
+    /// The label is still used by spans.
+    #[error("label {0:?} is still in use")]
+    LabelInUse(String),
+    /// The edit adds a span whose id is taken.
+    #[error("a span with id {0} exists already")]
+    DuplicateId(u64),
+}
+
+/// Applies an edit and returns the edit that undoes it. On error nothing changed.
+pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
+    match edit {
+        Edit::AddSpan(span) => {
+            if layer.get(span.id).is_some() {
+                return Err(EditError::DuplicateId(span.id));
+            }
+            let id = span.id;
+            layer.scheme.ensure(&span.label);
+            layer.insert(span);
+            Ok(Edit::RemoveSpan(id))
+        }
+        Edit::RemoveSpan(id) => {
+            let span = layer.remove(id).ok_or(EditError::NoSuchSpan(id))?;
+            Ok(Edit::AddSpan(span))
+        }
+        Edit::Relabel { id, label } => {
+            let mut span = layer.get(id).cloned().ok_or(EditError::NoSuchSpan(id))?;
+            layer.scheme.ensure(&label);
+            let old = std::mem::replace(&mut span.label, label);
+            layer.replace(span);
+            Ok(Edit::Relabel { id, label: old })
+        }
+        Edit::SetNote { id, note } => {
+            let mut span = layer.get(id).cloned().ok_or(EditError::NoSuchSpan(id))?;
+            let note = note.filter(|n| !n.is_empty());
+            let old = std::mem::replace(&mut span.note, note);
+            layer.replace(span);
+            Ok(Edit::SetNote { id, note: old })
+        }
+        Edit::AddLabel(name) => {
+            if layer.scheme.ensure(&name) {
+                Ok(Edit::RemoveLabel(name))
+            } else {
+                Ok(Edit::Batch(Vec::new()))
+            }
+        }
+        Edit::RemoveLabel(name) => {
+            if layer.spans().iter().any(|s| s.label == name) {
+                return Err(EditError::LabelInUse(name));
+            }
+            if layer.scheme.get(&name).is_none() {
+                return Ok(Edit::Batch(Vec::new()));
+            }
+            layer.scheme.remove(&name);
+            Ok(Edit::AddLabel(name))
+        }
+        Edit::Batch(edits) => {
+            let mut inverses = Vec::with_capacity(edits.len());
+            for edit in edits {
+                match apply(layer, edit) {
+                    Ok(inverse) => inverses.push(inverse),
+                    Err(err) => {
+                        // Roll back what this batch did so far.
+                        for inverse in inverses.into_iter().rev() {
+                            let _ = apply(layer, inverse);
+                        }
+                        return Err(err);
+                    }
+                }
+            }
+            inverses.reverse();
+            Ok(Edit::Batch(inverses))
+        }
+    }
+}
+
+/// Undo/redo stacks and the saved-state marker.
+#[derive(Debug, Default)]
+pub struct History {
+    undo: Vec<Edit>,
+    redo: Vec<Edit>,
+    /// Undo depth at which the layer equals what is on disk; `None` when that state can no
+    /// longer be reached by undo/redo.
+    saved_depth: Option<usize>,
+    /// Id of the span whose note the last step edited, so typing coalesces into one step.
+    note_in_progress: Option<u64>,
+    /// Counts every change, for caches that depend on the layer.
+    revision: u64,
+}
+
+impl History {
+    /// A history whose current state is the saved one.
+    pub fn new() -> Self {
+        Self {
+            saved_depth: Some(0),
+            ..Self::default()
+        }
+    }
+
+    /// Applies an edit as a new undoable step.
+    pub fn apply(&mut self, layer: &mut Layer, edit: Edit) -> Result<(), EditError> {
+        let coalesce = match &edit {
+            Edit::SetNote { id, .. } => {
+                let same = self.note_in_progress == Some(*id) && self.redo.is_empty();
+                self.note_in_progress = Some(*id);
+                same
+            }
+            _ => {
+                self.note_in_progress = None;
+                false
+            }
+        };
+        let inverse = apply(layer, edit)?;
+        self.revision += 1;
+        if coalesce && self.saved_depth != Some(self.undo.len()) {
+            // Keep the older inverse: one undo restores the note as it was before typing.
+            return Ok(());
+        }
+        if self.saved_depth.is_some_and(|d| d > self.undo.len()) {
+            self.saved_depth = None;
+        }
+        self.redo.clear();
+        self.undo.push(inverse);
+        Ok(())
+    }
+
+    /// Ends note coalescing, so the next note edit becomes its own step.
+    pub fn break_coalescing(&mut self) {
+        self.note_in_progress = None;
+    }
+
+    /// Undoes the last step; returns whether there was one.
+    pub fn undo(&mut self, layer: &mut Layer) -> bool {
+        self.note_in_progress = None;
+        let Some(edit) = self.undo.pop() else {
+            return false;
+        };
+        match apply(layer, edit) {
+            Ok(inverse) => {
+                self.redo.push(inverse);
+                self.revision += 1;
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Redoes the last undone step; returns whether there was one.
+    pub fn redo(&mut self, layer: &mut Layer) -> bool {
+        self.note_in_progress = None;
+        let Some(edit) = self.redo.pop() else {
+            return false;
+        };
+        match apply(layer, edit) {
+            Ok(inverse) => {
+                self.undo.push(inverse);
+                self.revision += 1;
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Whether there is something to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// Whether there is something to redo.
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Marks the current state as saved.
+    pub fn mark_saved(&mut self) {
+        self.saved_depth = Some(self.undo.len());
+        self.note_in_progress = None;
+    }
+
+    /// Whether the layer differs from what was last saved.
+    pub fn is_dirty(&self) -> bool {
+        self.saved_depth != Some(self.undo.len())
+    }
+
+    /// A counter that changes with every change to the layer.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(id: u64, start: usize, end: usize, label: &str) -> Span {
+        Span {
+            id,
+            start,
+            end,
+            label: label.to_owned(),
+            text: "x".to_owned(),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn undo_redo_every_edit_kind() {
+        let mut layer = Layer::new("a");
+        let mut history = History::new();
+        history
+            .apply(&mut layer, Edit::AddSpan(span(1, 0, 4, "claim")))
+            .unwrap();
+        history
+            .apply(
+                &mut layer,
+                Edit::Relabel {
+                    id: 1,
+                    label: "actor".into(),
+                },
+            )
+            .unwrap();
+        history
+            .apply(
+                &mut layer,
+                Edit::SetNote {
+                    id: 1,
+                    note: Some("n".into()),
+                },
+            )
+            .unwrap();
+        let done = layer.clone();
+        assert!(history.undo(&mut layer));
+        assert_eq!(layer.get(1).unwrap().note, None);
+        assert!(history.undo(&mut layer));
+        assert_eq!(layer.get(1).unwrap().label, "claim");
+        assert!(history.undo(&mut layer));
+        assert!(layer.spans().is_empty());
+        assert!(!history.undo(&mut layer));
+        assert!(!history.is_dirty());
+        while history.redo(&mut layer) {}
+        assert_eq!(layer, done);
+        assert!(history.is_dirty());
+    }
+
+    #[test]
+    fn batch_undoes_as_one_and_rolls_back_on_error() {
+        let mut layer = Layer::new("a");
+        let mut history = History::new();
+        let batch = Edit::Batch(vec![
+            Edit::AddSpan(span(1, 0, 1, "claim")),
+            Edit::AddSpan(span(2, 2, 3, "claim")),
+        ]);
+        history.apply(&mut layer, batch).unwrap();
+        assert_eq!(layer.spans().len(), 2);
+        history.undo(&mut layer);
+        assert!(layer.spans().is_empty());
+        let bad = Edit::Batch(vec![
+            Edit::AddSpan(span(5, 0, 1, "claim")),
+            Edit::RemoveSpan(99),
+        ]);
+        assert_eq!(
+            history.apply(&mut layer, bad),
+            Err(EditError::NoSuchSpan(99))
+        );
+        assert!(layer.spans().is_empty());
+    }
+
+    #[test]
+    fn labels_are_undoable() {
+        let mut layer = Layer::new("a");
+        let mut history = History::new();
+        history
+            .apply(&mut layer, Edit::AddLabel("quote".into()))
+            .unwrap();
+        assert!(layer.scheme.get("quote").is_some());
+        assert!(history.is_dirty());
+        history.undo(&mut layer);
+        assert!(layer.scheme.get("quote").is_none());
+        history
+            .apply(&mut layer, Edit::AddSpan(span(1, 0, 1, "claim")))
+            .unwrap();
+        assert_eq!(
+            apply(&mut layer, Edit::RemoveLabel("claim".into())),
+            Err(EditError::LabelInUse("claim".into()))
+        );
+    }
+
+    #[test]
+    fn note_typing_coalesces_into_one_step() {
+        let mut layer = Layer::new("a");
+        let mut history = History::new();
+        history
+            .apply(&mut layer, Edit::AddSpan(span(1, 0, 1, "claim")))
+            .unwrap();
+        for note in ["a", "ab", "abc"] {
+            history
+                .apply(
+                    &mut layer,
+                    Edit::SetNote {
+                        id: 1,
+                        note: Some(note.into()),
+                    },
+                )
+                .unwrap();
+        }
+        assert_eq!(layer.get(1).unwrap().note.as_deref(), Some("abc"));
+        history.undo(&mut layer);
+        assert_eq!(layer.get(1).unwrap().note, None);
+        assert_eq!(layer.spans().len(), 1);
+    }
+
+    #[test]
+    fn saved_marker_tracks_undo_depth() {
+        let mut layer = Layer::new("a");
+        let mut history = History::new();
+        history
+            .apply(&mut layer, Edit::AddSpan(span(1, 0, 1, "claim")))
+            .unwrap();
+        history.mark_saved();
+        assert!(!history.is_dirty());
+        history.undo(&mut layer);
+        assert!(history.is_dirty());
+        history
+            .apply(&mut layer, Edit::AddSpan(span(2, 0, 1, "event")))
+            .unwrap();
+        assert!(
+            history.is_dirty(),
+            "a different branch never matches the saved state"
+        );
+    }
+}

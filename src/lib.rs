@@ -1,0 +1,13 @@
+//! spantag: a desktop workbench for annotating text spans.
+//!
+//! The core ([`document`], [`annotation`], [`edit`], [`store`], [`settings`]) knows nothing
+//! of the GUI; [`ui`] draws it with egui and changes it only through [`edit::Edit`] values.
+//! The command line ([`cli`]) calls the same core functions as the GUI.
+
+pub mod annotation;
+pub mod cli;
+pub mod document;
+pub mod edit;
+pub mod settings;
+pub mod store;
+pub mod ui;

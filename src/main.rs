@@ -1,0 +1,30 @@
+//! spantag's entry point: parse the command line, then run a subcommand or open the app.
+
+use clap::Parser as _;
+use spantag::cli::{self, Cli};
+use spantag::ui::{self, AppOptions};
+
+fn main() -> std::process::ExitCode {
+    let args = Cli::parse();
+    if let Some(command) = args.command {
+        return std::process::ExitCode::from(u8::try_from(cli::run(command)).unwrap_or(1));
+    }
+    if let Some(name) = &args.annotator
+        && let Err(err) = spantag::store::validate_annotator(name)
+    {
+        eprintln!("spantag: {err}");
+        return std::process::ExitCode::from(2);
+    }
+    let options = AppOptions {
+        document: args.document,
+        annotator: args.annotator,
+        config_dir: None,
+    };
+    match ui::run(options) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("spantag: could not open a window: {err}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,684 @@
+//! The annotation file beside the source text: `<source>.<annotator>.ron`.
+//!
+//! Files are written for people and for git: pretty RON, one span per line, spans sorted by
+//! (start, end, label), a `version` field and the source's hash. Writes never leave a
+//! partial file: they go to a temporary file in the same folder that is flushed and renamed
+//! over the old one, whose previous version is kept as `<file>.bak`.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::annotation::{Label, LabelScheme, Layer, Relation, Span};
+use crate::document::Document;
+
+/// The schema version this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Annotation files larger than this are refused (a 100k-span file is about 10 MB).
+pub const MAX_ANNOTATION_BYTES: u64 = 512 * 1024 * 1024;
+
+/// The on-disk shape of an annotation file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnotationFile {
+    /// Schema version.
+    pub version: u32,
+    /// The source file's name (no folder).
+    pub source: String,
+    /// `sha256:<hex>` of the source file's bytes when the file was saved.
+    pub source_hash: String,
+    /// Who annotated.
+    pub annotator: String,
+    /// The labels, in order (the first nine have hotkeys 1–9).
+    #[serde(default)]
+    pub labels: Vec<Label>,
+    /// The spans, sorted by (start, end, label).
+    pub spans: Vec<Span>,
+    /// Relations between spans.
+    #[serde(default)]
+    pub relations: Vec<Relation>,
+}
+
+/// Why an annotation file could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Reading or writing failed.
+    #[error("could not {action} {path}: {source}")]
+    Io {
+        /// "read" or "write".
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// The file is not valid RON or not an annotation file.
+    #[error(
+        "{path}:{line}:{col}: {message}. The file was left untouched; fix it in a text editor or restore {path}.bak"
+    )]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        col: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The file is newer than this build understands.
+    #[error(
+        "{path} has format version {found}; this spantag reads version {FORMAT_VERSION} — update spantag"
+    )]
+    Version {
+        /// The file.
+        path: PathBuf,
+        /// The version found.
+        found: u32,
+    },
+    /// The file is too large to be an annotation file.
+    #[error("{path} is {size_mb} MB, too large for an annotation file")]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in MB.
+        size_mb: u64,
+    },
+    /// The annotator name cannot be part of a file name.
+    #[error("{0}")]
+    BadAnnotator(String),
+}
+
+/// A problem found in a loaded file that did not stop it from loading. Nothing is dropped:
+/// the span stays in the layer and the problem is shown to the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// The source text changed since the file was saved.
+    StaleSource {
+        /// Hash stored in the file.
+        stored: String,
+        /// Hash of the source now.
+        current: String,
+    },
+    /// A span lies (partly) outside the document.
+    OutOfRange {
+        /// The span.
+        id: u64,
+        /// Its range.
+        start: usize,
+        /// Its range.
+        end: usize,
+        /// Document length.
+        len: usize,
+    },
+    /// A span's stored text differs from the document at its offsets.
+    TextMismatch {
+        /// The span.
+        id: u64,
+        /// The stored text.
+        stored: String,
+        /// The text at its offsets now.
+        found: String,
+    },
+    /// A span's label is not in the file's label list.
+    UnknownLabel {
+        /// The span.
+        id: u64,
+        /// The label.
+        label: String,
+    },
+    /// Two spans share an id.
+    DuplicateId {
+        /// The id.
+        id: u64,
+    },
+    /// A span is empty or reversed.
+    EmptySpan {
+        /// The span.
+        id: u64,
+    },
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::StaleSource { .. } => write!(
+                f,
+                "the source text changed since this file was saved (hash differs)"
+            ),
+            Self::OutOfRange {
+                id,
+                start,
+                end,
+                len,
+            } => {
+                write!(
+                    f,
+                    "span {id}: range {start}..{end} is outside the document ({len} characters)"
+                )
+            }
+            Self::TextMismatch { id, stored, found } => {
+                write!(
+                    f,
+                    "span {id}: stored text {stored:?} but the document has {found:?} there"
+                )
+            }
+            Self::UnknownLabel { id, label } => write!(
+                f,
+                "span {id}: label {label:?} is not in the file's label list"
+            ),
+            Self::DuplicateId { id } => write!(f, "span {id}: id used more than once"),
+            Self::EmptySpan { id } => write!(f, "span {id}: empty or reversed range"),
+        }
+    }
+}
+
+/// Checks that an annotator name can be part of a file name.
+pub fn validate_annotator(name: &str) -> Result<(), StoreError> {
+    let bad = |why: &str| {
+        Err(StoreError::BadAnnotator(format!(
+            "annotator name {name:?} {why}"
+        )))
+    };
+    if name.is_empty() {
+        return bad("is empty; use e.g. --annotator alice");
+    }
+    if name.chars().count() > 64 {
+        return bad("is longer than 64 characters");
+    }
+    if name.starts_with('.') || name.starts_with('-') {
+        return bad("cannot start with '.' or '-'");
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    {
+        return bad("may only contain letters, digits, '_', '-' and '.'");
+    }
+    Ok(())
+}
+
+/// The annotation file of `annotator` for the document at `source`.
+pub fn annotation_path(source: &Path, annotator: &str) -> PathBuf {
+    let mut name = source.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".{annotator}.ron"));
+    source.with_file_name(name)
+}
+
+/// All annotation files beside `source`, as (annotator, path), sorted by annotator.
+pub fn annotation_files(source: &Path) -> Vec<(String, PathBuf)> {
+    let Some(name) = source.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Vec::new();
+    };
+    let dir = source
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let prefix = format!("{name}.");
+    let mut out: Vec<(String, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let file = e.file_name().to_string_lossy().into_owned();
+            let annotator = file.strip_prefix(&prefix)?.strip_suffix(".ron")?;
+            (validate_annotator(annotator).is_ok()).then(|| (annotator.to_owned(), e.path()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+impl AnnotationFile {
+    /// The file for a layer over a document.
+    pub fn from_layer(layer: &Layer, doc: &Document) -> Self {
+        Self {
+            version: FORMAT_VERSION,
+            source: doc.display_name(),
+            source_hash: doc.hash().to_owned(),
+            annotator: layer.annotator.clone(),
+            labels: layer.scheme.labels().to_vec(),
+            spans: layer.spans().to_vec(),
+            relations: layer.relations.clone(),
+        }
+    }
+
+    /// Serialises to pretty, deterministic RON with one span per line.
+    pub fn to_ron(&self) -> String {
+        let mut spans = self.spans.clone();
+        spans.sort_by(Span::order);
+        let mut relations = self.relations.clone();
+        relations.sort_by_key(|r| r.id);
+        let mut out = String::with_capacity(128 + spans.len() * 96);
+        out.push_str("(\n");
+        let _ = writeln!(out, "    version: {},", self.version);
+        let _ = writeln!(out, "    source: {},", ron_string(&self.source));
+        let _ = writeln!(out, "    source_hash: {},", ron_string(&self.source_hash));
+        let _ = writeln!(out, "    annotator: {},", ron_string(&self.annotator));
+        write_list(&mut out, "labels", &self.labels);
+        write_list(&mut out, "spans", &spans);
+        write_list(&mut out, "relations", &relations);
+        out.push_str(")\n");
+        out
+    }
+
+    /// Parses RON text; `path` is only used in messages.
+    pub fn from_ron(text: &str, path: &Path) -> Result<Self, StoreError> {
+        let options = ron::Options::default().with_recursion_limit(32);
+        let file: Self = options.from_str(text).map_err(|e| StoreError::Parse {
+            path: path.to_path_buf(),
+            line: e.span.start.line,
+            col: e.span.start.col,
+            message: e.code.to_string(),
+        })?;
+        if file.version > FORMAT_VERSION || file.version == 0 {
+            return Err(StoreError::Version {
+                path: path.to_path_buf(),
+                found: file.version,
+            });
+        }
+        Ok(file)
+    }
+
+    /// Reads a file from disk.
+    pub fn read(path: &Path) -> Result<Self, StoreError> {
+        let io = |source| StoreError::Io {
+            action: "read",
+            path: path.to_path_buf(),
+            source,
+        };
+        let size = std::fs::metadata(path).map_err(io)?.len();
+        if size > MAX_ANNOTATION_BYTES {
+            return Err(StoreError::TooLarge {
+                path: path.to_path_buf(),
+                size_mb: size / (1024 * 1024),
+            });
+        }
+        let bytes = std::fs::read(path).map_err(io)?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            let col = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+            StoreError::Parse {
+                path: path.to_path_buf(),
+                line,
+                col,
+                message: "the file is not valid UTF-8".to_owned(),
+            }
+        })?;
+        Self::from_ron(&text, path)
+    }
+
+    /// Problems with this file against its document (nothing is changed).
+    pub fn problems(&self, doc: &Document) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        if self.source_hash != doc.hash() {
+            problems.push(Problem::StaleSource {
+                stored: self.source_hash.clone(),
+                current: doc.hash().to_owned(),
+            });
+        }
+        let mut seen = std::collections::HashSet::new();
+        let scheme = LabelScheme::from_labels(self.labels.clone());
+        for span in &self.spans {
+            if !seen.insert(span.id) {
+                problems.push(Problem::DuplicateId { id: span.id });
+            }
+            if span.is_empty() {
+                problems.push(Problem::EmptySpan { id: span.id });
+            } else if span.end > doc.char_len() {
+                problems.push(Problem::OutOfRange {
+                    id: span.id,
+                    start: span.start,
+                    end: span.end,
+                    len: doc.char_len(),
+                });
+            } else {
+                let found = doc.slice(span.range());
+                if found != span.text {
+                    problems.push(Problem::TextMismatch {
+                        id: span.id,
+                        stored: span.text.clone(),
+                        found: found.to_owned(),
+                    });
+                }
+            }
+            if !self.labels.is_empty() && scheme.get(&span.label).is_none() {
+                problems.push(Problem::UnknownLabel {
+                    id: span.id,
+                    label: span.label.clone(),
+                });
+            }
+        }
+        problems
+    }
+
+    /// The layer this file describes. Every span is kept, whatever its problems.
+    pub fn into_layer(self) -> Layer {
+        let scheme = if self.labels.is_empty() {
+            LabelScheme::default()
+        } else {
+            LabelScheme::from_labels(self.labels)
+        };
+        let mut spans = self.spans;
+        // Ids must be unique for edits to address spans; renumber later duplicates.
+        let mut seen = std::collections::HashSet::new();
+        let mut next = spans.iter().map(|s| s.id).max().unwrap_or(0) + 1;
+        for span in &mut spans {
+            if !seen.insert(span.id) {
+                span.id = next;
+                seen.insert(next);
+                next += 1;
+            }
+        }
+        Layer::from_parts(&self.annotator, scheme, spans, self.relations)
+    }
+}
+
+/// A RON string literal. Only what must be escaped is: `"` and `\\` and control characters;
+/// every other character (accents, CJK, emoji, apostrophes) stays as it is, for people
+/// reading the file or its diff.
+pub fn ron_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// One line of the file per item, in a fixed field order.
+trait RonLine {
+    fn ron_line(&self) -> String;
+}
+
+impl RonLine for Label {
+    fn ron_line(&self) -> String {
+        format!(
+            "(name: {}, color: {})",
+            ron_string(&self.name),
+            ron_string(&self.color)
+        )
+    }
+}
+
+impl RonLine for Span {
+    fn ron_line(&self) -> String {
+        let note = self
+            .note
+            .as_deref()
+            .map(|n| format!(", note: Some({})", ron_string(n)))
+            .unwrap_or_default();
+        format!(
+            "(id: {}, start: {}, end: {}, label: {}, text: {}{note})",
+            self.id,
+            self.start,
+            self.end,
+            ron_string(&self.label),
+            ron_string(&self.text)
+        )
+    }
+}
+
+impl RonLine for Relation {
+    fn ron_line(&self) -> String {
+        format!(
+            "(id: {}, from: {}, to: {}, label: {})",
+            self.id,
+            self.from,
+            self.to,
+            ron_string(&self.label)
+        )
+    }
+}
+
+fn write_list<T: RonLine>(out: &mut String, name: &str, items: &[T]) {
+    if items.is_empty() {
+        let _ = writeln!(out, "    {name}: [],");
+        return;
+    }
+    let _ = writeln!(out, "    {name}: [");
+    for item in items {
+        let _ = writeln!(out, "        {},", item.ron_line());
+    }
+    out.push_str("    ],\n");
+}
+
+/// Writes `contents` to `path` atomically: a temporary file in the same folder is written,
+/// flushed to disk and renamed over `path`. The previous version, if any, is kept as
+/// `<path>.bak`.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
+    let io = |source| StoreError::Io {
+        action: "write",
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".spantag-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    tmp.write_all(contents).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    if path.exists() {
+        let mut bak = path.as_os_str().to_os_string();
+        bak.push(".bak");
+        // A hard link keeps the old version without copying; fall back to a copy.
+        let bak = PathBuf::from(bak);
+        let _ = std::fs::remove_file(&bak);
+        if std::fs::hard_link(path, &bak).is_err() {
+            std::fs::copy(path, &bak).map_err(io)?;
+        }
+    }
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    if let Ok(dir) = std::fs::File::open(dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+/// Saves a layer beside its document; returns the path written.
+pub fn save_layer(layer: &Layer, doc: &Document, path: &Path) -> Result<(), StoreError> {
+    let file = AnnotationFile::from_layer(layer, doc);
+    write_atomic(path, file.to_ron().as_bytes())
+}
+
+/// A layer read from disk and what was found wrong with it.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The layer (every span of the file).
+    pub layer: Layer,
+    /// Problems, for the user to see.
+    pub problems: Vec<Problem>,
+}
+
+/// Loads the annotator's layer for a document, or an empty layer when there is no file yet.
+pub fn load_layer(doc: &Document, path: &Path, annotator: &str) -> Result<Loaded, StoreError> {
+    if !path.exists() {
+        return Ok(Loaded {
+            layer: Layer::new(annotator),
+            problems: Vec::new(),
+        });
+    }
+    let file = AnnotationFile::read(path)?;
+    let problems = file.problems(doc);
+    let mut layer = file.into_layer();
+    annotator.clone_into(&mut layer.annotator);
+    Ok(Loaded { layer, problems })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> (Document, Layer) {
+        let doc =
+            Document::from_text("Café owner Zoë said: \"東京 👍 rocks\"\r\nNext line.".to_owned());
+        let mut layer = Layer::new("alice");
+        for (start, end, label) in [
+            (11, 14, "actor"),
+            (0, 34, "claim"),
+            (22, 24, "actor"),
+            (35, 39, "event"),
+        ] {
+            let id = layer.allocate_id();
+            layer.insert(Span {
+                id,
+                start,
+                end,
+                label: label.to_owned(),
+                text: doc.slice(start..end).to_owned(),
+                note: (label == "claim").then(|| "quoted \"as is\"".to_owned()),
+            });
+        }
+        (doc, layer)
+    }
+
+    #[test]
+    fn ron_round_trip_is_identical() {
+        let (doc, layer) = sample();
+        let file = AnnotationFile::from_layer(&layer, &doc);
+        let text = file.to_ron();
+        let back = AnnotationFile::from_ron(&text, Path::new("x.ron")).unwrap();
+        assert_eq!(back, file);
+        assert_eq!(
+            back.to_ron(),
+            text,
+            "serialising twice gives the same bytes"
+        );
+        assert!(back.problems(&doc).is_empty(), "{:?}", back.problems(&doc));
+        assert_eq!(back.into_layer(), layer);
+    }
+
+    #[test]
+    fn one_span_per_line_sorted() {
+        let (doc, layer) = sample();
+        let text = AnnotationFile::from_layer(&layer, &doc).to_ron();
+        let span_lines: Vec<&str> = text.lines().filter(|l| l.contains("start:")).collect();
+        assert_eq!(span_lines.len(), 4);
+        assert!(span_lines[0].contains("start: 0, end: 34"), "{text}");
+        assert!(span_lines[1].contains("start: 11"));
+        assert!(text.starts_with(
+            "(\n    version: 1,\n    source: \"untitled\",\n    source_hash: \"sha256:"
+        ));
+    }
+
+    #[test]
+    fn offsets_are_python_code_points() {
+        let (doc, layer) = sample();
+        let chars: Vec<char> = doc.text().chars().collect();
+        for span in layer.spans() {
+            let py: String = chars[span.start..span.end].iter().collect();
+            assert_eq!(py, span.text);
+        }
+        assert_eq!(layer.spans()[2].text, "東京");
+        assert_eq!(layer.spans()[3].text, "Next");
+    }
+
+    #[test]
+    fn parse_errors_carry_line_and_column() {
+        let (doc, layer) = sample();
+        let text = AnnotationFile::from_layer(&layer, &doc).to_ron();
+        let broken = &text[..text.len() / 2];
+        let err = AnnotationFile::from_ron(broken, Path::new("a.ron")).unwrap_err();
+        let StoreError::Parse { line, .. } = err else {
+            panic!("expected a parse error, got {err}");
+        };
+        assert!(line > 1);
+    }
+
+    #[test]
+    fn strings_round_trip_through_ron() {
+        for s in [
+            "plain",
+            "year's \"quoted\"",
+            "back\\slash",
+            "tab\tnew\nline\r",
+            "\u{0}\u{7f}\u{85}",
+            "東京 👩‍💻 e\u{301} עברית",
+        ] {
+            let parsed: String = ron::from_str(&ron_string(s)).unwrap();
+            assert_eq!(parsed, s);
+        }
+        assert_eq!(ron_string("year's"), "\"year's\"");
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(AnnotationFile::from_ron(&deep, Path::new("d.ron")).is_err());
+    }
+
+    #[test]
+    fn problems_are_reported_not_dropped() {
+        let (doc, layer) = sample();
+        let mut file = AnnotationFile::from_layer(&layer, &doc);
+        file.spans[0].end = 10_000;
+        file.spans[1].text = "wrong".into();
+        file.spans[2].label = "mystery".into();
+        let problems = file.problems(&doc);
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        let layer = file.into_layer();
+        assert_eq!(layer.spans().len(), 4);
+        assert!(layer.scheme.get("mystery").is_some());
+    }
+
+    #[test]
+    fn atomic_write_keeps_a_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt.alice.ron");
+        write_atomic(&path, b"one").unwrap();
+        write_atomic(&path, b"two").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        assert_eq!(
+            std::fs::read(dir.path().join("a.txt.alice.ron.bak")).unwrap(),
+            b"one"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn annotator_names_are_checked_and_files_found() {
+        assert!(validate_annotator("alice").is_ok());
+        assert!(validate_annotator("zoë_2").is_ok());
+        for bad in ["", "../x", "a/b", ".hidden", "a b"] {
+            assert!(validate_annotator(bad).is_err(), "{bad}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("op-ed.txt");
+        std::fs::write(&src, "x").unwrap();
+        for who in ["bob", "alice"] {
+            std::fs::write(annotation_path(&src, who), "").unwrap();
+        }
+        std::fs::write(dir.path().join("op-ed.txt.alice.ron.bak"), "").unwrap();
+        let found: Vec<String> = annotation_files(&src).into_iter().map(|(a, _)| a).collect();
+        assert_eq!(found, ["alice", "bob"]);
+        assert_eq!(
+            annotation_path(&src, "alice").file_name().unwrap(),
+            "op-ed.txt.alice.ron"
+        );
+    }
+}

@@ -1,0 +1,746 @@
+//! The document view: a virtualized, wrapped text column with span highlights, nesting
+//! lanes, mouse selection and span hit-testing.
+//!
+//! Only the blocks (lines) that intersect the viewport are laid out and painted. Block
+//! heights live in a Fenwick tree: unmeasured blocks carry an estimate, replaced by the real
+//! height once laid out, so finding the block at a scroll position and the position of a
+//! block are `O(log n)` whatever the document's length. Spans in view come from the
+//! [`SpanIndex`], never from a scan of all spans.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use egui::{Color32, CornerRadius, Galley, Pos2, Rect, Sense, Stroke, StrokeKind, pos2, vec2};
+
+use crate::annotation::{Layer, Span, SpanIndex};
+use crate::document::Document;
+use crate::ui::theme;
+
+/// A text selection in document code points; `anchor` is where the drag began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Selection {
+    /// Where the selection started.
+    pub anchor: usize,
+    /// Where it ends now (moves while dragging or shift-clicking).
+    pub head: usize,
+}
+
+impl Selection {
+    /// The selected range, ordered.
+    pub fn range(&self) -> Range<usize> {
+        self.anchor.min(self.head)..self.anchor.max(self.head)
+    }
+}
+
+/// Where to scroll on the next frame.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ScrollTarget {
+    /// Put the block holding this offset at the top of the view.
+    Top(usize),
+    /// Scroll only if this offset is out of view, then centre it.
+    Reveal(usize),
+    /// The very end of the document.
+    End,
+}
+
+/// What the view reports back to the app after a frame.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ViewOutput {
+    /// The user clicked a span (or empty text, `Some(None)`).
+    pub clicked_span: Option<Option<u64>>,
+}
+
+/// What the view reads each frame (never mutated by the view).
+pub struct ViewInput<'a> {
+    /// The document.
+    pub doc: &'a Document,
+    /// The layer shown.
+    pub layer: &'a Layer,
+    /// Its index.
+    pub index: &'a SpanIndex,
+    /// The selected span, drawn emphasised.
+    pub selected_span: Option<u64>,
+    /// Document font size.
+    pub font_size: f32,
+    /// Theme.
+    pub dark_mode: bool,
+}
+
+/// Heights of all blocks with prefix sums (a Fenwick tree, sums in f64 for precision).
+#[derive(Debug, Default)]
+struct Heights {
+    values: Vec<f32>,
+    tree: Vec<f64>,
+}
+
+impl Heights {
+    fn reset(&mut self, values: Vec<f32>) {
+        let n = values.len();
+        let mut tree = vec![0.0f64; n + 1];
+        for (i, v) in values.iter().enumerate() {
+            tree[i + 1] += f64::from(*v);
+            let parent = (i + 1) + ((i + 1) & (i + 1).wrapping_neg());
+            if parent <= n {
+                tree[parent] += tree[i + 1];
+            }
+        }
+        self.values = values;
+        self.tree = tree;
+    }
+
+    fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    fn set(&mut self, i: usize, value: f32) {
+        let delta = f64::from(value - self.values[i]);
+        if delta == 0.0 {
+            return;
+        }
+        self.values[i] = value;
+        let mut k = i + 1;
+        while k < self.tree.len() {
+            self.tree[k] += delta;
+            k += k & k.wrapping_neg();
+        }
+    }
+
+    /// Sum of the heights of blocks `0..i`.
+    fn prefix(&self, i: usize) -> f64 {
+        let mut sum = 0.0;
+        let mut k = i.min(self.values.len());
+        while k > 0 {
+            sum += self.tree[k];
+            k -= k & k.wrapping_neg();
+        }
+        sum
+    }
+
+    fn total(&self) -> f64 {
+        self.prefix(self.values.len())
+    }
+
+    /// The block containing height `y` (clamped to the last block).
+    fn find(&self, y: f64) -> usize {
+        let n = self.values.len();
+        if n == 0 {
+            return 0;
+        }
+        let mut pos = 0;
+        let mut remaining = y;
+        let mut step = n.next_power_of_two();
+        while step > 0 {
+            let next = pos + step;
+            if next <= n && self.tree[next] <= remaining {
+                pos = next;
+                remaining -= self.tree[next];
+            }
+            step /= 2;
+        }
+        pos.min(n - 1)
+    }
+}
+
+/// A block laid out and painted in the last frame.
+#[derive(Clone)]
+struct VisibleBlock {
+    index: usize,
+    /// Document offset of the block's first code point.
+    start: usize,
+    /// Screen position of the galley's top-left corner.
+    origin: Pos2,
+    galley: Arc<Galley>,
+    /// Height on screen (blank lines are shorter than their galley).
+    height: f32,
+    /// (span id, lane) for the spans in this block.
+    lanes: Vec<(u64, usize)>,
+}
+
+/// The view's own state between frames.
+#[derive(Default)]
+pub struct DocView {
+    heights: Heights,
+    layout_key: Option<(u32, u32, usize)>,
+    /// The current text selection.
+    pub selection: Option<Selection>,
+    scroll_target: Option<ScrollTarget>,
+    /// Scroll offset to force on the next frame.
+    forced_offset: Option<f32>,
+    scroll_offset: f32,
+    visible: Vec<VisibleBlock>,
+    visible_rect: Option<Rect>,
+    text_row_height: f32,
+    /// Offset and span of the last click, to cycle through nested spans on repeated clicks.
+    last_click: Option<(usize, u64)>,
+}
+
+impl DocView {
+    /// Asks the view to scroll on the next frame.
+    pub fn scroll_to(&mut self, target: ScrollTarget) {
+        self.scroll_target = Some(target);
+    }
+
+    /// Forgets everything measured (a new document).
+    pub fn reset(&mut self) {
+        *self = Self::default();
+    }
+
+    /// The screen position of the boundary just before code point `offset` (half a point to
+    /// its right, vertically centred on the text), if it is on screen. Used by tests and the
+    /// real-window smoke test to aim the mouse.
+    pub fn screen_pos_of(&self, offset: usize) -> Option<Pos2> {
+        let block = self
+            .visible
+            .iter()
+            .find(|b| offset >= b.start && offset <= b.start + b.galley.job.text.chars().count())?;
+        let rect = block
+            .galley
+            .pos_from_cursor(egui::text::CCursor::new(offset - block.start));
+        Some(block.origin + vec2(rect.min.x + 0.5, rect.center().y))
+    }
+
+    /// The document offset under a screen position, from the blocks on screen.
+    fn offset_at(&self, pos: Pos2) -> Option<usize> {
+        let first = self.visible.first()?;
+        if pos.y < first.origin.y {
+            return Some(first.start);
+        }
+        let block = self
+            .visible
+            .iter()
+            .find(|b| pos.y < b.origin.y + b.height)
+            .or(self.visible.last())?;
+        let cursor = block.galley.cursor_from_pos(pos - block.origin);
+        Some(block.start + cursor.index.0)
+    }
+
+    /// The span under a screen position: a lane bar picks exactly its span; text picks the
+    /// innermost span there, and repeated clicks on the same spot cycle outward.
+    fn span_at(&mut self, pos: Pos2, input: &ViewInput<'_>) -> Option<u64> {
+        let block = self
+            .visible
+            .iter()
+            .find(|b| pos.y >= b.origin.y && pos.y < b.origin.y + b.height)?;
+        let local = pos - block.origin;
+        let row = block
+            .galley
+            .rows
+            .iter()
+            .find(|r| local.y >= r.min_y() && local.y < r.max_y())?;
+        let char_offset = self.char_under(pos)?;
+        let band_bottom = row.rect().center().y + self.text_row_height / 2.0;
+        if local.y > band_bottom - theme::LANE_OVERLAP {
+            let lane = ((local.y - band_bottom + theme::LANE_OVERLAP) / theme::LANE_STEP) as usize;
+            let hit = block.lanes.iter().find(|(id, l)| {
+                *l == lane.min(theme::MAX_LANES - 1)
+                    && input
+                        .layer
+                        .get(*id)
+                        .is_some_and(|s| s.start <= char_offset && char_offset < s.end)
+            });
+            if let Some((id, _)) = hit {
+                self.last_click = Some((char_offset, *id));
+                return Some(*id);
+            }
+        }
+        let mut here: Vec<&Span> = input
+            .index
+            .overlapping(char_offset..char_offset)
+            .into_iter()
+            .filter_map(|p| input.layer.spans().get(p))
+            .collect();
+        here.sort_by_key(|s| (s.len(), s.start));
+        let choice = match self.last_click {
+            Some((at, id)) if at == char_offset => {
+                let i = here
+                    .iter()
+                    .position(|s| s.id == id)
+                    .map_or(0, |i| (i + 1) % here.len().max(1));
+                here.get(i).map(|s| s.id)
+            }
+            _ => here.first().map(|s| s.id),
+        };
+        self.last_click = choice.map(|id| (char_offset, id));
+        choice
+    }
+
+    /// Shows the view filling the available space.
+    pub fn ui(&mut self, ui: &mut egui::Ui, input: &ViewInput<'_>) -> ViewOutput {
+        let mut output = ViewOutput::default();
+        let doc = input.doc;
+        let blocks = doc.blocks();
+        let avail = ui.available_size();
+        let col_width =
+            (avail.x - 2.0 * theme::TEXT_MARGIN - 14.0).clamp(120.0, theme::MAX_TEXT_WIDTH);
+        let font = theme::document_font(input.font_size);
+        self.text_row_height = ui.fonts_mut(|f| f.row_height(&font));
+        let line_h = theme::line_height(self.text_row_height);
+
+        // Re-estimate heights when the width, font or document changes, keeping the block
+        // at the top of the view where it is.
+        let key = (col_width.to_bits(), input.font_size.to_bits(), blocks.len());
+        if self.layout_key != Some(key) {
+            if self.layout_key.is_some()
+                && self.scroll_target.is_none()
+                && let Some(top) = self.visible.first()
+            {
+                self.scroll_target = Some(ScrollTarget::Top(top.start));
+            }
+            let char_w = input.font_size * 0.5;
+            let per_row = (col_width / char_w).max(1.0);
+            let estimates = blocks
+                .iter()
+                .map(|b| {
+                    if b.start == b.end {
+                        empty_block_height(line_h)
+                    } else {
+                        ((b.end - b.start) as f32 / per_row).ceil().max(1.0) * line_h
+                    }
+                })
+                .collect();
+            self.heights.reset(estimates);
+            self.layout_key = Some(key);
+        }
+
+        let view_height = avail.y;
+        if let Some(target) = self.scroll_target.take() {
+            let y_of = |offset: usize| self.heights.prefix(doc.block_at(offset)) as f32;
+            self.forced_offset = match target {
+                ScrollTarget::Top(offset) => Some(y_of(offset)),
+                ScrollTarget::End => Some(self.heights.total() as f32),
+                ScrollTarget::Reveal(offset) => {
+                    let y = y_of(offset);
+                    let visible =
+                        y >= self.scroll_offset && y + line_h <= self.scroll_offset + view_height;
+                    (!visible).then(|| (y - view_height / 3.0).max(0.0))
+                }
+            };
+        }
+
+        let mut area = egui::ScrollArea::vertical()
+            .id_salt("document")
+            .auto_shrink(false)
+            .content_margin(0.0);
+        if let Some(y) = self.forced_offset.take() {
+            area = area.vertical_scroll_offset(y);
+        }
+        let scroll = area.show_viewport(ui, |ui, viewport| {
+            self.content_ui(ui, viewport, input, col_width, &mut output);
+        });
+        self.scroll_offset = scroll.state.clamped_offset().y;
+        output
+    }
+
+    fn content_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        viewport: Rect,
+        input: &ViewInput<'_>,
+        col_width: f32,
+        output: &mut ViewOutput,
+    ) {
+        let doc = input.doc;
+        let total = self.heights.total() as f32;
+        let content_width = ui.available_width();
+        ui.set_min_size(vec2(content_width, total + 40.0));
+        let origin = ui.max_rect().min;
+        let x0 = ((content_width - col_width) / 2.0).max(theme::TEXT_MARGIN);
+        let font = theme::document_font(input.font_size);
+        let line_h = theme::line_height(self.text_row_height);
+        let text_color = theme::document_text(input.dark_mode);
+
+        // Lay out the blocks in view.
+        self.visible.clear();
+        let n = self.heights.len();
+        let first = self.heights.find(f64::from(viewport.min.y.max(0.0)));
+        let mut y = self.heights.prefix(first) as f32;
+        let mut i = first;
+        let mut measured_above = 0.0;
+        while i < n && y < viewport.max.y {
+            let text = doc.block_text(i).to_owned();
+            let mut job = egui::text::LayoutJob::single_section(
+                text,
+                egui::TextFormat {
+                    font_id: font.clone(),
+                    color: text_color,
+                    line_height: Some(line_h),
+                    ..Default::default()
+                },
+            );
+            job.wrap.max_width = col_width;
+            let galley = ui.fonts_mut(|f| f.layout_job(job));
+            let h = if galley.job.text.is_empty() {
+                empty_block_height(line_h)
+            } else {
+                galley.rect.height().max(line_h)
+            };
+            let old = self.heights.values[i];
+            if (old - h).abs() > 0.01 {
+                if y < viewport.min.y {
+                    measured_above += h - old;
+                }
+                self.heights.set(i, h);
+            }
+            self.visible.push(VisibleBlock {
+                index: i,
+                start: doc.blocks()[i].start,
+                origin: origin + vec2(x0, y),
+                galley,
+                height: h,
+                lanes: Vec::new(),
+            });
+            y += h;
+            i += 1;
+        }
+        if measured_above.abs() > 0.5 {
+            // A block above the top edge turned out taller or shorter than estimated: keep
+            // the text on screen still.
+            self.forced_offset = Some(self.scroll_offset + measured_above);
+            ui.ctx().request_repaint();
+        }
+        let visible_rect = Rect::from_min_max(
+            origin + viewport.min.to_vec2(),
+            origin + viewport.max.to_vec2(),
+        );
+        self.visible_rect = Some(visible_rect);
+
+        // Assign nesting lanes.
+        for block in &mut self.visible {
+            let range = doc.blocks()[block.index].range();
+            let mut spans: Vec<&Span> = input
+                .index
+                .overlapping(range)
+                .into_iter()
+                .filter_map(|p| input.layer.spans().get(p))
+                .collect();
+            spans.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+            let mut lane_ends: Vec<usize> = Vec::new();
+            for span in spans {
+                let lane = lane_ends
+                    .iter()
+                    .position(|&end| end <= span.start)
+                    .unwrap_or(lane_ends.len());
+                if lane == lane_ends.len() {
+                    lane_ends.push(span.end);
+                } else {
+                    lane_ends[lane] = span.end;
+                }
+                block.lanes.push((span.id, lane));
+            }
+        }
+
+        // Interaction.
+        let id = ui.make_persistent_id("document-view");
+        let response = ui.interact(visible_rect, id, Sense::click_and_drag());
+        response.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::accesskit::Role::Document, true, "Document")
+        });
+        self.handle_pointer(ui, &response, input, output);
+
+        // Paint.
+        let painter = ui.painter_at(visible_rect);
+        let selection = self.selection.map(|s| s.range()).filter(|r| !r.is_empty());
+        let band_half = self.text_row_height / 2.0;
+        for block in &self.visible {
+            let block_range = doc.blocks()[block.index].range();
+            for (span_id, _) in &block.lanes {
+                let Some(span) = input.layer.get(*span_id) else {
+                    continue;
+                };
+                let color = label_color(input.layer, &span.label);
+                let fill = if input.selected_span == Some(span.id) {
+                    theme::selected_span_fill(color, input.dark_mode)
+                } else {
+                    theme::span_fill(color, input.dark_mode)
+                };
+                for rect in range_rects(block, &block_range, span.range(), band_half) {
+                    painter.rect_filled(rect, CornerRadius::same(2), fill);
+                }
+            }
+            if let Some(sel) = &selection {
+                let fill = ui.visuals().selection.bg_fill.gamma_multiply(0.8);
+                for rect in range_rects(block, &block_range, sel.clone(), band_half) {
+                    painter.rect_filled(rect, CornerRadius::ZERO, fill);
+                }
+            }
+            painter.galley(block.origin, block.galley.clone(), text_color);
+            for (span_id, lane) in &block.lanes {
+                let Some(span) = input.layer.get(*span_id) else {
+                    continue;
+                };
+                let color = label_color(input.layer, &span.label);
+                let lane = (*lane).min(theme::MAX_LANES - 1) as f32;
+                for rect in range_rects(block, &block_range, span.range(), band_half) {
+                    let top = rect.max.y - theme::LANE_OVERLAP + lane * theme::LANE_STEP;
+                    let bar = Rect::from_min_max(
+                        pos2(rect.min.x + 0.5, top),
+                        pos2(rect.max.x - 0.5, top + theme::LANE_THICKNESS),
+                    );
+                    painter.rect_filled(bar, CornerRadius::same(1), color);
+                }
+            }
+        }
+        // The selected span: outline and a label chip above its start.
+        if let Some(span) = input.selected_span.and_then(|id| input.layer.get(id)) {
+            let color = label_color(input.layer, &span.label);
+            let mut first_rect = None;
+            for block in &self.visible {
+                let block_range = doc.blocks()[block.index].range();
+                for rect in range_rects(block, &block_range, span.range(), band_half) {
+                    first_rect.get_or_insert(rect);
+                    painter.rect_stroke(
+                        rect.expand(1.0),
+                        CornerRadius::same(2),
+                        Stroke::new(1.5, color),
+                        StrokeKind::Outside,
+                    );
+                }
+            }
+            if let (Some(rect), true) = (
+                first_rect,
+                span.start >= self.visible.first().map_or(0, |b| b.start),
+            ) {
+                let chip_font = egui::FontId::proportional((input.font_size * 0.62).max(9.0));
+                let galley =
+                    painter.layout_no_wrap(span.label.clone(), chip_font, theme::text_on(color));
+                let chip = Rect::from_min_size(
+                    pos2(rect.min.x, rect.min.y - galley.size().y - 3.0),
+                    galley.size() + vec2(8.0, 1.0),
+                );
+                painter.rect_filled(chip, CornerRadius::same(3), color);
+                painter.galley(chip.min + vec2(4.0, 0.5), galley, theme::text_on(color));
+            }
+        }
+        // Hover: the labels of every span under the pointer.
+        if !response.dragged()
+            && let Some(pos) = response.hover_pos()
+            && let Some(offset) = self.char_under(pos)
+        {
+            let spans: Vec<&Span> = input
+                .index
+                .overlapping(offset..offset)
+                .into_iter()
+                .filter_map(|p| input.layer.spans().get(p))
+                .collect();
+            if !spans.is_empty() {
+                response.clone().on_hover_ui_at_pointer(|ui| {
+                    for span in spans.iter().take(6) {
+                        let color = label_color(input.layer, &span.label);
+                        ui.horizontal(|ui| {
+                            let (rect, _) =
+                                ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
+                            ui.painter().rect_filled(rect, CornerRadius::same(2), color);
+                            ui.strong(&span.label);
+                            ui.label(preview(&span.text, 60));
+                        });
+                    }
+                    if spans.len() > 6 {
+                        ui.weak(format!("and {} more", spans.len() - 6));
+                    }
+                });
+            }
+        }
+    }
+
+    /// The code point whose glyph is under `pos` (not the nearest boundary).
+    fn char_under(&self, pos: Pos2) -> Option<usize> {
+        let block = self
+            .visible
+            .iter()
+            .find(|b| pos.y >= b.origin.y && pos.y < b.origin.y + b.height)?;
+        let local = pos - block.origin;
+        let mut start = 0;
+        for row in &block.galley.rows {
+            let count = row.char_count_including_newline().0;
+            if local.y >= row.min_y() && local.y < row.max_y() {
+                let col = row.glyphs.iter().position(|g| {
+                    local.x >= g.pos.x + row.pos.x
+                        && local.x < g.pos.x + row.pos.x + g.advance_width
+                })?;
+                return Some(block.start + start + col);
+            }
+            start += count;
+        }
+        None
+    }
+
+    fn handle_pointer(
+        &mut self,
+        ui: &egui::Ui,
+        response: &egui::Response,
+        input: &ViewInput<'_>,
+        output: &mut ViewOutput,
+    ) {
+        let doc = input.doc;
+        let shift = ui.input(|i| i.modifiers.shift);
+        if response.double_clicked() {
+            if let Some(pos) = response.interact_pointer_pos()
+                && let Some(offset) = self.char_under(pos).or_else(|| self.offset_at(pos))
+            {
+                let word = doc.word_at(offset);
+                self.selection = Some(Selection {
+                    anchor: word.start,
+                    head: word.end,
+                });
+                output.clicked_span = Some(None);
+            }
+            return;
+        }
+        if response.drag_started() {
+            let origin = ui
+                .input(|i| i.pointer.press_origin())
+                .or(response.interact_pointer_pos());
+            if let Some(offset) = origin.and_then(|p| self.offset_at(p)) {
+                let offset = doc.snap_to_grapheme(offset);
+                let anchor = match (shift, self.selection) {
+                    (true, Some(sel)) => sel.anchor,
+                    _ => offset,
+                };
+                self.selection = Some(Selection {
+                    anchor,
+                    head: offset,
+                });
+                output.clicked_span = Some(None);
+            }
+        }
+        if response.dragged()
+            && let Some(pos) = response.interact_pointer_pos()
+        {
+            if let Some(offset) = self.offset_at(pos)
+                && let Some(sel) = &mut self.selection
+            {
+                sel.head = doc.snap_to_grapheme(offset);
+            }
+            // Auto-scroll when dragging past the top or bottom edge.
+            let r = self.visible_rect.unwrap_or(Rect::EVERYTHING);
+            let dy = if pos.y < r.min.y + 8.0 {
+                (r.min.y + 8.0 - pos.y).min(60.0)
+            } else if pos.y > r.max.y - 8.0 {
+                -(pos.y - (r.max.y - 8.0)).min(60.0)
+            } else {
+                0.0
+            };
+            if dy != 0.0 {
+                self.forced_offset = Some((self.scroll_offset - dy).max(0.0));
+                ui.ctx().request_repaint();
+            }
+        }
+        if response.clicked()
+            && let Some(pos) = response.interact_pointer_pos()
+        {
+            if shift {
+                if let Some(offset) = self.offset_at(pos) {
+                    let offset = doc.snap_to_grapheme(offset);
+                    let anchor = self.selection.map_or(offset, |s| s.anchor);
+                    self.selection = Some(Selection {
+                        anchor,
+                        head: offset,
+                    });
+                    output.clicked_span = Some(None);
+                }
+            } else {
+                self.selection = self
+                    .offset_at(pos)
+                    .map(|o| Selection { anchor: o, head: o });
+                output.clicked_span = Some(self.span_at(pos, input));
+            }
+        }
+    }
+}
+
+/// Blank lines take half a line: paragraphs stay apart without wasting the screen.
+fn empty_block_height(line_h: f32) -> f32 {
+    (line_h * 0.5).round()
+}
+
+fn label_color(layer: &Layer, label: &str) -> Color32 {
+    layer
+        .scheme
+        .get(label)
+        .map_or(Color32::GRAY, theme::label_color)
+}
+
+/// The screen rectangles (text band of each row) covering `range` within a block.
+fn range_rects(
+    block: &VisibleBlock,
+    block_range: &Range<usize>,
+    range: Range<usize>,
+    band_half: f32,
+) -> Vec<Rect> {
+    let start = range.start.max(block_range.start);
+    let end = range.end.min(block_range.end);
+    let mut rects = Vec::new();
+    if start >= end
+        && !(range.start <= block_range.start
+            && range.end > block_range.end
+            && block_range.is_empty())
+    {
+        return rects;
+    }
+    let (local_start, local_end) = (
+        start - block_range.start,
+        end.saturating_sub(block_range.start),
+    );
+    let mut row_start = 0;
+    for row in &block.galley.rows {
+        let count = row.glyphs.len();
+        let row_end = row_start + count;
+        let a = local_start.max(row_start);
+        let b = local_end.min(row_end);
+        if a < b {
+            let x0 = row.pos.x + row.x_offset(egui::text::CharIndex(a - row_start));
+            let x1 = row.pos.x + row.x_offset(egui::text::CharIndex(b - row_start));
+            let cy = row.rect().center().y;
+            rects.push(
+                Rect::from_min_max(pos2(x0, cy - band_half), pos2(x1, cy + band_half))
+                    .translate(block.origin.to_vec2()),
+            );
+        }
+        row_start += row.char_count_including_newline().0;
+    }
+    rects
+}
+
+/// The first `max` characters of a text, on one line.
+pub fn preview(text: &str, max: usize) -> String {
+    let one_line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if one_line.chars().count() <= max {
+        one_line
+    } else {
+        let mut s: String = one_line.chars().take(max.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fenwick_prefix_and_find() {
+        let mut h = Heights::default();
+        h.reset(vec![10.0, 20.0, 30.0, 40.0, 50.0]);
+        assert_eq!(h.prefix(0), 0.0);
+        assert_eq!(h.prefix(3), 60.0);
+        assert_eq!(h.total(), 150.0);
+        assert_eq!(h.find(0.0), 0);
+        assert_eq!(h.find(9.9), 0);
+        assert_eq!(h.find(10.0), 1);
+        assert_eq!(h.find(59.0), 2);
+        assert_eq!(h.find(1e9), 4);
+        h.set(1, 25.0);
+        assert_eq!(h.prefix(3), 65.0);
+        assert_eq!(h.find(34.0), 1);
+        assert_eq!(h.find(35.0), 2);
+    }
+
+    #[test]
+    fn preview_shortens() {
+        assert_eq!(preview("a\nb", 10), "a b");
+        assert_eq!(preview("abcdef", 4), "abc…");
+    }
+}

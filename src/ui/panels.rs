@@ -1,0 +1,313 @@
+//! Side panels: the label palette, the selected span's details and the span list. Each
+//! reads the open document and pushes [`Command`]s; none changes the model itself.
+
+use egui::{Align, CornerRadius, RichText, Sense, vec2};
+use egui_extras::{Column, TableBuilder};
+
+use crate::annotation::LabelScheme;
+use crate::ui::app::{Command, OpenDocument};
+use crate::ui::doc_view::{DocView, preview};
+use crate::ui::theme;
+
+/// The label palette: one row per label with its colour, hotkey and count.
+pub fn palette_ui(
+    ui: &mut egui::Ui,
+    open: &OpenDocument,
+    view: &DocView,
+    label_input: &mut String,
+    label_error: &mut Option<String>,
+    commands: &mut Vec<Command>,
+) {
+    ui.add_space(6.0);
+    ui.label(RichText::new("Labels").strong().size(15.0));
+    let has_selection = view.selection.is_some_and(|s| s.anchor != s.head);
+    let hint = if has_selection {
+        "Click a label or press its key to tag the selection"
+    } else if open.selected_span.is_some() {
+        "Click a label or press its key to relabel the span"
+    } else {
+        "Select text, then click a label or press its key"
+    };
+    ui.weak(hint);
+    ui.add_space(4.0);
+    let counts = open.layer.counts();
+    for (i, label) in open.layer.scheme.labels().iter().enumerate() {
+        let color = theme::label_color(label);
+        let count = counts
+            .iter()
+            .find(|(n, _)| *n == label.name)
+            .map_or(0, |(_, c)| *c);
+        let hotkey = LabelScheme::hotkey(i);
+        let current = open
+            .selected_span
+            .and_then(|id| open.layer.get(id))
+            .is_some_and(|s| s.label == label.name);
+        let (rect, response) =
+            ui.allocate_exact_size(vec2(ui.available_width(), 28.0), Sense::click());
+        let response = response.on_hover_text(match hotkey {
+            Some(k) => format!("Tag as {} (key {k})", label.name),
+            None => format!("Tag as {}", label.name),
+        });
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label.name));
+        let visuals = ui.style().interact_selectable(&response, current);
+        let painter = ui.painter();
+        if response.hovered() || current {
+            painter.rect_filled(rect, CornerRadius::same(4), visuals.weak_bg_fill);
+        }
+        let swatch = egui::Rect::from_min_size(rect.min + vec2(6.0, 7.0), vec2(14.0, 14.0));
+        painter.rect_filled(swatch, CornerRadius::same(3), color);
+        painter.text(
+            rect.left_center() + vec2(28.0, 0.0),
+            egui::Align2::LEFT_CENTER,
+            &label.name,
+            egui::FontId::proportional(14.5),
+            ui.visuals().text_color(),
+        );
+        let right = rect.right_center() - vec2(8.0, 0.0);
+        if let Some(k) = hotkey {
+            let key_rect = egui::Rect::from_center_size(right - vec2(9.0, 0.0), vec2(18.0, 18.0));
+            painter.rect_stroke(
+                key_rect,
+                CornerRadius::same(3),
+                ui.visuals().widgets.noninteractive.bg_stroke,
+                egui::StrokeKind::Inside,
+            );
+            painter.text(
+                key_rect.center(),
+                egui::Align2::CENTER_CENTER,
+                k,
+                egui::FontId::monospace(12.0),
+                ui.visuals().weak_text_color(),
+            );
+        }
+        painter.text(
+            right - vec2(28.0, 0.0),
+            egui::Align2::RIGHT_CENTER,
+            count.to_string(),
+            egui::FontId::proportional(13.0),
+            ui.visuals().weak_text_color(),
+        );
+        if response.clicked() {
+            commands.push(Command::Tag(label.name.clone()));
+        }
+    }
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        let field = ui.add(
+            egui::TextEdit::singleline(label_input)
+                .hint_text("New label")
+                .desired_width(ui.available_width() - 50.0),
+        );
+        let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if ui
+            .button("Add")
+            .on_hover_text("Add a label of your own")
+            .clicked()
+            || enter
+        {
+            commands.push(Command::AddLabel(label_input.trim().to_owned()));
+        }
+        if field.changed() {
+            *label_error = None;
+        }
+    });
+    if let Some(err) = label_error {
+        ui.colored_label(theme::error_color(ui.visuals().dark_mode), err.as_str());
+    }
+}
+
+/// Details of the selected span: label, text, offsets, note, delete.
+pub fn details_ui(ui: &mut egui::Ui, open: &OpenDocument, commands: &mut Vec<Command>) {
+    ui.label(RichText::new("Span").strong().size(15.0));
+    let Some(span) = open.selected_span.and_then(|id| open.layer.get(id)) else {
+        ui.weak("Click a span in the text or the list to see it here.");
+        return;
+    };
+    ui.add_space(4.0);
+    egui::Grid::new("span-details")
+        .num_columns(2)
+        .spacing([10.0, 6.0])
+        .show(ui, |ui| {
+            ui.label("Label");
+            let combo = egui::ComboBox::from_id_salt("span-label")
+                .selected_text(&span.label)
+                .show_ui(ui, |ui| {
+                    for label in open.layer.scheme.labels() {
+                        if ui
+                            .selectable_label(label.name == span.label, &label.name)
+                            .clicked()
+                            && label.name != span.label
+                        {
+                            commands.push(Command::Tag(label.name.clone()));
+                        }
+                    }
+                });
+            combo.response.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Span label")
+            });
+            ui.end_row();
+            ui.label("Offsets");
+            ui.label(format!(
+                "{}–{}  ({} chars)",
+                span.start,
+                span.end,
+                span.len()
+            ))
+            .on_hover_text("Unicode code points, half-open: text[start:end] in Python");
+            ui.end_row();
+            ui.label("Id");
+            ui.label(span.id.to_string());
+            ui.end_row();
+        });
+    ui.add_space(4.0);
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        egui::ScrollArea::vertical()
+            .id_salt("span-text")
+            .max_height(110.0)
+            .show(ui, |ui| {
+                ui.label(RichText::new(&span.text).italics());
+            });
+    });
+    ui.add_space(4.0);
+    ui.label("Note");
+    let mut note = span.note.clone().unwrap_or_default();
+    let edit = ui.add(
+        egui::TextEdit::multiline(&mut note)
+            .id_salt(("note", span.id))
+            .hint_text("Why this tag? Anything to check later?")
+            .desired_rows(3)
+            .desired_width(f32::INFINITY),
+    );
+    if edit.changed() {
+        commands.push(Command::SetNote(span.id, note));
+    }
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        if ui
+            .button("Delete")
+            .on_hover_text("Delete this span (Del)")
+            .clicked()
+        {
+            commands.push(Command::DeleteSelected);
+        }
+        if ui.button("Show in text").clicked() {
+            commands.push(Command::SelectSpan(Some(span.id), true));
+        }
+    });
+}
+
+/// The span list's own state: a filter and its cached result.
+#[derive(Default)]
+pub struct SpanListState {
+    filter: String,
+    cached: Option<(u64, String, Vec<usize>)>,
+    /// Scroll the list to the selected span on the next frame.
+    pub reveal: bool,
+}
+
+/// The table of all spans (virtualized: only visible rows are built).
+pub fn span_list_ui(
+    ui: &mut egui::Ui,
+    open: &OpenDocument,
+    state: &mut SpanListState,
+    commands: &mut Vec<Command>,
+) {
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Spans").strong().size(15.0));
+        ui.weak(open.layer.spans().len().to_string());
+    });
+    ui.add(
+        egui::TextEdit::singleline(&mut state.filter)
+            .hint_text("Filter by label or text")
+            .desired_width(f32::INFINITY),
+    );
+    let revision = open.history.revision();
+    let stale = state
+        .cached
+        .as_ref()
+        .is_none_or(|(rev, filter, _)| *rev != revision || *filter != state.filter);
+    if stale {
+        let needle = state.filter.to_lowercase();
+        let rows = open
+            .layer
+            .spans()
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                needle.is_empty()
+                    || s.label.to_lowercase().contains(&needle)
+                    || s.text.to_lowercase().contains(&needle)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        state.cached = Some((revision, state.filter.clone(), rows));
+    }
+    let Some((_, _, rows)) = &state.cached else {
+        return;
+    };
+    let spans = open.layer.spans();
+    let selected_row = open.selected_span.and_then(|id| {
+        rows.iter()
+            .position(|&p| spans.get(p).is_some_and(|s| s.id == id))
+    });
+    let text_height = egui::TextStyle::Body.resolve(ui.style()).size + 8.0;
+    let mut table = TableBuilder::new(ui)
+        .id_salt("span-table")
+        .striped(true)
+        .sense(Sense::click())
+        .cell_layout(egui::Layout::left_to_right(Align::Center))
+        .column(Column::auto().at_least(48.0))
+        .column(Column::auto().at_least(60.0))
+        .column(Column::remainder().clip(true));
+    if state.reveal {
+        if let Some(row) = selected_row {
+            table = table.scroll_to_row(row, Some(Align::Center));
+        }
+        state.reveal = false;
+    }
+    table
+        .header(20.0, |mut header| {
+            header.col(|ui| {
+                ui.strong("Start");
+            });
+            header.col(|ui| {
+                ui.strong("Label");
+            });
+            header.col(|ui| {
+                ui.strong("Text");
+            });
+        })
+        .body(|body| {
+            body.rows(text_height, rows.len(), |mut row| {
+                let Some(span) = rows.get(row.index()).and_then(|&p| spans.get(p)) else {
+                    return;
+                };
+                row.set_selected(open.selected_span == Some(span.id));
+                let color = open
+                    .layer
+                    .scheme
+                    .get(&span.label)
+                    .map_or(egui::Color32::GRAY, theme::label_color);
+                row.col(|ui| {
+                    ui.label(RichText::new(span.start.to_string()).monospace());
+                });
+                row.col(|ui| {
+                    let (rect, _) = ui.allocate_exact_size(vec2(8.0, 8.0), Sense::hover());
+                    ui.painter().rect_filled(rect, CornerRadius::same(2), color);
+                    ui.label(&span.label);
+                });
+                row.col(|ui| {
+                    ui.add(
+                        egui::Label::new(preview(&span.text, 80))
+                            .truncate()
+                            .selectable(false),
+                    );
+                });
+                if row.response().clicked() {
+                    commands.push(Command::SelectSpan(Some(span.id), true));
+                }
+            });
+        });
+}

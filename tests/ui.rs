@@ -1,0 +1,366 @@
+//! Drives the real app headless with egui_kittest: drag over text, press keys, click the
+//! palette, and check what was saved to disk.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests may panic: that is how they fail.
+
+use std::path::{Path, PathBuf};
+
+use egui::accesskit::Role;
+use egui::{Key, Modifiers, Pos2, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use spantag::store::{AnnotationFile, annotation_path};
+use spantag::ui::{AppOptions, Command, SpantagApp};
+
+const TEXT: &str = "Mayor Daniel Reyes declared victory.\n\nThe council approved $40 million in June.\nCritics say the plan is late.\n";
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    doc: PathBuf,
+}
+
+fn fixture(text: &str) -> Fixture {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let doc = dir.path().join("news.txt");
+    std::fs::write(&doc, text).expect("write doc");
+    Fixture { dir, doc }
+}
+
+fn harness(fx: &Fixture) -> Harness<'static, SpantagApp> {
+    harness_with(fx, |b| b)
+}
+
+fn harness_with(
+    fx: &Fixture,
+    configure: impl FnOnce(
+        egui_kittest::HarnessBuilder<SpantagApp>,
+    ) -> egui_kittest::HarnessBuilder<SpantagApp>,
+) -> Harness<'static, SpantagApp> {
+    let options = AppOptions {
+        document: Some(fx.doc.clone()),
+        annotator: Some("tester".to_owned()),
+        config_dir: Some(fx.dir.path().join("config")),
+    };
+    let builder = Harness::builder().with_size(vec2(1400.0, 900.0));
+    let mut harness = configure(builder).build_eframe(move |cc| SpantagApp::new(cc, options));
+    harness.run();
+    harness
+}
+
+/// The screen position of the boundary before code point `offset`.
+fn pos(harness: &Harness<'_, SpantagApp>, offset: usize) -> Pos2 {
+    harness
+        .state()
+        .view
+        .screen_pos_of(offset)
+        .unwrap_or_else(|| panic!("offset {offset} is not on screen"))
+}
+
+fn drag(harness: &mut Harness<'_, SpantagApp>, from: Pos2, to: Pos2) {
+    harness.hover_at(from);
+    harness.run();
+    harness.drag_at(from);
+    harness.run();
+    let mid = from + (to - from) * 0.5;
+    harness.hover_at(mid);
+    harness.run();
+    harness.hover_at(to);
+    harness.run();
+    harness.drop_at(to);
+    harness.run();
+}
+
+fn press_release(harness: &Harness<'_, SpantagApp>, p: Pos2) {
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos: p,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+    }
+}
+
+fn click_at(harness: &mut Harness<'_, SpantagApp>, p: Pos2) {
+    harness.hover_at(p);
+    harness.run();
+    press_release(harness, p);
+    harness.run();
+}
+
+fn double_click_at(harness: &mut Harness<'_, SpantagApp>, p: Pos2) {
+    harness.hover_at(p);
+    harness.run();
+    press_release(harness, p);
+    harness.step();
+    press_release(harness, p);
+    harness.run();
+}
+
+fn select_text(harness: &mut Harness<'_, SpantagApp>, needle: &str) -> (usize, usize) {
+    let byte = TEXT.find(needle).expect("needle in text");
+    let start = TEXT[..byte].chars().count();
+    let end = start + needle.chars().count();
+    let (a, b) = (pos(harness, start), pos(harness, end));
+    drag(harness, a, b);
+    (start, end)
+}
+
+fn spans(harness: &Harness<'_, SpantagApp>) -> Vec<(usize, usize, String, String)> {
+    harness
+        .state()
+        .open
+        .as_ref()
+        .expect("a document is open")
+        .layer
+        .spans()
+        .iter()
+        .map(|s| (s.start, s.end, s.label.clone(), s.text.clone()))
+        .collect()
+}
+
+fn saved(path: &Path) -> AnnotationFile {
+    AnnotationFile::read(path).expect("saved file parses")
+}
+
+#[test]
+fn drag_then_hotkey_tags_the_exact_text() {
+    let fx = fixture(TEXT);
+    let mut h = harness(&fx);
+    let (start, end) = select_text(&mut h, "Daniel Reyes");
+    let sel = h.state().view.selection.expect("a selection").range();
+    assert_eq!(sel, start..end, "the drag selects exactly the word range");
+    h.key_press(Key::Num2);
+    h.run();
+    assert_eq!(
+        spans(&h),
+        [(start, end, "actor".to_owned(), "Daniel Reyes".to_owned())]
+    );
+    assert!(h.state().is_dirty());
+}
+
+#[test]
+fn whitespace_is_trimmed_from_a_new_span() {
+    let fx = fixture(TEXT);
+    let mut h = harness(&fx);
+    let (start, end) = select_text(&mut h, " council approved ");
+    h.key_press(Key::Num3);
+    h.run();
+    assert_eq!(
+        spans(&h),
+        [(
+            start + 1,
+            end - 1,
+            "event".to_owned(),
+            "council approved".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn palette_relabels_delete_undo_redo() {
+    let fx = fixture(TEXT);
+    let mut h = harness(&fx);
+    let (start, end) = select_text(&mut h, "The council approved $40 million");
+    h.key_press(Key::Num1);
+    h.run();
+    assert_eq!(spans(&h)[0].2, "claim");
+
+    // The new span is selected: clicking "event" in the palette relabels it.
+    h.get_by_role_and_label(Role::Button, "event").click();
+    h.run();
+    assert_eq!(
+        spans(&h),
+        [(
+            start,
+            end,
+            "event".to_owned(),
+            "The council approved $40 million".to_owned()
+        )]
+    );
+
+    h.key_press(Key::Delete);
+    h.run();
+    assert!(spans(&h).is_empty());
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(spans(&h).len(), 1, "undo brings the span back");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(spans(&h)[0].2, "claim", "undo reverts the relabel");
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run();
+    assert_eq!(spans(&h)[0].2, "event", "redo");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    h.run();
+    assert!(spans(&h).is_empty(), "Ctrl+Y redoes the delete");
+}
+
+#[test]
+fn clicking_a_span_selects_it_and_nested_spans_are_reachable() {
+    let fx = fixture(TEXT);
+    let mut h = harness(&fx);
+    let (outer_start, _) = select_text(&mut h, "Mayor Daniel Reyes declared victory");
+    h.key_press(Key::Num1);
+    h.run();
+    select_text(&mut h, "Daniel Reyes");
+    h.key_press(Key::Num2);
+    h.run();
+    h.key_press(Key::Escape);
+    h.run();
+    assert_eq!(spans(&h).len(), 2);
+    let ids: Vec<(u64, String)> = h
+        .state()
+        .open
+        .as_ref()
+        .unwrap()
+        .layer
+        .spans()
+        .iter()
+        .map(|s| (s.id, s.label.clone()))
+        .collect();
+
+    // Clicking inside "Reyes" selects the innermost span (the actor)…
+    let inside = pos(&h, outer_start + 8) + vec2(2.0, 0.0);
+    h.hover_at(inside);
+    h.run();
+    click_at(&mut h, inside);
+    let selected = h.state().open.as_ref().unwrap().selected_span;
+    let actor = ids.iter().find(|(_, l)| l == "actor").unwrap().0;
+    let claim = ids.iter().find(|(_, l)| l == "claim").unwrap().0;
+    assert_eq!(selected, Some(actor));
+    // …clicking again at the same spot cycles out to the enclosing claim.
+    click_at(&mut h, inside);
+    assert_eq!(h.state().open.as_ref().unwrap().selected_span, Some(claim));
+    // Clicking "Mayor" (only inside the claim) selects the claim directly.
+    let mayor = pos(&h, outer_start + 1) + vec2(2.0, 0.0);
+    click_at(&mut h, mayor);
+    assert_eq!(h.state().open.as_ref().unwrap().selected_span, Some(claim));
+}
+
+#[test]
+fn save_and_reload_restores_every_span() {
+    let fx = fixture(TEXT);
+    let mut h = harness(&fx);
+    select_text(&mut h, "council");
+    h.key_press(Key::Num2);
+    h.run();
+    select_text(&mut h, "Critics say the plan is late");
+    h.key_press(Key::Num1);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert!(!h.state().is_dirty());
+    let path = annotation_path(&fx.doc, "tester");
+    let file = saved(&path);
+    assert_eq!(file.annotator, "tester");
+    assert_eq!(file.source, "news.txt");
+    assert_eq!(file.spans.len(), 2);
+    let chars: Vec<char> = TEXT.chars().collect();
+    for span in &file.spans {
+        assert_eq!(
+            chars[span.start..span.end].iter().collect::<String>(),
+            span.text
+        );
+    }
+    let before = spans(&h);
+    drop(h);
+
+    let h = harness(&fx);
+    assert_eq!(spans(&h), before, "reopening shows every span where it was");
+    assert!(!h.state().is_dirty());
+}
+
+#[test]
+fn double_click_selects_a_word() {
+    let fx = fixture(TEXT);
+    // Real time between frames, so the two clicks fall within the double-click delay.
+    let mut h = harness_with(&fx, |b| b.with_step_dt(1.0 / 60.0));
+    let byte = TEXT.find("council").unwrap();
+    let start = TEXT[..byte].chars().count();
+    let p = pos(&h, start + 2) + vec2(2.0, 0.0);
+    double_click_at(&mut h, p);
+    assert_eq!(
+        h.state().view.selection.map(|s| s.range()),
+        Some(start..start + 7)
+    );
+}
+
+#[test]
+fn closing_with_unsaved_changes_asks_first() {
+    let fx = fixture(TEXT);
+    let mut h = harness(&fx);
+    select_text(&mut h, "council");
+    h.key_press(Key::Num2);
+    h.run();
+    h.state_mut().push(Command::CloseDocument);
+    h.run();
+    assert!(h.state().open.is_some(), "not closed without asking");
+    h.get_by_label_contains("Save your changes");
+    h.get_by_role_and_label(Role::Button, "Save").click();
+    h.run();
+    assert!(h.state().open.is_none());
+    assert_eq!(saved(&annotation_path(&fx.doc, "tester")).spans.len(), 1);
+}
+
+#[test]
+fn a_custom_label_can_be_added_and_used() {
+    let fx = fixture(TEXT);
+    let mut h = harness(&fx);
+    h.state_mut().push(Command::AddLabel("quote".to_owned()));
+    h.run();
+    select_text(&mut h, "the plan is late");
+    h.key_press(Key::Num4);
+    h.run();
+    assert_eq!(spans(&h)[0].2, "quote");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    let file = saved(&annotation_path(&fx.doc, "tester"));
+    assert!(file.labels.iter().any(|l| l.name == "quote"));
+}
+
+#[test]
+fn non_ascii_and_crlf_offsets_are_code_points() {
+    let text = "Zoë Ångström 👋 met 東京 officials.\r\nSecond line: naïve café.\r\n";
+    let fx = fixture(text);
+    let options = AppOptions {
+        document: Some(fx.doc.clone()),
+        annotator: Some("tester".to_owned()),
+        config_dir: Some(fx.dir.path().join("config")),
+    };
+    let mut h = Harness::builder()
+        .with_size(vec2(1400.0, 900.0))
+        .allow_missing_glyphs()
+        .build_eframe(move |cc| SpantagApp::new(cc, options));
+    h.run();
+    let chars: Vec<char> = text.chars().collect();
+    let find = |needle: &str| {
+        let byte = text.find(needle).unwrap();
+        let start = text[..byte].chars().count();
+        (start, start + needle.chars().count())
+    };
+    for (needle, key) in [
+        ("Ångström", Key::Num2),
+        ("東京", Key::Num2),
+        ("naïve café", Key::Num1),
+    ] {
+        let (start, end) = find(needle);
+        let (a, b) = (pos(&h, start), pos(&h, end));
+        drag(&mut h, a, b);
+        h.key_press(key);
+        h.run();
+    }
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    let file = saved(&annotation_path(&fx.doc, "tester"));
+    let texts: Vec<&str> = file.spans.iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(texts, ["Ångström", "東京", "naïve café"]);
+    for span in &file.spans {
+        assert_eq!(
+            chars[span.start..span.end].iter().collect::<String>(),
+            span.text
+        );
+    }
+    assert_eq!(file.spans[2].start, find("naïve café").0);
+}
