@@ -152,8 +152,8 @@ struct VisibleBlock {
     galley: Arc<Galley>,
     /// Height on screen (blank lines are shorter than their galley).
     height: f32,
-    /// (span id, lane) for the spans in this block.
-    lanes: Vec<(u64, usize)>,
+    /// (position in the layer's span list, lane) for the spans in this block.
+    lanes: Vec<(usize, usize)>,
 }
 
 /// The view's own state between frames.
@@ -231,16 +231,16 @@ impl DocView {
         let band_bottom = row.rect().center().y + self.text_row_height / 2.0;
         if local.y > band_bottom - theme::LANE_OVERLAP {
             let lane = ((local.y - band_bottom + theme::LANE_OVERLAP) / theme::LANE_STEP) as usize;
-            let hit = block.lanes.iter().find(|(id, l)| {
-                *l == lane.min(theme::MAX_LANES - 1)
-                    && input
-                        .layer
-                        .get(*id)
-                        .is_some_and(|s| s.start <= char_offset && char_offset < s.end)
+            let hit = block.lanes.iter().find_map(|&(p, l)| {
+                let span = input.layer.spans().get(p)?;
+                (l == lane.min(theme::MAX_LANES - 1)
+                    && span.start <= char_offset
+                    && char_offset < span.end)
+                    .then_some(span.id)
             });
-            if let Some((id, _)) = hit {
-                self.last_click = Some((char_offset, *id));
-                return Some(*id);
+            if let Some(id) = hit {
+                self.last_click = Some((char_offset, id));
+                return Some(id);
             }
         }
         let mut here: Vec<&Span> = input
@@ -407,15 +407,17 @@ impl DocView {
         // Assign nesting lanes.
         for block in &mut self.visible {
             let range = doc.blocks()[block.index].range();
-            let mut spans: Vec<&Span> = input
-                .index
-                .overlapping(range)
-                .into_iter()
-                .filter_map(|p| input.layer.spans().get(p))
-                .collect();
-            spans.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+            let all = input.layer.spans();
+            let mut positions = input.index.overlapping(range);
+            positions.sort_by(|&a, &b| {
+                all[a]
+                    .start
+                    .cmp(&all[b].start)
+                    .then(all[b].end.cmp(&all[a].end))
+            });
             let mut lane_ends: Vec<usize> = Vec::new();
-            for span in spans {
+            for p in positions {
+                let span = &all[p];
                 let lane = lane_ends
                     .iter()
                     .position(|&end| end <= span.start)
@@ -425,7 +427,7 @@ impl DocView {
                 } else {
                     lane_ends[lane] = span.end;
                 }
-                block.lanes.push((span.id, lane));
+                block.lanes.push((p, lane));
             }
         }
 
@@ -443,8 +445,8 @@ impl DocView {
         let band_half = self.text_row_height / 2.0;
         for block in &self.visible {
             let block_range = doc.blocks()[block.index].range();
-            for (span_id, _) in &block.lanes {
-                let Some(span) = input.layer.get(*span_id) else {
+            for &(p, _) in &block.lanes {
+                let Some(span) = input.layer.spans().get(p) else {
                     continue;
                 };
                 let color = label_color(input.layer, &span.label);
@@ -463,13 +465,13 @@ impl DocView {
                     painter.rect_filled(rect, CornerRadius::ZERO, fill);
                 }
             }
-            painter.galley(block.origin, block.galley.clone(), text_color);
-            for (span_id, lane) in &block.lanes {
-                let Some(span) = input.layer.get(*span_id) else {
+            // Lanes go under the text so that descenders stay readable over them.
+            for &(p, lane) in &block.lanes {
+                let Some(span) = input.layer.spans().get(p) else {
                     continue;
                 };
                 let color = label_color(input.layer, &span.label);
-                let lane = (*lane).min(theme::MAX_LANES - 1) as f32;
+                let lane = lane.min(theme::MAX_LANES - 1) as f32;
                 for rect in range_rects(block, &block_range, span.range(), band_half) {
                     let top = rect.max.y - theme::LANE_OVERLAP + lane * theme::LANE_STEP;
                     let bar = Rect::from_min_max(
@@ -479,6 +481,7 @@ impl DocView {
                     painter.rect_filled(bar, CornerRadius::same(1), color);
                 }
             }
+            painter.galley(block.origin, block.galley.clone(), text_color);
         }
         // The selected span: outline and a label chip above its start.
         if let Some(span) = input.selected_span.and_then(|id| input.layer.get(id)) {
