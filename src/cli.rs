@@ -5,7 +5,12 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use std::io::IsTerminal as _;
+use std::time::{Duration, Instant};
+
+use crate::corpus::{self, LayerChoice};
 use crate::document::Document;
+use crate::formats::{self, Format, Offsets, Output};
 use crate::store::{self, AnnotationFile};
 
 /// spantag — annotate spans of text (claims, actors, events, your own labels).
@@ -36,21 +41,216 @@ pub enum CliCommand {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Export annotations as a labelled dataset.
+    ///
+    /// INPUT may be documents, annotation files or folders (searched recursively for
+    /// documents with annotation files). Without a layer option every annotator's layer is
+    /// exported; `--annotator NAME` picks one.
+    Export {
+        /// The dataset format.
+        #[arg(long, short = 'f', value_enum)]
+        format: Format,
+        /// Export every annotator's layer (the default).
+        #[arg(long, conflicts_with = "curated")]
+        all_annotators: bool,
+        /// Export the curated (gold) layer.
+        #[arg(long)]
+        curated: bool,
+        /// How offsets are counted (doccano, label-studio).
+        #[arg(long, value_enum, default_value_t = Offsets::Codepoints)]
+        offsets: Offsets,
+        /// Output file, `-` for stdout (the default for single-file formats); a folder for hf and brat.
+        #[arg(long, short = 'o')]
+        out: Option<PathBuf>,
+        /// Documents, annotation files or folders.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+    },
+    /// Import a dataset as annotation files beside the documents.
+    ///
+    /// Writes each document's text (from the dataset) and `<document>.<annotator>.ron` into
+    /// the `--into` folder. Never overwrites an annotation file without `--force`.
+    Import {
+        /// The dataset format (jsonl, doccano, brat, label-studio).
+        #[arg(long, short = 'f', value_enum)]
+        format: Format,
+        /// How offsets are counted in the input (doccano, label-studio).
+        #[arg(long, value_enum, default_value_t = Offsets::Codepoints)]
+        offsets: Offsets,
+        /// The folder to write documents and annotation files into.
+        #[arg(long)]
+        into: PathBuf,
+        /// Overwrite existing annotation files (the old ones are kept as .bak).
+        #[arg(long)]
+        force: bool,
+        /// Dataset files (for brat: folders or .ann files).
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+    },
 }
 
-/// Runs a subcommand; returns the process exit code.
-pub fn run(command: CliCommand) -> i32 {
+/// Runs a subcommand; `annotator` is the global `--annotator`. Returns the exit code.
+pub fn run(command: CliCommand, annotator: Option<String>) -> i32 {
     match command {
         CliCommand::Check { paths } => check(&paths),
+        CliCommand::Export {
+            format,
+            all_annotators: _,
+            curated,
+            offsets,
+            out,
+            inputs,
+        } => {
+            let choice = match (curated, annotator) {
+                (true, _) => LayerChoice::Curated,
+                (false, Some(name)) => LayerChoice::Annotator(name),
+                (false, None) => LayerChoice::All,
+            };
+            export(format, &choice, offsets, out, &inputs)
+        }
+        CliCommand::Import {
+            format,
+            offsets,
+            into,
+            force,
+            inputs,
+        } => import(
+            format,
+            offsets,
+            &into,
+            force,
+            &inputs,
+            annotator.as_deref().unwrap_or("imported"),
+        ),
     }
 }
 
-/// The source document of an annotation file `<doc>.<annotator>.ron`.
-fn source_of(annotation: &std::path::Path) -> Option<PathBuf> {
-    let name = annotation.file_name()?.to_string_lossy().into_owned();
-    let stem = name.strip_suffix(".ron")?;
-    let (doc, _annotator) = stem.rsplit_once('.')?;
-    Some(annotation.with_file_name(doc))
+/// A progress bar on stderr, drawn only when stderr is a terminal.
+struct Progress {
+    enabled: bool,
+    last: Instant,
+    what: &'static str,
+}
+
+impl Progress {
+    fn new(what: &'static str) -> Self {
+        Self {
+            enabled: std::io::stderr().is_terminal(),
+            last: Instant::now() - Duration::from_secs(1),
+            what,
+        }
+    }
+
+    fn update(&mut self, done: usize, total: usize) {
+        if !self.enabled || (done < total && self.last.elapsed() < Duration::from_millis(100)) {
+            return;
+        }
+        self.last = Instant::now();
+        let width = 30;
+        let filled = (done * width)
+            .checked_div(total)
+            .unwrap_or(width)
+            .min(width);
+        eprint!(
+            "\r[{}{}] {done}/{total} {}",
+            "#".repeat(filled),
+            " ".repeat(width - filled),
+            self.what
+        );
+        if done == total {
+            eprintln!();
+        }
+    }
+}
+
+fn export(
+    format: Format,
+    choice: &LayerChoice,
+    offsets: Offsets,
+    out: Option<PathBuf>,
+    inputs: &[PathBuf],
+) -> i32 {
+    let output = match out {
+        Some(path) if path.as_os_str() != "-" => Output::Path(path),
+        _ if format.is_folder() => {
+            eprintln!(
+                "spantag export: {} writes a folder: give one with --out DIR",
+                format.name()
+            );
+            return 2;
+        }
+        _ => Output::Stdout,
+    };
+    let jobs = match corpus::plan(inputs, choice) {
+        Ok(jobs) => jobs,
+        Err(err) => {
+            eprintln!("spantag export: {err}");
+            return 1;
+        }
+    };
+    if jobs.iter().all(|j| j.layers.is_empty()) {
+        eprintln!("spantag export: no annotation files found for the chosen layer in the inputs");
+        return 1;
+    }
+    let mut progress = Progress::new("documents");
+    match formats::export(&jobs, format, offsets, &output, &mut |done, total| {
+        progress.update(done, total)
+    }) {
+        Ok(report) => {
+            for note in &report.notes {
+                eprintln!("note: {note}");
+            }
+            eprintln!("{}", report.summary());
+            0
+        }
+        Err(err) => {
+            eprintln!("spantag export: {err}");
+            1
+        }
+    }
+}
+
+fn import(
+    format: Format,
+    offsets: Offsets,
+    into: &std::path::Path,
+    force: bool,
+    inputs: &[PathBuf],
+    annotator: &str,
+) -> i32 {
+    if let Err(err) = store::validate_annotator(annotator) {
+        eprintln!("spantag import: {err}");
+        return 2;
+    }
+    let mut records = Vec::new();
+    for input in inputs {
+        match formats::read_import(format, input, offsets, annotator) {
+            Ok(mut r) => records.append(&mut r),
+            Err(err) => {
+                eprintln!("spantag import: {err}");
+                return 1;
+            }
+        }
+    }
+    match formats::write_imported(records, into, force) {
+        Ok(report) => {
+            for note in &report.notes {
+                eprintln!("note: {note}");
+            }
+            eprintln!(
+                "{} document(s), {} annotation file(s), {} span(s) imported into {}",
+                report.documents,
+                report.files.len(),
+                report.spans,
+                into.display()
+            );
+            0
+        }
+        Err(err) => {
+            eprintln!("spantag import: {err}");
+            1
+        }
+    }
 }
 
 fn check(paths: &[PathBuf]) -> i32 {
@@ -80,7 +280,7 @@ fn check(paths: &[PathBuf]) -> i32 {
                 continue;
             }
         };
-        let Some(source) = source_of(file) else {
+        let Some((source, _)) = corpus::split_annotation_path(file) else {
             println!(
                 "{shown}: cannot tell the source document from the file name (expected <document>.<annotator>.ron)"
             );

@@ -127,6 +127,9 @@ pub struct Document {
     is_ascii: bool,
     /// Byte offset of every `CHECKPOINT_CHARS`-th code point.
     checkpoints: Vec<usize>,
+    /// Code point offsets of the characters outside the Basic Multilingual Plane (two UTF-16
+    /// code units each), for UTF-16 offset conversion.
+    astral: Vec<usize>,
     blocks: Vec<Block>,
 }
 
@@ -161,13 +164,17 @@ impl Document {
         let hash = hash_bytes(text.as_bytes());
         let is_ascii = text.is_ascii();
         let mut checkpoints = Vec::new();
+        let mut astral = Vec::new();
         let char_len = if is_ascii {
             text.len()
         } else {
             let mut n = 0;
-            for (byte, _) in text.char_indices() {
+            for (byte, c) in text.char_indices() {
                 if n % CHECKPOINT_CHARS == 0 {
                     checkpoints.push(byte);
+                }
+                if c.len_utf16() == 2 {
+                    astral.push(n);
                 }
                 n += 1;
             }
@@ -181,6 +188,7 @@ impl Document {
             char_len,
             is_ascii,
             checkpoints,
+            astral,
             blocks: Vec::new(),
         };
         doc.blocks = doc.build_blocks();
@@ -372,10 +380,28 @@ impl Document {
         offset
     }
 
-    /// UTF-16 code unit offset of code point `offset`.
+    /// UTF-16 code unit offset of code point `offset` (as JavaScript counts string indices).
     pub fn utf16_from_char(&self, offset: usize) -> usize {
-        let byte = self.byte_from_char(offset);
-        self.text[..byte].encode_utf16().count()
+        offset + self.astral.partition_point(|&a| a < offset)
+    }
+
+    /// Code point offset of UTF-16 code unit offset `offset`, or `None` when it falls between
+    /// the two halves of a surrogate pair.
+    pub fn char_from_utf16(&self, offset: usize) -> Option<usize> {
+        // Astral character i sits at UTF-16 units [a_i + i, a_i + i + 2).
+        let (mut lo, mut hi) = (0, self.astral.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.astral[mid] + mid + 2 <= offset {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        if self.astral.get(lo).is_some_and(|&a| a + lo + 1 == offset) {
+            return None;
+        }
+        Some(offset - lo)
     }
 }
 
@@ -492,6 +518,27 @@ mod tests {
         assert_eq!(doc.slice(6..7), "👋");
         assert_eq!(doc.slice(8..13), "wörld");
         assert_eq!(doc.utf16_from_char(7), 8);
+    }
+
+    #[test]
+    fn utf16_offsets_round_trip() {
+        let text = "a👋b😀😀c東\u{10348}";
+        let doc = Document::from_text(text.to_owned());
+        let mut utf16 = 0;
+        for (i, c) in text.chars().enumerate() {
+            assert_eq!(doc.utf16_from_char(i), utf16);
+            assert_eq!(doc.char_from_utf16(utf16), Some(i));
+            if c.len_utf16() == 2 {
+                assert_eq!(
+                    doc.char_from_utf16(utf16 + 1),
+                    None,
+                    "inside a surrogate pair"
+                );
+            }
+            utf16 += c.len_utf16();
+        }
+        assert_eq!(doc.utf16_from_char(doc.char_len()), utf16);
+        assert_eq!(doc.char_from_utf16(utf16), Some(doc.char_len()));
     }
 
     #[test]

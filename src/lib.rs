@@ -6,8 +6,11 @@
 
 pub mod annotation;
 pub mod cli;
+pub mod corpus;
 pub mod document;
 pub mod edit;
+pub mod formats;
 pub mod settings;
 pub mod store;
+pub mod tokens;
 pub mod ui;

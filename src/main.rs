@@ -7,7 +7,9 @@ use spantag::ui::{self, AppOptions};
 fn main() -> std::process::ExitCode {
     let args = Cli::parse();
     if let Some(command) = args.command {
-        return std::process::ExitCode::from(u8::try_from(cli::run(command)).unwrap_or(1));
+        return std::process::ExitCode::from(
+            u8::try_from(cli::run(command, args.annotator)).unwrap_or(1),
+        );
     }
     if let Some(name) = &args.annotator
         && let Err(err) = spantag::store::validate_annotator(name)

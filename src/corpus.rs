@@ -1,0 +1,216 @@
+//! Finding documents and their annotation layers in files and folders.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::store::{annotation_files, validate_annotator};
+
+/// Which annotation layers of a document to use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LayerChoice {
+    /// One annotator's layer.
+    Annotator(String),
+    /// Every annotator's layer.
+    All,
+    /// The curated (gold) layer, saved as annotator `curated`.
+    Curated,
+}
+
+/// The annotator name of the curated layer.
+pub const CURATED: &str = "curated";
+
+/// A document to process with the layers chosen for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentJob {
+    /// The source text.
+    pub path: PathBuf,
+    /// Its name in outputs: the path relative to the folder it was found in, with `/`.
+    pub name: String,
+    /// (annotator, annotation file) pairs, sorted by annotator.
+    pub layers: Vec<(String, PathBuf)>,
+}
+
+/// Why inputs could not be resolved.
+#[derive(Debug, thiserror::Error)]
+pub enum CorpusError {
+    /// An input does not exist.
+    #[error("{0}: no such file or folder")]
+    Missing(PathBuf),
+    /// A folder could not be listed.
+    #[error("could not list {path}: {source}")]
+    Io {
+        /// The folder.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+}
+
+/// The source document and annotator of an annotation file `<doc>.<annotator>.ron`.
+pub fn split_annotation_path(path: &Path) -> Option<(PathBuf, String)> {
+    let name = path.file_name()?.to_str()?;
+    let stem = name.strip_suffix(".ron")?;
+    let (doc, annotator) = stem.rsplit_once('.')?;
+    validate_annotator(annotator).ok()?;
+    Some((path.with_file_name(doc), annotator.to_owned()))
+}
+
+fn choose(layers: Vec<(String, PathBuf)>, choice: &LayerChoice) -> Vec<(String, PathBuf)> {
+    layers
+        .into_iter()
+        .filter(|(annotator, _)| match choice {
+            LayerChoice::All => annotator != CURATED,
+            LayerChoice::Annotator(name) => annotator == name,
+            LayerChoice::Curated => annotator == CURATED,
+        })
+        .collect()
+}
+
+/// Resolves inputs (documents, annotation files, folders searched recursively) to the
+/// documents that have a chosen layer, in a stable order. An annotation file given directly
+/// selects that layer whatever `choice` says.
+pub fn plan(inputs: &[PathBuf], choice: &LayerChoice) -> Result<Vec<DocumentJob>, CorpusError> {
+    let mut jobs: Vec<DocumentJob> = Vec::new();
+    let mut seen = BTreeSet::new();
+    for input in inputs {
+        if !input.exists() {
+            return Err(CorpusError::Missing(input.clone()));
+        }
+        if input.is_dir() {
+            let mut docs = Vec::new();
+            walk(input, &mut docs)?;
+            docs.sort();
+            for doc in docs {
+                let layers = choose(annotation_files(&doc), choice);
+                let name = doc
+                    .strip_prefix(input)
+                    .unwrap_or(&doc)
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                if !layers.is_empty() && seen.insert(doc.clone()) {
+                    jobs.push(DocumentJob {
+                        path: doc,
+                        name,
+                        layers,
+                    });
+                }
+            }
+        } else if let Some((doc, annotator)) =
+            split_annotation_path(input).filter(|(d, _)| d.is_file())
+        {
+            let name = file_name(&doc);
+            if let Some(job) = jobs.iter_mut().find(|j| j.path == doc) {
+                if !job.layers.iter().any(|(a, _)| *a == annotator) {
+                    job.layers.push((annotator, input.clone()));
+                    job.layers.sort();
+                }
+            } else if seen.insert(doc.clone()) {
+                jobs.push(DocumentJob {
+                    path: doc,
+                    name,
+                    layers: vec![(annotator, input.clone())],
+                });
+            }
+        } else {
+            let layers = choose(annotation_files(input), choice);
+            if seen.insert(input.clone()) {
+                jobs.push(DocumentJob {
+                    path: input.clone(),
+                    name: file_name(input),
+                    layers,
+                });
+            }
+        }
+    }
+    Ok(jobs)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Collects, below `dir`, every file that has at least one annotation file beside it.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CorpusError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| CorpusError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut names = BTreeSet::new();
+    let mut subdirs = Vec::new();
+    let mut ron = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            subdirs.push(path);
+        } else {
+            if name.ends_with(".ron") {
+                ron.push(path.clone());
+            }
+            names.insert(name);
+        }
+    }
+    let mut docs = BTreeSet::new();
+    for path in ron {
+        if let Some((doc, _)) = split_annotation_path(&path)
+            && let Some(doc_name) = doc.file_name().map(|n| n.to_string_lossy().into_owned())
+            && names.contains(&doc_name)
+        {
+            docs.insert(doc);
+        }
+    }
+    out.extend(docs);
+    subdirs.sort();
+    for sub in subdirs {
+        walk(&sub, out)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_are_searched_recursively_and_layers_chosen() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("b");
+        std::fs::create_dir(&sub).unwrap();
+        for (folder, doc, annotators) in [
+            (dir.path(), "a.txt", &["alice", "bob"][..]),
+            (sub.as_path(), "c.txt", &["alice"][..]),
+            (dir.path(), "lonely.txt", &[][..]),
+        ] {
+            std::fs::write(folder.join(doc), "text").unwrap();
+            for who in annotators {
+                std::fs::write(folder.join(format!("{doc}.{who}.ron")), "").unwrap();
+            }
+        }
+        let all = plan(&[dir.path().to_path_buf()], &LayerChoice::All).unwrap();
+        let names: Vec<(&str, usize)> = all
+            .iter()
+            .map(|j| (j.name.as_str(), j.layers.len()))
+            .collect();
+        assert_eq!(names, [("a.txt", 2), ("b/c.txt", 1)]);
+        let bob = plan(
+            &[dir.path().to_path_buf()],
+            &LayerChoice::Annotator("bob".into()),
+        )
+        .unwrap();
+        assert_eq!(bob.len(), 1);
+        let direct = plan(
+            &[dir.path().join("a.txt.bob.ron")],
+            &LayerChoice::Annotator("alice".into()),
+        )
+        .unwrap();
+        assert_eq!(direct[0].layers[0].0, "bob");
+        assert!(plan(&[dir.path().join("nope")], &LayerChoice::All).is_err());
+    }
+}

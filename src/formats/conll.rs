@@ -1,0 +1,45 @@
+//! CoNLL IOB2: `TOKEN<TAB>TAG` per line, a blank line between sentences, `-DOCSTART-` before
+//! each document (one per annotator layer). Tokens and the overlap policy come from
+//! [`crate::tokens`].
+
+use super::{FormatError, Item, Report, Sink};
+use crate::tokens;
+
+/// The CoNLL writer.
+pub struct Exporter {
+    sink: Sink,
+}
+
+impl Exporter {
+    /// Writes to `sink`.
+    pub fn new(sink: Sink) -> Self {
+        Self { sink }
+    }
+}
+
+impl super::Exporter for Exporter {
+    fn document(&mut self, item: &Item<'_>, report: &mut Report) -> Result<(), FormatError> {
+        let sentences = tokens::sentences(item.doc);
+        for layer in item.layers {
+            let tagged = tokens::tag(&sentences, layer);
+            report.dropped_token_tags += tagged.dropped;
+            let mut out = String::from("-DOCSTART-\tO\n\n");
+            for (sentence, tags) in sentences.iter().zip(&tagged.tags) {
+                for (token, tag) in sentence.iter().zip(tags) {
+                    out.push_str(&token.text);
+                    out.push('\t');
+                    out.push_str(&tokens::tag_name(*tag, layer));
+                    out.push('\n');
+                }
+                out.push('\n');
+            }
+            self.sink.write_all(out.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>, report: &mut Report) -> Result<(), FormatError> {
+        report.written.extend(self.sink.commit()?);
+        Ok(())
+    }
+}

@@ -1,0 +1,71 @@
+//! CSV, one span per row: `document,annotator,start,end,label,text,note`. Text cells that a
+//! spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) get a
+//! leading apostrophe.
+
+use super::{FormatError, Item, Report, Sink};
+
+/// The CSV writer.
+pub struct Exporter {
+    writer: csv::Writer<Sink>,
+}
+
+/// Neutralises a cell against spreadsheet formula injection.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+impl Exporter {
+    /// Writes to `sink`, starting with the header row.
+    pub fn new(sink: Sink) -> Result<Self, FormatError> {
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(sink);
+        writer
+            .write_record([
+                "document",
+                "annotator",
+                "start",
+                "end",
+                "label",
+                "text",
+                "note",
+            ])
+            .map_err(|e| FormatError::Output(e.to_string()))?;
+        Ok(Self { writer })
+    }
+}
+
+impl super::Exporter for Exporter {
+    fn document(&mut self, item: &Item<'_>, _report: &mut Report) -> Result<(), FormatError> {
+        for layer in item.layers {
+            for span in layer.spans() {
+                let (start, end) = (span.start.to_string(), span.end.to_string());
+                self.writer
+                    .write_record([
+                        &*neutralise(item.name),
+                        &*neutralise(&layer.annotator),
+                        &start,
+                        &end,
+                        &*neutralise(&span.label),
+                        &*neutralise(&span.text),
+                        &*neutralise(span.note.as_deref().unwrap_or("")),
+                    ])
+                    .map_err(|e| FormatError::Output(e.to_string()))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>, report: &mut Report) -> Result<(), FormatError> {
+        let sink = self
+            .writer
+            .into_inner()
+            .map_err(|e| FormatError::Output(e.error().to_string()))?;
+        report.written.extend(sink.commit()?);
+        Ok(())
+    }
+}

@@ -1,0 +1,132 @@
+//! doccano sequence labelling JSONL: `{"text": …, "label": [[start, end, "label"], …]}`, plus
+//! `source` and `annotator` keys (doccano keeps unknown keys as metadata). `--offsets utf16`
+//! counts UTF-16 code units, as doccano's browser front end does.
+
+use std::io::BufRead as _;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{FormatError, Imported, ImportedSpan, Item, Offsets, Report, Sink, offsets_of};
+use crate::document::Document;
+
+#[derive(Serialize, Deserialize)]
+struct Record {
+    text: String,
+    label: Vec<(usize, usize, String)>,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    annotator: String,
+}
+
+/// The doccano writer.
+pub struct Exporter {
+    sink: Sink,
+    offsets: Offsets,
+}
+
+impl Exporter {
+    /// Writes to `sink`.
+    pub fn new(sink: Sink, offsets: Offsets) -> Self {
+        Self { sink, offsets }
+    }
+}
+
+#[derive(Serialize)]
+struct RecordOut<'a> {
+    text: &'a str,
+    label: Vec<(usize, usize, &'a str)>,
+    source: &'a str,
+    annotator: &'a str,
+}
+
+impl super::Exporter for Exporter {
+    fn document(&mut self, item: &Item<'_>, _report: &mut Report) -> Result<(), FormatError> {
+        for layer in item.layers {
+            let record = RecordOut {
+                text: item.doc.text(),
+                label: layer
+                    .spans()
+                    .iter()
+                    .map(|s| {
+                        let (start, end) = offsets_of(item.doc, s, self.offsets);
+                        (start, end, s.label.as_str())
+                    })
+                    .collect(),
+                source: item.name,
+                annotator: &layer.annotator,
+            };
+            let mut line =
+                serde_json::to_vec(&record).map_err(|e| FormatError::Output(e.to_string()))?;
+            line.push(b'\n');
+            self.sink.write_all(&line)?;
+        }
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>, report: &mut Report) -> Result<(), FormatError> {
+        report.written.extend(self.sink.commit()?);
+        Ok(())
+    }
+}
+
+/// Reads doccano JSONL.
+pub fn import(
+    path: &Path,
+    offsets: Offsets,
+    annotator: &str,
+) -> Result<Vec<Imported>, FormatError> {
+    let file = std::fs::File::open(path).map_err(FormatError::io(path))?;
+    let mut out: Vec<Imported> = Vec::new();
+    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(FormatError::io(path))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let parse_error = |message: String| FormatError::Parse {
+            path: path.to_path_buf(),
+            line: i + 1,
+            message,
+        };
+        let record: Record = serde_json::from_str(&line).map_err(|e| parse_error(e.to_string()))?;
+        let doc = Document::from_text(record.text.clone());
+        let mut spans = Vec::with_capacity(record.label.len());
+        for (start, end, label) in record.label {
+            let (start, end) = match offsets {
+                Offsets::Codepoints => (start, end),
+                Offsets::Utf16 => match (doc.char_from_utf16(start), doc.char_from_utf16(end)) {
+                    (Some(s), Some(e)) => (s, e),
+                    _ => {
+                        return Err(parse_error(format!(
+                            "UTF-16 offsets {start}..{end} split a surrogate pair: were they code points? (drop --offsets utf16)"
+                        )));
+                    }
+                },
+            };
+            spans.push(ImportedSpan::new(start, end, label));
+        }
+        let name = if record.source.is_empty() {
+            format!("doc-{}.txt", i + 1)
+        } else {
+            record.source
+        };
+        let who = if record.annotator.is_empty() {
+            annotator.to_owned()
+        } else {
+            record.annotator
+        };
+        match out
+            .iter_mut()
+            .find(|d| d.name == name && d.text == record.text)
+        {
+            Some(existing) => existing.layers.push((who, spans)),
+            None => out.push(Imported {
+                name,
+                text: record.text,
+                layers: vec![(who, spans)],
+            }),
+        }
+    }
+    Ok(out)
+}

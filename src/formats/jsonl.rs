@@ -1,0 +1,160 @@
+//! spaCy / Prodigy style JSONL: one document (per annotator) per line.
+//!
+//! `{"text": …, "spans": [{"id", "start", "end", "label", "text"}], "relations": [{"id",
+//! "from", "to", "label"}], "meta": {"source": …, "annotator": …}}`. Offsets are code points,
+//! so `doc.char_span(start, end, label=…)` in spaCy finds every span.
+
+use std::io::BufRead as _;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{FormatError, Imported, ImportedSpan, Item, Report, Sink};
+
+#[derive(Serialize, Deserialize)]
+struct Record<'a> {
+    #[serde(borrow)]
+    text: std::borrow::Cow<'a, str>,
+    spans: Vec<RecordSpan<'a>>,
+    #[serde(default)]
+    relations: Vec<RecordRelation<'a>>,
+    #[serde(default)]
+    meta: Meta<'a>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RecordSpan<'a> {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<u64>,
+    start: usize,
+    end: usize,
+    #[serde(borrow)]
+    label: std::borrow::Cow<'a, str>,
+    #[serde(default, borrow)]
+    text: std::borrow::Cow<'a, str>,
+    #[serde(default, skip_serializing_if = "Option::is_none", borrow)]
+    note: Option<std::borrow::Cow<'a, str>>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RecordRelation<'a> {
+    id: u64,
+    from: u64,
+    to: u64,
+    #[serde(borrow)]
+    label: std::borrow::Cow<'a, str>,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct Meta<'a> {
+    #[serde(default, borrow)]
+    source: std::borrow::Cow<'a, str>,
+    #[serde(default, borrow)]
+    annotator: std::borrow::Cow<'a, str>,
+}
+
+/// The JSONL writer.
+pub struct Exporter {
+    sink: Sink,
+}
+
+impl Exporter {
+    /// Writes to `sink`.
+    pub fn new(sink: Sink) -> Self {
+        Self { sink }
+    }
+}
+
+impl super::Exporter for Exporter {
+    fn document(&mut self, item: &Item<'_>, _report: &mut Report) -> Result<(), FormatError> {
+        for layer in item.layers {
+            let record = Record {
+                text: item.doc.text().into(),
+                spans: layer
+                    .spans()
+                    .iter()
+                    .map(|s| RecordSpan {
+                        id: Some(s.id),
+                        start: s.start,
+                        end: s.end,
+                        label: s.label.as_str().into(),
+                        text: s.text.as_str().into(),
+                        note: s.note.as_deref().map(Into::into),
+                    })
+                    .collect(),
+                relations: layer
+                    .relations
+                    .iter()
+                    .map(|r| RecordRelation {
+                        id: r.id,
+                        from: r.from,
+                        to: r.to,
+                        label: r.label.as_str().into(),
+                    })
+                    .collect(),
+                meta: Meta {
+                    source: item.name.into(),
+                    annotator: layer.annotator.as_str().into(),
+                },
+            };
+            let mut line =
+                serde_json::to_vec(&record).map_err(|e| FormatError::Output(e.to_string()))?;
+            line.push(b'\n');
+            self.sink.write_all(&line)?;
+        }
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>, report: &mut Report) -> Result<(), FormatError> {
+        report.written.extend(self.sink.commit()?);
+        Ok(())
+    }
+}
+
+/// Reads JSONL records (one document per line); records without `meta` are named
+/// `doc-<line>.txt` and given `annotator`.
+pub fn import(path: &Path, annotator: &str) -> Result<Vec<Imported>, FormatError> {
+    let file = std::fs::File::open(path).map_err(FormatError::io(path))?;
+    let mut out: Vec<Imported> = Vec::new();
+    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(FormatError::io(path))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let record: Record<'_> = serde_json::from_str(&line).map_err(|e| FormatError::Parse {
+            path: path.to_path_buf(),
+            line: i + 1,
+            message: e.to_string(),
+        })?;
+        let name = if record.meta.source.is_empty() {
+            format!("doc-{}.txt", i + 1)
+        } else {
+            record.meta.source.to_string()
+        };
+        let who = if record.meta.annotator.is_empty() {
+            annotator.to_owned()
+        } else {
+            record.meta.annotator.to_string()
+        };
+        let spans = record
+            .spans
+            .into_iter()
+            .map(|s| ImportedSpan {
+                start: s.start,
+                end: s.end,
+                label: s.label.into_owned(),
+                note: s.note.map(|n| n.into_owned()),
+            })
+            .collect();
+        let text = record.text.into_owned();
+        match out.iter_mut().find(|d| d.name == name && d.text == text) {
+            Some(existing) => existing.layers.push((who, spans)),
+            None => out.push(Imported {
+                name,
+                text,
+                layers: vec![(who, spans)],
+            }),
+        }
+    }
+    Ok(out)
+}

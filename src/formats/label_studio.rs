@@ -1,0 +1,194 @@
+//! Label Studio JSON: a list of tasks, one per document, with one annotation per annotator
+//! layer; each span is a `labels` result (`value.start`, `value.end`, `value.text`,
+//! `value.labels`). Task `meta` records the source file and the annotators, in annotation
+//! order. `--offsets utf16` counts UTF-16 code units, as Label Studio's browser front end does.
+
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{FormatError, Imported, ImportedSpan, Item, Offsets, Report, Sink, offsets_of};
+use crate::document::Document;
+
+/// The Label Studio writer (streams the JSON list).
+pub struct Exporter {
+    sink: Sink,
+    offsets: Offsets,
+    tasks: usize,
+    annotations: usize,
+}
+
+impl Exporter {
+    /// Writes to `sink`.
+    pub fn new(sink: Sink, offsets: Offsets) -> Self {
+        Self {
+            sink,
+            offsets,
+            tasks: 0,
+            annotations: 0,
+        }
+    }
+}
+
+impl super::Exporter for Exporter {
+    fn document(&mut self, item: &Item<'_>, _report: &mut Report) -> Result<(), FormatError> {
+        self.tasks += 1;
+        let mut annotations = Vec::new();
+        for layer in item.layers {
+            self.annotations += 1;
+            let result: Vec<serde_json::Value> = layer
+                .spans()
+                .iter()
+                .map(|s| {
+                    let (start, end) = offsets_of(item.doc, s, self.offsets);
+                    json!({
+                        "id": format!("s{}", s.id),
+                        "from_name": "label",
+                        "to_name": "text",
+                        "type": "labels",
+                        "origin": "manual",
+                        "value": {"start": start, "end": end, "text": s.text, "labels": [s.label]},
+                    })
+                })
+                .collect();
+            annotations.push(json!({"id": self.annotations, "result": result}));
+        }
+        let annotators: Vec<&str> = item.layers.iter().map(|l| l.annotator.as_str()).collect();
+        let task = json!({
+            "id": self.tasks,
+            "data": {"text": item.doc.text()},
+            "meta": {"source": item.name, "annotators": annotators},
+            "annotations": annotations,
+        });
+        let prefix: &[u8] = if self.tasks == 1 { b"[\n" } else { b",\n" };
+        self.sink.write_all(prefix)?;
+        let body = serde_json::to_vec(&task).map_err(|e| FormatError::Output(e.to_string()))?;
+        self.sink.write_all(&body)
+    }
+
+    fn finish(mut self: Box<Self>, report: &mut Report) -> Result<(), FormatError> {
+        let end: &[u8] = if self.tasks == 0 { b"[]\n" } else { b"\n]\n" };
+        self.sink.write_all(end)?;
+        report.written.extend(self.sink.commit()?);
+        Ok(())
+    }
+}
+
+#[derive(Deserialize)]
+struct Task {
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+    data: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    meta: Option<Meta>,
+    #[serde(default)]
+    annotations: Vec<Annotation>,
+}
+
+#[derive(Deserialize, Default)]
+struct Meta {
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    annotators: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Annotation {
+    #[serde(default)]
+    result: Vec<ResultItem>,
+}
+
+#[derive(Deserialize)]
+struct ResultItem {
+    #[serde(rename = "type", default)]
+    kind: String,
+    #[serde(default)]
+    value: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct Value {
+    start: Option<usize>,
+    end: Option<usize>,
+    #[serde(default)]
+    labels: Vec<String>,
+}
+
+/// Reads a Label Studio JSON export (a list of tasks, or one task).
+pub fn import(
+    path: &Path,
+    offsets: Offsets,
+    annotator: &str,
+) -> Result<Vec<Imported>, FormatError> {
+    let bytes = std::fs::read(path).map_err(FormatError::io(path))?;
+    let parse_error = |message: String| FormatError::Parse {
+        path: path.to_path_buf(),
+        line: 0,
+        message,
+    };
+    let value: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| parse_error(e.to_string()))?;
+    let tasks: Vec<Task> = match value {
+        serde_json::Value::Array(_) => serde_json::from_value(value),
+        other => serde_json::from_value(other).map(|t| vec![t]),
+    }
+    .map_err(|e| parse_error(e.to_string()))?;
+    let mut out = Vec::new();
+    for (n, task) in tasks.into_iter().enumerate() {
+        let text = task
+            .data
+            .get("text")
+            .or_else(|| task.data.values().find(|v| v.is_string()))
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| parse_error(format!("task {} has no text in data", n + 1)))?
+            .to_owned();
+        let meta = task.meta.unwrap_or_default();
+        let id = task.id.map_or_else(
+            || (n + 1).to_string(),
+            |v| v.to_string().trim_matches('"').to_owned(),
+        );
+        let name = meta.source.unwrap_or_else(|| format!("task-{id}.txt"));
+        let doc = Document::from_text(text.clone());
+        let several = task.annotations.len() > 1;
+        let mut layers = Vec::new();
+        for (i, annotation) in task.annotations.into_iter().enumerate() {
+            let who = meta.annotators.get(i).cloned().unwrap_or_else(|| {
+                if several {
+                    format!("{annotator}-{}", i + 1)
+                } else {
+                    annotator.to_owned()
+                }
+            });
+            let mut spans = Vec::new();
+            for item in annotation.result {
+                let Some(value) = item.value.filter(|_| item.kind == "labels") else {
+                    continue;
+                };
+                let (Some(start), Some(end), Some(label)) =
+                    (value.start, value.end, value.labels.into_iter().next())
+                else {
+                    continue;
+                };
+                let (start, end) = match offsets {
+                    Offsets::Codepoints => (start, end),
+                    Offsets::Utf16 => {
+                        match (doc.char_from_utf16(start), doc.char_from_utf16(end)) {
+                            (Some(s), Some(e)) => (s, e),
+                            _ => {
+                                return Err(parse_error(format!(
+                                    "task {id}: UTF-16 offsets {start}..{end} split a surrogate pair"
+                                )));
+                            }
+                        }
+                    }
+                };
+                spans.push(ImportedSpan::new(start, end, label));
+            }
+            layers.push((who, spans));
+        }
+        out.push(Imported { name, text, layers });
+    }
+    Ok(out)
+}

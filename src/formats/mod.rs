@@ -1,0 +1,596 @@
+//! Exports to and imports from the formats NLP tools read. One module per format.
+//!
+//! Exports stream: documents are read, converted and written one at a time, so memory stays
+//! flat however many documents a folder holds. Every file is written atomically.
+
+pub mod brat;
+pub mod conll;
+pub mod csv_table;
+pub mod doccano;
+pub mod hf;
+pub mod jsonl;
+pub mod label_studio;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::annotation::{Layer, Span};
+use crate::corpus::DocumentJob;
+use crate::document::Document;
+use crate::store;
+
+/// A dataset format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// spaCy / Prodigy JSONL, one document per line.
+    Jsonl,
+    /// doccano sequence-labelling JSONL.
+    Doccano,
+    /// CoNLL IOB2 (`TOKEN<TAB>TAG`).
+    Conll,
+    /// Hugging Face token classification (a folder: `data.jsonl` and `labels.json`).
+    Hf,
+    /// brat standoff (a folder of `.txt` + `.ann` and `annotation.conf`).
+    Brat,
+    /// Label Studio JSON tasks.
+    LabelStudio,
+    /// CSV, one span per row.
+    Csv,
+}
+
+impl Format {
+    /// Every format, in menu order.
+    pub const ALL: [Self; 7] = [
+        Self::Jsonl,
+        Self::Doccano,
+        Self::Conll,
+        Self::Hf,
+        Self::Brat,
+        Self::LabelStudio,
+        Self::Csv,
+    ];
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Jsonl => "jsonl",
+            Self::Doccano => "doccano",
+            Self::Conll => "conll",
+            Self::Hf => "hf",
+            Self::Brat => "brat",
+            Self::LabelStudio => "label-studio",
+            Self::Csv => "csv",
+        }
+    }
+
+    /// A description for menus.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Jsonl => "spaCy / Prodigy JSONL",
+            Self::Doccano => "doccano JSONL",
+            Self::Conll => "CoNLL IOB2",
+            Self::Hf => "Hugging Face token classification (folder)",
+            Self::Brat => "brat standoff (folder)",
+            Self::LabelStudio => "Label Studio JSON",
+            Self::Csv => "CSV table",
+        }
+    }
+
+    /// Whether the format writes a folder rather than one stream.
+    pub fn is_folder(self) -> bool {
+        matches!(self, Self::Hf | Self::Brat)
+    }
+
+    /// The usual file extension of the single-stream formats.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Jsonl | Self::Doccano => "jsonl",
+            Self::Conll => "conll",
+            Self::LabelStudio => "json",
+            Self::Csv => "csv",
+            Self::Hf | Self::Brat => "",
+        }
+    }
+
+    /// Whether `import` reads this format.
+    pub fn can_import(self) -> bool {
+        matches!(
+            self,
+            Self::Jsonl | Self::Doccano | Self::Brat | Self::LabelStudio
+        )
+    }
+}
+
+/// How span offsets are counted in formats that allow a choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Offsets {
+    /// Unicode code points (Python `str` indices).
+    #[default]
+    Codepoints,
+    /// UTF-16 code units (JavaScript string indices; doccano's default).
+    Utf16,
+}
+
+/// Why an export or import failed.
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    /// Reading or writing failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// A document or annotation file could not be read.
+    #[error("{0}")]
+    Input(String),
+    /// The output is not of the right kind.
+    #[error("{0}")]
+    Output(String),
+    /// An imported file is malformed.
+    #[error("{path}:{line}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line (0 when unknown).
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl FormatError {
+    pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Self + '_ {
+        move |source| Self::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// Where an export goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    /// Standard output (single-stream formats only).
+    Stdout,
+    /// A file (single-stream formats) or a folder (folder formats).
+    Path(PathBuf),
+}
+
+/// What an export did, for the summary shown to the user.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Documents written.
+    pub documents: usize,
+    /// Annotation layers written.
+    pub layers: usize,
+    /// Spans written.
+    pub spans: usize,
+    /// Token tags dropped where spans overlap (CoNLL, Hugging Face).
+    pub dropped_token_tags: usize,
+    /// Spans left out because they do not fit the document (stale files).
+    pub skipped_spans: usize,
+    /// Other things the user should know, one line each.
+    pub notes: Vec<String>,
+    /// Files written.
+    pub written: Vec<PathBuf>,
+}
+
+impl Report {
+    /// A one-paragraph summary.
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "{} document(s), {} layer(s), {} span(s) written",
+            self.documents, self.layers, self.spans
+        );
+        if self.dropped_token_tags > 0 {
+            s.push_str(&format!(
+                "; {} token tag(s) dropped where spans overlap (the innermost span wins)",
+                self.dropped_token_tags
+            ));
+        }
+        if self.skipped_spans > 0 {
+            s.push_str(&format!(
+                "; {} span(s) left out because they do not fit their document (run `spantag check`)",
+                self.skipped_spans
+            ));
+        }
+        s
+    }
+}
+
+/// One document with its chosen layers, as handed to a format.
+pub struct Item<'a> {
+    /// The document.
+    pub doc: &'a Document,
+    /// Its name (relative path with `/`).
+    pub name: &'a str,
+    /// The layers (one per annotator), spans already checked against the document.
+    pub layers: &'a [Layer],
+}
+
+/// A format's writer.
+pub trait Exporter {
+    /// Writes one document.
+    fn document(&mut self, item: &Item<'_>, report: &mut Report) -> Result<(), FormatError>;
+    /// Finishes the output (closing brackets, label lists, renaming temp files).
+    fn finish(self: Box<Self>, report: &mut Report) -> Result<(), FormatError>;
+}
+
+/// A stream that is either stdout or a temporary file renamed over the target at the end.
+pub struct Sink {
+    inner: SinkInner,
+}
+
+enum SinkInner {
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+    File {
+        writer: std::io::BufWriter<tempfile::NamedTempFile>,
+        path: PathBuf,
+    },
+}
+
+impl Sink {
+    /// Opens the sink for an output.
+    pub fn open(output: &Output) -> Result<Self, FormatError> {
+        match output {
+            Output::Stdout => Ok(Self {
+                inner: SinkInner::Stdout(std::io::BufWriter::new(std::io::stdout())),
+            }),
+            Output::Path(path) => {
+                if path.is_dir() {
+                    return Err(FormatError::Output(format!(
+                        "{} is a folder; this format writes one file — give a file name",
+                        path.display()
+                    )));
+                }
+                let dir = path
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                let tmp = tempfile::Builder::new()
+                    .prefix(".spantag-")
+                    .suffix(".tmp")
+                    .tempfile_in(dir)
+                    .map_err(FormatError::io(path))?;
+                Ok(Self {
+                    inner: SinkInner::File {
+                        writer: std::io::BufWriter::new(tmp),
+                        path: path.clone(),
+                    },
+                })
+            }
+        }
+    }
+
+    /// Writes bytes.
+    pub fn write_all(&mut self, bytes: &[u8]) -> Result<(), FormatError> {
+        match &mut self.inner {
+            SinkInner::Stdout(w) => w
+                .write_all(bytes)
+                .map_err(FormatError::io(Path::new("<stdout>"))),
+            SinkInner::File { writer, path } => {
+                writer.write_all(bytes).map_err(FormatError::io(path))
+            }
+        }
+    }
+
+    /// Flushes and, for a file, renames it into place; returns the path written.
+    pub fn commit(self) -> Result<Option<PathBuf>, FormatError> {
+        match self.inner {
+            SinkInner::Stdout(mut w) => {
+                w.flush().map_err(FormatError::io(Path::new("<stdout>")))?;
+                Ok(None)
+            }
+            SinkInner::File { writer, path } => {
+                let tmp = writer.into_inner().map_err(|e| FormatError::Io {
+                    path: path.clone(),
+                    source: e.into_error(),
+                })?;
+                tmp.as_file().sync_all().map_err(FormatError::io(&path))?;
+                tmp.persist(&path).map_err(|e| FormatError::Io {
+                    path: path.clone(),
+                    source: e.error,
+                })?;
+                Ok(Some(path))
+            }
+        }
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.inner {
+            SinkInner::Stdout(w) => w.write(buf),
+            SinkInner::File { writer, .. } => writer.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.inner {
+            SinkInner::Stdout(w) => w.flush(),
+            SinkInner::File { writer, .. } => writer.flush(),
+        }
+    }
+}
+
+/// Makes the writer for a format.
+pub fn exporter(
+    format: Format,
+    offsets: Offsets,
+    output: &Output,
+) -> Result<Box<dyn Exporter>, FormatError> {
+    if format.is_folder() {
+        let Output::Path(dir) = output else {
+            return Err(FormatError::Output(format!(
+                "{} writes a folder: give one with --out DIR",
+                format.name()
+            )));
+        };
+        if dir.is_file() {
+            return Err(FormatError::Output(format!(
+                "{} is a file; {} writes a folder — give a folder name",
+                dir.display(),
+                format.name()
+            )));
+        }
+        std::fs::create_dir_all(dir).map_err(FormatError::io(dir))?;
+        return Ok(match format {
+            Format::Hf => Box::new(hf::Exporter::new(dir)),
+            _ => Box::new(brat::Exporter::new(dir)),
+        });
+    }
+    let sink = Sink::open(output)?;
+    Ok(match format {
+        Format::Jsonl => Box::new(jsonl::Exporter::new(sink)),
+        Format::Doccano => Box::new(doccano::Exporter::new(sink, offsets)),
+        Format::Conll => Box::new(conll::Exporter::new(sink)),
+        Format::LabelStudio => Box::new(label_studio::Exporter::new(sink, offsets)),
+        _ => Box::new(csv_table::Exporter::new(sink)?),
+    })
+}
+
+/// Keeps only the spans that fit the document (offsets in range, text matching); counts the
+/// rest in the report.
+pub fn checked_layer(mut layer: Layer, doc: &Document, name: &str, report: &mut Report) -> Layer {
+    let bad: Vec<u64> = layer
+        .spans()
+        .iter()
+        .filter(|s| s.is_empty() || s.end > doc.char_len() || doc.slice(s.range()) != s.text)
+        .map(|s| s.id)
+        .collect();
+    if !bad.is_empty() {
+        report.skipped_spans += bad.len();
+        report.notes.push(format!(
+            "{name} ({}): {} span(s) do not fit the text and were left out",
+            layer.annotator,
+            bad.len()
+        ));
+        for id in bad {
+            layer.remove(id);
+        }
+    }
+    layer
+}
+
+/// Exports documents; `progress(done, total)` is called after each document.
+pub fn export(
+    jobs: &[DocumentJob],
+    format: Format,
+    offsets: Offsets,
+    output: &Output,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Report, FormatError> {
+    let mut report = Report::default();
+    let mut exporter = exporter(format, offsets, output)?;
+    for (i, job) in jobs.iter().enumerate() {
+        let doc = Document::open(&job.path).map_err(|e| FormatError::Input(e.to_string()))?;
+        let mut layers = Vec::with_capacity(job.layers.len());
+        for (annotator, path) in &job.layers {
+            let loaded = store::load_layer(&doc, path, annotator)
+                .map_err(|e| FormatError::Input(e.to_string()))?;
+            layers.push(checked_layer(loaded.layer, &doc, &job.name, &mut report));
+        }
+        if layers.is_empty() {
+            report
+                .notes
+                .push(format!("{}: no annotation layer chosen; skipped", job.name));
+        } else {
+            let item = Item {
+                doc: &doc,
+                name: &job.name,
+                layers: &layers,
+            };
+            exporter.document(&item, &mut report)?;
+            report.documents += 1;
+            report.layers += layers.len();
+            report.spans += layers.iter().map(|l| l.spans().len()).sum::<usize>();
+        }
+        progress(i + 1, jobs.len());
+    }
+    exporter.finish(&mut report)?;
+    Ok(report)
+}
+
+/// A span's offsets in the requested unit.
+pub fn offsets_of(doc: &Document, span: &Span, offsets: Offsets) -> (usize, usize) {
+    match offsets {
+        Offsets::Codepoints => (span.start, span.end),
+        Offsets::Utf16 => (
+            doc.utf16_from_char(span.start),
+            doc.utf16_from_char(span.end),
+        ),
+    }
+}
+
+/// An imported document with its layers, before it is written to disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imported {
+    /// Where the text goes, relative to the import folder.
+    pub name: String,
+    /// The text.
+    pub text: String,
+    /// (annotator, spans) pairs.
+    pub layers: Vec<(String, Vec<ImportedSpan>)>,
+}
+
+/// An imported span, offsets in code points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedSpan {
+    /// First code point.
+    pub start: usize,
+    /// One past the last code point.
+    pub end: usize,
+    /// The label.
+    pub label: String,
+    /// A note, where the format has one.
+    pub note: Option<String>,
+}
+
+impl ImportedSpan {
+    /// A span without a note.
+    pub fn new(start: usize, end: usize, label: String) -> Self {
+        Self {
+            start,
+            end,
+            label,
+            note: None,
+        }
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Documents whose annotation files were written.
+    pub documents: usize,
+    /// Annotation files written.
+    pub files: Vec<PathBuf>,
+    /// Spans written.
+    pub spans: usize,
+    /// Problems that did not stop the import.
+    pub notes: Vec<String>,
+}
+
+/// Reads records of a format from an input file (or a brat folder).
+pub fn read_import(
+    format: Format,
+    input: &Path,
+    offsets: Offsets,
+    annotator: &str,
+) -> Result<Vec<Imported>, FormatError> {
+    match format {
+        Format::Jsonl => jsonl::import(input, annotator),
+        Format::Doccano => doccano::import(input, offsets, annotator),
+        Format::Brat => brat::import(input, annotator),
+        Format::LabelStudio => label_studio::import(input, offsets, annotator),
+        other => Err(FormatError::Input(format!(
+            "{} cannot be imported; importable formats: jsonl, doccano, brat, label-studio",
+            other.name()
+        ))),
+    }
+}
+
+/// A relative path from an imported record made safe: no absolute paths, no `..`.
+pub fn safe_relative(name: &str) -> Option<PathBuf> {
+    let path = Path::new(name);
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::Normal(part) => out.push(part),
+            std::path::Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    (!out.as_os_str().is_empty()).then_some(out)
+}
+
+/// Writes imported documents and their layers into `into`. An existing annotation file is
+/// never overwritten unless `force`; an existing text must be the same text.
+pub fn write_imported(
+    records: Vec<Imported>,
+    into: &Path,
+    force: bool,
+) -> Result<ImportReport, FormatError> {
+    let mut report = ImportReport::default();
+    for record in records {
+        let Some(rel) = safe_relative(&record.name) else {
+            report.notes.push(format!(
+                "{:?}: not a safe relative file name; skipped",
+                record.name
+            ));
+            continue;
+        };
+        let doc_path = into.join(&rel);
+        if let Some(parent) = doc_path.parent() {
+            std::fs::create_dir_all(parent).map_err(FormatError::io(parent))?;
+        }
+        let doc = if doc_path.exists() {
+            let existing =
+                Document::open(&doc_path).map_err(|e| FormatError::Input(e.to_string()))?;
+            if existing.text() != record.text {
+                return Err(FormatError::Output(format!(
+                    "{} exists with a different text; import into another folder",
+                    doc_path.display()
+                )));
+            }
+            existing
+        } else {
+            store::write_atomic(&doc_path, record.text.as_bytes())
+                .map_err(|e| FormatError::Output(e.to_string()))?;
+            Document::open(&doc_path).map_err(|e| FormatError::Input(e.to_string()))?
+        };
+        let mut wrote_any = false;
+        for (annotator, spans) in record.layers {
+            if let Err(e) = store::validate_annotator(&annotator) {
+                report
+                    .notes
+                    .push(format!("{}: {e}; layer skipped", rel.display()));
+                continue;
+            }
+            let path = store::annotation_path(&doc_path, &annotator);
+            if path.exists() && !force {
+                return Err(FormatError::Output(format!(
+                    "{} exists; pass --force to overwrite it (the old file is kept as .bak)",
+                    path.display()
+                )));
+            }
+            let mut layer = Layer::new(&annotator);
+            for ImportedSpan {
+                start,
+                end,
+                label,
+                note,
+            } in spans
+            {
+                if start >= end || end > doc.char_len() {
+                    report.notes.push(format!(
+                        "{}: span {start}..{end} ({label}) is outside the text; skipped",
+                        rel.display()
+                    ));
+                    continue;
+                }
+                let id = layer.allocate_id();
+                layer.scheme.ensure(&label);
+                layer.insert(Span {
+                    id,
+                    start,
+                    end,
+                    text: doc.slice(start..end).to_owned(),
+                    label,
+                    note,
+                });
+            }
+            report.spans += layer.spans().len();
+            store::save_layer(&layer, &doc, &path)
+                .map_err(|e| FormatError::Output(e.to_string()))?;
+            report.files.push(path);
+            wrote_any = true;
+        }
+        if wrote_any {
+            report.documents += 1;
+        }
+    }
+    Ok(report)
+}
