@@ -364,3 +364,78 @@ fn non_ascii_and_crlf_offsets_are_code_points() {
     }
     assert_eq!(file.spans[2].start, find("naïve café").0);
 }
+
+fn run_until(
+    h: &mut Harness<'_, SpantagApp>,
+    what: &str,
+    mut done: impl FnMut(&SpantagApp) -> bool,
+) {
+    for _ in 0..500 {
+        h.run();
+        if done(h.state()) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[test]
+fn export_dialog_saves_first_and_writes_the_dataset() {
+    let fx = fixture(TEXT);
+    let mut h = harness(&fx);
+    select_text(&mut h, "Daniel Reyes");
+    h.key_press(Key::Num2);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    h.run();
+    assert!(h.state().export.open, "Ctrl+E opens the export dialog");
+    let out = fx.dir.path().join("dataset.jsonl");
+    h.state_mut().export.out = out.display().to_string();
+    h.get_by_role_and_label(Role::Button, "Export").click();
+    run_until(&mut h, "the export", |app| {
+        !app.export.busy() && out.exists()
+    });
+    assert!(
+        !h.state().is_dirty(),
+        "unsaved changes were saved before exporting"
+    );
+    let line = std::fs::read_to_string(&out).unwrap();
+    let record: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
+    assert_eq!(record["spans"][0]["text"], "Daniel Reyes");
+    assert_eq!(record["meta"]["annotator"], "tester");
+    h.get_by_label_contains("1 span(s) written");
+}
+
+#[test]
+fn import_dialog_writes_annotation_files_and_opens_the_document() {
+    let fx = fixture(TEXT);
+    let dataset = fx.dir.path().join("in.jsonl");
+    std::fs::write(
+        &dataset,
+        "{\"text\":\"Imported text about Reyes.\",\"spans\":[{\"start\":20,\"end\":25,\"label\":\"actor\"}],\"meta\":{\"source\":\"imported.txt\",\"annotator\":\"tester\"}}\n",
+    )
+    .unwrap();
+    let mut h = harness(&fx);
+    h.state_mut().push(Command::ShowImport);
+    h.run();
+    assert!(h.state().import.open);
+    let into = fx.dir.path().join("imported");
+    h.state_mut().import.input = dataset.display().to_string();
+    h.state_mut().import.into = into.display().to_string();
+    h.get_by_role_and_label(Role::Button, "Import").click();
+    run_until(&mut h, "the import", |app| {
+        app.import.imported_first.is_some()
+    });
+    h.get_by_role_and_label(Role::Button, "Open imported.txt")
+        .click();
+    run_until(&mut h, "the imported document", |app| {
+        app.open
+            .as_ref()
+            .is_some_and(|o| o.doc.display_name() == "imported.txt")
+    });
+    assert_eq!(
+        spans(&h),
+        [(20, 25, "actor".to_owned(), "Reyes".to_owned())]
+    );
+}

@@ -18,7 +18,7 @@ use crate::edit::{Edit, History};
 use crate::settings::{Settings, os_user_name};
 use crate::store::{self, Problem};
 use crate::ui::doc_view::{DocView, ScrollTarget, ViewInput, preview};
-use crate::ui::{panels, theme};
+use crate::ui::{panels, theme, transfer};
 
 /// How the app was started.
 #[derive(Debug, Clone, Default)]
@@ -64,6 +64,10 @@ pub enum Command {
     ToggleTheme,
     /// Change the document font size by this many points.
     FontSize(f32),
+    /// Show the Export… dialog.
+    ShowExport,
+    /// Show the Import… dialog.
+    ShowImport,
 }
 
 /// A message in the status bar.
@@ -137,6 +141,10 @@ pub struct SpantagApp {
     title: String,
     show_shortcuts: bool,
     span_list: panels::SpanListState,
+    /// The Export… dialog.
+    pub export: transfer::ExportDialog,
+    /// The Import… dialog.
+    pub import: transfer::ImportDialog,
 }
 
 impl SpantagApp {
@@ -179,6 +187,8 @@ impl SpantagApp {
             title: String::new(),
             show_shortcuts: false,
             span_list: panels::SpanListState::default(),
+            export: transfer::ExportDialog::default(),
+            import: transfer::ImportDialog::default(),
         };
         if let Some(path) = options.document {
             app.open_document(&path);
@@ -466,6 +476,20 @@ impl SpantagApp {
                 theme::apply(ctx, self.settings.dark_mode);
                 self.save_settings();
             }
+            Command::ShowExport => match self.open.as_ref().and_then(|o| o.doc.path()) {
+                Some(path) => self.export.show_for(path),
+                None => self.info("Open a document first"),
+            },
+            Command::ShowImport => {
+                let folder = self
+                    .open
+                    .as_ref()
+                    .and_then(|o| o.doc.path())
+                    .and_then(Path::parent)
+                    .map(Path::to_path_buf);
+                self.import
+                    .show_for(folder.as_deref(), &self.annotator.clone());
+            }
             Command::FontSize(delta) => {
                 let (lo, hi) = theme::FONT_SIZE_RANGE;
                 self.settings.font_size = (self.settings.font_size + delta).clamp(lo, hi);
@@ -538,6 +562,9 @@ impl SpantagApp {
             }
             if shortcut(cmd, Key::O) {
                 commands.push(Command::OpenDialog);
+            }
+            if shortcut(cmd, Key::E) {
+                commands.push(Command::ShowExport);
             }
             if shortcut(cmd, Key::W) {
                 commands.push(Command::CloseDocument);
@@ -1010,6 +1037,30 @@ impl SpantagApp {
         self.show_shortcuts = open;
     }
 
+    fn transfer_dialogs(&mut self, ctx: &egui::Context) {
+        if let Some(path) = self
+            .open
+            .as_ref()
+            .and_then(|o| o.doc.path())
+            .map(Path::to_path_buf)
+        {
+            let annotator = self.annotator.clone();
+            let context = transfer::Context {
+                document: &path,
+                annotator: &annotator,
+            };
+            if self.export.ui(ctx, &context) {
+                // Exports read the files on disk: save first so they hold what is on screen.
+                if !self.is_dirty() || self.save() {
+                    self.export.start(ctx, &context);
+                }
+            }
+        }
+        if let Some(path) = self.import.ui(ctx) {
+            self.commands.push(Command::Open(path));
+        }
+    }
+
     fn problems_strip(&mut self, ui: &mut egui::Ui) {
         let dark = self.settings.dark_mode;
         let Some(open) = &mut self.open else { return };
@@ -1056,6 +1107,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+Shift+Z / Ctrl+Y", "Redo"),
     ("Ctrl+S", "Save"),
     ("Ctrl+O", "Open a document"),
+    ("Ctrl+E", "Export a dataset"),
     ("Ctrl+W", "Close the document"),
     ("Ctrl+Home / Ctrl+End", "Go to the start / end"),
     ("Ctrl++ / Ctrl+-", "Larger / smaller text"),
@@ -1144,6 +1196,7 @@ impl eframe::App for SpantagApp {
 
         self.confirm_dialog(&ctx);
         self.shortcuts_window(&ctx);
+        self.transfer_dialogs(&ctx);
 
         let commands = std::mem::take(&mut self.commands);
         if !commands.is_empty() {

@@ -4,6 +4,7 @@ pub mod app;
 pub mod doc_view;
 pub mod panels;
 pub mod theme;
+pub mod transfer;
 
 pub use app::{AppOptions, Command, SpantagApp};
 
