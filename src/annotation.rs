@@ -197,7 +197,7 @@ pub fn validate_label_name(name: &str) -> Result<(), String> {
 
 /// One annotator's spans and relations over one document. Spans are kept sorted by
 /// [`Span::order`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Layer {
     /// Who made it.
     pub annotator: String,
@@ -207,7 +207,30 @@ pub struct Layer {
     /// Relations between spans.
     pub relations: Vec<Relation>,
     next_id: u64,
+    /// Position of each span id in `spans`, built on first lookup after a change, so that
+    /// finding a span by id is O(1) however many spans there are.
+    positions: std::sync::OnceLock<std::collections::HashMap<u64, usize>>,
 }
+
+impl PartialEq for Layer {
+    fn eq(&self, other: &Self) -> bool {
+        (
+            &self.annotator,
+            &self.scheme,
+            &self.spans,
+            &self.relations,
+            self.next_id,
+        ) == (
+            &other.annotator,
+            &other.scheme,
+            &other.spans,
+            &other.relations,
+            other.next_id,
+        )
+    }
+}
+
+impl Eq for Layer {}
 
 impl Layer {
     /// An empty layer with the default labels.
@@ -218,6 +241,7 @@ impl Layer {
             spans: Vec::new(),
             relations: Vec::new(),
             next_id: 1,
+            positions: std::sync::OnceLock::new(),
         }
     }
 
@@ -247,6 +271,7 @@ impl Layer {
             spans,
             relations,
             next_id,
+            positions: std::sync::OnceLock::new(),
         }
     }
 
@@ -264,16 +289,26 @@ impl Layer {
 
     /// A span by id.
     pub fn get(&self, id: u64) -> Option<&Span> {
-        self.spans.iter().find(|s| s.id == id)
+        self.position(id).and_then(|p| self.spans.get(p))
     }
 
     /// Where a span with this id sits in [`Self::spans`].
     pub fn position(&self, id: u64) -> Option<usize> {
-        self.spans.iter().position(|s| s.id == id)
+        self.positions
+            .get_or_init(|| {
+                self.spans
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (s.id, i))
+                    .collect()
+            })
+            .get(&id)
+            .copied()
     }
 
     /// Inserts a span at its sorted place.
     pub fn insert(&mut self, span: Span) {
+        self.positions.take();
         self.next_id = self.next_id.max(span.id + 1);
         let at = self
             .spans
@@ -284,6 +319,7 @@ impl Layer {
     /// Removes a span by id.
     pub fn remove(&mut self, id: u64) -> Option<Span> {
         let at = self.position(id)?;
+        self.positions.take();
         Some(self.spans.remove(at))
     }
 

@@ -66,6 +66,26 @@ pub enum CliCommand {
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
     },
+    /// Write a synthetic news-like corpus with nested and overlapping spans (benchmarks and
+    /// stress tests).
+    #[command(hide = true)]
+    Synth {
+        /// Size of each document in bytes.
+        #[arg(long, default_value_t = 10_000)]
+        bytes: usize,
+        /// Spans per document.
+        #[arg(long, default_value_t = 10)]
+        spans: usize,
+        /// Number of documents.
+        #[arg(long, default_value_t = 1)]
+        docs: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Import a dataset as annotation files beside the documents.
     ///
     /// Writes each document's text (from the dataset) and `<document>.<annotator>.ron` into
@@ -108,6 +128,20 @@ pub fn run(command: CliCommand, annotator: Option<String>) -> i32 {
             };
             export(format, &choice, offsets, out, &inputs)
         }
+        CliCommand::Synth {
+            bytes,
+            spans,
+            docs,
+            seed,
+            out,
+        } => synth(
+            bytes,
+            spans,
+            docs,
+            seed,
+            &out,
+            annotator.as_deref().unwrap_or("synth"),
+        ),
         CliCommand::Import {
             format,
             offsets,
@@ -161,6 +195,45 @@ impl Progress {
             eprintln!();
         }
     }
+}
+
+fn synth(
+    bytes: usize,
+    spans: usize,
+    docs: usize,
+    seed: u64,
+    out: &std::path::Path,
+    annotator: &str,
+) -> i32 {
+    if let Err(err) = std::fs::create_dir_all(out) {
+        eprintln!("spantag synth: {}: {err}", out.display());
+        return 1;
+    }
+    let mut progress = Progress::new("documents");
+    for i in 0..docs {
+        let doc_seed = seed.wrapping_add(i as u64);
+        let path = out.join(format!("doc-{i:05}.txt"));
+        let text = crate::synth::text(bytes, doc_seed);
+        if let Err(err) = store::write_atomic(&path, text.as_bytes()) {
+            eprintln!("spantag synth: {err}");
+            return 1;
+        }
+        let doc = match Document::open(&path) {
+            Ok(doc) => doc,
+            Err(err) => {
+                eprintln!("spantag synth: {err}");
+                return 1;
+            }
+        };
+        let layer = crate::synth::layer(&doc, spans, annotator, doc_seed);
+        if let Err(err) = store::save_layer(&layer, &doc, &store::annotation_path(&path, annotator))
+        {
+            eprintln!("spantag synth: {err}");
+            return 1;
+        }
+        progress.update(i + 1, docs);
+    }
+    0
 }
 
 fn export(

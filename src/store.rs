@@ -248,18 +248,38 @@ impl AnnotationFile {
 
     /// Serialises to pretty, deterministic RON with one span per line.
     pub fn to_ron(&self) -> String {
-        let mut spans = self.spans.clone();
-        spans.sort_by(Span::order);
+        let sorted;
+        let spans: &[Span] = if self.spans.is_sorted_by(|a, b| a.order(b).is_le()) {
+            &self.spans
+        } else {
+            sorted = {
+                let mut v = self.spans.clone();
+                v.sort_by(Span::order);
+                v
+            };
+            &sorted
+        };
         let mut relations = self.relations.clone();
         relations.sort_by_key(|r| r.id);
-        let mut out = String::with_capacity(128 + spans.len() * 96);
+        let mut out = String::with_capacity(
+            256 + spans
+                .iter()
+                .map(|s| 64 + s.text.len() + s.label.len())
+                .sum::<usize>(),
+        );
         out.push_str("(\n");
         let _ = writeln!(out, "    version: {},", self.version);
-        let _ = writeln!(out, "    source: {},", ron_string(&self.source));
-        let _ = writeln!(out, "    source_hash: {},", ron_string(&self.source_hash));
-        let _ = writeln!(out, "    annotator: {},", ron_string(&self.annotator));
+        for (name, value) in [
+            ("source", &self.source),
+            ("source_hash", &self.source_hash),
+            ("annotator", &self.annotator),
+        ] {
+            let _ = write!(out, "    {name}: ");
+            push_ron_string(&mut out, value);
+            out.push_str(",\n");
+        }
         write_list(&mut out, "labels", &self.labels);
-        write_list(&mut out, "spans", &spans);
+        write_list(&mut out, "spans", spans);
         write_list(&mut out, "relations", &relations);
         out.push_str(")\n");
         out
@@ -267,13 +287,18 @@ impl AnnotationFile {
 
     /// Parses RON text; `path` is only used in messages.
     pub fn from_ron(text: &str, path: &Path) -> Result<Self, StoreError> {
-        let options = ron::Options::default().with_recursion_limit(32);
-        let file: Self = options.from_str(text).map_err(|e| StoreError::Parse {
-            path: path.to_path_buf(),
-            line: e.span.start.line,
-            col: e.span.start.col,
-            message: e.code.to_string(),
-        })?;
+        let file = match crate::fastron::parse(text) {
+            Some(file) => file,
+            None => {
+                let options = ron::Options::default().with_recursion_limit(32);
+                options.from_str(text).map_err(|e| StoreError::Parse {
+                    path: path.to_path_buf(),
+                    line: e.span.start.line,
+                    col: e.span.start.col,
+                    message: e.code.to_string(),
+                })?
+            }
+        };
         if file.version > FORMAT_VERSION || file.version == 0 {
             return Err(StoreError::Version {
                 path: path.to_path_buf(),
@@ -383,66 +408,79 @@ impl AnnotationFile {
 /// reading the file or its diff.
 pub fn ron_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    push_ron_string(&mut out, s);
     out
+}
+
+/// Appends a RON string literal (see [`ron_string`]).
+pub fn push_ron_string(out: &mut String, s: &str) {
+    out.push('"');
+    let mut run = 0;
+    for (i, c) in s.char_indices() {
+        let escape = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            c if c.is_control() => "",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push_str(escape);
+        }
+        run = i + c.len_utf8();
+    }
+    out.push_str(&s[run..]);
+    out.push('"');
 }
 
 /// One line of the file per item, in a fixed field order.
 trait RonLine {
-    fn ron_line(&self) -> String;
+    fn ron_line(&self, out: &mut String);
 }
 
 impl RonLine for Label {
-    fn ron_line(&self) -> String {
-        format!(
-            "(name: {}, color: {})",
-            ron_string(&self.name),
-            ron_string(&self.color)
-        )
+    fn ron_line(&self, out: &mut String) {
+        out.push_str("(name: ");
+        push_ron_string(out, &self.name);
+        out.push_str(", color: ");
+        push_ron_string(out, &self.color);
+        out.push(')');
     }
 }
 
 impl RonLine for Span {
-    fn ron_line(&self) -> String {
-        let note = self
-            .note
-            .as_deref()
-            .map(|n| format!(", note: Some({})", ron_string(n)))
-            .unwrap_or_default();
-        format!(
-            "(id: {}, start: {}, end: {}, label: {}, text: {}{note})",
-            self.id,
-            self.start,
-            self.end,
-            ron_string(&self.label),
-            ron_string(&self.text)
-        )
+    fn ron_line(&self, out: &mut String) {
+        let _ = write!(
+            out,
+            "(id: {}, start: {}, end: {}, label: ",
+            self.id, self.start, self.end
+        );
+        push_ron_string(out, &self.label);
+        out.push_str(", text: ");
+        push_ron_string(out, &self.text);
+        if let Some(note) = &self.note {
+            out.push_str(", note: Some(");
+            push_ron_string(out, note);
+            out.push(')');
+        }
+        out.push(')');
     }
 }
 
 impl RonLine for Relation {
-    fn ron_line(&self) -> String {
-        format!(
-            "(id: {}, from: {}, to: {}, label: {})",
-            self.id,
-            self.from,
-            self.to,
-            ron_string(&self.label)
-        )
+    fn ron_line(&self, out: &mut String) {
+        let _ = write!(
+            out,
+            "(id: {}, from: {}, to: {}, label: ",
+            self.id, self.from, self.to
+        );
+        push_ron_string(out, &self.label);
+        out.push(')');
     }
 }
 
@@ -453,7 +491,9 @@ fn write_list<T: RonLine>(out: &mut String, name: &str, items: &[T]) {
     }
     let _ = writeln!(out, "    {name}: [");
     for item in items {
-        let _ = writeln!(out, "        {},", item.ron_line());
+        out.push_str("        ");
+        item.ron_line(out);
+        out.push_str(",\n");
     }
     out.push_str("    ],\n");
 }
@@ -477,6 +517,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
         .tempfile_in(dir)
         .map_err(io)?;
     tmp.write_all(contents).map_err(io)?;
+    set_permissions_like(tmp.as_file(), path);
     tmp.as_file().sync_all().map_err(io)?;
     if path.exists() {
         let mut bak = path.as_os_str().to_os_string();
@@ -493,6 +534,21 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
         let _ = dir.sync_all();
     }
     Ok(())
+}
+
+/// Gives a temporary file (created private, 0600) the permissions the file it replaces had,
+/// or the usual 0644 for a new file, so that teammates sharing the folder can read it.
+pub fn set_permissions_like(tmp: &std::fs::File, target: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(target).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        let _ = tmp.set_permissions(std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (tmp, target);
+    }
 }
 
 /// Saves a layer beside its document; returns the path written.

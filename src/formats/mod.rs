@@ -288,6 +288,7 @@ impl Sink {
                     path: path.clone(),
                     source: e.into_error(),
                 })?;
+                store::set_permissions_like(tmp.as_file(), &path);
                 tmp.as_file().sync_all().map_err(FormatError::io(&path))?;
                 tmp.persist(&path).map_err(|e| FormatError::Io {
                     path: path.clone(),

@@ -106,6 +106,7 @@ pub struct OpenDocument {
     pub selected_span: Option<u64>,
     index: SpanIndex,
     index_revision: u64,
+    counts: Vec<(String, usize)>,
     problems: Vec<Problem>,
     show_problems: bool,
 }
@@ -114,8 +115,14 @@ impl OpenDocument {
     fn refresh_index(&mut self) {
         if self.index_revision != self.history.revision() {
             self.index = SpanIndex::build(self.layer.spans());
+            self.counts = self.layer.counts();
             self.index_revision = self.history.revision();
         }
+    }
+
+    /// Spans per label, in scheme order (cached per change).
+    pub fn counts(&self) -> &[(String, usize)] {
+        &self.counts
     }
 }
 
@@ -266,6 +273,7 @@ impl SpantagApp {
             notices.push(notice);
         }
         let index = SpanIndex::build(loaded.layer.spans());
+        let counts = loaded.layer.counts();
         let problems = loaded.problems;
         self.open = Some(OpenDocument {
             doc,
@@ -275,6 +283,7 @@ impl SpantagApp {
             selected_span: None,
             index,
             index_revision: 0,
+            counts,
             show_problems: !problems.is_empty(),
             problems,
         });
@@ -831,11 +840,11 @@ impl SpantagApp {
                     open.annotation_path.display()
                 ));
                 ui.separator();
-                for (name, count) in open.layer.counts() {
+                for (name, count) in open.counts() {
                     let color = open
                         .layer
                         .scheme
-                        .get(&name)
+                        .get(name)
                         .map_or(Color32::GRAY, theme::label_color);
                     let (rect, _) = ui.allocate_exact_size(vec2(9.0, 9.0), Sense::hover());
                     ui.painter().rect_filled(rect, CornerRadius::same(2), color);
@@ -1125,6 +1134,13 @@ fn expand_home(path: &str) -> PathBuf {
 
 impl eframe::App for SpantagApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.ui_root(ui);
+    }
+}
+
+impl SpantagApp {
+    /// The whole UI of one frame (what `eframe` calls; benchmarks call it headless).
+    pub fn ui_root(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.poll_dialog();
         self.handle_dropped_files(&ctx);

@@ -30,7 +30,7 @@ pub fn palette_ui(
     };
     ui.weak(hint);
     ui.add_space(4.0);
-    let counts = open.layer.counts();
+    let counts = open.counts();
     for (i, label) in open.layer.scheme.labels().iter().enumerate() {
         let color = theme::label_color(label);
         let count = counts

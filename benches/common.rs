@@ -1,0 +1,37 @@
+//! Shared set-up for the benchmarks: deterministic corpora written to a temp folder.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // Benchmarks panic on set-up failure.
+
+use std::path::{Path, PathBuf};
+
+use spantag::document::Document;
+use spantag::store;
+
+/// A generated document and its annotation file.
+pub struct Corpus {
+    pub name: &'static str,
+    pub doc: PathBuf,
+    pub ron: PathBuf,
+}
+
+/// The three sizes of the issue: 10 kB / 10 spans, 1 MB / 10k spans, 10 MB / 100k spans.
+pub const SIZES: [(&str, usize, usize); 3] = [
+    ("10kB-10", 10_000, 10),
+    ("1MB-10k", 1_000_000, 10_000),
+    ("10MB-100k", 10_000_000, 100_000),
+];
+
+/// Writes a corpus of `bytes` with `spans` spans into `dir`.
+pub fn corpus(dir: &Path, name: &'static str, bytes: usize, spans: usize) -> Corpus {
+    let doc_path = dir.join(format!("{name}.txt"));
+    std::fs::write(&doc_path, spantag::synth::text(bytes, 42)).unwrap();
+    let doc = Document::open(&doc_path).unwrap();
+    let layer = spantag::synth::layer(&doc, spans, "bench", 42);
+    let ron = store::annotation_path(&doc_path, "bench");
+    store::save_layer(&layer, &doc, &ron).unwrap();
+    Corpus {
+        name,
+        doc: doc_path,
+        ron,
+    }
+}

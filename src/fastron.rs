@@ -1,0 +1,332 @@
+//! A fast reader for annotation files in the shape spantag writes.
+//!
+//! The `ron` crate is general and about ten times slower than `serde_json` on 100k spans.
+//! This reader accepts the annotation file schema only — fields in any order, any white
+//! space, trailing commas, `//` line comments — and returns `None` on anything else (an
+//! unknown field, a raw string, an unusual escape, a syntax error), in which case the caller
+//! parses with the `ron` crate, which also produces the error message with line and column.
+//! For every input it accepts, it gives exactly what `ron` gives (a property test checks).
+
+use crate::annotation::{Label, Relation, Span};
+use crate::store::AnnotationFile;
+
+struct Parser<'a> {
+    bytes: &'a [u8],
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn skip_ws(&mut self) {
+        loop {
+            while self.pos < self.bytes.len() && self.bytes[self.pos].is_ascii_whitespace() {
+                self.pos += 1;
+            }
+            if self.bytes[self.pos..].starts_with(b"//") {
+                while self.pos < self.bytes.len() && self.bytes[self.pos] != b'\n' {
+                    self.pos += 1;
+                }
+            } else {
+                return;
+            }
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        self.skip_ws();
+        (self.bytes.get(self.pos) == Some(&byte)).then(|| self.pos += 1)
+    }
+
+    fn peek(&mut self) -> Option<u8> {
+        self.skip_ws();
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn ident(&mut self) -> Option<&'a str> {
+        self.skip_ws();
+        let start = self.pos;
+        while self.pos < self.bytes.len()
+            && (self.bytes[self.pos].is_ascii_alphanumeric() || self.bytes[self.pos] == b'_')
+        {
+            self.pos += 1;
+        }
+        (self.pos > start).then(|| &self.text[start..self.pos])
+    }
+
+    fn uint(&mut self) -> Option<u64> {
+        self.skip_ws();
+        let start = self.pos;
+        let mut value: u64 = 0;
+        while let Some(&b) = self.bytes.get(self.pos).filter(|b| b.is_ascii_digit()) {
+            value = value.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+            self.pos += 1;
+        }
+        // Leading zeros, signs, underscores, floats and hex are left to `ron`.
+        let digits = self.pos - start;
+        if digits == 0 || (digits > 1 && self.bytes[start] == b'0') {
+            return None;
+        }
+        if matches!(
+            self.bytes.get(self.pos),
+            Some(b'_' | b'.' | b'e' | b'E' | b'x' | b'b' | b'o')
+        ) {
+            return None;
+        }
+        Some(value)
+    }
+
+    fn usize(&mut self) -> Option<usize> {
+        usize::try_from(self.uint()?).ok()
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        u32::try_from(self.uint()?).ok()
+    }
+
+    fn string(&mut self) -> Option<String> {
+        self.skip_ws();
+        if self.bytes.get(self.pos) != Some(&b'"') {
+            return None;
+        }
+        self.pos += 1;
+        let mut out = String::new();
+        let mut run = self.pos;
+        loop {
+            let b = *self.bytes.get(self.pos)?;
+            match b {
+                b'"' => {
+                    out.push_str(&self.text[run..self.pos]);
+                    self.pos += 1;
+                    return Some(out);
+                }
+                b'\\' => {
+                    out.push_str(&self.text[run..self.pos]);
+                    self.pos += 1;
+                    let e = *self.bytes.get(self.pos)?;
+                    self.pos += 1;
+                    match e {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'0' => out.push('\0'),
+                        b'u' => {
+                            if self.bytes.get(self.pos) != Some(&b'{') {
+                                return None;
+                            }
+                            let close =
+                                self.bytes[self.pos..].iter().position(|&c| c == b'}')? + self.pos;
+                            let hex = &self.text[self.pos + 1..close];
+                            if hex.is_empty()
+                                || hex.len() > 6
+                                || !hex.bytes().all(|c| c.is_ascii_hexdigit())
+                            {
+                                return None;
+                            }
+                            out.push(char::from_u32(u32::from_str_radix(hex, 16).ok()?)?);
+                            self.pos = close + 1;
+                        }
+                        _ => return None,
+                    }
+                    run = self.pos;
+                }
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    /// `(name: value, …)` with a callback per field; rejects duplicate or unknown fields
+    /// through the callback's `None`.
+    fn fields(&mut self, mut field: impl FnMut(&mut Self, &str) -> Option<()>) -> Option<()> {
+        self.eat(b'(')?;
+        loop {
+            if self.eat(b')').is_some() {
+                return Some(());
+            }
+            let name = self.ident()?;
+            self.eat(b':')?;
+            field(self, name)?;
+            if self.eat(b',').is_none() {
+                return self.eat(b')');
+            }
+        }
+    }
+
+    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        self.eat(b'[')?;
+        let mut out = Vec::new();
+        loop {
+            if self.eat(b']').is_some() {
+                return Some(out);
+            }
+            out.push(item(self)?);
+            if self.eat(b',').is_none() {
+                self.eat(b']')?;
+                return Some(out);
+            }
+        }
+    }
+
+    fn option_string(&mut self) -> Option<Option<String>> {
+        match self.ident()? {
+            "None" => Some(None),
+            "Some" => {
+                self.eat(b'(')?;
+                let s = self.string()?;
+                self.eat(b')')?;
+                Some(Some(s))
+            }
+            _ => None,
+        }
+    }
+}
+
+fn set<T>(slot: &mut Option<T>, value: Option<T>) -> Option<()> {
+    if slot.is_some() {
+        return None; // a duplicate field: let `ron` report it
+    }
+    *slot = Some(value?);
+    Some(())
+}
+
+fn span(p: &mut Parser<'_>) -> Option<Span> {
+    let (mut id, mut start, mut end, mut label, mut text, mut note) =
+        (None, None, None, None, None, None);
+    p.fields(|p, name| match name {
+        "id" => set(&mut id, p.uint()),
+        "start" => set(&mut start, p.usize()),
+        "end" => set(&mut end, p.usize()),
+        "label" => set(&mut label, p.string()),
+        "text" => set(&mut text, p.string()),
+        "note" => set(&mut note, p.option_string()),
+        _ => None,
+    })?;
+    Some(Span {
+        id: id?,
+        start: start?,
+        end: end?,
+        label: label?,
+        text: text?,
+        note: note.flatten(),
+    })
+}
+
+fn label(p: &mut Parser<'_>) -> Option<Label> {
+    let (mut name, mut color) = (None, None);
+    p.fields(|p, field| match field {
+        "name" => set(&mut name, p.string()),
+        "color" => set(&mut color, p.string()),
+        _ => None,
+    })?;
+    Some(Label {
+        name: name?,
+        color: color?,
+    })
+}
+
+fn relation(p: &mut Parser<'_>) -> Option<Relation> {
+    let (mut id, mut from, mut to, mut label) = (None, None, None, None);
+    p.fields(|p, name| match name {
+        "id" => set(&mut id, p.uint()),
+        "from" => set(&mut from, p.uint()),
+        "to" => set(&mut to, p.uint()),
+        "label" => set(&mut label, p.string()),
+        _ => None,
+    })?;
+    Some(Relation {
+        id: id?,
+        from: from?,
+        to: to?,
+        label: label?,
+    })
+}
+
+/// Parses an annotation file, or `None` when the text is outside what this reader handles.
+pub fn parse(text: &str) -> Option<AnnotationFile> {
+    let mut p = Parser {
+        bytes: text.as_bytes(),
+        text,
+        pos: 0,
+    };
+    if p.peek() == Some(b'#') {
+        return None; // `#![enable(…)]` extensions
+    }
+    let (mut version, mut source, mut source_hash, mut annotator) = (None, None, None, None);
+    let (mut labels, mut spans, mut relations) = (None, None, None);
+    p.fields(|p, name| match name {
+        "version" => set(&mut version, p.u32()),
+        "source" => set(&mut source, p.string()),
+        "source_hash" => set(&mut source_hash, p.string()),
+        "annotator" => set(&mut annotator, p.string()),
+        "labels" => set(&mut labels, p.list(label)),
+        "spans" => set(&mut spans, p.list(span)),
+        "relations" => set(&mut relations, p.list(relation)),
+        _ => None,
+    })?;
+    p.skip_ws();
+    if p.pos != p.bytes.len() {
+        return None;
+    }
+    Some(AnnotationFile {
+        version: version?,
+        source: source?,
+        source_hash: source_hash?,
+        annotator: annotator?,
+        labels: labels.unwrap_or_default(),
+        spans: spans?,
+        relations: relations.unwrap_or_default(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn via_ron(text: &str) -> Option<AnnotationFile> {
+        ron::Options::default().from_str(text).ok()
+    }
+
+    #[test]
+    fn agrees_with_ron_on_written_files_and_variants() {
+        let text = r##"(
+    version: 1,
+    source: "a.txt",
+    source_hash: "sha256:00",
+    annotator: "alice",
+    labels: [
+        (name: "claim", color: "#4e79a7"),
+    ],
+    spans: [
+        (id: 1, start: 0, end: 5, label: "claim", text: "he said \"no\"\n\\ \u{1f44b} \t", note: Some("n")),
+        (id: 2, start: 1, end: 2, label: "claim", text: "é", note: None),
+    ],
+    relations: [(id: 3, from: 1, to: 2, label: "says")],
+)
+"##;
+        let fast = parse(text).expect("fast path");
+        assert_eq!(Some(fast), via_ron(text));
+        let commented = text.replace("    spans: [", "    // a comment\n    spans: [");
+        assert_eq!(parse(&commented), via_ron(&commented));
+        let reordered =
+            "(spans: [], annotator: \"a\", source_hash: \"h\", source: \"s\", version: 1)";
+        assert_eq!(parse(reordered), via_ron(reordered));
+        assert!(parse(reordered).is_some());
+    }
+
+    #[test]
+    fn declines_what_it_does_not_handle() {
+        for text in [
+            "(version: 1, source: \"a\", source_hash: \"h\", annotator: \"a\", spans: [], extra: 1)",
+            "(version: 1, source: r\"a\", source_hash: \"h\", annotator: \"a\", spans: [])",
+            "(version: 1, source: \"\\x41\", source_hash: \"h\", annotator: \"a\", spans: [])",
+            "(version: 01, source: \"a\", source_hash: \"h\", annotator: \"a\", spans: [])",
+            "(version: 1, version: 1, source: \"a\", source_hash: \"h\", annotator: \"a\", spans: [])",
+            "(version: 1, source: \"a\", source_hash: \"h\", annotator: \"a\", spans: [",
+            "#![enable(implicit_some)]\n(version: 1)",
+            "",
+        ] {
+            assert_eq!(parse(text), None, "{text}");
+        }
+    }
+}

@@ -1,0 +1,221 @@
+//! Deterministic synthetic corpora for benchmarks and stress tests: news-like sentences with
+//! non-ASCII names and places, paragraphs, and spans that nest and overlap the way real
+//! annotations do (actors inside claims, events overlapping claims).
+
+use crate::annotation::{LabelScheme, Layer, Span};
+use crate::document::Document;
+
+/// A small, fast, seeded pseudo-random generator (SplitMix64).
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (`n > 0`).
+    pub fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next_u64() % (n.max(1) as u64)).unwrap_or(0)
+    }
+
+    /// One of the items.
+    pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+const ACTORS: &[&str] = &[
+    "Mayor Daniel Reyes",
+    "the city council",
+    "Helen Strand",
+    "the port authority",
+    "Zoë Ångström",
+    "Amélie Bérégovoy",
+    "Kwame Ɔsei",
+    "the state environmental agency",
+    "Bluewater Logistics",
+    "engineers at Calder University",
+    "the regional weather service",
+    "佐藤健一",
+    "São Paulo officials",
+    "the dockworkers' union",
+    "Jürgen Weiß",
+    "the finance ministry",
+];
+const VERBS: &[&str] = &[
+    "said",
+    "announced",
+    "warned",
+    "denied",
+    "confirmed",
+    "claimed",
+    "argued",
+    "insisted",
+    "reported",
+    "promised",
+];
+const CLAIMS: &[&str] = &[
+    "the levee repairs would begin before the spring thaw",
+    "not a single contract had been signed",
+    "the budget was thirty percent above last year's",
+    "inspections were skipped on at least nine occasions",
+    "the agreement remains a promise on paper",
+    "the permits were delayed for purely political reasons",
+    "flooding could cause €120 million in damage",
+    "the new terminal in Zürich will open in May",
+    "more than 21 million people are displaced every year 🌍",
+    "the findings vindicate what members have said for years",
+];
+const EVENTS: &[&str] = &[
+    "after the vote on Thursday",
+    "during the summit in Genève",
+    "when the river rose in 2022",
+    "at a press conference in 東京",
+    "before the board meeting",
+    "following the crane accident",
+];
+
+/// A news-like text of about `bytes` bytes: paragraphs of 3–7 sentences, blank lines between.
+pub fn text(bytes: usize, seed: u64) -> String {
+    let mut rng = Rng::new(seed);
+    let mut out = String::with_capacity(bytes + 512);
+    while out.len() < bytes {
+        let sentences = 3 + rng.below(5);
+        for i in 0..sentences {
+            if i > 0 {
+                out.push(' ');
+            }
+            let actor = rng.pick(ACTORS);
+            let mut first = actor.chars();
+            if let Some(c) = first.next() {
+                out.extend(c.to_uppercase());
+                out.push_str(first.as_str());
+            }
+            out.push(' ');
+            out.push_str(rng.pick(VERBS));
+            out.push_str(" that ");
+            out.push_str(rng.pick(CLAIMS));
+            if rng.below(3) == 0 {
+                out.push(' ');
+                out.push_str(rng.pick(EVENTS));
+            }
+            out.push('.');
+        }
+        out.push_str("\n\n");
+    }
+    out
+}
+
+/// About `count` spans over a document: actors, claims from the actor to the sentence end
+/// (so actors nest inside claims), events, and some spans that overlap across sentences.
+pub fn layer(doc: &Document, count: usize, annotator: &str, seed: u64) -> Layer {
+    let mut rng = Rng::new(seed ^ 0x5151);
+    let text = doc.text();
+    // Sentence ranges in code points.
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    let mut prev = '\n';
+    for (pos, c) in text.chars().enumerate() {
+        if start == pos && (c == ' ' || c == '\n') {
+            start = pos + 1;
+        } else if c == '.' && prev != '.' {
+            sentences.push((start, pos + 1));
+            start = pos + 1;
+        }
+        prev = c;
+    }
+    let mut spans = Vec::with_capacity(count);
+    let mut id = 0;
+    let total = sentences.len().max(1);
+    for (i, &(s, e)) in sentences.iter().enumerate() {
+        // Spread the spans evenly over the document.
+        let target = ((i + 1) * count).div_ceil(total).min(count);
+        if spans.len() >= target {
+            continue;
+        }
+        let sentence = doc.slice(s..e);
+        let words: Vec<(usize, usize)> = {
+            let mut v = Vec::new();
+            let mut offset = s;
+            for w in sentence.split(' ') {
+                let n = w.chars().count();
+                if n > 0 {
+                    v.push((offset, offset + n));
+                }
+                offset += n + 1;
+            }
+            v
+        };
+        if words.len() < 4 {
+            continue;
+        }
+        let mut k = 0;
+        while spans.len() < target {
+            let (start, end, label) = match k % 4 {
+                0 => (words[0].0, words[1 + rng.below(2)].1, "actor"),
+                1 => (words[0].0, e, "claim"),
+                2 => {
+                    let a = 2 + rng.below(words.len() - 3);
+                    (
+                        words[a].0,
+                        words[(a + 1 + rng.below(3)).min(words.len() - 1)].1,
+                        "event",
+                    )
+                }
+                _ => {
+                    // Overlapping the next sentence, when there is one.
+                    let end = sentences
+                        .get(i + 1)
+                        .map_or(e, |&(ns, ne)| (ns + 10).min(ne));
+                    (words[words.len() / 2].0, end, "claim")
+                }
+            };
+            id += 1;
+            spans.push(Span {
+                id,
+                start,
+                end,
+                label: label.to_owned(),
+                text: doc.slice(start..end).to_owned(),
+                note: None,
+            });
+            k += 1;
+        }
+    }
+    Layer::from_parts(annotator, LabelScheme::default(), spans, Vec::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_layers_fit_their_text_and_are_deterministic() {
+        let doc = Document::from_text(text(20_000, 7));
+        assert!(doc.text().len() >= 20_000);
+        assert_eq!(text(20_000, 7), doc.text());
+        let layer = layer(&doc, 300, "bench", 7);
+        assert_eq!(layer.spans().len(), 300);
+        for span in layer.spans() {
+            assert_eq!(doc.slice(span.range()), span.text);
+            assert!(!span.is_empty());
+        }
+        let nested = layer
+            .spans()
+            .windows(2)
+            .filter(|w| w[1].start < w[0].end)
+            .count();
+        assert!(nested > 50, "spans nest and overlap");
+    }
+}

@@ -1,0 +1,104 @@
+//! Properties of the annotation file: any content round-trips, and the fast reader agrees
+//! with the `ron` crate on every input it accepts (including broken ones).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests may panic: that is how they fail.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use spantag::annotation::{Label, Relation, Span};
+use spantag::store::AnnotationFile;
+
+fn arb_string() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[a-z \"\\\\\n\r\t]{0,12}",
+        Just(String::new())
+    ]
+}
+
+fn arb_file() -> impl Strategy<Value = AnnotationFile> {
+    (
+        arb_string(),
+        arb_string(),
+        prop::collection::vec(
+            (
+                0u64..1000,
+                0usize..500,
+                0usize..50,
+                arb_string(),
+                arb_string(),
+                prop::option::of(arb_string()),
+            ),
+            0..20,
+        ),
+        prop::collection::vec((arb_string(), arb_string()), 0..4),
+        prop::collection::vec((0u64..100, 0u64..100, arb_string()), 0..3),
+    )
+        .prop_map(|(source, annotator, spans, labels, relations)| {
+            let mut spans: Vec<Span> = spans
+                .into_iter()
+                .map(|(id, start, len, label, text, note)| Span {
+                    id,
+                    start,
+                    end: start + len,
+                    label,
+                    text,
+                    note,
+                })
+                .collect();
+            spans.sort_by(Span::order);
+            AnnotationFile {
+                version: 1,
+                source,
+                source_hash: "sha256:0".to_owned(),
+                annotator,
+                labels: labels
+                    .into_iter()
+                    .map(|(name, color)| Label { name, color })
+                    .collect(),
+                spans,
+                relations: relations
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (from, to, label))| Relation {
+                        id: i as u64,
+                        from,
+                        to,
+                        label,
+                    })
+                    .collect(),
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn any_file_round_trips_and_both_readers_agree(file in arb_file()) {
+        let text = file.to_ron();
+        let fast = spantag::fastron::parse(&text);
+        prop_assert_eq!(fast.as_ref(), Some(&file));
+        let slow: AnnotationFile = ron::from_str(&text).unwrap();
+        prop_assert_eq!(&slow, &file);
+        prop_assert_eq!(AnnotationFile::from_ron(&text, Path::new("x.ron")).unwrap(), file);
+        for line in text.lines().filter(|l| l.contains("start:")) {
+            prop_assert!(!line.trim_end_matches(',').contains('\n'));
+        }
+    }
+
+    #[test]
+    fn on_broken_input_the_fast_reader_never_disagrees(file in arb_file(), cut in any::<prop::sample::Index>(), junk in "[(),:\\[\\]\"a-z0-9 ]{0,3}") {
+        let text = file.to_ron();
+        let mut at = cut.index(text.len() + 1);
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let broken = format!("{}{}{}", &text[..at], junk, &text[at..]);
+        if let Some(fast) = spantag::fastron::parse(&broken) {
+            let slow: Result<AnnotationFile, _> = ron::from_str(&broken);
+            prop_assert_eq!(Some(fast), slow.ok());
+        }
+    }
+}
