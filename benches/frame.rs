@@ -1,4 +1,4 @@
-//! CPU time per frame while scrolling: the real app's UI run headless on an `egui::Context`
+//! CPU time per frame while scrolling (10 wheel steps down, 10 up, over and over): the real app's UI run headless on an `egui::Context`
 //! (1400×900, `Context::run_ui` plus tessellation), for 10 kB / 10 spans, 1 MB / 10k spans and
 //! 10 MB / 100k spans, and a naive baseline (the whole document in one `LayoutJob` with a
 //! highlight per span, in a `Label` inside a `ScrollArea`) at 10 kB and 1 MB.
@@ -34,6 +34,7 @@ fn run(ctx: &egui::Context, input: RawInput, mut ui: impl FnMut(&mut egui::Ui)) 
     output.textures_delta.clear();
 }
 
+/// The whole app: menus, panels, span list, status bar and the document view.
 struct App(SpantagApp);
 
 impl Scene for App {
@@ -42,46 +43,84 @@ impl Scene for App {
     }
 }
 
-/// What a typical egui annotator does: one `LayoutJob` for the whole text with a background
-/// colour per span, shown as a `Label` in a `ScrollArea`.
-struct Naive {
-    job: egui::text::LayoutJob,
+/// spantag's document view alone in a central panel: what the naive baseline is compared to.
+struct View(SpantagApp);
+
+impl Scene for View {
+    fn frame(&mut self, ctx: &egui::Context, input: RawInput) {
+        run(ctx, input, |ui| {
+            egui::CentralPanel::default().show(ui, |ui| self.0.document_ui(ui));
+        });
+    }
 }
 
+/// What a typical egui annotator does: one `LayoutJob` for the whole text with a background
+/// colour per span, built in the frame (immediate mode) and shown as a `Label` in a
+/// `ScrollArea`. With `cached`, the job is built once and cloned each frame instead.
+struct Naive {
+    text: String,
+    /// (byte start, byte end, colour index or none) sections, from a sweep over the spans.
+    spans: Vec<(usize, usize, usize)>,
+    cached: Option<egui::text::LayoutJob>,
+}
+
+const COLORS: [Color32; 3] = [
+    Color32::from_rgb(78, 121, 167),
+    Color32::from_rgb(225, 87, 89),
+    Color32::from_rgb(89, 161, 79),
+];
+
 impl Naive {
-    fn new(doc_path: &Path, ron: &Path) -> Self {
+    fn new(doc_path: &Path, ron: &Path, cached: bool) -> Self {
         let doc = Document::open(doc_path).unwrap();
         let layer = store::load_layer(&doc, ron, "bench").unwrap().layer;
-        let text = doc.text();
-        // Section boundaries at every span start and end.
-        let mut cuts: Vec<usize> = layer
+        let spans = layer
             .spans()
             .iter()
-            .flat_map(|s| [s.start, s.end])
+            .map(|s| {
+                (
+                    doc.byte_from_char(s.start),
+                    doc.byte_from_char(s.end),
+                    layer.scheme.position(&s.label).unwrap_or(0) % 3,
+                )
+            })
             .collect();
+        let mut naive = Self {
+            text: doc.text().to_owned(),
+            spans,
+            cached: None,
+        };
+        if cached {
+            naive.cached = Some(naive.job());
+        }
+        naive
+    }
+
+    /// The job: text between span boundaries gets the colour of the innermost open span.
+    fn job(&self) -> egui::text::LayoutJob {
+        let mut cuts: Vec<usize> = self.spans.iter().flat_map(|&(a, b, _)| [a, b]).collect();
         cuts.push(0);
-        cuts.push(doc.char_len());
+        cuts.push(self.text.len());
         cuts.sort_unstable();
         cuts.dedup();
         let mut job = egui::text::LayoutJob::default();
-        let colors = [
-            Color32::from_rgb(78, 121, 167),
-            Color32::from_rgb(225, 87, 89),
-            Color32::from_rgb(89, 161, 79),
-        ];
+        let mut open: Vec<(usize, usize, usize)> = Vec::new();
+        let mut next = 0;
         for w in cuts.windows(2) {
             let (a, b) = (w[0], w[1]);
-            let inner = layer
-                .spans()
-                .iter()
-                .filter(|s| s.start <= a && s.end >= b)
-                .min_by_key(|s| s.len());
-            let background = inner.map_or(Color32::TRANSPARENT, |s| {
-                colors[layer.scheme.position(&s.label).unwrap_or(0) % 3].gamma_multiply(0.3)
+            open.retain(|&(_, end, _)| end > a);
+            while next < self.spans.len() && self.spans[next].0 <= a {
+                if self.spans[next].1 > a {
+                    open.push(self.spans[next]);
+                }
+                next += 1;
+            }
+            let inner = open.iter().min_by_key(|&&(s, e, _)| e - s);
+            let background = inner.map_or(Color32::TRANSPARENT, |&(_, _, c)| {
+                COLORS[c].gamma_multiply(0.3)
             });
-            let (ba, bb) = (doc.byte_from_char(a), doc.byte_from_char(b));
             job.append(
-                &text[ba..bb],
+                &self.text[a..b],
                 0.0,
                 egui::TextFormat {
                     font_id: egui::FontId::proportional(17.0),
@@ -91,13 +130,16 @@ impl Naive {
                 },
             );
         }
-        Self { job }
+        job
     }
 }
 
 impl Scene for Naive {
     fn frame(&mut self, ctx: &egui::Context, input: RawInput) {
-        let job = &self.job;
+        let job = match &self.cached {
+            Some(job) => job.clone(),
+            None => self.job(),
+        };
         run(ctx, input, |ui| {
             egui::CentralPanel::default().show(ui, |ui| {
                 egui::ScrollArea::vertical()
@@ -110,7 +152,8 @@ impl Scene for Naive {
     }
 }
 
-/// Feeds a scene frames that scroll down (and back up every 40 frames) with the wheel.
+/// Feeds a scene frames that scroll 10 wheel steps down, then 10 up, and so on: the same
+/// distance for every document, so none of them stops at its end.
 struct Driver {
     ctx: egui::Context,
     scene: Box<dyn Scene>,
@@ -134,8 +177,10 @@ impl Driver {
 
     fn input(&self) -> RawInput {
         let t = self.frame as f64 / 60.0;
-        let pointer = Pos2::new(700.0, 450.0);
-        let down = (self.frame / 40).is_multiple_of(2);
+        // In the left margin of the text column (inside the scroll area, so the wheel
+        // scrolls it, but over no span, so no tooltip is drawn).
+        let pointer = Pos2::new(245.0, 450.0);
+        let down = (self.frame / 10).is_multiple_of(2);
         RawInput {
             screen_rect: Some(Rect::from_min_size(pos2(0.0, 0.0), SIZE)),
             time: Some(t),
@@ -161,7 +206,7 @@ impl Driver {
     }
 }
 
-fn app_scene(doc: &Path) -> Box<dyn Scene> {
+fn open_app(doc: &Path) -> SpantagApp {
     let config = tempfile::tempdir().unwrap().keep();
     let app = SpantagApp::headless(AppOptions {
         document: Some(doc.to_path_buf()),
@@ -169,7 +214,7 @@ fn app_scene(doc: &Path) -> Box<dyn Scene> {
         config_dir: Some(config),
     });
     assert!(app.open.is_some(), "the benchmark document opens");
-    Box::new(App(app))
+    app
 }
 
 struct Setup {
@@ -183,14 +228,18 @@ fn setup() -> Setup {
     for (name, bytes, spans) in common::SIZES {
         let corpus = common::corpus(dir.path(), name, bytes, spans);
         drivers.push((
-            format!("spantag/{name}"),
-            Driver::new(app_scene(&corpus.doc)),
+            format!("app/{name}"),
+            Driver::new(Box::new(App(open_app(&corpus.doc)))),
+        ));
+        drivers.push((
+            format!("view/{name}"),
+            Driver::new(Box::new(View(open_app(&corpus.doc)))),
         ));
         if bytes <= 1_000_000 {
-            drivers.push((
-                format!("naive/{name}"),
-                Driver::new(Box::new(Naive::new(&corpus.doc, &corpus.ron))),
-            ));
+            for (label, cached) in [("naive", false), ("naive-cached", true)] {
+                let scene = Naive::new(&corpus.doc, &corpus.ron, cached);
+                drivers.push((format!("{label}/{name}"), Driver::new(Box::new(scene))));
+            }
         }
     }
     Setup { _dir: dir, drivers }
@@ -202,11 +251,26 @@ fn frame(c: &mut Criterion) {
     group
         .sample_size(30)
         .measurement_time(Duration::from_secs(4));
+    let only = std::env::var("SPANTAG_BENCH_ONLY").unwrap_or_default();
     for (name, driver) in &mut setup.drivers {
-        group.bench_function(name.as_str(), |b| b.iter(|| driver.step()));
+        if name.contains(only.as_str()) {
+            group.bench_function(name.as_str(), |b| b.iter(|| driver.step()));
+        }
     }
     group.finish();
-    side_by_side(&mut setup.drivers);
+    let profile = std::env::var("SPANTAG_BENCH_PROFILE").unwrap_or_default();
+    if profile.is_empty() {
+        side_by_side(&mut setup.drivers);
+    } else {
+        // Run one configuration for a while, for `perf record`.
+        for (name, driver) in &mut setup.drivers {
+            if *name == profile {
+                for _ in 0..30_000 {
+                    driver.step();
+                }
+            }
+        }
+    }
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -214,47 +278,78 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)]
 }
 
-/// Interleaved frames, so every configuration sees the same machine.
+/// Interleaves frames of the configurations whose names contain `filter`, so that they
+/// see the same machine; returns (name, median ms) and prints median and p99.
+fn interleaved(
+    drivers: &mut [(String, Driver)],
+    filter: &[&str],
+    rounds: usize,
+) -> Vec<(String, f64)> {
+    let chosen: Vec<usize> = (0..drivers.len())
+        .filter(|&i| filter.iter().any(|f| drivers[i].0.starts_with(f)))
+        .collect();
+    let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); chosen.len()];
+    for _ in 0..rounds {
+        for (slot, &i) in chosen.iter().enumerate() {
+            let start = Instant::now();
+            drivers[i].1.step();
+            times[slot].push(start.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    println!(
+        "\n{rounds} interleaved frames each of {} (ms):",
+        filter.join(", ")
+    );
+    println!("| configuration | median | p99 |");
+    println!("|---|---|---|");
+    let mut medians = Vec::new();
+    for (slot, &i) in chosen.iter().enumerate() {
+        let t = &mut times[slot];
+        t.sort_by(f64::total_cmp);
+        let (median, p99) = (percentile(t, 0.5), percentile(t, 0.99));
+        println!("| {} | {median:.3} | {p99:.3} |", drivers[i].0);
+        medians.push((drivers[i].0.clone(), median));
+    }
+    medians
+}
+
+/// The figures of the README: each ratio from one interleaved run of the configurations it
+/// compares.
 fn side_by_side(drivers: &mut [(String, Driver)]) {
     let rounds = std::env::var("SPANTAG_BENCH_FRAMES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(400);
-    let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); drivers.len()];
-    for _ in 0..rounds {
-        for (i, (_, driver)) in drivers.iter_mut().enumerate() {
-            let start = Instant::now();
-            driver.step();
-            times[i].push(start.elapsed().as_secs_f64() * 1e3);
-        }
-    }
-    let mut medians = Vec::new();
-    println!("\nside by side, {rounds} interleaved frames each (ms):");
-    println!("| configuration | median | p99 |");
-    println!("|---|---|---|");
-    for ((name, _), t) in drivers.iter().zip(&mut times) {
-        t.sort_by(f64::total_cmp);
-        let (median, p99) = (percentile(t, 0.5), percentile(t, 0.99));
-        println!("| {name} | {median:.3} | {p99:.3} |");
-        medians.push((name.clone(), median));
-    }
-    let m = |n: &str| {
+        .unwrap_or(600);
+    let m = |medians: &[(String, f64)], n: &str| {
         medians
             .iter()
             .find(|(name, _)| name == n)
             .map_or(f64::NAN, |(_, v)| *v)
     };
+
+    let app = interleaved(drivers, &["app/"], rounds);
     println!(
-        "\n10 MB/100k vs 10 kB/10 (median): {:.2}x (must be <= 1.3)",
-        m("spantag/10MB-100k") / m("spantag/10kB-10")
+        "whole app, 10 MB/100k vs 10 kB/10 (median): {:.2}x (must be <= 1.3); 1 MB/10k vs 10 kB/10: {:.2}x",
+        m(&app, "app/10MB-100k") / m(&app, "app/10kB-10"),
+        m(&app, "app/1MB-10k") / m(&app, "app/10kB-10")
+    );
+
+    let views = interleaved(drivers, &["view/", "naive/", "naive-cached/"], rounds);
+    println!(
+        "document view, 10 MB/100k vs 10 kB/10 (median): {:.2}x",
+        m(&views, "view/10MB-100k") / m(&views, "view/10kB-10")
     );
     println!(
-        "naive vs spantag at 1 MB/10k (median): {:.1}x cheaper (must be >= 20)",
-        m("naive/1MB-10k") / m("spantag/1MB-10k")
+        "naive view / spantag view at 1 MB/10k (median): {:.1}x (must be >= 20)",
+        m(&views, "naive/1MB-10k") / m(&views, "view/1MB-10k")
     );
     println!(
-        "naive vs spantag at 10 kB/10 (median): {:.1}x",
-        m("naive/10kB-10") / m("spantag/10kB-10")
+        "naive view with a cached job / spantag view at 1 MB/10k (median): {:.1}x",
+        m(&views, "naive-cached/1MB-10k") / m(&views, "view/1MB-10k")
+    );
+    println!(
+        "naive view / spantag view at 10 kB/10 (median): {:.1}x",
+        m(&views, "naive/10kB-10") / m(&views, "view/10kB-10")
     );
 }
 

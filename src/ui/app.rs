@@ -1139,6 +1139,26 @@ impl eframe::App for SpantagApp {
 }
 
 impl SpantagApp {
+    /// The document view alone (the central panel's content).
+    pub fn document_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(open) = &self.open else { return };
+        let input = ViewInput {
+            doc: &open.doc,
+            layer: &open.layer,
+            index: &open.index,
+            selected_span: open.selected_span,
+            font_size: self.settings.font_size,
+            dark_mode: self.settings.dark_mode,
+        };
+        let out = self.view.ui(ui, &input);
+        if let Some(clicked) = out.clicked_span {
+            if clicked.is_some() {
+                self.span_list.reveal = true;
+            }
+            self.commands.push(Command::SelectSpan(clicked, false));
+        }
+    }
+
     /// The whole UI of one frame (what `eframe` calls; benchmarks call it headless).
     pub fn ui_root(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
@@ -1189,22 +1209,8 @@ impl SpantagApp {
             .frame(egui::Frame::central_panel(ui.style()).inner_margin(0.0))
             .show(ui, |ui| {
                 self.problems_strip(ui);
-                if let Some(open) = &self.open {
-                    let input = ViewInput {
-                        doc: &open.doc,
-                        layer: &open.layer,
-                        index: &open.index,
-                        selected_span: open.selected_span,
-                        font_size: self.settings.font_size,
-                        dark_mode: self.settings.dark_mode,
-                    };
-                    let out = self.view.ui(ui, &input);
-                    if let Some(clicked) = out.clicked_span {
-                        if clicked.is_some() {
-                            self.span_list.reveal = true;
-                        }
-                        self.commands.push(Command::SelectSpan(clicked, false));
-                    }
+                if self.open.is_some() {
+                    self.document_ui(ui);
                 } else {
                     self.start_screen(ui);
                 }

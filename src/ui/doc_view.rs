@@ -172,7 +172,15 @@ pub struct DocView {
     text_row_height: f32,
     /// Offset and span of the last click, to cycle through nested spans on repeated clicks.
     last_click: Option<(usize, u64)>,
+    /// Laid-out blocks kept across frames (egui's own cache keeps only the last frame's), so
+    /// scrolling back and forth does not shape the same text again.
+    galleys: std::collections::HashMap<usize, Arc<Galley>>,
+    /// What the cached galleys depend on: width, font size, colour, pixels per point.
+    galley_key: Option<(u32, u32, [u8; 4], u32)>,
 }
+
+/// How many laid-out blocks the view keeps; past this the cache starts over.
+const MAX_CACHED_GALLEYS: usize = 2_000;
 
 impl DocView {
     /// Asks the view to scroll on the next frame.
@@ -356,19 +364,36 @@ impl DocView {
         let mut y = self.heights.prefix(first) as f32;
         let mut i = first;
         let mut measured_above = 0.0;
+        let galley_key = (
+            col_width.to_bits(),
+            input.font_size.to_bits(),
+            text_color.to_array(),
+            ui.ctx().pixels_per_point().to_bits(),
+        );
+        if self.galley_key != Some(galley_key) || self.galleys.len() > MAX_CACHED_GALLEYS {
+            self.galleys.clear();
+            self.galley_key = Some(galley_key);
+        }
         while i < n && y < viewport.max.y {
-            let text = doc.block_text(i).to_owned();
-            let mut job = egui::text::LayoutJob::single_section(
-                text,
-                egui::TextFormat {
-                    font_id: font.clone(),
-                    color: text_color,
-                    line_height: Some(line_h),
-                    ..Default::default()
-                },
-            );
-            job.wrap.max_width = col_width;
-            let galley = ui.fonts_mut(|f| f.layout_job(job));
+            let galley = match self.galleys.get(&i) {
+                Some(galley) => galley.clone(),
+                None => {
+                    let text = doc.block_text(i).to_owned();
+                    let mut job = egui::text::LayoutJob::single_section(
+                        text,
+                        egui::TextFormat {
+                            font_id: font.clone(),
+                            color: text_color,
+                            line_height: Some(line_h),
+                            ..Default::default()
+                        },
+                    );
+                    job.wrap.max_width = col_width;
+                    let galley = ui.fonts_mut(|f| f.layout_job(job));
+                    self.galleys.insert(i, galley.clone());
+                    galley
+                }
+            };
             let h = if galley.job.text.is_empty() {
                 empty_block_height(line_h)
             } else {
@@ -404,11 +429,23 @@ impl DocView {
         );
         self.visible_rect = Some(visible_rect);
 
-        // Assign nesting lanes.
+        // Assign nesting lanes. One index query covers every block in view.
+        let all = input.layer.spans();
+        let in_view = match (self.visible.first(), self.visible.last()) {
+            (Some(first), Some(last)) => input
+                .index
+                .overlapping(first.start..doc.blocks()[last.index].end.max(first.start + 1)),
+            _ => Vec::new(),
+        };
         for block in &mut self.visible {
             let range = doc.blocks()[block.index].range();
-            let all = input.layer.spans();
-            let mut positions = input.index.overlapping(range);
+            let mut positions: Vec<usize> = in_view
+                .iter()
+                .copied()
+                .filter(|&p| {
+                    all[p].start < range.end.max(range.start + 1) && all[p].end > range.start
+                })
+                .collect();
             positions.sort_by(|&a, &b| {
                 all[a]
                     .start
@@ -443,9 +480,14 @@ impl DocView {
         let painter = ui.painter_at(visible_rect);
         let selection = self.selection.map(|s| s.range()).filter(|r| !r.is_empty());
         let band_half = self.text_row_height / 2.0;
+        // Span fills, the selection and the lanes go into one mesh under the text: a few
+        // quads per visible span, no tessellation.
+        let mut mesh = egui::Mesh::default();
+        let selection_fill = ui.visuals().selection.bg_fill.gamma_multiply(0.8);
+        let mut rects = Vec::new();
         for block in &self.visible {
             let block_range = doc.blocks()[block.index].range();
-            for &(p, _) in &block.lanes {
+            for &(p, lane) in &block.lanes {
                 let Some(span) = input.layer.spans().get(p) else {
                     continue;
                 };
@@ -455,32 +497,28 @@ impl DocView {
                 } else {
                     theme::span_fill(color, input.dark_mode)
                 };
-                for rect in range_rects(block, &block_range, span.range(), band_half) {
-                    painter.rect_filled(rect, CornerRadius::same(2), fill);
-                }
-            }
-            if let Some(sel) = &selection {
-                let fill = ui.visuals().selection.bg_fill.gamma_multiply(0.8);
-                for rect in range_rects(block, &block_range, sel.clone(), band_half) {
-                    painter.rect_filled(rect, CornerRadius::ZERO, fill);
-                }
-            }
-            // Lanes go under the text so that descenders stay readable over them.
-            for &(p, lane) in &block.lanes {
-                let Some(span) = input.layer.spans().get(p) else {
-                    continue;
-                };
-                let color = label_color(input.layer, &span.label);
                 let lane = lane.min(theme::MAX_LANES - 1) as f32;
-                for rect in range_rects(block, &block_range, span.range(), band_half) {
+                range_rects_into(block, &block_range, span.range(), band_half, &mut rects);
+                for rect in rects.drain(..) {
+                    mesh.add_colored_rect(rect, fill);
+                    // Lanes go under the text so that descenders stay readable over them.
                     let top = rect.max.y - theme::LANE_OVERLAP + lane * theme::LANE_STEP;
                     let bar = Rect::from_min_max(
                         pos2(rect.min.x + 0.5, top),
                         pos2(rect.max.x - 0.5, top + theme::LANE_THICKNESS),
                     );
-                    painter.rect_filled(bar, CornerRadius::same(1), color);
+                    mesh.add_colored_rect(bar, color);
                 }
             }
+            if let Some(sel) = &selection {
+                range_rects_into(block, &block_range, sel.clone(), band_half, &mut rects);
+                for rect in rects.drain(..) {
+                    mesh.add_colored_rect(rect, selection_fill);
+                }
+            }
+        }
+        painter.add(egui::Shape::mesh(mesh));
+        for block in &self.visible {
             painter.galley(block.origin, block.galley.clone(), text_color);
         }
         // The selected span: outline and a label chip above its start.
@@ -670,24 +708,28 @@ fn range_rects(
     range: Range<usize>,
     band_half: f32,
 ) -> Vec<Rect> {
+    let mut rects = Vec::new();
+    range_rects_into(block, block_range, range, band_half, &mut rects);
+    rects
+}
+
+/// [`range_rects`] into a reused vector.
+fn range_rects_into(
+    block: &VisibleBlock,
+    block_range: &Range<usize>,
+    range: Range<usize>,
+    band_half: f32,
+    rects: &mut Vec<Rect>,
+) {
     let start = range.start.max(block_range.start);
     let end = range.end.min(block_range.end);
-    let mut rects = Vec::new();
-    if start >= end
-        && !(range.start <= block_range.start
-            && range.end > block_range.end
-            && block_range.is_empty())
-    {
-        return rects;
+    if start >= end {
+        return;
     }
-    let (local_start, local_end) = (
-        start - block_range.start,
-        end.saturating_sub(block_range.start),
-    );
+    let (local_start, local_end) = (start - block_range.start, end - block_range.start);
     let mut row_start = 0;
     for row in &block.galley.rows {
-        let count = row.glyphs.len();
-        let row_end = row_start + count;
+        let row_end = row_start + row.glyphs.len();
         let a = local_start.max(row_start);
         let b = local_end.min(row_end);
         if a < b {
@@ -699,9 +741,11 @@ fn range_rects(
                     .translate(block.origin.to_vec2()),
             );
         }
+        if row_start >= local_end {
+            break;
+        }
         row_start += row.char_count_including_newline().0;
     }
-    rects
 }
 
 /// The first `max` characters of a text, on one line.

@@ -1,8 +1,9 @@
 //! Side panels: the label palette, the selected span's details and the span list. Each
 //! reads the open document and pushes [`Command`]s; none changes the model itself.
 
-use egui::{Align, CornerRadius, RichText, Sense, vec2};
-use egui_extras::{Column, TableBuilder};
+use std::sync::Arc;
+
+use egui::{CornerRadius, RichText, Sense, pos2, vec2};
 
 use crate::annotation::LabelScheme;
 use crate::ui::app::{Command, OpenDocument};
@@ -204,6 +205,18 @@ pub struct SpanListState {
     cached: Option<(u64, String, Vec<usize>)>,
     /// Scroll the list to the selected span on the next frame.
     pub reveal: bool,
+    /// Laid-out cells of rows shown recently, by span id (cleared when anything they depend
+    /// on changes), so that a frame only paints them.
+    cells: std::collections::HashMap<u64, RowCells>,
+    cells_key: Option<(u64, u32, [u8; 4])>,
+}
+
+struct RowCells {
+    start: Arc<egui::Galley>,
+    label: Arc<egui::Galley>,
+    text: Arc<egui::Galley>,
+    color: egui::Color32,
+    name: String,
 }
 
 /// The table of all spans (virtualized: only visible rows are built).
@@ -248,66 +261,140 @@ pub fn span_list_ui(
         return;
     };
     let spans = open.layer.spans();
-    let selected_row = open.selected_span.and_then(|id| {
-        rows.iter()
-            .position(|&p| spans.get(p).is_some_and(|s| s.id == id))
-    });
-    let text_height = egui::TextStyle::Body.resolve(ui.style()).size + 8.0;
-    let mut table = TableBuilder::new(ui)
-        .id_salt("span-table")
-        .striped(true)
-        .sense(Sense::click())
-        .cell_layout(egui::Layout::left_to_right(Align::Center))
-        .column(Column::auto().at_least(48.0))
-        .column(Column::auto().at_least(60.0))
-        .column(Column::remainder().clip(true));
+    let row_h = 22.0;
+    let visuals = ui.visuals().clone();
+    let text_color = visuals.text_color();
+    let weak = visuals.weak_text_color();
+    let font = egui::FontId::proportional(13.5);
+    let mono = egui::FontId::monospace(12.0);
+    let columns = [4.0, 58.0, 124.0];
+
+    // Column headings.
+    let (head, _) = ui.allocate_exact_size(vec2(ui.available_width(), 20.0), Sense::hover());
+    for (x, title) in columns.iter().zip(["Start", "Label", "Text"]) {
+        ui.painter().text(
+            pos2(head.min.x + x, head.center().y),
+            egui::Align2::LEFT_CENTER,
+            title,
+            egui::FontId::proportional(13.5),
+            visuals.strong_text_color(),
+        );
+    }
+
+    let mut area = egui::ScrollArea::vertical()
+        .id_salt("span-list")
+        .auto_shrink(false);
     if state.reveal {
+        let selected_row = open.selected_span.and_then(|id| {
+            rows.iter()
+                .position(|&p| spans.get(p).is_some_and(|s| s.id == id))
+        });
         if let Some(row) = selected_row {
-            table = table.scroll_to_row(row, Some(Align::Center));
+            let offset = (row as f32 * row_h - ui.available_height() / 2.0).max(0.0);
+            area = area.vertical_scroll_offset(offset);
         }
         state.reveal = false;
     }
-    table
-        .header(20.0, |mut header| {
-            header.col(|ui| {
-                ui.strong("Start");
-            });
-            header.col(|ui| {
-                ui.strong("Label");
-            });
-            header.col(|ui| {
-                ui.strong("Text");
-            });
-        })
-        .body(|body| {
-            body.rows(text_height, rows.len(), |mut row| {
-                let Some(span) = rows.get(row.index()).and_then(|&p| spans.get(p)) else {
-                    return;
-                };
-                row.set_selected(open.selected_span == Some(span.id));
-                let color = open
-                    .layer
-                    .scheme
-                    .get(&span.label)
-                    .map_or(egui::Color32::GRAY, theme::label_color);
-                row.col(|ui| {
-                    ui.label(RichText::new(span.start.to_string()).monospace());
-                });
-                row.col(|ui| {
-                    let (rect, _) = ui.allocate_exact_size(vec2(8.0, 8.0), Sense::hover());
-                    ui.painter().rect_filled(rect, CornerRadius::same(2), color);
-                    ui.label(&span.label);
-                });
-                row.col(|ui| {
-                    ui.add(
-                        egui::Label::new(preview(&span.text, 80))
-                            .truncate()
-                            .selectable(false),
-                    );
-                });
-                if row.response().clicked() {
-                    commands.push(Command::SelectSpan(Some(span.id), true));
+    // Only the rows in view are built and painted.
+    let width = ui.available_width();
+    let cells_key = (
+        open.history.revision(),
+        width.to_bits(),
+        text_color.to_array(),
+    );
+    if state.cells_key != Some(cells_key) || state.cells.len() > 2_000 {
+        state.cells.clear();
+        state.cells_key = Some(cells_key);
+    }
+    let cells = &mut state.cells;
+    // Only the rows in view are built and painted: backgrounds and swatches go into one mesh.
+    area.show_rows(ui, row_h, rows.len(), |ui, range| {
+        ui.spacing_mut().item_spacing.y = 0.0;
+        let mut mesh = egui::Mesh::default();
+        let mut texts = Vec::new();
+        for i in range {
+            let Some(span) = rows.get(i).and_then(|&p| spans.get(p)) else {
+                continue;
+            };
+            let (rect, response) = ui.allocate_exact_size(vec2(width, row_h), Sense::click());
+            let row = cells.entry(span.id).or_insert_with(|| {
+                let text = preview(&span.text, 120);
+                RowCells {
+                    start: truncated(
+                        ui,
+                        &span.start.to_string(),
+                        mono.clone(),
+                        weak,
+                        columns[1] - columns[0] - 4.0,
+                    ),
+                    label: truncated(
+                        ui,
+                        &span.label,
+                        font.clone(),
+                        text_color,
+                        columns[2] - columns[1] - 18.0,
+                    ),
+                    text: truncated(
+                        ui,
+                        &text,
+                        font.clone(),
+                        text_color,
+                        width - columns[2] - 4.0,
+                    ),
+                    color: open
+                        .layer
+                        .scheme
+                        .get(&span.label)
+                        .map_or(egui::Color32::GRAY, theme::label_color),
+                    name: format!("{} {} {}", span.start, span.label, text),
                 }
             });
-        });
+            response
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ListItem, true, &row.name));
+            if open.selected_span == Some(span.id) {
+                mesh.add_colored_rect(rect, visuals.selection.bg_fill);
+            } else if response.hovered() {
+                mesh.add_colored_rect(rect, visuals.widgets.hovered.weak_bg_fill);
+            } else if i % 2 == 1 {
+                mesh.add_colored_rect(rect, visuals.faint_bg_color);
+            }
+            let y = rect.center().y;
+            let swatch = egui::Rect::from_center_size(
+                pos2(rect.min.x + columns[1] + 4.0, y),
+                vec2(8.0, 8.0),
+            );
+            mesh.add_colored_rect(swatch, row.color);
+            for (x, galley) in [
+                (columns[0], &row.start),
+                (columns[1] + 12.0, &row.label),
+                (columns[2], &row.text),
+            ] {
+                texts.push((
+                    pos2(rect.min.x + x, y - galley.size().y / 2.0),
+                    galley.clone(),
+                ));
+            }
+            if response.clicked() {
+                commands.push(Command::SelectSpan(Some(span.id), true));
+            }
+        }
+        let painter = ui.painter();
+        painter.add(egui::Shape::mesh(mesh));
+        for (pos, galley) in texts {
+            painter.galley(pos, galley, text_color);
+        }
+    });
+}
+
+/// One line of text cut to `width` with an ellipsis.
+fn truncated(
+    ui: &egui::Ui,
+    text: &str,
+    font: egui::FontId,
+    color: egui::Color32,
+    width: f32,
+) -> Arc<egui::Galley> {
+    let mut job = egui::text::LayoutJob::simple_singleline(text.to_owned(), font, color);
+    job.wrap = egui::text::TextWrapping::truncate_at_width(width.max(10.0));
+    ui.fonts_mut(|f| f.layout_job(job))
 }
