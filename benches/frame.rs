@@ -212,13 +212,14 @@ fn open_app(doc: &Path) -> SpantagApp {
         document: Some(doc.to_path_buf()),
         annotator: Some("bench".to_owned()),
         config_dir: Some(config),
+        ..Default::default()
     });
     assert!(app.open.is_some(), "the benchmark document opens");
     app
 }
 
 struct Setup {
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     drivers: Vec<(String, Driver)>,
 }
 
@@ -242,7 +243,7 @@ fn setup() -> Setup {
             }
         }
     }
-    Setup { _dir: dir, drivers }
+    Setup { dir, drivers }
 }
 
 fn frame(c: &mut Criterion) {
@@ -258,6 +259,7 @@ fn frame(c: &mut Criterion) {
         }
     }
     group.finish();
+    responses(&setup);
     let profile = std::env::var("SPANTAG_BENCH_PROFILE").unwrap_or_default();
     if profile.is_empty() {
         side_by_side(&mut setup.drivers);
@@ -271,6 +273,74 @@ fn frame(c: &mut Criterion) {
             }
         }
     }
+}
+
+/// How long the frames that carry out a user action take on the 10 MB / 100k document: the
+/// frame that handles it and the one after (which shows its result).
+fn responses(setup: &Setup) {
+    use spantag::ui::Command;
+    use spantag::ui::doc_view::{ScrollTarget, Selection};
+    let doc = setup.dir.path().join("10MB-100k.txt");
+    let mut app = open_app(&doc);
+    let ctx = egui::Context::default();
+    let mut frame = 0u64;
+    let mut step = |app: &mut SpantagApp| {
+        let input = RawInput {
+            screen_rect: Some(Rect::from_min_size(pos2(0.0, 0.0), SIZE)),
+            time: Some(frame as f64 / 60.0),
+            ..Default::default()
+        };
+        frame += 1;
+        run(&ctx, input, |ui| app.ui_root(ui));
+    };
+    for _ in 0..5 {
+        step(&mut app);
+    }
+    let mut time = |name: &str, app: &mut SpantagApp, setup_action: &dyn Fn(&mut SpantagApp)| {
+        let mut worst: f64 = 0.0;
+        let mut all = Vec::new();
+        for _ in 0..20 {
+            setup_action(app);
+            let start = Instant::now();
+            step(app);
+            step(app);
+            let ms = start.elapsed().as_secs_f64() * 1e3;
+            worst = worst.max(ms);
+            all.push(ms);
+        }
+        all.sort_by(f64::total_cmp);
+        println!("| {name} | {:.2} | {worst:.2} |", percentile(&all, 0.5));
+    };
+    println!("\nresponding to an action on the 10 MB / 100k-span document, two frames (ms):");
+    println!("| action | median | worst of 20 |");
+    println!("|---|---|---|");
+    time("select text and tag it (1)", &mut app, &|app| {
+        let start = 5_000_000
+            + app
+                .open
+                .as_ref()
+                .map_or(0, |o| o.layer.spans().len() % 1000)
+                * 7;
+        app.view.selection = Some(Selection {
+            anchor: start,
+            head: start + 9,
+        });
+        app.push(Command::Tag("event".to_owned()));
+    });
+    time("undo", &mut app, &|app| app.push(Command::Undo));
+    time("jump to the end (Ctrl+End)", &mut app, &|app| {
+        app.push(Command::GoTo(ScrollTarget::Top(0)));
+        app.push(Command::GoTo(ScrollTarget::End));
+    });
+    time("jump to a span from the list", &mut app, &|app| {
+        let id = app.open.as_ref().and_then(|o| {
+            o.layer
+                .spans()
+                .get(o.layer.spans().len() / 2 + app.view.selection.map_or(0, |s| s.anchor % 100))
+                .map(|s| s.id)
+        });
+        app.push(Command::SelectSpan(id, true));
+    });
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {

@@ -209,10 +209,46 @@ pub struct Layer {
     next_id: u64,
     /// Position of each span id in `spans`, built on first lookup after a change, so that
     /// finding a span by id is O(1) however many spans there are.
-    positions: std::sync::OnceLock<std::collections::HashMap<u64, usize>>,
+    positions: std::sync::OnceLock<std::collections::HashMap<u64, usize, IdHash>>,
+    /// Spans per label, kept up to date by insert and remove.
+    label_counts: std::collections::HashMap<String, usize>,
+}
+
+/// A fast hasher for span ids (Fibonacci hashing of the `u64`); ids are not attacker-chosen
+/// in a way that matters here, and the std hasher made rebuilding the id map of 100k spans
+/// cost several milliseconds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IdHash;
+
+impl std::hash::BuildHasher for IdHash {
+    type Hasher = IdHasher;
+    fn build_hasher(&self) -> IdHasher {
+        IdHasher(0)
+    }
+}
+
+/// The hasher of [`IdHash`].
+#[derive(Debug, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(29);
+    }
 }
 
 impl PartialEq for Layer {
+    // The caches (id positions, label counts) follow from the spans and are not compared.
     fn eq(&self, other: &Self) -> bool {
         (
             &self.annotator,
@@ -242,6 +278,7 @@ impl Layer {
             relations: Vec::new(),
             next_id: 1,
             positions: std::sync::OnceLock::new(),
+            label_counts: std::collections::HashMap::new(),
         }
     }
 
@@ -258,6 +295,10 @@ impl Layer {
         for span in &spans {
             scheme.ensure(&span.label);
         }
+        let mut label_counts = std::collections::HashMap::new();
+        for span in &spans {
+            *label_counts.entry(span.label.clone()).or_insert(0) += 1;
+        }
         let next_id = spans
             .iter()
             .map(|s| s.id)
@@ -272,6 +313,7 @@ impl Layer {
             relations,
             next_id,
             positions: std::sync::OnceLock::new(),
+            label_counts,
         }
     }
 
@@ -309,6 +351,7 @@ impl Layer {
     /// Inserts a span at its sorted place.
     pub fn insert(&mut self, span: Span) {
         self.positions.take();
+        *self.label_counts.entry(span.label.clone()).or_insert(0) += 1;
         self.next_id = self.next_id.max(span.id + 1);
         let at = self
             .spans
@@ -320,7 +363,11 @@ impl Layer {
     pub fn remove(&mut self, id: u64) -> Option<Span> {
         let at = self.position(id)?;
         self.positions.take();
-        Some(self.spans.remove(at))
+        let span = self.spans.remove(at);
+        if let Some(n) = self.label_counts.get_mut(&span.label) {
+            *n = n.saturating_sub(1);
+        }
+        Some(span)
     }
 
     /// Changes a span in place (re-sorting if needed); returns the old value.
@@ -347,15 +394,21 @@ impl Layer {
             .scheme
             .labels()
             .iter()
-            .map(|l| (l.name.clone(), 0))
+            .map(|l| {
+                (
+                    l.name.clone(),
+                    self.label_counts.get(&l.name).copied().unwrap_or(0),
+                )
+            })
             .collect();
-        for span in &self.spans {
-            if let Some(entry) = counts.iter_mut().find(|(name, _)| *name == span.label) {
-                entry.1 += 1;
-            } else {
-                counts.push((span.label.clone(), 1));
-            }
-        }
+        let mut others: Vec<(String, usize)> = self
+            .label_counts
+            .iter()
+            .filter(|(name, n)| **n > 0 && self.scheme.get(name).is_none())
+            .map(|(name, n)| (name.clone(), *n))
+            .collect();
+        others.sort();
+        counts.extend(others);
         counts
     }
 }
@@ -524,6 +577,38 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn counts_and_lookups_follow_every_change() {
+        let mut layer = Layer::from_parts(
+            "a",
+            LabelScheme::default(),
+            vec![span(1, 0, 2, "claim"), span(2, 1, 3, "quote")],
+            vec![],
+        );
+        layer.insert(span(3, 5, 6, "actor"));
+        layer.insert(span(4, 0, 9, "claim"));
+        layer.remove(1);
+        let mut relabelled = layer.get(3).unwrap().clone();
+        relabelled.label = "claim".into();
+        layer.replace(relabelled);
+        let brute = |label: &str| layer.spans().iter().filter(|s| s.label == label).count();
+        for (name, n) in layer.counts() {
+            assert_eq!(n, brute(&name), "{name}");
+        }
+        assert_eq!(
+            layer
+                .counts()
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>(),
+            ["claim", "actor", "event", "quote"]
+        );
+        for (i, s) in layer.spans().iter().enumerate() {
+            assert_eq!(layer.position(s.id), Some(i));
+        }
+        assert_eq!(layer.get(1), None);
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub const MAX_DOCUMENT_BYTES: u64 = 256 * 1024 * 1024;
 const MAX_BLOCK_CHARS: usize = 2_000;
 
 /// How many code points lie between two checkpoints of the offset map.
-const CHECKPOINT_CHARS: usize = 256;
+const CHECKPOINT_CHARS: usize = 64;
 
 /// Why a document could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -149,12 +149,19 @@ impl Document {
             });
         }
         let bytes = std::fs::read(path).map_err(io_err)?;
-        let (text, encoding) = decode(&bytes).ok_or_else(|| DocumentError::Binary {
+        // Hash the file on the other core while the text is decoded and indexed.
+        let (decoded, hash) = std::thread::scope(|scope| {
+            let hasher = scope.spawn(|| hash_bytes(&bytes));
+            let decoded =
+                decode(&bytes).map(|(text, encoding)| (Self::index(text, String::new()), encoding));
+            let hash = hasher.join().unwrap_or_else(|_| hash_bytes(&bytes));
+            (decoded, hash)
+        });
+        let (mut doc, encoding) = decoded.ok_or_else(|| DocumentError::Binary {
             path: path.to_path_buf(),
         })?;
-        let mut doc = Self::from_text(text);
         doc.encoding = encoding;
-        doc.hash = hash_bytes(&bytes);
+        doc.hash = hash;
         doc.path = Some(path.to_path_buf());
         Ok(doc)
     }
@@ -162,6 +169,11 @@ impl Document {
     /// A document from text in memory (its hash is that of the UTF-8 bytes).
     pub fn from_text(text: String) -> Self {
         let hash = hash_bytes(text.as_bytes());
+        Self::index(text, hash)
+    }
+
+    /// Builds the offset maps and the block index of a text.
+    fn index(text: String, hash: String) -> Self {
         let is_ascii = text.is_ascii();
         let mut checkpoints = Vec::new();
         let mut astral = Vec::new();
@@ -328,6 +340,17 @@ impl Document {
         let start = self.byte_from_char(range.start.min(self.char_len));
         let end = self.byte_from_char(range.end.min(self.char_len)).max(start);
         &self.text[start..end]
+    }
+
+    /// Whether `text` is what the document holds at `[start, end)`, without building the slice:
+    /// one offset lookup and a byte comparison.
+    pub fn text_matches(&self, start: usize, end: usize, text: &str) -> bool {
+        if start > end || end > self.char_len {
+            return false;
+        }
+        let b = self.byte_from_char(start);
+        self.text[b..].starts_with(text)
+            && (self.is_ascii && text.len() == end - start || text.chars().count() == end - start)
     }
 
     /// Shrinks a range so it neither starts nor ends with whitespace.

@@ -5,6 +5,7 @@ use spantag::cli::{self, Cli};
 use spantag::ui::{self, AppOptions};
 
 fn main() -> std::process::ExitCode {
+    let started = std::time::Instant::now();
     let args = Cli::parse();
     if let Some(command) = args.command {
         return std::process::ExitCode::from(
@@ -21,6 +22,7 @@ fn main() -> std::process::ExitCode {
         document: args.document,
         annotator: args.annotator,
         config_dir: None,
+        exit_after_first_frame: std::env::var_os("SPANTAG_EXIT_AFTER_FIRST_FRAME").map(|_| started),
     };
     match ui::run(options) {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -361,15 +361,12 @@ impl AnnotationFile {
                     end: span.end,
                     len: doc.char_len(),
                 });
-            } else {
-                let found = doc.slice(span.range());
-                if found != span.text {
-                    problems.push(Problem::TextMismatch {
-                        id: span.id,
-                        stored: span.text.clone(),
-                        found: found.to_owned(),
-                    });
-                }
+            } else if !doc.text_matches(span.start, span.end, &span.text) {
+                problems.push(Problem::TextMismatch {
+                    id: span.id,
+                    stored: span.text.clone(),
+                    found: doc.slice(span.range()).to_owned(),
+                });
             }
             if !self.labels.is_empty() && scheme.get(&span.label).is_none() {
                 problems.push(Problem::UnknownLabel {
@@ -564,6 +561,42 @@ pub struct Loaded {
     pub layer: Layer,
     /// Problems, for the user to see.
     pub problems: Vec<Problem>,
+}
+
+/// Opens a document and loads the annotator's layer for it, reading and parsing the
+/// annotation file on another thread while the document is decoded and indexed.
+pub fn open_with_layer(
+    doc_path: &Path,
+    annotation_path: &Path,
+    annotator: &str,
+) -> Result<(Document, Loaded), String> {
+    let (doc, file) = std::thread::scope(|scope| {
+        let reader = scope.spawn(|| {
+            annotation_path
+                .exists()
+                .then(|| AnnotationFile::read(annotation_path))
+        });
+        let doc = Document::open(doc_path);
+        let file = reader
+            .join()
+            .unwrap_or_else(|_| Some(AnnotationFile::read(annotation_path)));
+        (doc, file)
+    });
+    let doc = doc.map_err(|e| e.to_string())?;
+    let loaded = match file {
+        None => Loaded {
+            layer: Layer::new(annotator),
+            problems: Vec::new(),
+        },
+        Some(file) => {
+            let file = file.map_err(|e| e.to_string())?;
+            let problems = file.problems(&doc);
+            let mut layer = file.into_layer();
+            annotator.clone_into(&mut layer.annotator);
+            Loaded { layer, problems }
+        }
+    };
+    Ok((doc, loaded))
 }
 
 /// Loads the annotator's layer for a document, or an empty layer when there is no file yet.

@@ -40,6 +40,7 @@ fn harness_with(
         document: Some(fx.doc.clone()),
         annotator: Some("tester".to_owned()),
         config_dir: Some(fx.dir.path().join("config")),
+        ..Default::default()
     };
     let builder = Harness::builder().with_size(vec2(1400.0, 900.0));
     let mut harness = configure(builder).build_eframe(move |cc| SpantagApp::new(cc, options));
@@ -328,6 +329,7 @@ fn non_ascii_and_crlf_offsets_are_code_points() {
         document: Some(fx.doc.clone()),
         annotator: Some("tester".to_owned()),
         config_dir: Some(fx.dir.path().join("config")),
+        ..Default::default()
     };
     let mut h = Harness::builder()
         .with_size(vec2(1400.0, 900.0))

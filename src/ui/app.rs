@@ -29,6 +29,9 @@ pub struct AppOptions {
     pub annotator: Option<String>,
     /// Where settings live (else the user's config folder). Tests point this at a temp dir.
     pub config_dir: Option<PathBuf>,
+    /// For the start-up benchmark: print the time since this instant when the first frame
+    /// with document text has been drawn, then quit.
+    pub exit_after_first_frame: Option<Instant>,
 }
 
 /// Something the user asked for; carried out after the UI of the frame is built.
@@ -152,6 +155,7 @@ pub struct SpantagApp {
     pub export: transfer::ExportDialog,
     /// The Import… dialog.
     pub import: transfer::ImportDialog,
+    exit_after_first_frame: Option<Instant>,
 }
 
 impl SpantagApp {
@@ -196,6 +200,7 @@ impl SpantagApp {
             span_list: panels::SpanListState::default(),
             export: transfer::ExportDialog::default(),
             import: transfer::ImportDialog::default(),
+            exit_after_first_frame: options.exit_after_first_frame,
         };
         if let Some(path) = options.document {
             app.open_document(&path);
@@ -252,18 +257,11 @@ impl SpantagApp {
             self.error(err.to_string());
             return;
         }
-        let doc = match Document::open(path) {
-            Ok(doc) => doc,
-            Err(err) => {
-                self.error(err.to_string());
-                return;
-            }
-        };
         let annotation_path = store::annotation_path(path, &self.annotator);
-        let loaded = match store::load_layer(&doc, &annotation_path, &self.annotator) {
-            Ok(loaded) => loaded,
+        let (doc, loaded) = match store::open_with_layer(path, &annotation_path, &self.annotator) {
+            Ok(opened) => opened,
             Err(err) => {
-                self.error(format!("{err}"));
+                self.error(err);
                 return;
             }
         };
@@ -1232,6 +1230,16 @@ impl SpantagApp {
             open.refresh_index();
         }
         self.update_title(&ctx);
+        if let Some(start) = self.exit_after_first_frame
+            && self.view.shows_text()
+        {
+            eprintln!(
+                "first frame with text: {:.1} ms",
+                start.elapsed().as_secs_f64() * 1e3
+            );
+            self.exit_after_first_frame = None;
+            ctx.send_viewport_cmd(ViewportCommand::Close);
+        }
         if self
             .status
             .as_ref()

@@ -188,6 +188,13 @@ impl DocView {
         self.scroll_target = Some(target);
     }
 
+    /// Whether the last frame drew document text.
+    pub fn shows_text(&self) -> bool {
+        self.visible
+            .iter()
+            .any(|b| !b.galley.rows.iter().all(|r| r.glyphs.is_empty()))
+    }
+
     /// Forgets everything measured (a new document).
     pub fn reset(&mut self) {
         *self = Self::default();
