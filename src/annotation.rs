@@ -206,6 +206,8 @@ pub struct Layer {
     spans: Vec<Span>,
     /// Relations between spans.
     pub relations: Vec<Relation>,
+    /// Spans that lost their place when the source text changed (old offsets kept).
+    pub orphans: Vec<Span>,
     next_id: u64,
     /// Position of each span id in `spans`, built on first lookup after a change, so that
     /// finding a span by id is O(1) however many spans there are.
@@ -276,6 +278,7 @@ impl Layer {
             scheme: LabelScheme::default(),
             spans: Vec::new(),
             relations: Vec::new(),
+            orphans: Vec::new(),
             next_id: 1,
             positions: std::sync::OnceLock::new(),
             label_counts: std::collections::HashMap::new(),
@@ -311,6 +314,7 @@ impl Layer {
             scheme,
             spans,
             relations,
+            orphans: Vec::new(),
             next_id,
             positions: std::sync::OnceLock::new(),
             label_counts,

@@ -28,6 +28,10 @@ pub enum Edit {
     AddLabel(String),
     /// Remove a label from the scheme (only when no span uses it).
     RemoveLabel(String),
+    /// Add an orphaned span (one that lost its place in a changed text).
+    AddOrphan(Span),
+    /// Remove an orphaned span by id.
+    RemoveOrphan(u64),
     /// Several edits as one step (one undo undoes them all).
     Batch(Vec<Edit>),
 }
@@ -92,6 +96,19 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
             }
             layer.scheme.remove(&name);
             Ok(Edit::AddLabel(name))
+        }
+        Edit::AddOrphan(span) => {
+            let id = span.id;
+            layer.orphans.push(span);
+            Ok(Edit::RemoveOrphan(id))
+        }
+        Edit::RemoveOrphan(id) => {
+            let at = layer
+                .orphans
+                .iter()
+                .position(|s| s.id == id)
+                .ok_or(EditError::NoSuchSpan(id))?;
+            Ok(Edit::AddOrphan(layer.orphans.remove(at)))
         }
         Edit::Batch(edits) => {
             let mut inverses = Vec::with_capacity(edits.len());
@@ -208,6 +225,12 @@ impl History {
     /// Whether there is something to redo.
     pub fn can_redo(&self) -> bool {
         !self.redo.is_empty()
+    }
+
+    /// Marks the current state as different from the file on disk (after re-anchoring or
+    /// restoring a recovery file), so that it gets saved.
+    pub fn mark_unsaved(&mut self) {
+        self.saved_depth = None;
     }
 
     /// Marks the current state as saved.

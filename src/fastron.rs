@@ -253,7 +253,7 @@ pub fn parse(text: &str) -> Option<AnnotationFile> {
         return None; // `#![enable(…)]` extensions
     }
     let (mut version, mut source, mut source_hash, mut annotator) = (None, None, None, None);
-    let (mut labels, mut spans, mut relations) = (None, None, None);
+    let (mut labels, mut spans, mut relations, mut orphans) = (None, None, None, None);
     p.fields(|p, name| match name {
         "version" => set(&mut version, p.u32()),
         "source" => set(&mut source, p.string()),
@@ -262,6 +262,7 @@ pub fn parse(text: &str) -> Option<AnnotationFile> {
         "labels" => set(&mut labels, p.list(label)),
         "spans" => set(&mut spans, p.list(span)),
         "relations" => set(&mut relations, p.list(relation)),
+        "orphans" => set(&mut orphans, p.list(span)),
         _ => None,
     })?;
     p.skip_ws();
@@ -276,6 +277,7 @@ pub fn parse(text: &str) -> Option<AnnotationFile> {
         labels: labels.unwrap_or_default(),
         spans: spans?,
         relations: relations.unwrap_or_default(),
+        orphans: orphans.unwrap_or_default(),
     })
 }
 

@@ -11,6 +11,8 @@ pub mod document;
 pub mod edit;
 pub mod fastron;
 pub mod formats;
+pub mod reanchor;
+pub mod recovery;
 pub mod settings;
 pub mod store;
 pub mod synth;

@@ -39,6 +39,10 @@ pub struct AnnotationFile {
     /// Relations between spans.
     #[serde(default)]
     pub relations: Vec<Relation>,
+    /// Spans that could not be re-anchored after the source text changed, with their old
+    /// offsets; kept until the user places or deletes them.
+    #[serde(default)]
+    pub orphans: Vec<Span>,
 }
 
 /// Why an annotation file could not be read or written.
@@ -139,6 +143,13 @@ pub enum Problem {
         /// The span.
         id: u64,
     },
+    /// The source changed and spans were re-anchored to their text.
+    Reanchored {
+        /// Spans that moved to where their text is now.
+        moved: usize,
+        /// Spans that could not be placed (kept as orphans).
+        orphaned: usize,
+    },
 }
 
 impl std::fmt::Display for Problem {
@@ -171,6 +182,10 @@ impl std::fmt::Display for Problem {
             ),
             Self::DuplicateId { id } => write!(f, "span {id}: id used more than once"),
             Self::EmptySpan { id } => write!(f, "span {id}: empty or reversed range"),
+            Self::Reanchored { moved, orphaned } => write!(
+                f,
+                "the text changed: {moved} span(s) moved to where their text is now, {orphaned} could not be placed and are listed as orphaned"
+            ),
         }
     }
 }
@@ -243,6 +258,7 @@ impl AnnotationFile {
             labels: layer.scheme.labels().to_vec(),
             spans: layer.spans().to_vec(),
             relations: layer.relations.clone(),
+            orphans: layer.orphans.clone(),
         }
     }
 
@@ -281,6 +297,9 @@ impl AnnotationFile {
         write_list(&mut out, "labels", &self.labels);
         write_list(&mut out, "spans", spans);
         write_list(&mut out, "relations", &relations);
+        if !self.orphans.is_empty() {
+            write_list(&mut out, "orphans", &self.orphans);
+        }
         out.push_str(")\n");
         out
     }
@@ -396,7 +415,9 @@ impl AnnotationFile {
                 next += 1;
             }
         }
-        Layer::from_parts(&self.annotator, scheme, spans, self.relations)
+        let mut layer = Layer::from_parts(&self.annotator, scheme, spans, self.relations);
+        layer.orphans = self.orphans;
+        layer
     }
 }
 
@@ -499,6 +520,15 @@ fn write_list<T: RonLine>(out: &mut String, name: &str, items: &[T]) {
 /// flushed to disk and renamed over `path`. The previous version, if any, is kept as
 /// `<path>.bak`.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
+    write_atomic_with(path, contents, true)
+}
+
+/// [`write_atomic`] without keeping a `.bak` (recovery files, scratch copies).
+pub fn write_atomic_no_backup(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
+    write_atomic_with(path, contents, false)
+}
+
+fn write_atomic_with(path: &Path, contents: &[u8], backup: bool) -> Result<(), StoreError> {
     let io = |source| StoreError::Io {
         action: "write",
         path: path.to_path_buf(),
@@ -516,7 +546,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
     tmp.write_all(contents).map_err(io)?;
     set_permissions_like(tmp.as_file(), path);
     tmp.as_file().sync_all().map_err(io)?;
-    if path.exists() {
+    if backup && path.exists() {
         let mut bak = path.as_os_str().to_os_string();
         bak.push(".bak");
         // A hard link keeps the old version without copying; fall back to a copy.
@@ -561,6 +591,8 @@ pub struct Loaded {
     pub layer: Layer,
     /// Problems, for the user to see.
     pub problems: Vec<Problem>,
+    /// Whether loading changed the layer (re-anchoring): it differs from the file on disk.
+    pub changed: bool,
 }
 
 /// Opens a document and loads the annotator's layer for it, reading and parsing the
@@ -587,14 +619,9 @@ pub fn open_with_layer(
         None => Loaded {
             layer: Layer::new(annotator),
             problems: Vec::new(),
+            changed: false,
         },
-        Some(file) => {
-            let file = file.map_err(|e| e.to_string())?;
-            let problems = file.problems(&doc);
-            let mut layer = file.into_layer();
-            annotator.clone_into(&mut layer.annotator);
-            Loaded { layer, problems }
-        }
+        Some(file) => loaded_from(file.map_err(|e| e.to_string())?, &doc, annotator),
     };
     Ok((doc, loaded))
 }
@@ -605,13 +632,42 @@ pub fn load_layer(doc: &Document, path: &Path, annotator: &str) -> Result<Loaded
         return Ok(Loaded {
             layer: Layer::new(annotator),
             problems: Vec::new(),
+            changed: false,
         });
     }
-    let file = AnnotationFile::read(path)?;
-    let problems = file.problems(doc);
+    Ok(loaded_from(AnnotationFile::read(path)?, doc, annotator))
+}
+
+/// A loaded layer from a parsed file: re-anchored when the source changed, with its problems.
+pub fn loaded_from(mut file: AnnotationFile, doc: &Document, annotator: &str) -> Loaded {
+    let mut reanchored = None;
+    if file.source_hash != doc.hash() && !file.spans.is_empty() {
+        let result = crate::reanchor::reanchor(doc, std::mem::take(&mut file.spans));
+        file.spans = result.spans;
+        file.orphans.extend(result.orphans.iter().cloned());
+        reanchored = Some(Problem::Reanchored {
+            moved: result.moved,
+            orphaned: result.orphans.len(),
+        });
+    }
+    let mut problems = file.problems(doc);
+    let changed = reanchored.as_ref().is_some_and(|p| {
+        !matches!(
+            p,
+            Problem::Reanchored {
+                moved: 0,
+                orphaned: 0
+            }
+        )
+    });
+    problems.extend(reanchored);
     let mut layer = file.into_layer();
     annotator.clone_into(&mut layer.annotator);
-    Ok(Loaded { layer, problems })
+    Loaded {
+        layer,
+        problems,
+        changed,
+    }
 }
 
 #[cfg(test)]

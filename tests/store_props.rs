@@ -48,7 +48,9 @@ fn arb_file() -> impl Strategy<Value = AnnotationFile> {
                 })
                 .collect();
             spans.sort_by(Span::order);
+            let orphans: Vec<Span> = spans.iter().rev().take(2).cloned().collect();
             AnnotationFile {
+                orphans,
                 version: 1,
                 source,
                 source_hash: "sha256:0".to_owned(),
