@@ -333,6 +333,11 @@ impl Layer {
         id
     }
 
+    /// Makes sure future ids are above `id` (for spans kept outside the span list).
+    pub fn reserve_id(&mut self, id: u64) {
+        self.next_id = self.next_id.max(id + 1);
+    }
+
     /// A span by id.
     pub fn get(&self, id: u64) -> Option<&Span> {
         self.position(id).and_then(|p| self.spans.get(p))

@@ -86,6 +86,16 @@ pub enum CliCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Save two versions of an annotation file in turn, forever (for the kill test).
+    #[command(hide = true)]
+    StressSave {
+        /// The file to write.
+        file: PathBuf,
+        /// First version.
+        a: PathBuf,
+        /// Second version.
+        b: PathBuf,
+    },
     /// Import a dataset as annotation files beside the documents.
     ///
     /// Writes each document's text (from the dataset) and `<document>.<annotator>.ron` into
@@ -127,6 +137,20 @@ pub fn run(command: CliCommand, annotator: Option<String>) -> i32 {
                 (false, None) => LayerChoice::All,
             };
             export(format, &choice, offsets, out, &inputs)
+        }
+        CliCommand::StressSave { file, a, b } => {
+            let (Ok(a), Ok(b)) = (std::fs::read(&a), std::fs::read(&b)) else {
+                eprintln!("spantag stress-save: cannot read the two versions");
+                return 2;
+            };
+            loop {
+                for version in [&a, &b] {
+                    if let Err(err) = store::write_atomic(&file, version) {
+                        eprintln!("spantag stress-save: {err}");
+                        return 1;
+                    }
+                }
+            }
         }
         CliCommand::Synth {
             bytes,

@@ -99,6 +99,7 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
         }
         Edit::AddOrphan(span) => {
             let id = span.id;
+            layer.reserve_id(id);
             layer.orphans.push(span);
             Ok(Edit::RemoveOrphan(id))
         }

@@ -329,6 +329,11 @@ impl AnnotationFile {
 
     /// Reads a file from disk.
     pub fn read(path: &Path) -> Result<Self, StoreError> {
+        Self::read_with_hash(path).map(|(file, _)| file)
+    }
+
+    /// Reads a file from disk, with the hash of its bytes (to notice later changes).
+    pub fn read_with_hash(path: &Path) -> Result<(Self, String), StoreError> {
         let io = |source| StoreError::Io {
             action: "read",
             path: path.to_path_buf(),
@@ -342,6 +347,7 @@ impl AnnotationFile {
             });
         }
         let bytes = std::fs::read(path).map_err(io)?;
+        let hash = crate::document::hash_bytes(&bytes);
         let text = String::from_utf8(bytes).map_err(|e| {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -353,7 +359,7 @@ impl AnnotationFile {
                 message: "the file is not valid UTF-8".to_owned(),
             }
         })?;
-        Self::from_ron(&text, path)
+        Ok((Self::from_ron(&text, path)?, hash))
     }
 
     /// Problems with this file against its document (nothing is changed).
@@ -578,10 +584,24 @@ pub fn set_permissions_like(tmp: &std::fs::File, target: &Path) {
     }
 }
 
-/// Saves a layer beside its document; returns the path written.
-pub fn save_layer(layer: &Layer, doc: &Document, path: &Path) -> Result<(), StoreError> {
-    let file = AnnotationFile::from_layer(layer, doc);
-    write_atomic(path, file.to_ron().as_bytes())
+/// Saves a layer beside its document; returns the hash of the bytes written.
+pub fn save_layer(layer: &Layer, doc: &Document, path: &Path) -> Result<String, StoreError> {
+    let text = AnnotationFile::from_layer(layer, doc).to_ron();
+    write_atomic(path, text.as_bytes())?;
+    Ok(crate::document::hash_bytes(text.as_bytes()))
+}
+
+/// The hash of a file's bytes now (`None` when it does not exist or cannot be read).
+pub fn file_hash(path: &Path) -> Option<String> {
+    std::fs::read(path)
+        .ok()
+        .map(|bytes| crate::document::hash_bytes(&bytes))
+}
+
+/// A cheap fingerprint of a file (modification time and length) to poll for changes.
+pub fn file_stamp(path: &Path) -> Option<(std::time::SystemTime, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
 }
 
 /// A layer read from disk and what was found wrong with it.
@@ -593,6 +613,8 @@ pub struct Loaded {
     pub problems: Vec<Problem>,
     /// Whether loading changed the layer (re-anchoring): it differs from the file on disk.
     pub changed: bool,
+    /// Hash of the annotation file's bytes as read (`None` when there was no file).
+    pub disk_hash: Option<String>,
 }
 
 /// Opens a document and loads the annotator's layer for it, reading and parsing the
@@ -606,12 +628,12 @@ pub fn open_with_layer(
         let reader = scope.spawn(|| {
             annotation_path
                 .exists()
-                .then(|| AnnotationFile::read(annotation_path))
+                .then(|| AnnotationFile::read_with_hash(annotation_path))
         });
         let doc = Document::open(doc_path);
         let file = reader
             .join()
-            .unwrap_or_else(|_| Some(AnnotationFile::read(annotation_path)));
+            .unwrap_or_else(|_| Some(AnnotationFile::read_with_hash(annotation_path)));
         (doc, file)
     });
     let doc = doc.map_err(|e| e.to_string())?;
@@ -620,8 +642,14 @@ pub fn open_with_layer(
             layer: Layer::new(annotator),
             problems: Vec::new(),
             changed: false,
+            disk_hash: None,
         },
-        Some(file) => loaded_from(file.map_err(|e| e.to_string())?, &doc, annotator),
+        Some(file) => {
+            let (file, hash) = file.map_err(|e| e.to_string())?;
+            let mut loaded = loaded_from(file, &doc, annotator);
+            loaded.disk_hash = Some(hash);
+            loaded
+        }
     };
     Ok((doc, loaded))
 }
@@ -633,9 +661,13 @@ pub fn load_layer(doc: &Document, path: &Path, annotator: &str) -> Result<Loaded
             layer: Layer::new(annotator),
             problems: Vec::new(),
             changed: false,
+            disk_hash: None,
         });
     }
-    Ok(loaded_from(AnnotationFile::read(path)?, doc, annotator))
+    let (file, hash) = AnnotationFile::read_with_hash(path)?;
+    let mut loaded = loaded_from(file, doc, annotator);
+    loaded.disk_hash = Some(hash);
+    Ok(loaded)
 }
 
 /// A loaded layer from a parsed file: re-anchored when the source changed, with its problems.
@@ -667,6 +699,7 @@ pub fn loaded_from(mut file: AnnotationFile, doc: &Document, annotator: &str) ->
         layer,
         problems,
         changed,
+        disk_hash: None,
     }
 }
 

@@ -441,3 +441,218 @@ fn import_dialog_writes_annotation_files_and_opens_the_document() {
         [(20, 25, "actor".to_owned(), "Reyes".to_owned())]
     );
 }
+
+fn tag(h: &mut Harness<'_, SpantagApp>, needle: &str, key: Key) {
+    select_text(h, needle);
+    h.key_press(key);
+    h.run();
+}
+
+#[test]
+fn unsaved_work_goes_to_a_recovery_file_and_is_offered_back() {
+    let fx = fixture(TEXT);
+    let ann = annotation_path(&fx.doc, "tester");
+    let recovery = spantag::recovery::recovery_path(&ann);
+    {
+        let mut h = harness(&fx);
+        tag(&mut h, "Daniel Reyes", Key::Num2);
+        tag(&mut h, "council", Key::Num2);
+        // Within two seconds of the change the recovery file holds it.
+        run_until(&mut h, "the recovery file", |_| {
+            std::fs::read_to_string(&recovery).is_ok_and(|t| t.contains("\"council\""))
+        });
+        // The app is dropped here without saving, as after a crash.
+    }
+    assert!(!ann.exists());
+    let mut h = harness(&fx);
+    h.get_by_label_contains("Restore unsaved work?");
+    h.get_by_role_and_label(Role::Button, "Restore").click();
+    h.run();
+    let texts: Vec<String> = spans(&h).into_iter().map(|s| s.3).collect();
+    assert_eq!(texts, ["Daniel Reyes", "council"]);
+    assert!(h.state().is_dirty(), "restored work still needs saving");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert_eq!(saved(&ann).spans.len(), 2);
+    assert!(!recovery.exists(), "saving removes the recovery file");
+}
+
+#[test]
+fn a_teammates_change_on_disk_is_never_overwritten_silently() {
+    let fx = fixture(TEXT);
+    let ann = annotation_path(&fx.doc, "tester");
+    let mut h = harness(&fx);
+    tag(&mut h, "Daniel Reyes", Key::Num2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    // A teammate's version (git pull) adds a span while we add another one.
+    let doc = spantag::document::Document::open(&fx.doc).unwrap();
+    let mut theirs = spantag::store::load_layer(&doc, &ann, "tester")
+        .unwrap()
+        .layer;
+    let id = theirs.allocate_id() + 100;
+    let start = TEXT.find("Critics").unwrap();
+    theirs.insert(spantag::annotation::Span {
+        id,
+        start,
+        end: start + 7,
+        label: "actor".into(),
+        text: "Critics".into(),
+        note: None,
+    });
+    spantag::store::save_layer(&theirs, &doc, &ann).unwrap();
+    tag(&mut h, "council", Key::Num2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    h.get_by_label_contains("changed on disk");
+    assert_eq!(saved(&ann).spans.len(), 2, "their file was not overwritten");
+    h.get_by_role_and_label(Role::Button, "Merge both").click();
+    h.run();
+    let merged: Vec<String> = saved(&ann).spans.into_iter().map(|s| s.text).collect();
+    assert_eq!(
+        merged,
+        ["Daniel Reyes", "council", "Critics"],
+        "the union of both was saved"
+    );
+    assert!(!h.state().is_dirty());
+}
+
+#[test]
+fn keep_mine_saves_mine_and_keeps_theirs_beside_it() {
+    let fx = fixture(TEXT);
+    let ann = annotation_path(&fx.doc, "tester");
+    let mut h = harness(&fx);
+    tag(&mut h, "Daniel Reyes", Key::Num2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    let theirs = std::fs::read_to_string(&ann)
+        .unwrap()
+        .replace("\"actor\", text", "\"event\", text");
+    std::fs::write(&ann, &theirs).unwrap();
+    tag(&mut h, "council", Key::Num1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Keep mine").click();
+    h.run();
+    assert_eq!(saved(&ann).spans.len(), 2);
+    let side: Vec<_> = std::fs::read_dir(fx.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("news.txt.tester.ron.theirs-"))
+        .collect();
+    assert_eq!(side.len(), 1, "their version is kept beside: {side:?}");
+    assert_eq!(
+        std::fs::read_to_string(fx.dir.path().join(&side[0])).unwrap(),
+        theirs
+    );
+}
+
+#[test]
+fn when_saving_fails_the_edits_stay_and_save_as_works() {
+    let fx = fixture(TEXT);
+    let ann = annotation_path(&fx.doc, "tester");
+    let mut h = harness(&fx);
+    tag(&mut h, "council", Key::Num2);
+    // A folder where the file should go makes every save fail, even for root.
+    std::fs::create_dir(&ann).unwrap();
+    std::fs::write(ann.join("keep"), "x").unwrap();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert!(h.state().is_dirty(), "the edits are still in memory");
+    h.get_by_label_contains("Could not save");
+    let elsewhere = fx.dir.path().join("elsewhere.ron");
+    h.get_by_role_and_label(Role::TextInput, "New file").click();
+    h.run();
+    // Replace the suggested path with ours: select all, then type.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "New file")
+        .type_text(&format!("{}", elsewhere.display()));
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Save here").click();
+    h.run();
+    assert!(!h.state().is_dirty());
+    assert_eq!(saved(&elsewhere).spans[0].text, "council");
+    assert!(
+        std::fs::read_dir(&ann).unwrap().count() == 1,
+        "the folder in the way was left alone"
+    );
+}
+
+#[test]
+fn a_broken_annotation_file_is_reported_and_the_app_keeps_working() {
+    let fx = fixture(TEXT);
+    let ann = annotation_path(&fx.doc, "tester");
+    std::fs::write(
+        &ann,
+        "(\n    version: 1,\n    spans: [\n        (id: 1, start: 0,",
+    )
+    .unwrap();
+    let h = harness(&fx);
+    assert!(
+        h.state().open.is_none(),
+        "the document is not opened over a broken file"
+    );
+    let status = h.state().status_text().unwrap_or_default().to_owned();
+    assert!(
+        status.contains("news.txt.tester.ron:4:"),
+        "line and column: {status}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&ann).unwrap(),
+        "(\n    version: 1,\n    spans: [\n        (id: 1, start: 0,"
+    );
+    drop(h);
+    let other = fixture("Another document.");
+    let h = harness(&other);
+    assert!(h.state().open.is_some(), "another document opens");
+}
+
+#[test]
+fn orphaned_spans_can_be_placed_or_deleted() {
+    let fx = fixture(TEXT);
+    let ann = annotation_path(&fx.doc, "tester");
+    let mut h = harness(&fx);
+    tag(&mut h, "Critics say", Key::Num1);
+    tag(&mut h, "council", Key::Num2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    drop(h);
+    std::fs::write(
+        &fx.doc,
+        TEXT.replace("Critics say", "Skeptics argue")
+            .replace("council", "assembly"),
+    )
+    .unwrap();
+    let mut h = harness(&fx);
+    assert_eq!(h.state().open.as_ref().unwrap().layer.orphans.len(), 2);
+    h.get_by_label_contains("Orphaned spans (2)");
+    let (start, end) = {
+        let text = TEXT
+            .replace("Critics say", "Skeptics argue")
+            .replace("council", "assembly");
+        let b = text.find("Skeptics argue").unwrap();
+        (text[..b].chars().count(), text[..b].chars().count() + 14)
+    };
+    let (a, b) = (pos(&h, start), pos(&h, end));
+    drag(&mut h, a, b);
+    // The orphans are listed in text order: "council" (actor), then "Critics say" (claim).
+    h.get_all_by_role_and_label(Role::Button, "Place")
+        .nth(1)
+        .unwrap()
+        .click();
+    h.run();
+    let council = h.state().open.as_ref().unwrap().layer.orphans[0].id;
+    h.state_mut().push(Command::DeleteOrphan(council));
+    h.run();
+    assert!(h.state().open.as_ref().unwrap().layer.orphans.is_empty());
+    assert_eq!(
+        spans(&h),
+        [(start, end, "claim".to_owned(), "Skeptics argue".to_owned())]
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    let file = saved(&ann);
+    assert!(file.orphans.is_empty());
+    assert_eq!(file.spans[0].text, "Skeptics argue");
+}

@@ -12,6 +12,8 @@ use egui::{
     Color32, CornerRadius, Key, KeyboardShortcut, Modifiers, RichText, Sense, ViewportCommand, vec2,
 };
 
+mod safety;
+
 use crate::annotation::{Layer, Span, SpanIndex, validate_label_name};
 use crate::document::Document;
 use crate::edit::{Edit, History};
@@ -67,6 +69,10 @@ pub enum Command {
     ToggleTheme,
     /// Change the document font size by this many points.
     FontSize(f32),
+    /// Place an orphaned span at the current text selection.
+    PlaceOrphan(u64),
+    /// Delete an orphaned span.
+    DeleteOrphan(u64),
     /// Show the Export… dialog.
     ShowExport,
     /// Show the Import… dialog.
@@ -112,9 +118,19 @@ pub struct OpenDocument {
     counts: Vec<(String, usize)>,
     problems: Vec<Problem>,
     show_problems: bool,
+    /// Hash of the annotation file as last read or written (`None`: no file yet).
+    disk_hash: Option<String>,
+    /// Its modification time and length then, to poll cheaply for outside changes.
+    disk_stamp: Option<(std::time::SystemTime, u64)>,
 }
 
 impl OpenDocument {
+    fn refresh_index_now(&mut self) {
+        self.index = SpanIndex::build(self.layer.spans());
+        self.counts = self.layer.counts();
+        self.index_revision = self.history.revision();
+    }
+
     fn refresh_index(&mut self) {
         if self.index_revision != self.history.revision() {
             self.index = SpanIndex::build(self.layer.spans());
@@ -156,6 +172,7 @@ pub struct SpantagApp {
     /// The Import… dialog.
     pub import: transfer::ImportDialog,
     exit_after_first_frame: Option<Instant>,
+    safety: safety::Safety,
 }
 
 impl SpantagApp {
@@ -201,6 +218,7 @@ impl SpantagApp {
             export: transfer::ExportDialog::default(),
             import: transfer::ImportDialog::default(),
             exit_after_first_frame: options.exit_after_first_frame,
+            safety: safety::Safety::default(),
         };
         if let Some(path) = options.document {
             app.open_document(&path);
@@ -273,10 +291,18 @@ impl SpantagApp {
         let index = SpanIndex::build(loaded.layer.spans());
         let counts = loaded.layer.counts();
         let problems = loaded.problems;
+        let mut history = History::new();
+        if loaded.changed {
+            // Re-anchored offsets are not on disk yet.
+            history.mark_unsaved();
+        }
+        let disk_stamp = store::file_stamp(&annotation_path);
         self.open = Some(OpenDocument {
             doc,
             layer: loaded.layer,
-            history: History::new(),
+            history,
+            disk_hash: loaded.disk_hash,
+            disk_stamp,
             annotation_path,
             selected_span: None,
             index,
@@ -287,6 +313,7 @@ impl SpantagApp {
         });
         self.view.reset();
         self.span_list = panels::SpanListState::default();
+        self.offer_recovery();
         self.settings.touch_recent(path);
         self.settings.last_annotator = Some(self.annotator.clone());
         self.save_settings();
@@ -304,12 +331,18 @@ impl SpantagApp {
 
     /// Saves the layer; returns whether it worked.
     pub fn save(&mut self) -> bool {
+        if !self.check_before_save() {
+            return false;
+        }
         let Some(open) = &mut self.open else {
             return false;
         };
         match store::save_layer(&open.layer, &open.doc, &open.annotation_path) {
-            Ok(()) => {
+            Ok(hash) => {
                 open.history.mark_saved();
+                open.disk_hash = Some(hash);
+                open.disk_stamp = store::file_stamp(&open.annotation_path);
+                crate::recovery::remove(&open.annotation_path);
                 let name = open
                     .annotation_path
                     .file_name()
@@ -320,7 +353,9 @@ impl SpantagApp {
                 true
             }
             Err(err) => {
-                self.error(format!("Not saved: {err}. Your edits are still here — make the folder writable and press Ctrl+S again"));
+                let message = format!("Not saved: {err}");
+                self.error(format!("{message}. Your edits are still here"));
+                self.offer_save_as(message);
                 false
             }
         }
@@ -482,6 +517,43 @@ impl SpantagApp {
                 self.settings.dark_mode = !self.settings.dark_mode;
                 theme::apply(ctx, self.settings.dark_mode);
                 self.save_settings();
+            }
+            Command::PlaceOrphan(id) => {
+                let Some(open) = &mut self.open else { return };
+                let selection = self
+                    .view
+                    .selection
+                    .map(|s| s.range())
+                    .filter(|r| !r.is_empty());
+                let (Some(range), Some(orphan)) = (
+                    selection,
+                    open.layer.orphans.iter().find(|o| o.id == id).cloned(),
+                ) else {
+                    self.info("Select the text where the orphaned span belongs, then click Place");
+                    return;
+                };
+                let range = open.doc.trim_range(range);
+                let new_id = open.layer.allocate_id();
+                let span = Span {
+                    id: new_id,
+                    start: range.start,
+                    end: range.end,
+                    text: open.doc.slice(range).to_owned(),
+                    ..orphan
+                };
+                self.apply_edit(Edit::Batch(vec![
+                    Edit::RemoveOrphan(id),
+                    Edit::AddSpan(span),
+                ]));
+                if let Some(open) = &mut self.open {
+                    open.selected_span = Some(new_id);
+                }
+                self.view.selection = None;
+                self.info("Placed the orphaned span");
+            }
+            Command::DeleteOrphan(id) => {
+                self.apply_edit(Edit::RemoveOrphan(id));
+                self.info("Orphaned span deleted (Ctrl+Z brings it back)");
             }
             Command::ShowExport => match self.open.as_ref().and_then(|o| o.doc.path()) {
                 Some(path) => self.export.show_for(path),
@@ -1007,6 +1079,10 @@ impl SpantagApp {
         if save && !self.save() {
             return;
         }
+        if !save && let Some(open) = &self.open {
+            // The user chose to discard: the recovery file goes too.
+            crate::recovery::remove(&open.annotation_path);
+        }
         match after {
             AfterConfirm::Quit => {
                 self.allow_close = true;
@@ -1163,9 +1239,10 @@ impl SpantagApp {
         self.poll_dialog();
         self.handle_dropped_files(&ctx);
         self.handle_close_request(&ctx);
-        if self.confirm.is_none() {
+        if self.confirm.is_none() && !self.safety_dialog_open() {
             self.shortcuts(&ctx);
         }
+        self.poll_disk(&ctx);
         if let Some(open) = &mut self.open {
             open.refresh_index();
         }
@@ -1190,6 +1267,7 @@ impl SpantagApp {
                         );
                         ui.separator();
                         panels::details_ui(ui, open, &mut self.commands);
+                        panels::orphans_ui(ui, open, &self.view, &mut self.commands);
                     }
                 });
             egui::Panel::right("spans")
@@ -1217,6 +1295,7 @@ impl SpantagApp {
         self.confirm_dialog(&ctx);
         self.shortcuts_window(&ctx);
         self.transfer_dialogs(&ctx);
+        self.safety_dialogs(&ctx);
 
         let commands = std::mem::take(&mut self.commands);
         if !commands.is_empty() {
@@ -1230,6 +1309,7 @@ impl SpantagApp {
             open.refresh_index();
         }
         self.update_title(&ctx);
+        self.recovery_tick(&ctx);
         if let Some(start) = self.exit_after_first_frame
             && self.view.shows_text()
         {

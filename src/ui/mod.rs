@@ -15,6 +15,11 @@ pub fn icon() -> Option<egui::IconData> {
 
 /// Opens the main window and runs until it is closed.
 pub fn run(options: AppOptions) -> eframe::Result {
+    let crash_dir = options
+        .config_dir
+        .clone()
+        .or_else(crate::settings::Settings::default_dir);
+    crate::recovery::install_panic_hook(crash_dir);
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("spantag")
         .with_app_id("spantag")

@@ -198,6 +198,60 @@ pub fn details_ui(ui: &mut egui::Ui, open: &OpenDocument, commands: &mut Vec<Com
     });
 }
 
+/// Spans that lost their place when the source text changed: place or delete each.
+pub fn orphans_ui(
+    ui: &mut egui::Ui,
+    open: &OpenDocument,
+    view: &DocView,
+    commands: &mut Vec<Command>,
+) {
+    if open.layer.orphans.is_empty() {
+        return;
+    }
+    ui.separator();
+    ui.label(RichText::new(format!("Orphaned spans ({})", open.layer.orphans.len())).strong().size(15.0))
+        .on_hover_text("The text changed and these spans' text was not found. They are kept in the file until you place or delete them.");
+    ui.weak("Select where one belongs, then click Place.");
+    let has_selection = view.selection.is_some_and(|s| s.anchor != s.head);
+    egui::ScrollArea::vertical()
+        .id_salt("orphans")
+        .max_height(200.0)
+        .show(ui, |ui| {
+            for orphan in &open.layer.orphans {
+                ui.horizontal(|ui| {
+                    let color = open
+                        .layer
+                        .scheme
+                        .get(&orphan.label)
+                        .map_or(egui::Color32::GRAY, theme::label_color);
+                    let (rect, _) = ui.allocate_exact_size(vec2(8.0, 8.0), Sense::hover());
+                    ui.painter().rect_filled(rect, CornerRadius::same(2), color);
+                    ui.label(&orphan.label);
+                    ui.add(
+                        egui::Label::new(RichText::new(preview(&orphan.text, 40)).italics())
+                            .truncate(),
+                    )
+                    .on_hover_text(format!(
+                        "{}\nwas at {}–{}",
+                        orphan.text, orphan.start, orphan.end
+                    ));
+                });
+                ui.horizontal(|ui| {
+                    if ui
+                        .add_enabled(has_selection, egui::Button::new("Place").small())
+                        .on_hover_text("Place it at the selected text")
+                        .clicked()
+                    {
+                        commands.push(Command::PlaceOrphan(orphan.id));
+                    }
+                    if ui.small_button("Delete").clicked() {
+                        commands.push(Command::DeleteOrphan(orphan.id));
+                    }
+                });
+            }
+        });
+}
+
 /// The span list's own state: a filter and its cached result.
 #[derive(Default)]
 pub struct SpanListState {

@@ -1,0 +1,276 @@
+//! Never losing an annotation: atomic saves under SIGKILL, re-anchoring after the source
+//! changed, and bad input that is reported without changing any file.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests may panic: that is how they fail.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use spantag::annotation::{Layer, Span};
+use spantag::document::{Document, DocumentError};
+use spantag::store::{self, AnnotationFile, Problem, StoreError};
+
+fn layer_with(doc: &Document, needles: &[(&str, &str)]) -> Layer {
+    let mut layer = Layer::new("alice");
+    for (needle, label) in needles {
+        let byte = doc.text().find(needle).unwrap();
+        let start = doc.char_from_byte(byte);
+        let id = layer.allocate_id();
+        layer.insert(Span {
+            id,
+            start,
+            end: start + needle.chars().count(),
+            label: (*label).to_owned(),
+            text: (*needle).to_owned(),
+            note: None,
+        });
+    }
+    layer
+}
+
+#[test]
+fn sigkill_during_saves_never_leaves_a_broken_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = Document::from_text("The mayor said the levee is late. ".repeat(2_000));
+    let small = layer_with(&doc, &[("mayor", "actor")]);
+    let big = spantag::synth::layer(&doc, 2_000, "alice", 3);
+    let (a, b) = (dir.path().join("a.ron"), dir.path().join("b.ron"));
+    let text_a = AnnotationFile::from_layer(&small, &doc).to_ron();
+    let text_b = AnnotationFile::from_layer(&big, &doc).to_ron();
+    std::fs::write(&a, &text_a).unwrap();
+    std::fs::write(&b, &text_b).unwrap();
+    let target = dir.path().join("doc.txt.alice.ron");
+    std::fs::write(&target, &text_a).unwrap();
+    let mut seed = 12_345u64;
+    for round in 0..100 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_spantag"))
+            .arg("stress-save")
+            .args([&target, &a, &b])
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        std::thread::sleep(Duration::from_micros(2_000 + (seed >> 33) % 30_000));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let now = std::fs::read_to_string(&target).unwrap();
+        assert!(
+            now == text_a || now == text_b,
+            "round {round}: the file is neither version"
+        );
+        assert!(AnnotationFile::from_ron(&now, &target).is_ok());
+    }
+}
+
+#[test]
+fn changed_source_reanchors_spans_and_keeps_the_rest_as_orphans() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("news.txt");
+    let before = "Budget row deepens.\n\nMayor Daniel Reyes said the levee would be finished by May.\n\nThe council approved $40 million in June.\n\nCritics called the plan reckless.\n";
+    std::fs::write(&path, before).unwrap();
+    let doc = Document::open(&path).unwrap();
+    let layer = layer_with(
+        &doc,
+        &[
+            ("Mayor Daniel Reyes", "actor"),
+            ("the levee would be finished by May", "claim"),
+            ("The council approved $40 million in June", "event"),
+            ("Critics called the plan reckless", "claim"),
+            ("Budget row", "event"),
+        ],
+    );
+    let ann = store::annotation_path(&path, "alice");
+    store::save_layer(&layer, &doc, &ann).unwrap();
+
+    // Insert a paragraph, delete one, change a word in another.
+    let after = "Budget row deepens.\n\nAn inserted paragraph about the flats and the river.\n\nMayor Daniel Reyes said the levee would be finished by May.\n\nCritics called the plan foolish.\n";
+    std::fs::write(&path, after).unwrap();
+    let doc = Document::open(&path).unwrap();
+    let loaded = store::load_layer(&doc, &ann, "alice").unwrap();
+    assert!(loaded.changed);
+    assert!(
+        loaded
+            .problems
+            .iter()
+            .any(|p| matches!(p, Problem::StaleSource { .. }))
+    );
+    assert!(
+        loaded.problems.contains(&Problem::Reanchored {
+            moved: 2,
+            orphaned: 2
+        }),
+        "{:?}",
+        loaded.problems
+    );
+    for span in loaded.layer.spans() {
+        assert_eq!(
+            doc.slice(span.range()),
+            span.text,
+            "every placed span points at its text"
+        );
+    }
+    let placed: Vec<&str> = loaded
+        .layer
+        .spans()
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect();
+    assert_eq!(
+        placed,
+        [
+            "Budget row",
+            "Mayor Daniel Reyes",
+            "the levee would be finished by May"
+        ]
+    );
+    let orphans: Vec<&str> = loaded
+        .layer
+        .orphans
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect();
+    assert_eq!(
+        orphans,
+        [
+            "The council approved $40 million in June",
+            "Critics called the plan reckless"
+        ]
+    );
+
+    // Saved and loaded again, the orphans are still there and nothing is stale.
+    store::save_layer(&loaded.layer, &doc, &ann).unwrap();
+    let again = store::load_layer(&doc, &ann, "alice").unwrap();
+    assert_eq!(again.layer.orphans.len(), 2);
+    assert!(again.problems.is_empty(), "{:?}", again.problems);
+    assert!(!again.changed);
+}
+
+fn unchanged_after<T>(dir: &Path, f: impl FnOnce() -> T) -> T {
+    let snapshot = |d: &Path| {
+        let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| e.path().is_file())
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = snapshot(dir);
+    let result = f();
+    assert_eq!(snapshot(dir), before, "no file was changed");
+    result
+}
+
+#[test]
+fn bad_input_is_reported_and_no_file_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("empty.txt"), "").unwrap();
+    std::fs::write(d.join("binary.bin"), b"\x7fELF\x02\x01\x01\x00\x00\x00").unwrap();
+    std::fs::write(
+        d.join("latin1.txt"),
+        b"Caf\xe9 cr\xe8me, na\xefve \xe0 la fran\xe7aise",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("utf16.txt"),
+        [0xFF, 0xFE, b'H', 0, b'i', 0, 0x3D, 0xD8, 0x4B, 0xDC],
+    )
+    .unwrap();
+    std::fs::write(d.join("crlf.txt"), "one\r\ntwo\r\n").unwrap();
+    let big = std::fs::File::create(d.join("huge.txt")).unwrap();
+    big.set_len(300 * 1024 * 1024).unwrap(); // sparse: no disk used
+    drop(big);
+    unchanged_after(d, || {
+        let empty = Document::open(&d.join("empty.txt")).unwrap();
+        assert_eq!(empty.char_len(), 0);
+        let err = Document::open(&d.join("binary.bin")).unwrap_err();
+        assert!(matches!(err, DocumentError::Binary { .. }));
+        assert!(err.to_string().contains("binary file"), "{err}");
+        let latin1 = Document::open(&d.join("latin1.txt")).unwrap();
+        assert_eq!(latin1.text(), "Café crème, naïve à la française");
+        assert!(
+            latin1
+                .encoding()
+                .notice()
+                .is_some_and(|n| n.contains("Not valid UTF-8"))
+        );
+        let utf16 = Document::open(&d.join("utf16.txt")).unwrap();
+        assert_eq!(utf16.text(), "Hi👋");
+        assert!(utf16.encoding().notice().is_some());
+        let crlf = Document::open(&d.join("crlf.txt")).unwrap();
+        assert_eq!(crlf.slice(5..8), "two");
+        let started = std::time::Instant::now();
+        let err = Document::open(&d.join("huge.txt")).unwrap_err();
+        assert!(err.to_string().contains("300 MB"), "{err}");
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "refused without reading it"
+        );
+    });
+}
+
+#[test]
+fn broken_annotation_files_report_line_and_column_and_stay_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("doc.txt"), "Mayor Reyes said so.").unwrap();
+    let doc = Document::open(&d.join("doc.txt")).unwrap();
+    let layer = layer_with(&doc, &[("Mayor Reyes", "actor")]);
+    let good = AnnotationFile::from_layer(&layer, &doc).to_ron();
+    let cases = [
+        ("truncated", good[..good.len() - 20].to_owned()),
+        ("hand-broken", good.replace("end: 11", "end: eleven")),
+        (
+            "not utf-8",
+            "(\n version: 1,\n source: \"\u{fffd}".replace('\u{fffd}', "\u{0}"),
+        ),
+        (
+            "deeply nested",
+            format!("{}{}", "[".repeat(50_000), "]".repeat(50_000)),
+        ),
+        ("future version", good.replace("version: 1", "version: 99")),
+    ];
+    for (what, text) in cases {
+        let path = d.join("doc.txt.alice.ron");
+        let bytes = if what == "not utf-8" {
+            b"(\n version: 1,\n source: \"\xff\xfe\"".to_vec()
+        } else {
+            text.into_bytes()
+        };
+        std::fs::write(&path, &bytes).unwrap();
+        let err = unchanged_after(d, || store::load_layer(&doc, &path, "alice").unwrap_err());
+        match (&err, what) {
+            (StoreError::Version { found: 99, .. }, "future version") => {}
+            (StoreError::Parse { line, col, .. }, _) => {
+                assert!(*line >= 1 && *col >= 1, "{what}: {err}");
+                assert!(err.to_string().contains("left untouched"), "{what}: {err}");
+            }
+            _ => panic!("{what}: unexpected {err}"),
+        }
+    }
+    // `spantag check` says so too, one line per problem, and exits 1.
+    std::fs::write(
+        d.join("doc.txt.alice.ron"),
+        good.replace("text: \"Mayor Reyes\"", "text: \"Mayor Rayes\""),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_spantag"))
+        .args(["check"])
+        .arg(d.join("doc.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("span 1: stored text \"Mayor Rayes\""),
+        "{stdout}"
+    );
+}
