@@ -1,17 +1,24 @@
-//! The release binary in a real X11 window under Xvfb, driven with xdotool: a word is
-//! double-clicked, `2` (actor) and Ctrl+S are pressed, and the written `.ron` is checked.
+//! The release binary in a real X11 window under Xvfb, driven with xdotool:
+//! - a word is double-clicked, `2` (actor) and Ctrl+S are pressed, and the `.ron` is checked;
+//! - spans are made, the process is killed with SIGKILL, and reopening restores every span
+//!   made more than two seconds before the kill.
 //!
-//! Needs `Xvfb` and `xdotool` (`apt-get install xvfb xdotool`). Without them the test says
-//! so and passes, unless `SPANTAG_REQUIRE_REAL_WINDOW=1` (as in `.ci/run`), where it fails.
+//! Needs `Xvfb` and `xdotool` (`apt-get install xvfb xdotool`). Without them the tests say
+//! so and pass, unless `SPANTAG_REQUIRE_REAL_WINDOW=1` (as in `.ci/run`), where they fail.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests may panic: that is how they fail.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use egui_kittest::kittest::Queryable as _;
 use spantag::document::Document;
 use spantag::store::{AnnotationFile, annotation_path};
+
+/// The two tests each start an X server; one at a time keeps them from racing for a display.
+static DISPLAYS: Mutex<()> = Mutex::new(());
 
 struct Killed(Child);
 
@@ -54,8 +61,8 @@ fn free_display() -> (u32, PathBuf) {
         .expect("a free X display number")
 }
 
-#[test]
-fn double_click_a_word_press_2_and_save_in_a_real_window() {
+/// Whether the real-window tests can run here; panics when they must (CI) but cannot.
+fn can_run() -> bool {
     let required = std::env::var("SPANTAG_REQUIRE_REAL_WINDOW").is_ok_and(|v| v == "1");
     if !have("Xvfb") || !have("xdotool") {
         assert!(
@@ -63,94 +70,147 @@ fn double_click_a_word_press_2_and_save_in_a_real_window() {
             "Xvfb and xdotool are required (apt-get install -y xvfb xdotool)"
         );
         eprintln!("SKIPPED real-window test: install xvfb and xdotool to run it");
-        return;
+        return false;
     }
-    let dir = tempfile::tempdir().expect("temp dir");
-    let doc = dir.path().join("harbour-report.txt");
+    true
+}
+
+/// A virtual display with the spantag window on it. Field order matters: the app is
+/// stopped before its X server.
+struct Session {
+    app: Killed,
+    _xvfb: Killed,
+    display: String,
+    window: String,
+    width: i32,
+}
+
+impl Session {
+    fn start(doc: &Path, config: &Path, annotator: &str, log: Option<&Path>) -> Self {
+        let (n, socket) = free_display();
+        let display = format!(":{n}");
+        let xvfb = Killed(
+            Command::new("Xvfb")
+                .args([
+                    display.as_str(),
+                    "-screen",
+                    "0",
+                    "1400x900x24",
+                    "-nolisten",
+                    "tcp",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start Xvfb"),
+        );
+        wait_for("Xvfb", Duration::from_secs(10), || socket.exists());
+        let mut command = Command::new(env!("CARGO_BIN_EXE_spantag"));
+        command
+            .arg("--annotator")
+            .arg(annotator)
+            .arg(doc)
+            .env("DISPLAY", &display)
+            .env("SPANTAG_CONFIG_DIR", config)
+            .env_remove("WAYLAND_DISPLAY");
+        if let Some(log) = log {
+            command
+                .env("SPANTAG_LOG_EDITS", "1")
+                .stderr(std::fs::File::create(log).expect("log file"));
+        }
+        let app = Killed(command.spawn().expect("start spantag"));
+        let name = doc
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let mut window = String::new();
+        wait_for("the spantag window", Duration::from_secs(60), || {
+            window = xdotool(&display, &["search", "--onlyvisible", "--name", &name])
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_owned();
+            !window.is_empty()
+        });
+        std::thread::sleep(Duration::from_secs(2)); // first frames, font atlas
+        let geometry = xdotool(&display, &["getwindowgeometry", "--shell", &window]);
+        let value = |key: &str| -> i32 {
+            geometry
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{key}=")))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0)
+        };
+        let (width, height) = (value("WIDTH"), value("HEIGHT"));
+        assert!(width > 600 && height > 400, "window geometry: {geometry}");
+        Self {
+            app,
+            _xvfb: xvfb,
+            display,
+            window,
+            width,
+        }
+    }
+
+    /// Double-clicks at (x, y) in the window, then presses `key`.
+    fn double_click_and_press(&self, x: i32, y: i32, key: &str) {
+        let (x, y) = (x.to_string(), y.to_string());
+        xdotool(
+            &self.display,
+            &["mousemove", "--window", &self.window, &x, &y],
+        );
+        std::thread::sleep(Duration::from_millis(150));
+        xdotool(
+            &self.display,
+            &["click", "--repeat", "2", "--delay", "60", "1"],
+        );
+        std::thread::sleep(Duration::from_millis(300));
+        xdotool(&self.display, &["windowfocus", "--sync", &self.window]);
+        xdotool(&self.display, &["key", "--clearmodifiers", key]);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+
+    fn key(&self, key: &str) {
+        xdotool(&self.display, &["key", "--clearmodifiers", key]);
+    }
+}
+
+fn copy_sample(dir: &Path, name: &str) -> PathBuf {
+    let doc = dir.join(name);
     std::fs::copy(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/sample_docs/harbour-report.txt"
-        ),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample_docs")
+            .join(name),
         &doc,
     )
     .expect("copy sample");
+    doc
+}
+
+#[test]
+fn double_click_a_word_press_2_and_save_in_a_real_window() {
+    if !can_run() {
+        return;
+    }
+    let _display = DISPLAYS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let doc = copy_sample(dir.path(), "harbour-report.txt");
     let text = Document::open(&doc)
         .expect("sample opens")
         .text()
         .to_owned();
-
-    let (n, socket) = free_display();
-    let display = format!(":{n}");
-    let _xvfb = Killed(
-        Command::new("Xvfb")
-            .args([
-                display.as_str(),
-                "-screen",
-                "0",
-                "1400x900x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start Xvfb"),
-    );
-    wait_for("Xvfb", Duration::from_secs(10), || socket.exists());
-
-    let _app = Killed(
-        Command::new(env!("CARGO_BIN_EXE_spantag"))
-            .arg("--annotator")
-            .arg("smoke")
-            .arg(&doc)
-            .env("DISPLAY", &display)
-            .env("SPANTAG_CONFIG_DIR", dir.path().join("config"))
-            .env_remove("WAYLAND_DISPLAY")
-            .spawn()
-            .expect("start spantag"),
-    );
-    let mut window = String::new();
-    wait_for("the spantag window", Duration::from_secs(60), || {
-        window = xdotool(
-            &display,
-            &["search", "--onlyvisible", "--name", "harbour-report.txt"],
-        )
-        .lines()
-        .next()
-        .unwrap_or("")
-        .to_owned();
-        !window.is_empty()
-    });
-    std::thread::sleep(Duration::from_secs(2)); // first frames, font atlas
-
-    let geometry = xdotool(&display, &["getwindowgeometry", "--shell", &window]);
-    let value = |key: &str| -> i32 {
-        geometry
-            .lines()
-            .find_map(|l| l.strip_prefix(&format!("{key}=")))
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(0)
-    };
-    let (width, height) = (value("WIDTH"), value("HEIGHT"));
-    assert!(width > 600 && height > 400, "window geometry: {geometry}");
-
+    let session = Session::start(&doc, &dir.path().join("config"), "smoke", None);
     let ron = annotation_path(&doc, "smoke");
     // Aim at the headline (the first line of text) in the middle of the document column;
     // try a few points so that landing between two words does not fail the test.
     let mut file = None;
     'points: for dy in [44, 52, 60, 70] {
         for dx in [-120, -60, 0, 60, 120] {
-            let x = (width / 2 + dx).to_string();
-            let y = dy.to_string();
-            xdotool(&display, &["mousemove", "--window", &window, &x, &y]);
-            std::thread::sleep(Duration::from_millis(150));
-            xdotool(&display, &["click", "--repeat", "2", "--delay", "60", "1"]);
-            std::thread::sleep(Duration::from_millis(300));
-            xdotool(&display, &["windowfocus", "--sync", &window]);
-            xdotool(&display, &["key", "--clearmodifiers", "2"]);
-            std::thread::sleep(Duration::from_millis(300));
-            xdotool(&display, &["key", "--clearmodifiers", "ctrl+s"]);
+            session.double_click_and_press(session.width / 2 + dx, dy, "2");
+            session.key("ctrl+s");
             let saved = Instant::now();
             while saved.elapsed() < Duration::from_secs(3) && !ron.exists() {
                 std::thread::sleep(Duration::from_millis(100));
@@ -188,4 +248,95 @@ fn double_click_a_word_press_2_and_save_in_a_real_window() {
         span.end == chars.len() || !is_word(chars[span.end]),
         "ends at a word boundary"
     );
+}
+
+#[test]
+fn sigkill_mid_session_loses_nothing_older_than_two_seconds() {
+    if !can_run() {
+        return;
+    }
+    let _display = DISPLAYS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let doc = copy_sample(dir.path(), "harbour-report.txt");
+    let log = dir.path().join("edits.log");
+    let config = dir.path().join("config");
+    let mut session = Session::start(&doc, &config, "crash", Some(&log));
+    // Tag words on several lines of the document, with each of the three labels.
+    for (i, (dx, dy)) in [
+        (-140, 44),
+        (-40, 44),
+        (60, 44),
+        (-100, 110),
+        (20, 110),
+        (-60, 150),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        session.double_click_and_press(session.width / 2 + dx, dy, ["1", "2", "3"][i % 3]);
+    }
+    std::thread::sleep(Duration::from_millis(2_500));
+    let made_before = std::fs::read_to_string(&log).unwrap_or_default();
+    // One more edit right before the kill may or may not survive; it is not counted.
+    session.double_click_and_press(session.width / 2 + 100, 150, "2");
+    // SIGKILL: no chance to save or clean up.
+    session.app.0.kill().expect("SIGKILL");
+    session.app.0.wait().expect("reaped");
+
+    // What the app logged as done more than two seconds before the kill.
+    let expected: Vec<String> = made_before
+        .lines()
+        .filter(|l| l.starts_with("spantag-edit: AddSpan("))
+        .filter_map(|l| {
+            l.split("text: \"")
+                .nth(1)?
+                .split('"')
+                .next()
+                .map(str::to_owned)
+        })
+        .collect();
+    assert!(expected.len() >= 3, "the session made spans: {made_before}");
+    let recovered = spantag::recovery::pending(&annotation_path(&doc, "crash"))
+        .expect("a recovery file after the kill");
+    let texts: Vec<&str> = recovered.spans.iter().map(|s| s.text.as_str()).collect();
+    for text in &expected {
+        assert!(
+            texts.contains(&text.as_str()),
+            "{text:?}, made more than 2 s before the kill, is in {texts:?}"
+        );
+    }
+
+    // Reopening offers it back, and restoring brings every span.
+    let options = spantag::ui::AppOptions {
+        document: Some(doc.clone()),
+        annotator: Some("crash".to_owned()),
+        config_dir: Some(config),
+        ..Default::default()
+    };
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| spantag::ui::SpantagApp::new(cc, options));
+    h.run();
+    h.get_by_label_contains("Restore unsaved work?");
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Restore")
+        .click();
+    h.run();
+    let restored: Vec<String> = h
+        .state()
+        .open
+        .as_ref()
+        .expect("open")
+        .layer
+        .spans()
+        .iter()
+        .map(|s| s.text.clone())
+        .collect();
+    for text in &expected {
+        assert!(
+            restored.contains(text),
+            "{text:?} restored, in {restored:?}"
+        );
+    }
 }

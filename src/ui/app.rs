@@ -173,6 +173,7 @@ pub struct SpantagApp {
     pub import: transfer::ImportDialog,
     exit_after_first_frame: Option<Instant>,
     safety: safety::Safety,
+    log_edits: bool,
 }
 
 impl SpantagApp {
@@ -219,6 +220,7 @@ impl SpantagApp {
             import: transfer::ImportDialog::default(),
             exit_after_first_frame: options.exit_after_first_frame,
             safety: safety::Safety::default(),
+            log_edits: std::env::var_os("SPANTAG_LOG_EDITS").is_some(),
         };
         if let Some(path) = options.document {
             app.open_document(&path);
@@ -368,6 +370,10 @@ impl SpantagApp {
 
     fn apply_edit(&mut self, edit: Edit) {
         let Some(open) = &mut self.open else { return };
+        if self.log_edits {
+            // For the crash test: an independent record of what the user did, and when.
+            eprintln!("spantag-edit: {edit:?}");
+        }
         if let Err(err) = open.history.apply(&mut open.layer, edit) {
             self.error(format!("Could not change the annotations: {err}"));
         }
