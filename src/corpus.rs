@@ -80,8 +80,8 @@ pub fn plan(inputs: &[PathBuf], choice: &LayerChoice) -> Result<Vec<DocumentJob>
             let mut docs = Vec::new();
             walk(input, &mut docs)?;
             docs.sort();
-            for doc in docs {
-                let layers = choose(annotation_files(&doc), choice);
+            for (doc, layers) in docs {
+                let layers = choose(layers, choice);
                 let name = doc
                     .strip_prefix(input)
                     .unwrap_or(&doc)
@@ -133,8 +133,12 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Collects, below `dir`, every file that has at least one annotation file beside it.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CorpusError> {
+/// Every annotation layer of one document: (annotator, annotation file), sorted.
+type Layers = Vec<(String, PathBuf)>;
+
+/// Collects, below `dir`, every file that has at least one annotation file beside it, with
+/// those files (one listing per folder, however many documents it holds).
+fn walk(dir: &Path, out: &mut Vec<(PathBuf, Layers)>) -> Result<(), CorpusError> {
     let entries = std::fs::read_dir(dir).map_err(|source| CorpusError::Io {
         path: dir.to_path_buf(),
         source,
@@ -157,16 +161,19 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CorpusError> {
             names.insert(name);
         }
     }
-    let mut docs = BTreeSet::new();
+    let mut docs: std::collections::BTreeMap<PathBuf, Layers> = std::collections::BTreeMap::new();
     for path in ron {
-        if let Some((doc, _)) = split_annotation_path(&path)
+        if let Some((doc, annotator)) = split_annotation_path(&path)
             && let Some(doc_name) = doc.file_name().map(|n| n.to_string_lossy().into_owned())
             && names.contains(&doc_name)
         {
-            docs.insert(doc);
+            docs.entry(doc).or_default().push((annotator, path));
         }
     }
-    out.extend(docs);
+    for (doc, mut layers) in docs {
+        layers.sort();
+        out.push((doc, layers));
+    }
     subdirs.sort();
     for sub in subdirs {
         walk(&sub, out)?;

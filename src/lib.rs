@@ -17,4 +17,5 @@ pub mod settings;
 pub mod store;
 pub mod synth;
 pub mod tokens;
+#[cfg(feature = "gui")]
 pub mod ui;

@@ -552,19 +552,52 @@ fn write_atomic_with(path: &Path, contents: &[u8], backup: bool) -> Result<(), S
     tmp.write_all(contents).map_err(io)?;
     set_permissions_like(tmp.as_file(), path);
     tmp.as_file().sync_all().map_err(io)?;
-    if backup && path.exists() {
-        let mut bak = path.as_os_str().to_os_string();
-        bak.push(".bak");
-        // A hard link keeps the old version without copying; fall back to a copy.
-        let bak = PathBuf::from(bak);
-        let _ = std::fs::remove_file(&bak);
-        if std::fs::hard_link(path, &bak).is_err() {
-            std::fs::copy(path, &bak).map_err(io)?;
-        }
+    if backup {
+        keep_backup(path).map_err(io)?;
     }
     tmp.persist(path).map_err(|e| io(e.error))?;
     if let Ok(dir) = std::fs::File::open(dir) {
         let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+/// Removes temporary files that an interrupted save (a crash, `kill -9`, a power cut) left in
+/// `dir`: `.spantag-*.tmp` older than ten minutes. Returns how many were removed.
+pub fn remove_stale_temp_files(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let old = |e: &std::fs::DirEntry| {
+        e.metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(600))
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with(".spantag-") && name.ends_with(".tmp")
+        })
+        .filter(old)
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
+}
+
+/// Keeps the current version of `path`, if any, as `<path>.bak` (a hard link, so no copy,
+/// falling back to a copy).
+pub fn keep_backup(path: &Path) -> std::io::Result<()> {
+    if !path.is_file() {
+        return Ok(());
+    }
+    let mut bak = path.as_os_str().to_os_string();
+    bak.push(".bak");
+    let bak = PathBuf::from(bak);
+    let _ = std::fs::remove_file(&bak);
+    if std::fs::hard_link(path, &bak).is_err() {
+        std::fs::copy(path, &bak)?;
     }
     Ok(())
 }
@@ -637,6 +670,9 @@ pub fn open_with_layer(
         (doc, file)
     });
     let doc = doc.map_err(|e| e.to_string())?;
+    if let Some(dir) = annotation_path.parent() {
+        remove_stale_temp_files(dir);
+    }
     let loaded = match file {
         None => Loaded {
             layer: Layer::new(annotator),
@@ -836,6 +872,24 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn stale_temporary_files_are_cleaned_up_fresh_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = dir.path().join(".spantag-abc.tmp");
+        let fresh = dir.path().join(".spantag-def.tmp");
+        std::fs::write(&stale, "half a file").unwrap();
+        std::fs::write(&fresh, "being written").unwrap();
+        let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&stale)
+            .unwrap()
+            .set_modified(an_hour_ago)
+            .unwrap();
+        assert_eq!(remove_stale_temp_files(dir.path()), 1);
+        assert!(!stale.exists() && fresh.exists());
     }
 
     #[test]

@@ -197,6 +197,33 @@ fn conll_reports_dropped_tags_and_tags_whole_tokens() {
 }
 
 #[test]
+fn exporting_again_keeps_the_previous_export_as_bak() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let out = dir.path().join("again.csv");
+    export(
+        dir.path(),
+        Format::Csv,
+        Offsets::Codepoints,
+        &LayerChoice::Annotator("bob".into()),
+        &out,
+    );
+    let first = std::fs::read(&out).unwrap();
+    export(
+        dir.path(),
+        Format::Csv,
+        Offsets::Codepoints,
+        &LayerChoice::All,
+        &out,
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("again.csv.bak")).unwrap(),
+        first
+    );
+    assert_ne!(std::fs::read(&out).unwrap(), first);
+}
+
+#[test]
 fn csv_neutralises_formulas() {
     assert_eq!(formats::csv_table::neutralise("=SUM(A1)"), "'=SUM(A1)");
     assert_eq!(formats::csv_table::neutralise("@cmd"), "'@cmd");

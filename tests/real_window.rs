@@ -6,6 +6,7 @@
 //! Needs `Xvfb` and `xdotool` (`apt-get install xvfb xdotool`). Without them the tests say
 //! so and pass, unless `SPANTAG_REQUIRE_REAL_WINDOW=1` (as in `.ci/run`), where they fail.
 
+#![cfg(feature = "gui")]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests may panic: that is how they fail.
 
 use std::path::{Path, PathBuf};

@@ -1,6 +1,7 @@
 //! Drives the real app headless with egui_kittest: drag over text, press keys, click the
 //! palette, and check what was saved to disk.
 
+#![cfg(feature = "gui")]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests may panic: that is how they fail.
 
 use std::path::{Path, PathBuf};

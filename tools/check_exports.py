@@ -13,13 +13,14 @@ Checks that
 - the CoNLL file is valid strict IOB2 for seqeval.
 """
 import json
+import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / "target" / "release" / "spantag"
+BIN = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release" / "spantag"
 
 
 def export(fmt, inputs, out, *extra):

@@ -214,41 +214,7 @@ pub fn import(input: &Path, annotator: &str) -> Result<Vec<Imported>, FormatErro
         let (text, _) = crate::document::decode(&bytes)
             .ok_or_else(|| FormatError::Input(format!("{} is not text", txt_path.display())))?;
         let ann_text = std::fs::read_to_string(&ann_path).map_err(FormatError::io(&ann_path))?;
-        let mut spans: Vec<(String, ImportedSpan)> = Vec::new();
-        for (i, line) in ann_text.lines().enumerate() {
-            let parse_error = |message: &str| FormatError::Parse {
-                path: ann_path.clone(),
-                line: i + 1,
-                message: message.to_owned(),
-            };
-            let mut fields = line.splitn(3, '\t');
-            let id = fields.next().unwrap_or("");
-            let middle = fields.next().unwrap_or("");
-            if id.starts_with('T') {
-                let (label, ranges) = middle
-                    .split_once(' ')
-                    .ok_or_else(|| parse_error("expected 'label start end'"))?;
-                let mut lo = usize::MAX;
-                let mut hi = 0;
-                for range in ranges.split(';') {
-                    let mut nums = range.split_whitespace().map(str::parse::<usize>);
-                    match (nums.next(), nums.next()) {
-                        (Some(Ok(s)), Some(Ok(e))) => {
-                            lo = lo.min(s);
-                            hi = hi.max(e);
-                        }
-                        _ => return Err(parse_error("expected numeric offsets")),
-                    }
-                }
-                spans.push((id.to_owned(), ImportedSpan::new(lo, hi, label.to_owned())));
-            } else if id.starts_with('#') {
-                let target = middle.strip_prefix("AnnotatorNotes ").map(str::trim);
-                let note = line.splitn(3, '\t').nth(2).unwrap_or("").to_owned();
-                if let Some(span) = target.and_then(|t| spans.iter_mut().find(|(id, _)| id == t)) {
-                    span.1.note = Some(note);
-                }
-            }
-        }
+        let spans = parse_ann(&ann_text, &ann_path)?;
         let name = txt_path
             .strip_prefix(root)
             .unwrap_or(&txt_path)
@@ -259,11 +225,50 @@ pub fn import(input: &Path, annotator: &str) -> Result<Vec<Imported>, FormatErro
         out.push(Imported {
             name,
             text,
-            layers: vec![(
-                annotator.to_owned(),
-                spans.into_iter().map(|(_, s)| s).collect(),
-            )],
+            layers: vec![(annotator.to_owned(), spans)],
         });
     }
     Ok(out)
+}
+
+/// Parses the text of a `.ann` file: `T` lines become spans (a discontinuous span becomes
+/// its hull), `#` AnnotatorNotes become notes; other lines are skipped. `ann_path` only
+/// names the file in messages.
+pub fn parse_ann(ann_text: &str, ann_path: &Path) -> Result<Vec<ImportedSpan>, FormatError> {
+    let mut spans: Vec<(String, ImportedSpan)> = Vec::new();
+    for (i, line) in ann_text.lines().enumerate() {
+        let parse_error = |message: &str| FormatError::Parse {
+            path: ann_path.to_path_buf(),
+            line: i + 1,
+            message: message.to_owned(),
+        };
+        let mut fields = line.splitn(3, '\t');
+        let id = fields.next().unwrap_or("");
+        let middle = fields.next().unwrap_or("");
+        if id.starts_with('T') {
+            let (label, ranges) = middle
+                .split_once(' ')
+                .ok_or_else(|| parse_error("expected 'label start end'"))?;
+            let mut lo = usize::MAX;
+            let mut hi = 0;
+            for range in ranges.split(';') {
+                let mut nums = range.split_whitespace().map(str::parse::<usize>);
+                match (nums.next(), nums.next()) {
+                    (Some(Ok(s)), Some(Ok(e))) => {
+                        lo = lo.min(s);
+                        hi = hi.max(e);
+                    }
+                    _ => return Err(parse_error("expected numeric offsets")),
+                }
+            }
+            spans.push((id.to_owned(), ImportedSpan::new(lo, hi, label.to_owned())));
+        } else if id.starts_with('#') {
+            let target = middle.strip_prefix("AnnotatorNotes ").map(str::trim);
+            let note = line.splitn(3, '\t').nth(2).unwrap_or("").to_owned();
+            if let Some(span) = target.and_then(|t| spans.iter_mut().find(|(id, _)| id == t)) {
+                span.1.note = Some(note);
+            }
+        }
+    }
+    Ok(spans.into_iter().map(|(_, s)| s).collect())
 }

@@ -2,7 +2,6 @@
 //! `source` and `annotator` keys (doccano keeps unknown keys as metadata). `--offsets utf16`
 //! counts UTF-16 code units, as doccano's browser front end does.
 
-use std::io::BufRead as _;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -77,10 +76,19 @@ pub fn import(
     offsets: Offsets,
     annotator: &str,
 ) -> Result<Vec<Imported>, FormatError> {
-    let file = std::fs::File::open(path).map_err(FormatError::io(path))?;
+    let text = std::fs::read_to_string(path).map_err(FormatError::io(path))?;
+    parse(&text, path, offsets, annotator)
+}
+
+/// Parses doccano JSONL text (`path` only names it in messages).
+pub fn parse(
+    text: &str,
+    path: &Path,
+    offsets: Offsets,
+    annotator: &str,
+) -> Result<Vec<Imported>, FormatError> {
     let mut out: Vec<Imported> = Vec::new();
-    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(FormatError::io(path))?;
+    for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
@@ -89,7 +97,7 @@ pub fn import(
             line: i + 1,
             message,
         };
-        let record: Record = serde_json::from_str(&line).map_err(|e| parse_error(e.to_string()))?;
+        let record: Record = serde_json::from_str(line).map_err(|e| parse_error(e.to_string()))?;
         let doc = Document::from_text(record.text.clone());
         let mut spans = Vec::with_capacity(record.label.len());
         for (start, end, label) in record.label {

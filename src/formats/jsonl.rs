@@ -4,7 +4,6 @@
 //! "from", "to", "label"}], "meta": {"source": …, "annotator": …}}`. Offsets are code points,
 //! so `doc.char_span(start, end, label=…)` in spaCy finds every span.
 
-use std::io::BufRead as _;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -114,14 +113,18 @@ impl super::Exporter for Exporter {
 /// Reads JSONL records (one document per line); records without `meta` are named
 /// `doc-<line>.txt` and given `annotator`.
 pub fn import(path: &Path, annotator: &str) -> Result<Vec<Imported>, FormatError> {
-    let file = std::fs::File::open(path).map_err(FormatError::io(path))?;
+    let text = std::fs::read_to_string(path).map_err(FormatError::io(path))?;
+    parse(&text, path, annotator)
+}
+
+/// Parses JSONL text (`path` only names it in messages).
+pub fn parse(text: &str, path: &Path, annotator: &str) -> Result<Vec<Imported>, FormatError> {
     let mut out: Vec<Imported> = Vec::new();
-    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(FormatError::io(path))?;
+    for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let record: Record<'_> = serde_json::from_str(&line).map_err(|e| FormatError::Parse {
+        let record: Record<'_> = serde_json::from_str(line).map_err(|e| FormatError::Parse {
             path: path.to_path_buf(),
             line: i + 1,
             message: e.to_string(),

@@ -123,13 +123,23 @@ pub fn import(
     annotator: &str,
 ) -> Result<Vec<Imported>, FormatError> {
     let bytes = std::fs::read(path).map_err(FormatError::io(path))?;
+    parse(&bytes, path, offsets, annotator)
+}
+
+/// Parses Label Studio JSON (`path` only names it in messages).
+pub fn parse(
+    bytes: &[u8],
+    path: &Path,
+    offsets: Offsets,
+    annotator: &str,
+) -> Result<Vec<Imported>, FormatError> {
     let parse_error = |message: String| FormatError::Parse {
         path: path.to_path_buf(),
         line: 0,
         message,
     };
     let value: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|e| parse_error(e.to_string()))?;
+        serde_json::from_slice(bytes).map_err(|e| parse_error(e.to_string()))?;
     let tasks: Vec<Task> = match value {
         serde_json::Value::Array(_) => serde_json::from_value(value),
         other => serde_json::from_value(other).map(|t| vec![t]),

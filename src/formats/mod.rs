@@ -1,7 +1,8 @@
 //! Exports to and imports from the formats NLP tools read. One module per format.
 //!
 //! Exports stream: documents are read, converted and written one at a time, so memory stays
-//! flat however many documents a folder holds. Every file is written atomically.
+//! flat however many documents a folder holds. Every file is written atomically, and a file
+//! it replaces is kept as `<file>.bak`.
 
 pub mod brat;
 pub mod conll;
@@ -290,6 +291,7 @@ impl Sink {
                 })?;
                 store::set_permissions_like(tmp.as_file(), &path);
                 tmp.as_file().sync_all().map_err(FormatError::io(&path))?;
+                store::keep_backup(&path).map_err(FormatError::io(&path))?;
                 tmp.persist(&path).map_err(|e| FormatError::Io {
                     path: path.clone(),
                     source: e.error,

@@ -1,0 +1,45 @@
+//! Every importer on arbitrary input: errors are fine, panics are not, and what is read
+//! can be turned into a layer over its text.
+#![no_main]
+
+use std::path::Path;
+
+use libfuzzer_sys::fuzz_target;
+use spantag::document::Document;
+use spantag::formats::{self, Imported, Offsets};
+
+fn check(records: Vec<Imported>) {
+    for record in records {
+        let doc = Document::from_text(record.text);
+        for (_, spans) in record.layers {
+            for span in spans {
+                if span.start < span.end && span.end <= doc.char_len() {
+                    let _ = doc.slice(span.start..span.end);
+                }
+            }
+        }
+        let _ = formats::safe_relative(&record.name);
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let path = Path::new("fuzz");
+    if let Ok(records) = formats::label_studio::parse(data, path, Offsets::Utf16, "fuzz") {
+        check(records);
+    }
+    if let Ok(records) = formats::label_studio::parse(data, path, Offsets::Codepoints, "fuzz") {
+        check(records);
+    }
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(records) = formats::jsonl::parse(text, path, "fuzz") {
+        check(records);
+    }
+    for offsets in [Offsets::Codepoints, Offsets::Utf16] {
+        if let Ok(records) = formats::doccano::parse(text, path, offsets, "fuzz") {
+            check(records);
+        }
+    }
+    let _ = formats::brat::parse_ann(text, path);
+});

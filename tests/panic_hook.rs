@@ -1,0 +1,35 @@
+//! The panic hook writes the latest unsaved state to the recovery file and a crash report.
+//! (Its own test binary: a panic hook is global to the process.)
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests may panic: that is how they fail.
+
+use spantag::recovery;
+
+#[test]
+fn a_panic_writes_the_recovery_file_and_a_crash_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let annotation = dir.path().join("op-ed.txt.alice.ron");
+    let crash_dir = dir.path().join("config");
+    recovery::install_panic_hook(Some(crash_dir.clone()));
+    let text = "(\n    version: 1,\n    source: \"op-ed.txt\",\n    source_hash: \"sha256:0\",\n    annotator: \"alice\",\n    labels: [],\n    spans: [\n        (id: 1, start: 0, end: 5, label: \"claim\", text: \"Hello\"),\n    ],\n    relations: [],\n)\n";
+    recovery::remember(Some((annotation.clone(), text.to_owned())));
+    let result = std::panic::catch_unwind(|| panic!("simulated crash"));
+    assert!(result.is_err());
+    let written = std::fs::read_to_string(recovery::recovery_path(&annotation)).unwrap();
+    assert_eq!(written, text);
+    let reports: Vec<_> = std::fs::read_dir(&crash_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(reports.len(), 1);
+    let report = std::fs::read_to_string(&reports[0]).unwrap();
+    assert!(report.contains("simulated crash"), "{report}");
+    assert!(
+        report.contains("unsaved annotations were written"),
+        "{report}"
+    );
+    assert_eq!(
+        recovery::pending(&annotation).map(|f| f.spans.len()),
+        Some(1)
+    );
+}
