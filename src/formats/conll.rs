@@ -39,7 +39,6 @@ impl super::Exporter for Exporter {
     }
 
     fn finish(self: Box<Self>, report: &mut Report) -> Result<(), FormatError> {
-        report.written.extend(self.sink.commit()?);
-        Ok(())
+        self.sink.finish(report)
     }
 }

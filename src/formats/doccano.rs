@@ -56,17 +56,13 @@ impl super::Exporter for Exporter {
                 source: item.name,
                 annotator: &layer.annotator,
             };
-            let mut line =
-                serde_json::to_vec(&record).map_err(|e| FormatError::Output(e.to_string()))?;
-            line.push(b'\n');
-            self.sink.write_all(&line)?;
+            self.sink.write_json_line(&record)?;
         }
         Ok(())
     }
 
     fn finish(self: Box<Self>, report: &mut Report) -> Result<(), FormatError> {
-        report.written.extend(self.sink.commit()?);
-        Ok(())
+        self.sink.finish(report)
     }
 }
 
@@ -124,17 +120,7 @@ pub fn parse(
         } else {
             record.annotator
         };
-        match out
-            .iter_mut()
-            .find(|d| d.name == name && d.text == record.text)
-        {
-            Some(existing) => existing.layers.push((who, spans)),
-            None => out.push(Imported {
-                name,
-                text: record.text,
-                layers: vec![(who, spans)],
-            }),
-        }
+        super::push_record(&mut out, name, record.text, who, spans);
     }
     Ok(out)
 }

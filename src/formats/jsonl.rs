@@ -96,17 +96,13 @@ impl super::Exporter for Exporter {
                     annotator: layer.annotator.as_str().into(),
                 },
             };
-            let mut line =
-                serde_json::to_vec(&record).map_err(|e| FormatError::Output(e.to_string()))?;
-            line.push(b'\n');
-            self.sink.write_all(&line)?;
+            self.sink.write_json_line(&record)?;
         }
         Ok(())
     }
 
     fn finish(self: Box<Self>, report: &mut Report) -> Result<(), FormatError> {
-        report.written.extend(self.sink.commit()?);
-        Ok(())
+        self.sink.finish(report)
     }
 }
 
@@ -150,14 +146,7 @@ pub fn parse(text: &str, path: &Path, annotator: &str) -> Result<Vec<Imported>, 
             })
             .collect();
         let text = record.text.into_owned();
-        match out.iter_mut().find(|d| d.name == name && d.text == text) {
-            Some(existing) => existing.layers.push((who, spans)),
-            None => out.push(Imported {
-                name,
-                text,
-                layers: vec![(who, spans)],
-            }),
-        }
+        super::push_record(&mut out, name, text, who, spans);
     }
     Ok(out)
 }

@@ -277,6 +277,19 @@ impl Sink {
         }
     }
 
+    /// Writes one value as a line of JSON.
+    pub fn write_json_line<T: serde::Serialize>(&mut self, value: &T) -> Result<(), FormatError> {
+        let mut line = serde_json::to_vec(value).map_err(|e| FormatError::Output(e.to_string()))?;
+        line.push(b'\n');
+        self.write_all(&line)
+    }
+
+    /// Commits and records the file written in the report.
+    pub fn finish(self, report: &mut Report) -> Result<(), FormatError> {
+        report.written.extend(self.commit()?);
+        Ok(())
+    }
+
     /// Flushes and, for a file, renames it into place; returns the path written.
     pub fn commit(self) -> Result<Option<PathBuf>, FormatError> {
         match self.inner {
@@ -492,6 +505,24 @@ pub fn read_import(
             "{} cannot be imported; importable formats: jsonl, doccano, brat, label-studio",
             other.name()
         ))),
+    }
+}
+
+/// Adds an imported layer to the record of its document (same name and text), or starts one.
+pub fn push_record(
+    out: &mut Vec<Imported>,
+    name: String,
+    text: String,
+    annotator: String,
+    spans: Vec<ImportedSpan>,
+) {
+    match out.iter_mut().find(|d| d.name == name && d.text == text) {
+        Some(existing) => existing.layers.push((annotator, spans)),
+        None => out.push(Imported {
+            name,
+            text,
+            layers: vec![(annotator, spans)],
+        }),
     }
 }
 

@@ -756,10 +756,7 @@ impl SpantagApp {
         egui::MenuBar::new().ui(ui, |ui| {
             let has_doc = self.open.is_some();
             ui.menu_button("File", |ui| {
-                if ui
-                    .add(egui::Button::new("Open…").shortcut_text("Ctrl+O"))
-                    .clicked()
-                {
+                if menu_item(ui, true, "Open…", "Ctrl+O") {
                     self.commands.push(Command::OpenDialog);
                 }
                 ui.menu_button("Open recent", |ui| {
@@ -773,26 +770,14 @@ impl SpantagApp {
                     }
                 });
                 ui.separator();
-                if ui
-                    .add_enabled(has_doc, egui::Button::new("Save").shortcut_text("Ctrl+S"))
-                    .clicked()
-                {
+                if menu_item(ui, has_doc, "Save", "Ctrl+S") {
                     self.commands.push(Command::Save);
                 }
-                if ui
-                    .add_enabled(
-                        has_doc,
-                        egui::Button::new("Close document").shortcut_text("Ctrl+W"),
-                    )
-                    .clicked()
-                {
+                if menu_item(ui, has_doc, "Close document", "Ctrl+W") {
                     self.commands.push(Command::CloseDocument);
                 }
                 ui.separator();
-                if ui
-                    .add(egui::Button::new("Quit").shortcut_text("Ctrl+Q"))
-                    .clicked()
-                {
+                if menu_item(ui, true, "Quit", "Ctrl+Q") {
                     self.commands.push(Command::Quit);
                 }
             });
@@ -805,29 +790,14 @@ impl SpantagApp {
                             o.selected_span.is_some(),
                         )
                     });
-                if ui
-                    .add_enabled(can_undo, egui::Button::new("Undo").shortcut_text("Ctrl+Z"))
-                    .clicked()
-                {
+                if menu_item(ui, can_undo, "Undo", "Ctrl+Z") {
                     self.commands.push(Command::Undo);
                 }
-                if ui
-                    .add_enabled(
-                        can_redo,
-                        egui::Button::new("Redo").shortcut_text("Ctrl+Shift+Z"),
-                    )
-                    .clicked()
-                {
+                if menu_item(ui, can_redo, "Redo", "Ctrl+Shift+Z") {
                     self.commands.push(Command::Redo);
                 }
                 ui.separator();
-                if ui
-                    .add_enabled(
-                        has_span,
-                        egui::Button::new("Delete span").shortcut_text("Del"),
-                    )
-                    .clicked()
-                {
+                if menu_item(ui, has_span, "Delete span", "Del") {
                     self.commands.push(Command::DeleteSelected);
                 }
             });
@@ -840,43 +810,22 @@ impl SpantagApp {
                 if ui.button(theme_label).clicked() {
                     self.commands.push(Command::ToggleTheme);
                 }
-                if ui
-                    .add(egui::Button::new("Larger text").shortcut_text("Ctrl++"))
-                    .clicked()
-                {
+                if menu_item(ui, true, "Larger text", "Ctrl++") {
                     self.commands.push(Command::FontSize(1.0));
                 }
-                if ui
-                    .add(egui::Button::new("Smaller text").shortcut_text("Ctrl+-"))
-                    .clicked()
-                {
+                if menu_item(ui, true, "Smaller text", "Ctrl+-") {
                     self.commands.push(Command::FontSize(-1.0));
                 }
                 ui.separator();
-                if ui
-                    .add_enabled(
-                        has_doc,
-                        egui::Button::new("Go to start").shortcut_text("Ctrl+Home"),
-                    )
-                    .clicked()
-                {
+                if menu_item(ui, has_doc, "Go to start", "Ctrl+Home") {
                     self.commands.push(Command::GoTo(ScrollTarget::Top(0)));
                 }
-                if ui
-                    .add_enabled(
-                        has_doc,
-                        egui::Button::new("Go to end").shortcut_text("Ctrl+End"),
-                    )
-                    .clicked()
-                {
+                if menu_item(ui, has_doc, "Go to end", "Ctrl+End") {
                     self.commands.push(Command::GoTo(ScrollTarget::End));
                 }
             });
             ui.menu_button("Help", |ui| {
-                if ui
-                    .add(egui::Button::new("Keyboard shortcuts").shortcut_text("F1"))
-                    .clicked()
-                {
+                if menu_item(ui, true, "Keyboard shortcuts", "F1") {
                     self.show_shortcuts = true;
                 }
             });
@@ -1202,6 +1151,12 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl++ / Ctrl+-", "Larger / smaller text"),
     ("F1", "This list"),
 ];
+
+/// A menu entry with its shortcut; returns whether it was clicked.
+fn menu_item(ui: &mut egui::Ui, enabled: bool, text: &str, shortcut: &str) -> bool {
+    ui.add_enabled(enabled, egui::Button::new(text).shortcut_text(shortcut))
+        .clicked()
+}
 
 fn expand_home(path: &str) -> PathBuf {
     if let Some(rest) = path.strip_prefix("~/")

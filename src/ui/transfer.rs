@@ -152,6 +152,15 @@ fn poll(job: &mut Job) -> Option<Outcome> {
     None
 }
 
+/// The frame of the Export… and Import… dialogs: centred near the top, fixed size.
+fn dialog_window(title: &str) -> egui::Window<'_> {
+    egui::Window::new(title)
+        .anchor(egui::Align2::CENTER_TOP, [0.0, 90.0])
+        .collapsible(false)
+        .resizable(false)
+        .default_width(460.0)
+}
+
 fn progress_ui(ui: &mut egui::Ui, job: &Job) {
     let fraction = if job.total == 0 {
         0.0
@@ -282,126 +291,118 @@ impl ExportDialog {
         }
         let mut open = self.open;
         let mut start = false;
-        egui::Window::new("Export")
-            .anchor(egui::Align2::CENTER_TOP, [0.0, 90.0])
-            .open(&mut open)
-            .collapsible(false)
-            .resizable(false)
-            .default_width(460.0)
-            .show(ctx, |ui| {
-                let busy = self.job.is_some();
-                ui.add_enabled_ui(!busy, |ui| {
-                    egui::Grid::new("export-grid")
-                        .num_columns(2)
-                        .spacing([12.0, 8.0])
-                        .show(ui, |ui| {
-                            ui.label("Format");
-                            let before = (self.format, self.scope);
-                            egui::ComboBox::from_id_salt("export-format")
-                                .selected_text(self.format.description())
-                                .width(300.0)
-                                .show_ui(ui, |ui| {
-                                    for format in Format::ALL {
-                                        ui.selectable_value(
-                                            &mut self.format,
-                                            format,
-                                            format.description(),
-                                        );
-                                    }
-                                })
-                                .response
-                                .widget_info(|| {
-                                    egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Format")
-                                });
-                            ui.end_row();
-                            ui.label("Documents");
-                            ui.horizontal(|ui| {
-                                ui.radio_value(&mut self.scope, Scope::Document, "This document");
-                                ui.radio_value(
-                                    &mut self.scope,
-                                    Scope::Folder,
-                                    "This folder and subfolders",
-                                );
-                            });
-                            ui.end_row();
-                            if (self.format, self.scope) != before {
-                                self.out = default_out(context.document, self.format, self.scope);
-                            }
-                            ui.label("Layers");
-                            ui.horizontal(|ui| {
-                                ui.radio_value(
-                                    &mut self.layers,
-                                    Layers::Mine,
-                                    format!("Mine ({})", context.annotator),
-                                );
-                                ui.radio_value(&mut self.layers, Layers::All, "All annotators");
-                                ui.radio_value(&mut self.layers, Layers::Curated, "Curated");
-                            });
-                            ui.end_row();
-                            if matches!(self.format, Format::Doccano | Format::LabelStudio) {
-                                ui.label("Offsets");
-                                ui.horizontal(|ui| {
-                                    ui.radio_value(
-                                        &mut self.offsets,
-                                        Offsets::Codepoints,
-                                        "Code points (Python)",
-                                    )
-                                    .on_hover_text("text[start:end] in Python");
-                                    ui.radio_value(
-                                        &mut self.offsets,
-                                        Offsets::Utf16,
-                                        "UTF-16 (JavaScript)",
-                                    )
-                                    .on_hover_text(
-                                        "What doccano and Label Studio count in the browser",
+        dialog_window("Export").open(&mut open).show(ctx, |ui| {
+            let busy = self.job.is_some();
+            ui.add_enabled_ui(!busy, |ui| {
+                egui::Grid::new("export-grid")
+                    .num_columns(2)
+                    .spacing([12.0, 8.0])
+                    .show(ui, |ui| {
+                        ui.label("Format");
+                        let before = (self.format, self.scope);
+                        egui::ComboBox::from_id_salt("export-format")
+                            .selected_text(self.format.description())
+                            .width(300.0)
+                            .show_ui(ui, |ui| {
+                                for format in Format::ALL {
+                                    ui.selectable_value(
+                                        &mut self.format,
+                                        format,
+                                        format.description(),
                                     );
-                                });
-                                ui.end_row();
-                            }
-                            ui.label(if self.format.is_folder() {
-                                "Folder"
-                            } else {
-                                "File"
-                            });
-                            ui.horizontal(|ui| {
-                                ui.add(
-                                    egui::TextEdit::singleline(&mut self.out)
-                                        .desired_width(300.0)
-                                        .hint_text("Where to write"),
-                                );
-                                if ui.button("Browse…").clicked() && self.browse.is_none() {
-                                    let path = PathBuf::from(&self.out);
-                                    let name =
-                                        path.file_name().map(|n| n.to_string_lossy().into_owned());
-                                    self.browse = Some(browse(
-                                        ctx,
-                                        self.format.is_folder(),
-                                        name,
-                                        path.parent().map(Path::to_path_buf),
-                                    ));
                                 }
+                            })
+                            .response
+                            .widget_info(|| {
+                                egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Format")
+                            });
+                        ui.end_row();
+                        ui.label("Documents");
+                        ui.horizontal(|ui| {
+                            ui.radio_value(&mut self.scope, Scope::Document, "This document");
+                            ui.radio_value(
+                                &mut self.scope,
+                                Scope::Folder,
+                                "This folder and subfolders",
+                            );
+                        });
+                        ui.end_row();
+                        if (self.format, self.scope) != before {
+                            self.out = default_out(context.document, self.format, self.scope);
+                        }
+                        ui.label("Layers");
+                        ui.horizontal(|ui| {
+                            ui.radio_value(
+                                &mut self.layers,
+                                Layers::Mine,
+                                format!("Mine ({})", context.annotator),
+                            );
+                            ui.radio_value(&mut self.layers, Layers::All, "All annotators");
+                            ui.radio_value(&mut self.layers, Layers::Curated, "Curated");
+                        });
+                        ui.end_row();
+                        if matches!(self.format, Format::Doccano | Format::LabelStudio) {
+                            ui.label("Offsets");
+                            ui.horizontal(|ui| {
+                                ui.radio_value(
+                                    &mut self.offsets,
+                                    Offsets::Codepoints,
+                                    "Code points (Python)",
+                                )
+                                .on_hover_text("text[start:end] in Python");
+                                ui.radio_value(
+                                    &mut self.offsets,
+                                    Offsets::Utf16,
+                                    "UTF-16 (JavaScript)",
+                                )
+                                .on_hover_text(
+                                    "What doccano and Label Studio count in the browser",
+                                );
                             });
                             ui.end_row();
+                        }
+                        ui.label(if self.format.is_folder() {
+                            "Folder"
+                        } else {
+                            "File"
                         });
-                    ui.add_space(4.0);
-                    ui.weak(
-                        "Exports use the saved annotation files; unsaved changes are saved first.",
-                    );
-                });
-                ui.add_space(8.0);
-                if let Some(job) = &self.job {
-                    progress_ui(ui, job);
-                } else if ui
-                    .add_enabled(!self.out.trim().is_empty(), egui::Button::new("Export"))
-                    .clicked()
-                {
-                    start = true;
-                }
-                if let Some(outcome) = &self.outcome {
-                    ui.separator();
-                    outcome_ui(ui, outcome);
-                }
+                        ui.horizontal(|ui| {
+                            ui.add(
+                                egui::TextEdit::singleline(&mut self.out)
+                                    .desired_width(300.0)
+                                    .hint_text("Where to write"),
+                            );
+                            if ui.button("Browse…").clicked() && self.browse.is_none() {
+                                let path = PathBuf::from(&self.out);
+                                let name =
+                                    path.file_name().map(|n| n.to_string_lossy().into_owned());
+                                self.browse = Some(browse(
+                                    ctx,
+                                    self.format.is_folder(),
+                                    name,
+                                    path.parent().map(Path::to_path_buf),
+                                ));
+                            }
+                        });
+                        ui.end_row();
+                    });
+                ui.add_space(4.0);
+                ui.weak("Exports use the saved annotation files; unsaved changes are saved first.");
             });
+            ui.add_space(8.0);
+            if let Some(job) = &self.job {
+                progress_ui(ui, job);
+            } else if ui
+                .add_enabled(!self.out.trim().is_empty(), egui::Button::new("Export"))
+                .clicked()
+            {
+                start = true;
+            }
+            if let Some(outcome) = &self.outcome {
+                ui.separator();
+                outcome_ui(ui, outcome);
+            }
+        });
         self.open = open || self.job.is_some();
         start
     }
@@ -529,132 +530,125 @@ impl ImportDialog {
         let mut open = self.open;
         let mut start = false;
         let mut open_doc = None;
-        egui::Window::new("Import")
-            .anchor(egui::Align2::CENTER_TOP, [0.0, 90.0])
-            .open(&mut open)
-            .collapsible(false)
-            .resizable(false)
-            .default_width(460.0)
-            .show(ctx, |ui| {
-                let busy = self.job.is_some();
-                ui.add_enabled_ui(!busy, |ui| {
-                    egui::Grid::new("import-grid")
-                        .num_columns(2)
-                        .spacing([12.0, 8.0])
-                        .show(ui, |ui| {
-                            ui.label("Format");
-                            egui::ComboBox::from_id_salt("import-format")
-                                .selected_text(self.format.description())
-                                .width(300.0)
-                                .show_ui(ui, |ui| {
-                                    for format in Format::ALL.into_iter().filter(|f| f.can_import())
-                                    {
-                                        ui.selectable_value(
-                                            &mut self.format,
-                                            format,
-                                            format.description(),
-                                        );
-                                    }
-                                })
-                                .response
-                                .widget_info(|| {
-                                    egui::WidgetInfo::labeled(
-                                        egui::Role::ComboBox,
-                                        true,
-                                        "Import format",
-                                    )
-                                });
-                            ui.end_row();
-                            if matches!(self.format, Format::Doccano | Format::LabelStudio) {
-                                ui.label("Offsets");
-                                ui.horizontal(|ui| {
-                                    ui.radio_value(
-                                        &mut self.offsets,
-                                        Offsets::Codepoints,
-                                        "Code points (Python)",
+        dialog_window("Import").open(&mut open).show(ctx, |ui| {
+            let busy = self.job.is_some();
+            ui.add_enabled_ui(!busy, |ui| {
+                egui::Grid::new("import-grid")
+                    .num_columns(2)
+                    .spacing([12.0, 8.0])
+                    .show(ui, |ui| {
+                        ui.label("Format");
+                        egui::ComboBox::from_id_salt("import-format")
+                            .selected_text(self.format.description())
+                            .width(300.0)
+                            .show_ui(ui, |ui| {
+                                for format in Format::ALL.into_iter().filter(|f| f.can_import()) {
+                                    ui.selectable_value(
+                                        &mut self.format,
+                                        format,
+                                        format.description(),
                                     );
-                                    ui.radio_value(
-                                        &mut self.offsets,
-                                        Offsets::Utf16,
-                                        "UTF-16 (JavaScript)",
-                                    );
-                                });
-                                ui.end_row();
-                            }
-                            ui.label(if self.format == Format::Brat {
-                                "Folder or .ann"
-                            } else {
-                                "File"
-                            });
-                            ui.horizontal(|ui| {
-                                ui.add(
-                                    egui::TextEdit::singleline(&mut self.input)
-                                        .desired_width(300.0)
-                                        .hint_text("Dataset to import"),
-                                );
-                                if ui.button("Browse…").clicked() && self.browse_input.is_none() {
-                                    self.browse_input =
-                                        Some(browse(ctx, self.format == Format::Brat, None, None));
                                 }
+                            })
+                            .response
+                            .widget_info(|| {
+                                egui::WidgetInfo::labeled(
+                                    egui::Role::ComboBox,
+                                    true,
+                                    "Import format",
+                                )
                             });
-                            ui.end_row();
-                            ui.label("Into folder");
+                        ui.end_row();
+                        if matches!(self.format, Format::Doccano | Format::LabelStudio) {
+                            ui.label("Offsets");
                             ui.horizontal(|ui| {
-                                ui.add(
-                                    egui::TextEdit::singleline(&mut self.into)
-                                        .desired_width(300.0)
-                                        .hint_text("Where documents and annotation files go"),
+                                ui.radio_value(
+                                    &mut self.offsets,
+                                    Offsets::Codepoints,
+                                    "Code points (Python)",
                                 );
-                                if ui.button("Browse…").clicked() && self.browse_into.is_none() {
-                                    self.browse_into = Some(browse(ctx, true, None, None));
-                                }
+                                ui.radio_value(
+                                    &mut self.offsets,
+                                    Offsets::Utf16,
+                                    "UTF-16 (JavaScript)",
+                                );
                             });
                             ui.end_row();
-                            ui.label("Annotator");
-                            ui.add(
-                                egui::TextEdit::singleline(&mut self.annotator)
-                                    .desired_width(160.0)
-                                    .hint_text("for records without one"),
-                            );
-                            ui.end_row();
-                            ui.label("");
-                            ui.checkbox(
-                                &mut self.force,
-                                "Overwrite existing annotation files (kept as .bak)",
-                            );
-                            ui.end_row();
+                        }
+                        ui.label(if self.format == Format::Brat {
+                            "Folder or .ann"
+                        } else {
+                            "File"
                         });
-                });
-                ui.add_space(8.0);
-                if let Some(job) = &self.job {
-                    progress_ui(ui, job);
-                } else if ui
-                    .add_enabled(
-                        !self.input.trim().is_empty() && !self.into.trim().is_empty(),
-                        egui::Button::new("Import"),
-                    )
-                    .clicked()
-                {
-                    start = true;
-                }
-                if let Some(outcome) = &self.outcome {
-                    ui.separator();
-                    outcome_ui(ui, outcome);
-                    if let Some(first) = &self.imported_first
-                        && ui
-                            .button(format!(
-                                "Open {}",
-                                first
-                                    .file_name()
-                                    .map(|n| n.to_string_lossy().into_owned())
-                                    .unwrap_or_default()
-                            ))
-                            .clicked()
-                    {
-                        open_doc = Some(first.clone());
-                    }
-                }
+                        ui.horizontal(|ui| {
+                            ui.add(
+                                egui::TextEdit::singleline(&mut self.input)
+                                    .desired_width(300.0)
+                                    .hint_text("Dataset to import"),
+                            );
+                            if ui.button("Browse…").clicked() && self.browse_input.is_none() {
+                                self.browse_input =
+                                    Some(browse(ctx, self.format == Format::Brat, None, None));
+                            }
+                        });
+                        ui.end_row();
+                        ui.label("Into folder");
+                        ui.horizontal(|ui| {
+                            ui.add(
+                                egui::TextEdit::singleline(&mut self.into)
+                                    .desired_width(300.0)
+                                    .hint_text("Where documents and annotation files go"),
+                            );
+                            if ui.button("Browse…").clicked() && self.browse_into.is_none() {
+                                self.browse_into = Some(browse(ctx, true, None, None));
+                            }
+                        });
+                        ui.end_row();
+                        ui.label("Annotator");
+                        ui.add(
+                            egui::TextEdit::singleline(&mut self.annotator)
+                                .desired_width(160.0)
+                                .hint_text("for records without one"),
+                        );
+                        ui.end_row();
+                        ui.label("");
+                        ui.checkbox(
+                            &mut self.force,
+                            "Overwrite existing annotation files (kept as .bak)",
+                        );
+                        ui.end_row();
+                    });
             });
+            ui.add_space(8.0);
+            if let Some(job) = &self.job {
+                progress_ui(ui, job);
+            } else if ui
+                .add_enabled(
+                    !self.input.trim().is_empty() && !self.into.trim().is_empty(),
+                    egui::Button::new("Import"),
+                )
+                .clicked()
+            {
+                start = true;
+            }
+            if let Some(outcome) = &self.outcome {
+                ui.separator();
+                outcome_ui(ui, outcome);
+                if let Some(first) = &self.imported_first
+                    && ui
+                        .button(format!(
+                            "Open {}",
+                            first
+                                .file_name()
+                                .map(|n| n.to_string_lossy().into_owned())
+                                .unwrap_or_default()
+                        ))
+                        .clicked()
+                {
+                    open_doc = Some(first.clone());
+                }
+            }
+        });
         self.open = (open || self.job.is_some()) && open_doc.is_none();
         if start {
             self.start(ctx);
