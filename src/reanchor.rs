@@ -3,8 +3,10 @@
 //! Each span whose stored text is no longer at its offsets is looked for: first the exact
 //! text nearest the old position (searching a small window, then a larger one, then the
 //! whole document), then the same words with any white space between them (re-wrapped or
-//! re-indented text). Spans that cannot be placed become orphans: kept in the file and shown
-//! to the user, never dropped.
+//! re-indented text), then a fuzzy match near the old position: the stretch of text with the
+//! fewest edits from the stored text, accepted when at most an eighth of it changed (a word
+//! corrected, a typo fixed). Spans that cannot be placed become orphans: kept in the file and
+//! shown to the user, never dropped.
 
 use crate::annotation::Span;
 use crate::document::Document;
@@ -23,15 +25,30 @@ pub struct Reanchored {
 /// Windows searched around the old position, in bytes; the last is the whole document.
 const WINDOWS: [usize; 2] = [4_096, 131_072];
 
+/// How far around the old position a fuzzy match is looked for, in code points.
+const FUZZY_WINDOW: usize = 2_000;
+/// Fuzzy matching is tried for spans of this many code points at most…
+const FUZZY_MAX_LEN: usize = 400;
+/// …and for this many spans per document at most (beyond, the rest become orphans), so
+/// that a rewritten document cannot make opening it slow.
+const FUZZY_MAX_SPANS: usize = 2_000;
+
 /// Re-anchors spans to a changed text.
 pub fn reanchor(doc: &Document, spans: Vec<Span>) -> Reanchored {
     let mut out = Reanchored::default();
+    let mut fuzzy_budget = FUZZY_MAX_SPANS;
     for mut span in spans {
         if doc.text_matches(span.start, span.end, &span.text) {
             out.spans.push(span);
             continue;
         }
-        match find(doc, &span) {
+        let found = find(doc, &span).or_else(|| {
+            (fuzzy_budget > 0).then(|| {
+                fuzzy_budget -= 1;
+                fuzzy(doc, &span)
+            })?
+        });
+        match found {
             Some((start, end)) => {
                 span.start = start;
                 span.end = end;
@@ -76,6 +93,50 @@ fn find(doc: &Document, span: &Span) -> Option<(usize, usize)> {
         }
     }
     None
+}
+
+/// The stretch of text near the old position with the fewest edits (Levenshtein) from the
+/// span's text, when at most an eighth of it changed: (start, end) in code points.
+fn fuzzy(doc: &Document, span: &Span) -> Option<(usize, usize)> {
+    let pattern: Vec<char> = span.text.chars().collect();
+    let m = pattern.len();
+    if !(6..=FUZZY_MAX_LEN).contains(&m) {
+        return None;
+    }
+    let lo = span.start.saturating_sub(FUZZY_WINDOW);
+    let hi = (span.end + FUZZY_WINDOW).min(doc.char_len());
+    let window: Vec<char> = doc.slice(lo..hi).chars().collect();
+    // Sellers' algorithm: a match may start anywhere in the window (the first row is all
+    // zeros); each cell carries the window position where its alignment started.
+    let mut prev: Vec<(usize, usize)> = (0..=m).map(|i| (i, 0)).collect();
+    let mut best: Option<(usize, usize, usize)> = None; // (cost, start, end)
+    for (j, &c) in window.iter().enumerate() {
+        let mut cur = Vec::with_capacity(m + 1);
+        cur.push((0, j + 1));
+        for i in 1..=m {
+            let substitute = (
+                prev[i - 1].0 + usize::from(pattern[i - 1] != c),
+                prev[i - 1].1,
+            );
+            let delete = (prev[i].0 + 1, prev[i].1);
+            let insert = (cur[i - 1].0 + 1, cur[i - 1].1);
+            cur.push(substitute.min(delete).min(insert));
+        }
+        let (cost, start) = cur[m];
+        let end = j + 1;
+        let nearer = |b: &(usize, usize, usize)| {
+            start.abs_diff(span.start - lo) < b.1.abs_diff(span.start - lo)
+        };
+        if best
+            .as_ref()
+            .is_none_or(|b| cost < b.0 || (cost == b.0 && nearer(b)))
+        {
+            best = Some((cost, start, end));
+        }
+        prev = cur;
+    }
+    let (cost, start, end) = best?;
+    (cost * 8 <= m && start < end).then_some((lo + start, lo + end))
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
@@ -173,6 +234,22 @@ mod tests {
         assert_eq!(result.moved, 2);
         let orphans: Vec<u64> = result.orphans.iter().map(|s| s.id).collect();
         assert_eq!(orphans, [3, 4]);
+    }
+
+    #[test]
+    fn small_edits_are_found_by_the_fuzzy_match_big_ones_are_not() {
+        let old = Document::from_text("Intro. Reyes said the levee would be finished by May. Critics called the plan reckless.".to_owned());
+        let spans = vec![
+            span(1, &old, "the levee would be finished by May", "claim"),
+            span(2, &old, "Critics called the plan reckless", "claim"),
+        ];
+        let new = Document::from_text("Intro. Reyes said the levee will be finished by May. Critics called it all a foolish gamble.".to_owned());
+        let r = reanchor(&new, spans);
+        assert_eq!(r.spans.len(), 1);
+        assert_eq!(r.spans[0].text, "the levee will be finished by May");
+        assert_eq!(new.slice(r.spans[0].range()), r.spans[0].text);
+        assert_eq!(r.orphans.len(), 1);
+        assert_eq!(r.orphans[0].id, 2);
     }
 
     #[test]
