@@ -657,3 +657,31 @@ fn orphaned_spans_can_be_placed_or_deleted() {
     assert!(file.orphans.is_empty());
     assert_eq!(file.spans[0].text, "Skeptics argue");
 }
+
+#[test]
+fn a_change_on_disk_without_local_edits_is_reloaded() {
+    let fx = fixture(TEXT);
+    let ann = annotation_path(&fx.doc, "tester");
+    let mut h = harness(&fx);
+    tag(&mut h, "council", Key::Num2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    let changed = std::fs::read_to_string(&ann)
+        .unwrap()
+        .replace("\"actor\", text", "\"event\", text");
+    std::thread::sleep(std::time::Duration::from_millis(1_100)); // a new modification time
+    std::fs::write(&ann, changed).unwrap();
+    // The file is checked every two seconds.
+    run_until(&mut h, "the reload", |app| {
+        app.open
+            .as_ref()
+            .is_some_and(|o| o.layer.spans().first().is_some_and(|s| s.label == "event"))
+    });
+    assert!(!h.state().is_dirty());
+    assert!(
+        h.state()
+            .status_text()
+            .unwrap_or_default()
+            .contains("reloaded")
+    );
+}

@@ -188,6 +188,11 @@ impl DocView {
         self.scroll_target = Some(target);
     }
 
+    /// The document offset at the top of the view in the last frame.
+    pub fn top_offset(&self) -> Option<usize> {
+        self.visible.first().map(|b| b.start)
+    }
+
     /// Whether the last frame drew document text.
     pub fn shows_text(&self) -> bool {
         self.visible

@@ -155,7 +155,13 @@ impl SpantagApp {
         } else if hash.is_some() {
             let path = open.doc.path().map(Path::to_path_buf);
             if let Some(path) = path {
+                let top = self.view.top_offset();
                 self.open_document(&path);
+                if let Some(top) = top {
+                    // Stay where the user was reading.
+                    self.view
+                        .scroll_to(crate::ui::doc_view::ScrollTarget::Top(top));
+                }
                 self.info("The annotation file changed on disk (a teammate or git?) — reloaded it");
             }
         }
