@@ -38,8 +38,6 @@ struct Conflict {
     /// Their file as it is on disk now (`None` when it was deleted or cannot be read).
     theirs: Option<AnnotationFile>,
     theirs_hash: Option<String>,
-    /// Whether the conflict came up when saving (then resolving it saves).
-    on_save: bool,
 }
 
 struct SaveAs {
@@ -150,7 +148,6 @@ impl SpantagApp {
             self.safety.conflict = Some(Conflict {
                 theirs: AnnotationFile::read(&open.annotation_path).ok(),
                 theirs_hash: hash,
-                on_save: false,
             });
         } else if hash.is_some() {
             let path = open.doc.path().map(Path::to_path_buf);
@@ -178,7 +175,6 @@ impl SpantagApp {
         self.safety.conflict = Some(Conflict {
             theirs: AnnotationFile::read(&open.annotation_path).ok(),
             theirs_hash: hash,
-            on_save: true,
         });
         false
     }
@@ -380,7 +376,6 @@ impl SpantagApp {
             if let Some(choice) = choice
                 && let Some(conflict) = self.safety.conflict.take()
             {
-                let _ = conflict.on_save;
                 match choice {
                     0 => self.resolve_reload(),
                     1 => self.resolve_keep_mine(conflict.theirs_hash),
