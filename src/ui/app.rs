@@ -383,11 +383,7 @@ impl SpantagApp {
     /// selected span when there is no text selection.
     fn tag(&mut self, label: &str) {
         let Some(open) = &mut self.open else { return };
-        let selection = self
-            .view
-            .selection
-            .map(|s| s.range())
-            .filter(|r| !r.is_empty());
+        let selection = self.view.selected_range();
         let Some(range) = selection else {
             if let Some(id) = open.selected_span
                 && let Some(span) = open.layer.get(id)
@@ -526,11 +522,7 @@ impl SpantagApp {
             }
             Command::PlaceOrphan(id) => {
                 let Some(open) = &mut self.open else { return };
-                let selection = self
-                    .view
-                    .selection
-                    .map(|s| s.range())
-                    .filter(|r| !r.is_empty());
+                let selection = self.view.selected_range();
                 let (Some(range), Some(orphan)) = (
                     selection,
                     open.layer.orphans.iter().find(|o| o.id == id).cloned(),

@@ -188,6 +188,11 @@ impl DocView {
         self.scroll_target = Some(target);
     }
 
+    /// The selected text range, if the selection is not empty.
+    pub fn selected_range(&self) -> Option<Range<usize>> {
+        self.selection.map(|s| s.range()).filter(|r| !r.is_empty())
+    }
+
     /// The document offset at the top of the view in the last frame.
     pub fn top_offset(&self) -> Option<usize> {
         self.visible.first().map(|b| b.start)

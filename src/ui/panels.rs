@@ -21,7 +21,7 @@ pub fn palette_ui(
 ) {
     ui.add_space(6.0);
     ui.label(RichText::new("Labels").strong().size(15.0));
-    let has_selection = view.selection.is_some_and(|s| s.anchor != s.head);
+    let has_selection = view.selected_range().is_some();
     let hint = if has_selection {
         "Click a label or press its key to tag the selection"
     } else if open.selected_span.is_some() {
@@ -212,7 +212,7 @@ pub fn orphans_ui(
     ui.label(RichText::new(format!("Orphaned spans ({})", open.layer.orphans.len())).strong().size(15.0))
         .on_hover_text("The text changed and these spans' text was not found. They are kept in the file until you place or delete them.");
     ui.weak("Select where one belongs, then click Place.");
-    let has_selection = view.selection.is_some_and(|s| s.anchor != s.head);
+    let has_selection = view.selected_range().is_some();
     egui::ScrollArea::vertical()
         .id_salt("orphans")
         .max_height(200.0)

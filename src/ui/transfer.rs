@@ -152,6 +152,19 @@ fn poll(job: &mut Job) -> Option<Outcome> {
     None
 }
 
+/// A path field with a Browse… button; returns whether Browse… was clicked.
+fn path_field(ui: &mut egui::Ui, value: &mut String, hint: &str) -> bool {
+    ui.horizontal(|ui| {
+        ui.add(
+            egui::TextEdit::singleline(value)
+                .desired_width(300.0)
+                .hint_text(hint),
+        );
+        ui.button("Browse…").clicked()
+    })
+    .inner
+}
+
 /// The frame of the Export… and Import… dialogs: centred near the top, fixed size.
 fn dialog_window(title: &str) -> egui::Window<'_> {
     egui::Window::new(title)
@@ -366,24 +379,17 @@ impl ExportDialog {
                         } else {
                             "File"
                         });
-                        ui.horizontal(|ui| {
-                            ui.add(
-                                egui::TextEdit::singleline(&mut self.out)
-                                    .desired_width(300.0)
-                                    .hint_text("Where to write"),
-                            );
-                            if ui.button("Browse…").clicked() && self.browse.is_none() {
-                                let path = PathBuf::from(&self.out);
-                                let name =
-                                    path.file_name().map(|n| n.to_string_lossy().into_owned());
-                                self.browse = Some(browse(
-                                    ctx,
-                                    self.format.is_folder(),
-                                    name,
-                                    path.parent().map(Path::to_path_buf),
-                                ));
-                            }
-                        });
+                        if path_field(ui, &mut self.out, "Where to write") && self.browse.is_none()
+                        {
+                            let path = PathBuf::from(&self.out);
+                            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                            self.browse = Some(browse(
+                                ctx,
+                                self.format.is_folder(),
+                                name,
+                                path.parent().map(Path::to_path_buf),
+                            ));
+                        }
                         ui.end_row();
                     });
                 ui.add_space(4.0);
@@ -580,29 +586,22 @@ impl ImportDialog {
                         } else {
                             "File"
                         });
-                        ui.horizontal(|ui| {
-                            ui.add(
-                                egui::TextEdit::singleline(&mut self.input)
-                                    .desired_width(300.0)
-                                    .hint_text("Dataset to import"),
-                            );
-                            if ui.button("Browse…").clicked() && self.browse_input.is_none() {
-                                self.browse_input =
-                                    Some(browse(ctx, self.format == Format::Brat, None, None));
-                            }
-                        });
+                        if path_field(ui, &mut self.input, "Dataset to import")
+                            && self.browse_input.is_none()
+                        {
+                            self.browse_input =
+                                Some(browse(ctx, self.format == Format::Brat, None, None));
+                        }
                         ui.end_row();
                         ui.label("Into folder");
-                        ui.horizontal(|ui| {
-                            ui.add(
-                                egui::TextEdit::singleline(&mut self.into)
-                                    .desired_width(300.0)
-                                    .hint_text("Where documents and annotation files go"),
-                            );
-                            if ui.button("Browse…").clicked() && self.browse_into.is_none() {
-                                self.browse_into = Some(browse(ctx, true, None, None));
-                            }
-                        });
+                        if path_field(
+                            ui,
+                            &mut self.into,
+                            "Where documents and annotation files go",
+                        ) && self.browse_into.is_none()
+                        {
+                            self.browse_into = Some(browse(ctx, true, None, None));
+                        }
                         ui.end_row();
                         ui.label("Annotator");
                         ui.add(
