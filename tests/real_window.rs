@@ -62,6 +62,16 @@ fn free_display() -> (u32, PathBuf) {
         .expect("a free X display number")
 }
 
+/// The X display lock when the real-window tests can run here; `None` (after saying so)
+/// when they cannot, and a panic when they must (CI) but cannot.
+fn real_window() -> Option<std::sync::MutexGuard<'static, ()>> {
+    can_run().then(|| {
+        DISPLAYS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    })
+}
+
 /// Whether the real-window tests can run here; panics when they must (CI) but cannot.
 fn can_run() -> bool {
     let required = std::env::var("SPANTAG_REQUIRE_REAL_WINDOW").is_ok_and(|v| v == "1");
@@ -191,12 +201,9 @@ fn copy_sample(dir: &Path, name: &str) -> PathBuf {
 
 #[test]
 fn double_click_a_word_press_2_and_save_in_a_real_window() {
-    if !can_run() {
+    let Some(_display) = real_window() else {
         return;
-    }
-    let _display = DISPLAYS
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    };
     let dir = tempfile::tempdir().expect("temp dir");
     let doc = copy_sample(dir.path(), "harbour-report.txt");
     let text = Document::open(&doc)
@@ -253,12 +260,9 @@ fn double_click_a_word_press_2_and_save_in_a_real_window() {
 
 #[test]
 fn sigkill_mid_session_loses_nothing_older_than_two_seconds() {
-    if !can_run() {
+    let Some(_display) = real_window() else {
         return;
-    }
-    let _display = DISPLAYS
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    };
     let dir = tempfile::tempdir().expect("temp dir");
     let doc = copy_sample(dir.path(), "harbour-report.txt");
     let log = dir.path().join("edits.log");

@@ -121,6 +121,12 @@ fn spans(harness: &Harness<'_, SpantagApp>) -> Vec<(usize, usize, String, String
         .collect()
 }
 
+/// Presses Ctrl+S and lets the frame run.
+fn save_now(h: &mut Harness<'_, SpantagApp>) {
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+}
+
 fn saved(path: &Path) -> AnnotationFile {
     AnnotationFile::read(path).expect("saved file parses")
 }
@@ -251,8 +257,7 @@ fn save_and_reload_restores_every_span() {
     select_text(&mut h, "Critics say the plan is late");
     h.key_press(Key::Num1);
     h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run();
+    save_now(&mut h);
     assert!(!h.state().is_dirty());
     let path = annotation_path(&fx.doc, "tester");
     let file = saved(&path);
@@ -316,8 +321,7 @@ fn a_custom_label_can_be_added_and_used() {
     h.key_press(Key::Num4);
     h.run();
     assert_eq!(spans(&h)[0].2, "quote");
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run();
+    save_now(&mut h);
     let file = saved(&annotation_path(&fx.doc, "tester"));
     assert!(file.labels.iter().any(|l| l.name == "quote"));
 }
@@ -354,8 +358,7 @@ fn non_ascii_and_crlf_offsets_are_code_points() {
         h.key_press(key);
         h.run();
     }
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run();
+    save_now(&mut h);
     let file = saved(&annotation_path(&fx.doc, "tester"));
     let texts: Vec<&str> = file.spans.iter().map(|s| s.text.as_str()).collect();
     assert_eq!(texts, ["Ångström", "東京", "naïve café"]);
@@ -473,8 +476,7 @@ fn unsaved_work_goes_to_a_recovery_file_and_is_offered_back() {
     let texts: Vec<String> = spans(&h).into_iter().map(|s| s.3).collect();
     assert_eq!(texts, ["Daniel Reyes", "council"]);
     assert!(h.state().is_dirty(), "restored work still needs saving");
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run();
+    save_now(&mut h);
     assert_eq!(saved(&ann).spans.len(), 2);
     assert!(!recovery.exists(), "saving removes the recovery file");
 }
@@ -485,8 +487,7 @@ fn a_teammates_change_on_disk_is_never_overwritten_silently() {
     let ann = annotation_path(&fx.doc, "tester");
     let mut h = harness(&fx);
     tag(&mut h, "Daniel Reyes", Key::Num2);
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run();
+    save_now(&mut h);
     // A teammate's version (git pull) adds a span while we add another one.
     let doc = spantag::document::Document::open(&fx.doc).unwrap();
     let mut theirs = spantag::store::load_layer(&doc, &ann, "tester")
@@ -504,8 +505,7 @@ fn a_teammates_change_on_disk_is_never_overwritten_silently() {
     });
     spantag::store::save_layer(&theirs, &doc, &ann).unwrap();
     tag(&mut h, "council", Key::Num2);
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run();
+    save_now(&mut h);
     h.get_by_label_contains("changed on disk");
     assert_eq!(saved(&ann).spans.len(), 2, "their file was not overwritten");
     h.get_by_role_and_label(Role::Button, "Merge both").click();
@@ -525,15 +525,13 @@ fn keep_mine_saves_mine_and_keeps_theirs_beside_it() {
     let ann = annotation_path(&fx.doc, "tester");
     let mut h = harness(&fx);
     tag(&mut h, "Daniel Reyes", Key::Num2);
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run();
+    save_now(&mut h);
     let theirs = std::fs::read_to_string(&ann)
         .unwrap()
         .replace("\"actor\", text", "\"event\", text");
     std::fs::write(&ann, &theirs).unwrap();
     tag(&mut h, "council", Key::Num1);
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run();
+    save_now(&mut h);
     h.get_by_role_and_label(Role::Button, "Keep mine").click();
     h.run();
     assert_eq!(saved(&ann).spans.len(), 2);
@@ -558,8 +556,7 @@ fn when_saving_fails_the_edits_stay_and_save_as_works() {
     // A folder where the file should go makes every save fail, even for root.
     std::fs::create_dir(&ann).unwrap();
     std::fs::write(ann.join("keep"), "x").unwrap();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run();
+    save_now(&mut h);
     assert!(h.state().is_dirty(), "the edits are still in memory");
     h.get_by_label_contains("Could not save");
     let elsewhere = fx.dir.path().join("elsewhere.ron");
@@ -617,8 +614,7 @@ fn orphaned_spans_can_be_placed_or_deleted() {
     let mut h = harness(&fx);
     tag(&mut h, "Critics say", Key::Num1);
     tag(&mut h, "council", Key::Num2);
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run();
+    save_now(&mut h);
     drop(h);
     std::fs::write(
         &fx.doc,
@@ -652,8 +648,7 @@ fn orphaned_spans_can_be_placed_or_deleted() {
         spans(&h),
         [(start, end, "claim".to_owned(), "Skeptics argue".to_owned())]
     );
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run();
+    save_now(&mut h);
     let file = saved(&ann);
     assert!(file.orphans.is_empty());
     assert_eq!(file.spans[0].text, "Skeptics argue");
@@ -665,8 +660,7 @@ fn a_change_on_disk_without_local_edits_is_reloaded() {
     let ann = annotation_path(&fx.doc, "tester");
     let mut h = harness(&fx);
     tag(&mut h, "council", Key::Num2);
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run();
+    save_now(&mut h);
     let changed = std::fs::read_to_string(&ann)
         .unwrap()
         .replace("\"actor\", text", "\"event\", text");

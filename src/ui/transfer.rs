@@ -165,6 +165,11 @@ fn path_field(ui: &mut egui::Ui, value: &mut String, hint: &str) -> bool {
     .inner
 }
 
+/// The two-column form of the Export… and Import… dialogs.
+fn form_grid(id: &str) -> egui::Grid {
+    egui::Grid::new(id).num_columns(2).spacing([12.0, 8.0])
+}
+
 /// The frame of the Export… and Import… dialogs: centred near the top, fixed size.
 fn dialog_window(title: &str) -> egui::Window<'_> {
     egui::Window::new(title)
@@ -307,91 +312,81 @@ impl ExportDialog {
         dialog_window("Export").open(&mut open).show(ctx, |ui| {
             let busy = self.job.is_some();
             ui.add_enabled_ui(!busy, |ui| {
-                egui::Grid::new("export-grid")
-                    .num_columns(2)
-                    .spacing([12.0, 8.0])
-                    .show(ui, |ui| {
-                        ui.label("Format");
-                        let before = (self.format, self.scope);
-                        egui::ComboBox::from_id_salt("export-format")
-                            .selected_text(self.format.description())
-                            .width(300.0)
-                            .show_ui(ui, |ui| {
-                                for format in Format::ALL {
-                                    ui.selectable_value(
-                                        &mut self.format,
-                                        format,
-                                        format.description(),
-                                    );
-                                }
-                            })
-                            .response
-                            .widget_info(|| {
-                                egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Format")
-                            });
-                        ui.end_row();
-                        ui.label("Documents");
-                        ui.horizontal(|ui| {
-                            ui.radio_value(&mut self.scope, Scope::Document, "This document");
-                            ui.radio_value(
-                                &mut self.scope,
-                                Scope::Folder,
-                                "This folder and subfolders",
-                            );
+                form_grid("export-grid").show(ui, |ui| {
+                    ui.label("Format");
+                    let before = (self.format, self.scope);
+                    egui::ComboBox::from_id_salt("export-format")
+                        .selected_text(self.format.description())
+                        .width(300.0)
+                        .show_ui(ui, |ui| {
+                            for format in Format::ALL {
+                                ui.selectable_value(&mut self.format, format, format.description());
+                            }
+                        })
+                        .response
+                        .widget_info(|| {
+                            egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Format")
                         });
-                        ui.end_row();
-                        if (self.format, self.scope) != before {
-                            self.out = default_out(context.document, self.format, self.scope);
-                        }
-                        ui.label("Layers");
-                        ui.horizontal(|ui| {
-                            ui.radio_value(
-                                &mut self.layers,
-                                Layers::Mine,
-                                format!("Mine ({})", context.annotator),
-                            );
-                            ui.radio_value(&mut self.layers, Layers::All, "All annotators");
-                            ui.radio_value(&mut self.layers, Layers::Curated, "Curated");
-                        });
-                        ui.end_row();
-                        if matches!(self.format, Format::Doccano | Format::LabelStudio) {
-                            ui.label("Offsets");
-                            ui.horizontal(|ui| {
-                                ui.radio_value(
-                                    &mut self.offsets,
-                                    Offsets::Codepoints,
-                                    "Code points (Python)",
-                                )
-                                .on_hover_text("text[start:end] in Python");
-                                ui.radio_value(
-                                    &mut self.offsets,
-                                    Offsets::Utf16,
-                                    "UTF-16 (JavaScript)",
-                                )
-                                .on_hover_text(
-                                    "What doccano and Label Studio count in the browser",
-                                );
-                            });
-                            ui.end_row();
-                        }
-                        ui.label(if self.format.is_folder() {
-                            "Folder"
-                        } else {
-                            "File"
-                        });
-                        if path_field(ui, &mut self.out, "Where to write") && self.browse.is_none()
-                        {
-                            let path = PathBuf::from(&self.out);
-                            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-                            self.browse = Some(browse(
-                                ctx,
-                                self.format.is_folder(),
-                                name,
-                                path.parent().map(Path::to_path_buf),
-                            ));
-                        }
-                        ui.end_row();
+                    ui.end_row();
+                    ui.label("Documents");
+                    ui.horizontal(|ui| {
+                        ui.radio_value(&mut self.scope, Scope::Document, "This document");
+                        ui.radio_value(
+                            &mut self.scope,
+                            Scope::Folder,
+                            "This folder and subfolders",
+                        );
                     });
+                    ui.end_row();
+                    if (self.format, self.scope) != before {
+                        self.out = default_out(context.document, self.format, self.scope);
+                    }
+                    ui.label("Layers");
+                    ui.horizontal(|ui| {
+                        ui.radio_value(
+                            &mut self.layers,
+                            Layers::Mine,
+                            format!("Mine ({})", context.annotator),
+                        );
+                        ui.radio_value(&mut self.layers, Layers::All, "All annotators");
+                        ui.radio_value(&mut self.layers, Layers::Curated, "Curated");
+                    });
+                    ui.end_row();
+                    if matches!(self.format, Format::Doccano | Format::LabelStudio) {
+                        ui.label("Offsets");
+                        ui.horizontal(|ui| {
+                            ui.radio_value(
+                                &mut self.offsets,
+                                Offsets::Codepoints,
+                                "Code points (Python)",
+                            )
+                            .on_hover_text("text[start:end] in Python");
+                            ui.radio_value(
+                                &mut self.offsets,
+                                Offsets::Utf16,
+                                "UTF-16 (JavaScript)",
+                            )
+                            .on_hover_text("What doccano and Label Studio count in the browser");
+                        });
+                        ui.end_row();
+                    }
+                    ui.label(if self.format.is_folder() {
+                        "Folder"
+                    } else {
+                        "File"
+                    });
+                    if path_field(ui, &mut self.out, "Where to write") && self.browse.is_none() {
+                        let path = PathBuf::from(&self.out);
+                        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                        self.browse = Some(browse(
+                            ctx,
+                            self.format.is_folder(),
+                            name,
+                            path.parent().map(Path::to_path_buf),
+                        ));
+                    }
+                    ui.end_row();
+                });
                 ui.add_space(4.0);
                 ui.weak("Exports use the saved annotation files; unsaved changes are saved first.");
             });
@@ -539,84 +534,73 @@ impl ImportDialog {
         dialog_window("Import").open(&mut open).show(ctx, |ui| {
             let busy = self.job.is_some();
             ui.add_enabled_ui(!busy, |ui| {
-                egui::Grid::new("import-grid")
-                    .num_columns(2)
-                    .spacing([12.0, 8.0])
-                    .show(ui, |ui| {
-                        ui.label("Format");
-                        egui::ComboBox::from_id_salt("import-format")
-                            .selected_text(self.format.description())
-                            .width(300.0)
-                            .show_ui(ui, |ui| {
-                                for format in Format::ALL.into_iter().filter(|f| f.can_import()) {
-                                    ui.selectable_value(
-                                        &mut self.format,
-                                        format,
-                                        format.description(),
-                                    );
-                                }
-                            })
-                            .response
-                            .widget_info(|| {
-                                egui::WidgetInfo::labeled(
-                                    egui::Role::ComboBox,
-                                    true,
-                                    "Import format",
-                                )
-                            });
-                        ui.end_row();
-                        if matches!(self.format, Format::Doccano | Format::LabelStudio) {
-                            ui.label("Offsets");
-                            ui.horizontal(|ui| {
-                                ui.radio_value(
-                                    &mut self.offsets,
-                                    Offsets::Codepoints,
-                                    "Code points (Python)",
-                                );
-                                ui.radio_value(
-                                    &mut self.offsets,
-                                    Offsets::Utf16,
-                                    "UTF-16 (JavaScript)",
-                                );
-                            });
-                            ui.end_row();
-                        }
-                        ui.label(if self.format == Format::Brat {
-                            "Folder or .ann"
-                        } else {
-                            "File"
+                form_grid("import-grid").show(ui, |ui| {
+                    ui.label("Format");
+                    egui::ComboBox::from_id_salt("import-format")
+                        .selected_text(self.format.description())
+                        .width(300.0)
+                        .show_ui(ui, |ui| {
+                            for format in Format::ALL.into_iter().filter(|f| f.can_import()) {
+                                ui.selectable_value(&mut self.format, format, format.description());
+                            }
+                        })
+                        .response
+                        .widget_info(|| {
+                            egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Import format")
                         });
-                        if path_field(ui, &mut self.input, "Dataset to import")
-                            && self.browse_input.is_none()
-                        {
-                            self.browse_input =
-                                Some(browse(ctx, self.format == Format::Brat, None, None));
-                        }
+                    ui.end_row();
+                    if matches!(self.format, Format::Doccano | Format::LabelStudio) {
+                        ui.label("Offsets");
+                        ui.horizontal(|ui| {
+                            ui.radio_value(
+                                &mut self.offsets,
+                                Offsets::Codepoints,
+                                "Code points (Python)",
+                            );
+                            ui.radio_value(
+                                &mut self.offsets,
+                                Offsets::Utf16,
+                                "UTF-16 (JavaScript)",
+                            );
+                        });
                         ui.end_row();
-                        ui.label("Into folder");
-                        if path_field(
-                            ui,
-                            &mut self.into,
-                            "Where documents and annotation files go",
-                        ) && self.browse_into.is_none()
-                        {
-                            self.browse_into = Some(browse(ctx, true, None, None));
-                        }
-                        ui.end_row();
-                        ui.label("Annotator");
-                        ui.add(
-                            egui::TextEdit::singleline(&mut self.annotator)
-                                .desired_width(160.0)
-                                .hint_text("for records without one"),
-                        );
-                        ui.end_row();
-                        ui.label("");
-                        ui.checkbox(
-                            &mut self.force,
-                            "Overwrite existing annotation files (kept as .bak)",
-                        );
-                        ui.end_row();
+                    }
+                    ui.label(if self.format == Format::Brat {
+                        "Folder or .ann"
+                    } else {
+                        "File"
                     });
+                    if path_field(ui, &mut self.input, "Dataset to import")
+                        && self.browse_input.is_none()
+                    {
+                        self.browse_input =
+                            Some(browse(ctx, self.format == Format::Brat, None, None));
+                    }
+                    ui.end_row();
+                    ui.label("Into folder");
+                    if path_field(
+                        ui,
+                        &mut self.into,
+                        "Where documents and annotation files go",
+                    ) && self.browse_into.is_none()
+                    {
+                        self.browse_into = Some(browse(ctx, true, None, None));
+                    }
+                    ui.end_row();
+                    ui.label("Annotator");
+                    ui.add(
+                        egui::TextEdit::singleline(&mut self.annotator)
+                            .desired_width(160.0)
+                            .hint_text("for records without one"),
+                    );
+                    ui.end_row();
+                    ui.label("");
+                    ui.checkbox(
+                        &mut self.force,
+                        "Overwrite existing annotation files (kept as .bak)",
+                    );
+                    ui.end_row();
+                });
             });
             ui.add_space(8.0);
             if let Some(job) = &self.job {
