@@ -37,7 +37,8 @@ pub struct Cli {
 pub enum CliCommand {
     /// Check annotation files against their source texts; exits 1 when there is a problem.
     Check {
-        /// Annotation files (`*.ron`) or documents (every annotation file beside them is checked).
+        /// Annotation files (`*.ron`), documents (every annotation file beside them is checked)
+        /// or folders (searched recursively). Exits 2 when no annotation file is found.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
@@ -351,23 +352,48 @@ fn import(
 }
 
 fn check(paths: &[PathBuf]) -> i32 {
-    let mut files = Vec::new();
+    // (annotation file, its document if found)
+    let mut files: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    let mut problems = 0usize;
     for path in paths {
-        if path.extension().is_some_and(|e| e == "ron") {
-            files.push(path.clone());
-        } else {
-            let found = store::annotation_files(path);
-            if found.is_empty() {
-                eprintln!(
-                    "{}: no annotation files beside this document",
-                    path.display()
+        if !path.exists() {
+            println!("{}: no such file or folder", path.display());
+            problems += 1;
+        } else if path.is_dir() || path.extension().is_none_or(|e| e != "ron") {
+            let jobs = match corpus::plan(std::slice::from_ref(path), &LayerChoice::Every) {
+                Ok(jobs) => jobs,
+                Err(err) => {
+                    println!("{err}");
+                    problems += 1;
+                    continue;
+                }
+            };
+            let before = files.len();
+            for job in jobs {
+                files.extend(
+                    job.layers
+                        .into_iter()
+                        .map(|(_, p)| (p, Some(job.path.clone()))),
                 );
             }
-            files.extend(found.into_iter().map(|(_, p)| p));
+            if files.len() == before {
+                let what = if path.is_dir() {
+                    "no annotation files (<document>.<annotator>.ron) in this folder or below"
+                } else {
+                    "no annotation files beside this document"
+                };
+                eprintln!("{}: {what}", path.display());
+            }
+        } else {
+            let source = corpus::split_annotation_path(path).map(|(doc, _)| doc);
+            files.push((path.clone(), source));
         }
     }
-    let mut problems = 0usize;
-    for file in &files {
+    if files.is_empty() && problems == 0 {
+        eprintln!("spantag check: no annotation files found, nothing was checked");
+        return 2;
+    }
+    for (file, source) in &files {
         let shown = file.display();
         let annotation = match AnnotationFile::read(file) {
             Ok(a) => a,
@@ -377,14 +403,27 @@ fn check(paths: &[PathBuf]) -> i32 {
                 continue;
             }
         };
-        let Some((source, _)) = corpus::split_annotation_path(file) else {
+        let Some(source) = source else {
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let tried: Vec<&str> = store::file_name_candidates(&name)
+                .into_iter()
+                .map(|(doc, _)| doc)
+                .collect();
             println!(
-                "{shown}: cannot tell the source document from the file name (expected <document>.<annotator>.ron)"
+                "{shown}: its source document is not beside it (looked for {}); annotation files are named <document>.<annotator>.ron",
+                if tried.is_empty() {
+                    "nothing: the name does not have that shape".to_owned()
+                } else {
+                    tried.join(", ")
+                }
             );
             problems += 1;
             continue;
         };
-        let doc = match Document::open(&source) {
+        let doc = match Document::open(source) {
             Ok(doc) => doc,
             Err(err) => {
                 println!("{shown}: {err}");

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::store::{annotation_files, validate_annotator};
+use crate::store::{annotation_files, parse_file_name};
 
 /// Which annotation layers of a document to use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,6 +14,8 @@ pub enum LayerChoice {
     All,
     /// The curated (gold) layer, saved as annotator `curated`.
     Curated,
+    /// Every layer, the curated one included (checking files).
+    Every,
 }
 
 /// The annotator name of the curated layer.
@@ -46,14 +48,7 @@ pub enum CorpusError {
     },
 }
 
-/// The source document and annotator of an annotation file `<doc>.<annotator>.ron`.
-pub fn split_annotation_path(path: &Path) -> Option<(PathBuf, String)> {
-    let name = path.file_name()?.to_str()?;
-    let stem = name.strip_suffix(".ron")?;
-    let (doc, annotator) = stem.rsplit_once('.')?;
-    validate_annotator(annotator).ok()?;
-    Some((path.with_file_name(doc), annotator.to_owned()))
-}
+pub use crate::store::split_annotation_path;
 
 fn choose(layers: Vec<(String, PathBuf)>, choice: &LayerChoice) -> Vec<(String, PathBuf)> {
     layers
@@ -62,6 +57,7 @@ fn choose(layers: Vec<(String, PathBuf)>, choice: &LayerChoice) -> Vec<(String, 
             LayerChoice::All => annotator != CURATED,
             LayerChoice::Annotator(name) => annotator == name,
             LayerChoice::Curated => annotator == CURATED,
+            LayerChoice::Every => true,
         })
         .collect()
 }
@@ -97,9 +93,7 @@ pub fn plan(inputs: &[PathBuf], choice: &LayerChoice) -> Result<Vec<DocumentJob>
                     });
                 }
             }
-        } else if let Some((doc, annotator)) =
-            split_annotation_path(input).filter(|(d, _)| d.is_file())
-        {
+        } else if let Some((doc, annotator)) = split_annotation_path(input) {
             let name = file_name(&doc);
             if let Some(job) = jobs.iter_mut().find(|j| j.path == doc) {
                 if !job.layers.iter().any(|(a, _)| *a == annotator) {
@@ -163,11 +157,14 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, Layers)>) -> Result<(), CorpusError>
     }
     let mut docs: std::collections::BTreeMap<PathBuf, Layers> = std::collections::BTreeMap::new();
     for path in ron {
-        if let Some((doc, annotator)) = split_annotation_path(&path)
-            && let Some(doc_name) = doc.file_name().map(|n| n.to_string_lossy().into_owned())
-            && names.contains(&doc_name)
-        {
-            docs.entry(doc).or_default().push((annotator, path));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Some((doc, annotator)) = parse_file_name(&name, |doc| names.contains(doc)) {
+            docs.entry(path.with_file_name(doc))
+                .or_default()
+                .push((annotator.to_owned(), path.clone()));
         }
     }
     for (doc, mut layers) in docs {
@@ -219,5 +216,23 @@ mod tests {
         .unwrap();
         assert_eq!(direct[0].layers[0].0, "bob");
         assert!(plan(&[dir.path().join("nope")], &LayerChoice::All).is_err());
+    }
+
+    #[test]
+    fn dotted_annotator_names_are_found_in_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("doc.txt"), "text").unwrap();
+        for who in ["j.doe", "jane.doe@lab", "bob"] {
+            std::fs::write(dir.path().join(format!("doc.txt.{who}.ron")), "").unwrap();
+        }
+        let all = plan(&[dir.path().to_path_buf()], &LayerChoice::All).unwrap();
+        assert_eq!(all.len(), 1);
+        let who: Vec<&str> = all[0].layers.iter().map(|(a, _)| a.as_str()).collect();
+        assert_eq!(who, ["bob", "j.doe", "jane.doe@lab"]);
+        let direct = plan(&[dir.path().join("doc.txt.j.doe.ron")], &LayerChoice::All).unwrap();
+        assert_eq!(direct[0].layers[0].0, "j.doe");
+        assert_eq!(direct[0].name, "doc.txt");
+        let beside = plan(&[dir.path().join("doc.txt")], &LayerChoice::All).unwrap();
+        assert_eq!(beside[0].layers.len(), 3);
     }
 }

@@ -5,11 +5,11 @@
 //! The command line ([`cli`]) calls the same core functions as the GUI.
 
 pub mod annotation;
+pub mod atomic;
 pub mod cli;
 pub mod corpus;
 pub mod document;
 pub mod edit;
-pub mod fastron;
 pub mod formats;
 pub mod reanchor;
 pub mod recovery;

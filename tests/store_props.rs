@@ -80,7 +80,7 @@ proptest! {
     #[test]
     fn any_file_round_trips_and_both_readers_agree(file in arb_file()) {
         let text = file.to_ron();
-        let fast = spantag::fastron::parse(&text);
+        let fast = spantag::store::fastron::parse(&text);
         prop_assert_eq!(fast.as_ref(), Some(&file));
         let slow: AnnotationFile = ron::from_str(&text).unwrap();
         prop_assert_eq!(&slow, &file);
@@ -98,7 +98,7 @@ proptest! {
             at -= 1;
         }
         let broken = format!("{}{}{}", &text[..at], junk, &text[at..]);
-        if let Some(fast) = spantag::fastron::parse(&broken) {
+        if let Some(fast) = spantag::store::fastron::parse(&broken) {
             let slow: Result<AnnotationFile, _> = ron::from_str(&broken);
             prop_assert_eq!(Some(fast), slow.ok());
         }

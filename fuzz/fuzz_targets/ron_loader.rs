@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let loaded = AnnotationFile::from_ron(text, Path::new("fuzz.ron"));
-    if let Some(fast) = spantag::fastron::parse(text) {
+    if let Some(fast) = spantag::store::fastron::parse(text) {
         let slow: Option<AnnotationFile> = ron::Options::default().from_str(text).ok();
         assert_eq!(Some(&fast), slow.as_ref(), "fast and ron readers disagree");
         // What was read is written back canonically and reads the same.

@@ -227,7 +227,7 @@ pub struct Sink {
 enum SinkInner {
     Stdout(std::io::BufWriter<std::io::Stdout>),
     File {
-        writer: std::io::BufWriter<tempfile::NamedTempFile>,
+        writer: std::io::BufWriter<crate::atomic::AtomicFile>,
         path: PathBuf,
     },
 }
@@ -246,15 +246,7 @@ impl Sink {
                         path.display()
                     )));
                 }
-                let dir = path
-                    .parent()
-                    .filter(|p| !p.as_os_str().is_empty())
-                    .unwrap_or(Path::new("."));
-                let tmp = tempfile::Builder::new()
-                    .prefix(".spantag-")
-                    .suffix(".tmp")
-                    .tempfile_in(dir)
-                    .map_err(FormatError::io(path))?;
+                let tmp = crate::atomic::AtomicFile::create(path).map_err(FormatError::io(path))?;
                 Ok(Self {
                     inner: SinkInner::File {
                         writer: std::io::BufWriter::new(tmp),
@@ -302,13 +294,8 @@ impl Sink {
                     path: path.clone(),
                     source: e.into_error(),
                 })?;
-                store::set_permissions_like(tmp.as_file(), &path);
-                tmp.as_file().sync_all().map_err(FormatError::io(&path))?;
-                store::keep_backup(&path).map_err(FormatError::io(&path))?;
-                tmp.persist(&path).map_err(|e| FormatError::Io {
-                    path: path.clone(),
-                    source: e.error,
-                })?;
+                tmp.commit(crate::atomic::Backup::Keep)
+                    .map_err(FormatError::io(&path))?;
                 Ok(Some(path))
             }
         }

@@ -298,7 +298,7 @@ impl SpantagApp {
             // Re-anchored offsets are not on disk yet.
             history.mark_unsaved();
         }
-        let disk_stamp = store::file_stamp(&annotation_path);
+        let disk_stamp = crate::atomic::file_stamp(&annotation_path);
         self.open = Some(OpenDocument {
             doc,
             layer: loaded.layer,
@@ -343,7 +343,7 @@ impl SpantagApp {
             Ok(hash) => {
                 open.history.mark_saved();
                 open.disk_hash = Some(hash);
-                open.disk_stamp = store::file_stamp(&open.annotation_path);
+                open.disk_stamp = crate::atomic::file_stamp(&open.annotation_path);
                 crate::recovery::remove(&open.annotation_path);
                 let name = open
                     .annotation_path

@@ -135,11 +135,11 @@ impl SpantagApp {
         }
         self.safety.last_poll = Some(now);
         ctx.request_repaint_after(POLL_INTERVAL);
-        let stamp = store::file_stamp(&open.annotation_path);
+        let stamp = crate::atomic::file_stamp(&open.annotation_path);
         if stamp == open.disk_stamp {
             return;
         }
-        let hash = store::file_hash(&open.annotation_path);
+        let hash = crate::atomic::file_hash(&open.annotation_path);
         open.disk_stamp = stamp;
         if hash == open.disk_hash {
             return;
@@ -168,7 +168,7 @@ impl SpantagApp {
     /// the conflict dialog opens and nothing is written.
     pub(super) fn check_before_save(&mut self) -> bool {
         let Some(open) = &self.open else { return false };
-        let hash = store::file_hash(&open.annotation_path);
+        let hash = crate::atomic::file_hash(&open.annotation_path);
         if hash == open.disk_hash {
             return true;
         }
@@ -202,7 +202,7 @@ impl SpantagApp {
         recovery::remove(&open.annotation_path);
         open.annotation_path = path;
         open.disk_hash = Some(hash);
-        open.disk_stamp = store::file_stamp(&open.annotation_path);
+        open.disk_stamp = crate::atomic::file_stamp(&open.annotation_path);
         open.history.mark_saved();
         Ok(())
     }
@@ -387,7 +387,7 @@ impl SpantagApp {
                     _ => {
                         // Ask again at the next check, not every frame.
                         if let Some(open) = &mut self.open {
-                            open.disk_stamp = store::file_stamp(&open.annotation_path);
+                            open.disk_stamp = crate::atomic::file_stamp(&open.annotation_path);
                         }
                         self.warn(
                             "The annotation file on disk differs from yours; saving will ask again",

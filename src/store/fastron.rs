@@ -7,8 +7,8 @@
 //! parses with the `ron` crate, which also produces the error message with line and column.
 //! For every input it accepts, it gives exactly what `ron` gives (a property test checks).
 
+use super::AnnotationFile;
 use crate::annotation::{Label, Relation, Span};
-use crate::store::AnnotationFile;
 
 struct Parser<'a> {
     bytes: &'a [u8],

@@ -1,0 +1,110 @@
+//! Loading a document's layer: parse, re-anchor when the source changed, report problems.
+
+use std::path::Path;
+
+use crate::annotation::Layer;
+use crate::document::Document;
+
+use super::{AnnotationFile, Problem, StoreError};
+
+/// A layer read from disk and what was found wrong with it.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The layer (every span of the file).
+    pub layer: Layer,
+    /// Problems, for the user to see.
+    pub problems: Vec<Problem>,
+    /// Whether loading changed the layer (re-anchoring): it differs from the file on disk.
+    pub changed: bool,
+    /// Hash of the annotation file's bytes as read (`None` when there was no file).
+    pub disk_hash: Option<String>,
+}
+
+/// Opens a document and loads the annotator's layer for it, reading and parsing the
+/// annotation file on another thread while the document is decoded and indexed.
+pub fn open_with_layer(
+    doc_path: &Path,
+    annotation_path: &Path,
+    annotator: &str,
+) -> Result<(Document, Loaded), String> {
+    let (doc, file) = std::thread::scope(|scope| {
+        let reader = scope.spawn(|| {
+            annotation_path
+                .exists()
+                .then(|| AnnotationFile::read_with_hash(annotation_path))
+        });
+        let doc = Document::open(doc_path);
+        let file = reader
+            .join()
+            .unwrap_or_else(|_| Some(AnnotationFile::read_with_hash(annotation_path)));
+        (doc, file)
+    });
+    let doc = doc.map_err(|e| e.to_string())?;
+    if let Some(dir) = annotation_path.parent() {
+        crate::atomic::remove_stale_temp_files(dir);
+    }
+    let loaded = match file {
+        None => Loaded {
+            layer: Layer::new(annotator),
+            problems: Vec::new(),
+            changed: false,
+            disk_hash: None,
+        },
+        Some(file) => {
+            let (file, hash) = file.map_err(|e| e.to_string())?;
+            let mut loaded = loaded_from(file, &doc, annotator);
+            loaded.disk_hash = Some(hash);
+            loaded
+        }
+    };
+    Ok((doc, loaded))
+}
+
+/// Loads the annotator's layer for a document, or an empty layer when there is no file yet.
+pub fn load_layer(doc: &Document, path: &Path, annotator: &str) -> Result<Loaded, StoreError> {
+    if !path.exists() {
+        return Ok(Loaded {
+            layer: Layer::new(annotator),
+            problems: Vec::new(),
+            changed: false,
+            disk_hash: None,
+        });
+    }
+    let (file, hash) = AnnotationFile::read_with_hash(path)?;
+    let mut loaded = loaded_from(file, doc, annotator);
+    loaded.disk_hash = Some(hash);
+    Ok(loaded)
+}
+
+/// A loaded layer from a parsed file: re-anchored when the source changed, with its problems.
+pub fn loaded_from(mut file: AnnotationFile, doc: &Document, annotator: &str) -> Loaded {
+    let mut reanchored = None;
+    if file.source_hash != doc.hash() && !file.spans.is_empty() {
+        let result = crate::reanchor::reanchor(doc, std::mem::take(&mut file.spans));
+        file.spans = result.spans;
+        file.orphans.extend(result.orphans.iter().cloned());
+        reanchored = Some(Problem::Reanchored {
+            moved: result.moved,
+            orphaned: result.orphans.len(),
+        });
+    }
+    let mut problems = file.problems(doc);
+    let changed = reanchored.as_ref().is_some_and(|p| {
+        !matches!(
+            p,
+            Problem::Reanchored {
+                moved: 0,
+                orphaned: 0
+            }
+        )
+    });
+    problems.extend(reanchored);
+    let mut layer = file.into_layer();
+    annotator.clone_into(&mut layer.annotator);
+    Loaded {
+        layer,
+        problems,
+        changed,
+        disk_hash: None,
+    }
+}

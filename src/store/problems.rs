@@ -1,0 +1,144 @@
+//! Problems found in a loaded file that did not stop it from loading.
+
+use crate::annotation::LabelScheme;
+use crate::document::Document;
+
+use super::AnnotationFile;
+
+/// A problem found in a loaded file that did not stop it from loading. Nothing is dropped:
+/// the span stays in the layer and the problem is shown to the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// The source text changed since the file was saved.
+    StaleSource {
+        /// Hash stored in the file.
+        stored: String,
+        /// Hash of the source now.
+        current: String,
+    },
+    /// A span lies (partly) outside the document.
+    OutOfRange {
+        /// The span.
+        id: u64,
+        /// Its range.
+        start: usize,
+        /// Its range.
+        end: usize,
+        /// Document length.
+        len: usize,
+    },
+    /// A span's stored text differs from the document at its offsets.
+    TextMismatch {
+        /// The span.
+        id: u64,
+        /// The stored text.
+        stored: String,
+        /// The text at its offsets now.
+        found: String,
+    },
+    /// A span's label is not in the file's label list.
+    UnknownLabel {
+        /// The span.
+        id: u64,
+        /// The label.
+        label: String,
+    },
+    /// Two spans share an id.
+    DuplicateId {
+        /// The id.
+        id: u64,
+    },
+    /// A span is empty or reversed.
+    EmptySpan {
+        /// The span.
+        id: u64,
+    },
+    /// The source changed and spans were re-anchored to their text.
+    Reanchored {
+        /// Spans that moved to where their text is now.
+        moved: usize,
+        /// Spans that could not be placed (kept as orphans).
+        orphaned: usize,
+    },
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::StaleSource { .. } => write!(
+                f,
+                "the source text changed since this file was saved (hash differs)"
+            ),
+            Self::OutOfRange {
+                id,
+                start,
+                end,
+                len,
+            } => {
+                write!(
+                    f,
+                    "span {id}: range {start}..{end} is outside the document ({len} characters)"
+                )
+            }
+            Self::TextMismatch { id, stored, found } => {
+                write!(
+                    f,
+                    "span {id}: stored text {stored:?} but the document has {found:?} there"
+                )
+            }
+            Self::UnknownLabel { id, label } => write!(
+                f,
+                "span {id}: label {label:?} is not in the file's label list"
+            ),
+            Self::DuplicateId { id } => write!(f, "span {id}: id used more than once"),
+            Self::EmptySpan { id } => write!(f, "span {id}: empty or reversed range"),
+            Self::Reanchored { moved, orphaned } => write!(
+                f,
+                "the text changed: {moved} span(s) moved to where their text is now, {orphaned} could not be placed and are listed as orphaned"
+            ),
+        }
+    }
+}
+
+impl AnnotationFile {
+    /// Problems with this file against its document (nothing is changed).
+    pub fn problems(&self, doc: &Document) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        if self.source_hash != doc.hash() {
+            problems.push(Problem::StaleSource {
+                stored: self.source_hash.clone(),
+                current: doc.hash().to_owned(),
+            });
+        }
+        let mut seen = std::collections::HashSet::new();
+        let scheme = LabelScheme::from_labels(self.labels.clone());
+        for span in &self.spans {
+            if !seen.insert(span.id) {
+                problems.push(Problem::DuplicateId { id: span.id });
+            }
+            if span.is_empty() {
+                problems.push(Problem::EmptySpan { id: span.id });
+            } else if span.end > doc.char_len() {
+                problems.push(Problem::OutOfRange {
+                    id: span.id,
+                    start: span.start,
+                    end: span.end,
+                    len: doc.char_len(),
+                });
+            } else if !doc.text_matches(span.start, span.end, &span.text) {
+                problems.push(Problem::TextMismatch {
+                    id: span.id,
+                    stored: span.text.clone(),
+                    found: doc.slice(span.range()).to_owned(),
+                });
+            }
+            if !self.labels.is_empty() && scheme.get(&span.label).is_none() {
+                problems.push(Problem::UnknownLabel {
+                    id: span.id,
+                    label: span.label.clone(),
+                });
+            }
+        }
+        problems
+    }
+}

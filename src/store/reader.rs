@@ -1,0 +1,66 @@
+//! Reading annotation files: the fast reader for the shape spantag writes, with the `ron`
+//! crate as the fallback that also produces error messages with line and column.
+
+use std::path::Path;
+
+use super::{AnnotationFile, FORMAT_VERSION, MAX_ANNOTATION_BYTES, StoreError};
+
+impl AnnotationFile {
+    /// Parses RON text; `path` is only used in messages.
+    pub fn from_ron(text: &str, path: &Path) -> Result<Self, StoreError> {
+        let file = match super::fastron::parse(text) {
+            Some(file) => file,
+            None => {
+                let options = ron::Options::default().with_recursion_limit(32);
+                options.from_str(text).map_err(|e| StoreError::Parse {
+                    path: path.to_path_buf(),
+                    line: e.span.start.line,
+                    col: e.span.start.col,
+                    message: e.code.to_string(),
+                })?
+            }
+        };
+        if file.version > FORMAT_VERSION || file.version == 0 {
+            return Err(StoreError::Version {
+                path: path.to_path_buf(),
+                found: file.version,
+            });
+        }
+        Ok(file)
+    }
+
+    /// Reads a file from disk.
+    pub fn read(path: &Path) -> Result<Self, StoreError> {
+        Self::read_with_hash(path).map(|(file, _)| file)
+    }
+
+    /// Reads a file from disk, with the hash of its bytes (to notice later changes).
+    pub fn read_with_hash(path: &Path) -> Result<(Self, String), StoreError> {
+        let io = |source| StoreError::Io {
+            action: "read",
+            path: path.to_path_buf(),
+            source,
+        };
+        let size = std::fs::metadata(path).map_err(io)?.len();
+        if size > MAX_ANNOTATION_BYTES {
+            return Err(StoreError::TooLarge {
+                path: path.to_path_buf(),
+                size_mb: size / (1024 * 1024),
+            });
+        }
+        let bytes = std::fs::read(path).map_err(io)?;
+        let hash = crate::document::hash_bytes(&bytes);
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            let col = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+            StoreError::Parse {
+                path: path.to_path_buf(),
+                line,
+                col,
+                message: "the file is not valid UTF-8".to_owned(),
+            }
+        })?;
+        Ok((Self::from_ron(&text, path)?, hash))
+    }
+}

@@ -1,0 +1,147 @@
+//! The canonical writer: pretty, deterministic RON with one span per line, escaping only
+//! what RON must, so that files read well and diff well in git.
+
+use std::fmt::Write as _;
+
+use crate::annotation::{Label, Relation, Span};
+
+use super::AnnotationFile;
+
+impl AnnotationFile {
+    /// Serialises to pretty, deterministic RON with one span per line.
+    pub fn to_ron(&self) -> String {
+        let sorted;
+        let spans: &[Span] = if self.spans.is_sorted_by(|a, b| a.order(b).is_le()) {
+            &self.spans
+        } else {
+            sorted = {
+                let mut v = self.spans.clone();
+                v.sort_by(Span::order);
+                v
+            };
+            &sorted
+        };
+        let mut relations = self.relations.clone();
+        relations.sort_by_key(|r| r.id);
+        let mut out = String::with_capacity(
+            256 + spans
+                .iter()
+                .map(|s| 64 + s.text.len() + s.label.len())
+                .sum::<usize>(),
+        );
+        out.push_str("(\n");
+        let _ = writeln!(out, "    version: {},", self.version);
+        for (name, value) in [
+            ("source", &self.source),
+            ("source_hash", &self.source_hash),
+            ("annotator", &self.annotator),
+        ] {
+            let _ = write!(out, "    {name}: ");
+            push_ron_string(&mut out, value);
+            out.push_str(",\n");
+        }
+        write_list(&mut out, "labels", &self.labels);
+        write_list(&mut out, "spans", spans);
+        write_list(&mut out, "relations", &relations);
+        if !self.orphans.is_empty() {
+            write_list(&mut out, "orphans", &self.orphans);
+        }
+        out.push_str(")\n");
+        out
+    }
+}
+
+/// A RON string literal. Only what must be escaped is: `"` and `\\` and control characters;
+/// every other character (accents, CJK, emoji, apostrophes) stays as it is, for people
+/// reading the file or its diff.
+pub fn ron_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    push_ron_string(&mut out, s);
+    out
+}
+
+/// Appends a RON string literal (see [`ron_string`]).
+pub fn push_ron_string(out: &mut String, s: &str) {
+    out.push('"');
+    let mut run = 0;
+    for (i, c) in s.char_indices() {
+        let escape = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            c if c.is_control() => "",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push_str(escape);
+        }
+        run = i + c.len_utf8();
+    }
+    out.push_str(&s[run..]);
+    out.push('"');
+}
+
+/// One line of the file per item, in a fixed field order.
+trait RonLine {
+    fn ron_line(&self, out: &mut String);
+}
+
+impl RonLine for Label {
+    fn ron_line(&self, out: &mut String) {
+        out.push_str("(name: ");
+        push_ron_string(out, &self.name);
+        out.push_str(", color: ");
+        push_ron_string(out, &self.color);
+        out.push(')');
+    }
+}
+
+impl RonLine for Span {
+    fn ron_line(&self, out: &mut String) {
+        let _ = write!(
+            out,
+            "(id: {}, start: {}, end: {}, label: ",
+            self.id, self.start, self.end
+        );
+        push_ron_string(out, &self.label);
+        out.push_str(", text: ");
+        push_ron_string(out, &self.text);
+        if let Some(note) = &self.note {
+            out.push_str(", note: Some(");
+            push_ron_string(out, note);
+            out.push(')');
+        }
+        out.push(')');
+    }
+}
+
+impl RonLine for Relation {
+    fn ron_line(&self, out: &mut String) {
+        let _ = write!(
+            out,
+            "(id: {}, from: {}, to: {}, label: ",
+            self.id, self.from, self.to
+        );
+        push_ron_string(out, &self.label);
+        out.push(')');
+    }
+}
+
+fn write_list<T: RonLine>(out: &mut String, name: &str, items: &[T]) {
+    if items.is_empty() {
+        let _ = writeln!(out, "    {name}: [],");
+        return;
+    }
+    let _ = writeln!(out, "    {name}: [");
+    for item in items {
+        out.push_str("        ");
+        item.ron_line(out);
+        out.push_str(",\n");
+    }
+    out.push_str("    ],\n");
+}
