@@ -319,7 +319,7 @@ fn responses(setup: &Setup) {
             + app
                 .open
                 .as_ref()
-                .map_or(0, |o| o.layer.spans().len() % 1000)
+                .map_or(0, |o| o.layer().spans().len() % 1000)
                 * 7;
         app.view.selection = Some(Selection {
             anchor: start,
@@ -334,10 +334,10 @@ fn responses(setup: &Setup) {
     });
     time("jump to a span from the list", &mut app, &|app| {
         let id = app.open.as_ref().and_then(|o| {
-            o.layer
+            o.layer()
                 .spans()
-                .get(o.layer.spans().len() / 2 + app.view.selection.map_or(0, |s| s.anchor % 100))
-                .map(|s| s.id)
+                .get(o.layer().spans().len() / 2 + app.view.selection.map_or(0, |s| s.anchor % 100))
+                .map(|s| o.own(s.id))
         });
         app.push(Command::SelectSpan(id, true));
     });

@@ -175,6 +175,40 @@ impl LabelScheme {
     pub fn remove(&mut self, name: &str) {
         self.labels.retain(|l| l.name != name);
     }
+
+    /// Puts a label back at a position (undoing [`Self::remove`]); returns whether it was
+    /// added.
+    pub fn insert_at(&mut self, label: Label, at: usize) -> bool {
+        if self.get(&label.name).is_some() {
+            return false;
+        }
+        let at = at.min(self.labels.len());
+        self.labels.insert(at, label);
+        true
+    }
+
+    /// One scheme for several layers, so that a label has one colour, one hotkey and one
+    /// rank (CoNLL tie-breaks, tag lists) whoever's layer it is seen in: the labels of
+    /// `first` (the user's own, or the defaults) in their order and colours, then every other
+    /// label found in `others`, sorted by name, with the next palette colours. The order of a
+    /// teammate's own list never matters.
+    pub fn unified<'a>(
+        first: &LabelScheme,
+        others: impl IntoIterator<Item = &'a LabelScheme>,
+    ) -> Self {
+        let mut scheme = first.clone();
+        let mut rest: Vec<&str> = others
+            .into_iter()
+            .flat_map(|s| s.labels.iter().map(|l| l.name.as_str()))
+            .filter(|name| first.get(name).is_none())
+            .collect();
+        rest.sort_unstable();
+        rest.dedup();
+        for name in rest {
+            scheme.ensure(name);
+        }
+        scheme
+    }
 }
 
 /// Checks that a label name is usable: not empty, no surrounding whitespace, no control
@@ -203,7 +237,9 @@ pub struct Layer {
     pub annotator: String,
     /// The labels in use.
     pub scheme: LabelScheme,
-    spans: Vec<Span>,
+    /// Shared so that a snapshot (for the recovery file, written on another thread) costs
+    /// no copy; an edit copies only while a snapshot is still held.
+    spans: std::sync::Arc<Vec<Span>>,
     /// Relations between spans.
     pub relations: Vec<Relation>,
     /// Spans that lost their place when the source text changed (old offsets kept).
@@ -257,12 +293,14 @@ impl PartialEq for Layer {
             &self.scheme,
             &self.spans,
             &self.relations,
+            &self.orphans,
             self.next_id,
         ) == (
             &other.annotator,
             &other.scheme,
             &other.spans,
             &other.relations,
+            &other.orphans,
             other.next_id,
         )
     }
@@ -276,7 +314,7 @@ impl Layer {
         Self {
             annotator: annotator.to_owned(),
             scheme: LabelScheme::default(),
-            spans: Vec::new(),
+            spans: std::sync::Arc::new(Vec::new()),
             relations: Vec::new(),
             orphans: Vec::new(),
             next_id: 1,
@@ -312,7 +350,7 @@ impl Layer {
         Self {
             annotator: annotator.to_owned(),
             scheme,
-            spans,
+            spans: std::sync::Arc::new(spans),
             relations,
             orphans: Vec::new(),
             next_id,
@@ -326,16 +364,47 @@ impl Layer {
         &self.spans
     }
 
-    /// A fresh id for a new span or relation.
+    /// A fresh id for a new span or relation. Ids are unique across spans, orphans and
+    /// relations, and never handed out twice in a session: undoing an `AddSpan` does not
+    /// give its id back.
     pub fn allocate_id(&mut self) -> u64 {
         let id = self.next_id;
         self.next_id += 1;
         id
     }
 
+    /// The id [`Self::allocate_id`] would give, without taking it (adding a span with it
+    /// takes it).
+    pub fn next_id(&self) -> u64 {
+        self.next_id
+    }
+
     /// Makes sure future ids are above `id` (for spans kept outside the span list).
     pub fn reserve_id(&mut self, id: u64) {
         self.next_id = self.next_id.max(id + 1);
+    }
+
+    /// Sets the orphans (spans that lost their place), keeping their ids reserved.
+    pub fn set_orphans(&mut self, orphans: Vec<Span>) {
+        for orphan in &orphans {
+            self.reserve_id(orphan.id);
+        }
+        self.orphans = orphans;
+    }
+
+    /// A copy that shares the span list (no copy of the spans is made): for writing a
+    /// recovery file on another thread.
+    pub fn snapshot(&self) -> Self {
+        Self {
+            annotator: self.annotator.clone(),
+            scheme: self.scheme.clone(),
+            spans: std::sync::Arc::clone(&self.spans),
+            relations: self.relations.clone(),
+            orphans: self.orphans.clone(),
+            next_id: self.next_id,
+            positions: std::sync::OnceLock::new(),
+            label_counts: std::collections::HashMap::new(),
+        }
     }
 
     /// A span by id.
@@ -365,14 +434,14 @@ impl Layer {
         let at = self
             .spans
             .partition_point(|s| s.order(&span) == Ordering::Less);
-        self.spans.insert(at, span);
+        std::sync::Arc::make_mut(&mut self.spans).insert(at, span);
     }
 
     /// Removes a span by id.
     pub fn remove(&mut self, id: u64) -> Option<Span> {
         let at = self.position(id)?;
         self.positions.take();
-        let span = self.spans.remove(at);
+        let span = std::sync::Arc::make_mut(&mut self.spans).remove(at);
         if let Some(n) = self.label_counts.get_mut(&span.label) {
             *n = n.saturating_sub(1);
         }

@@ -19,7 +19,7 @@ pub enum LayerChoice {
 }
 
 /// The annotator name of the curated layer.
-pub const CURATED: &str = "curated";
+pub use crate::session::CURATED;
 
 /// A document to process with the layers chosen for it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! Every change to a layer is an [`Edit`]; [`apply`] performs it and returns its inverse,
 //! which is what the undo history stores.
 
-use crate::annotation::{Layer, Span};
+use crate::annotation::{Label, LabelScheme, Layer, Relation, Span};
 
 /// A change to a layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,16 +24,51 @@ pub enum Edit {
         /// The new note.
         note: Option<String>,
     },
-    /// Add a label to the scheme.
+    /// Add a label to the scheme (at the end, with the next palette colour).
     AddLabel(String),
+    /// Put a label back at a position, with its colour (the inverse of removing it).
+    InsertLabel {
+        /// The label.
+        label: Label,
+        /// Its position in the scheme.
+        at: usize,
+    },
     /// Remove a label from the scheme (only when no span uses it).
     RemoveLabel(String),
+    /// Replace everything in the layer (restoring a recovery file); the inverse puts the
+    /// previous content back.
+    Replace(Box<LayerContent>),
     /// Add an orphaned span (one that lost its place in a changed text).
     AddOrphan(Span),
     /// Remove an orphaned span by id.
     RemoveOrphan(u64),
     /// Several edits as one step (one undo undoes them all).
     Batch(Vec<Edit>),
+}
+
+/// Everything a layer holds, for [`Edit::Replace`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayerContent {
+    /// The labels.
+    pub scheme: LabelScheme,
+    /// The spans.
+    pub spans: Vec<Span>,
+    /// The relations.
+    pub relations: Vec<Relation>,
+    /// The orphaned spans.
+    pub orphans: Vec<Span>,
+}
+
+impl LayerContent {
+    /// The content of a layer.
+    pub fn of(layer: &Layer) -> Self {
+        Self {
+            scheme: layer.scheme.clone(),
+            spans: layer.spans().to_vec(),
+            relations: layer.relations.clone(),
+            orphans: layer.orphans.clone(),
+        }
+    }
 }
 
 /// Why an edit could not be applied.
@@ -57,10 +92,18 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
             if layer.get(span.id).is_some() {
                 return Err(EditError::DuplicateId(span.id));
             }
+            if layer.orphans.iter().any(|o| o.id == span.id) {
+                return Err(EditError::DuplicateId(span.id));
+            }
             let id = span.id;
-            layer.scheme.ensure(&span.label);
+            let added_label = layer.scheme.ensure(&span.label).then(|| span.label.clone());
             layer.insert(span);
-            Ok(Edit::RemoveSpan(id))
+            // Undoing the span also takes away the label it brought, so that an undo
+            // returns the layer to exactly what it was.
+            Ok(match added_label {
+                Some(label) => Edit::Batch(vec![Edit::RemoveSpan(id), Edit::RemoveLabel(label)]),
+                None => Edit::RemoveSpan(id),
+            })
         }
         Edit::RemoveSpan(id) => {
             let span = layer.remove(id).ok_or(EditError::NoSuchSpan(id))?;
@@ -68,10 +111,14 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
         }
         Edit::Relabel { id, label } => {
             let mut span = layer.get(id).cloned().ok_or(EditError::NoSuchSpan(id))?;
-            layer.scheme.ensure(&label);
+            let added_label = layer.scheme.ensure(&label).then(|| label.clone());
             let old = std::mem::replace(&mut span.label, label);
             layer.replace(span);
-            Ok(Edit::Relabel { id, label: old })
+            let back = Edit::Relabel { id, label: old };
+            Ok(match added_label {
+                Some(label) => Edit::Batch(vec![back, Edit::RemoveLabel(label)]),
+                None => back,
+            })
         }
         Edit::SetNote { id, note } => {
             let mut span = layer.get(id).cloned().ok_or(EditError::NoSuchSpan(id))?;
@@ -87,18 +134,48 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
                 Ok(Edit::Batch(Vec::new()))
             }
         }
+        Edit::InsertLabel { label, at } => {
+            let name = label.name.clone();
+            if layer.scheme.insert_at(label, at) {
+                Ok(Edit::RemoveLabel(name))
+            } else {
+                Ok(Edit::Batch(Vec::new()))
+            }
+        }
         Edit::RemoveLabel(name) => {
             if layer.spans().iter().any(|s| s.label == name) {
                 return Err(EditError::LabelInUse(name));
             }
-            if layer.scheme.get(&name).is_none() {
+            let (Some(at), Some(label)) = (
+                layer.scheme.position(&name),
+                layer.scheme.get(&name).cloned(),
+            ) else {
                 return Ok(Edit::Batch(Vec::new()));
-            }
+            };
             layer.scheme.remove(&name);
-            Ok(Edit::AddLabel(name))
+            Ok(Edit::InsertLabel { label, at })
+        }
+        Edit::Replace(content) => {
+            let old = LayerContent::of(layer);
+            let LayerContent {
+                scheme,
+                spans,
+                relations,
+                orphans,
+            } = *content;
+            let next_id = layer.next_id();
+            let mut replaced = Layer::from_parts(&layer.annotator, scheme, spans, relations);
+            replaced.set_orphans(orphans);
+            // Ids handed out before stay taken.
+            replaced.reserve_id(next_id.saturating_sub(1));
+            *layer = replaced;
+            Ok(Edit::Replace(Box::new(old)))
         }
         Edit::AddOrphan(span) => {
             let id = span.id;
+            if layer.get(id).is_some() || layer.orphans.iter().any(|o| o.id == id) {
+                return Err(EditError::DuplicateId(id));
+            }
             layer.reserve_id(id);
             layer.orphans.push(span);
             Ok(Edit::RemoveOrphan(id))
@@ -345,6 +422,86 @@ mod tests {
         assert_eq!(
             apply(&mut layer, Edit::RemoveLabel("claim".into())),
             Err(EditError::LabelInUse("claim".into()))
+        );
+    }
+
+    #[test]
+    fn undoing_a_span_or_relabel_takes_back_the_label_it_brought() {
+        let mut layer = Layer::new("a");
+        let clean = layer.clone();
+        let mut history = History::new();
+        history
+            .apply(&mut layer, Edit::AddSpan(span(1, 0, 1, "quote")))
+            .unwrap();
+        assert!(layer.scheme.get("quote").is_some());
+        history.undo(&mut layer);
+        assert!(
+            layer.scheme.get("quote").is_none(),
+            "the label went with the span"
+        );
+        assert!(!history.is_dirty());
+        assert_eq!(layer.scheme, clean.scheme);
+        history.redo(&mut layer);
+        assert!(layer.get(1).is_some() && layer.scheme.get("quote").is_some());
+        history
+            .apply(
+                &mut layer,
+                Edit::Relabel {
+                    id: 1,
+                    label: "rumour".into(),
+                },
+            )
+            .unwrap();
+        history.undo(&mut layer);
+        assert!(layer.scheme.get("rumour").is_none());
+        assert_eq!(layer.get(1).unwrap().label, "quote");
+    }
+
+    #[test]
+    fn removed_labels_come_back_in_place_with_their_colour() {
+        let mut layer = Layer::new("a");
+        let before = layer.scheme.clone();
+        let mut history = History::new();
+        history
+            .apply(&mut layer, Edit::RemoveLabel("actor".into()))
+            .unwrap();
+        history.undo(&mut layer);
+        assert_eq!(layer.scheme, before);
+    }
+
+    #[test]
+    fn replace_is_undoable_and_keeps_ids_taken() {
+        let mut layer = Layer::new("a");
+        let mut history = History::new();
+        history
+            .apply(&mut layer, Edit::AddSpan(span(7, 0, 1, "claim")))
+            .unwrap();
+        let before = layer.clone();
+        let content = LayerContent {
+            scheme: LabelScheme::default(),
+            spans: vec![span(2, 0, 3, "actor")],
+            relations: vec![],
+            orphans: vec![span(3, 5, 6, "event")],
+        };
+        history
+            .apply(&mut layer, Edit::Replace(Box::new(content)))
+            .unwrap();
+        assert_eq!(layer.spans().len(), 1);
+        assert_eq!(layer.orphans.len(), 1);
+        assert!(layer.next_id() > 7, "ids handed out before are not reused");
+        history.undo(&mut layer);
+        assert_eq!(layer.spans(), before.spans());
+        assert!(layer.orphans.is_empty());
+    }
+
+    #[test]
+    fn orphan_ids_are_never_shared_with_spans() {
+        let mut layer = Layer::new("a");
+        apply(&mut layer, Edit::AddOrphan(span(4, 0, 1, "claim"))).unwrap();
+        assert_eq!(layer.allocate_id(), 5);
+        assert_eq!(
+            apply(&mut layer, Edit::AddSpan(span(4, 0, 1, "claim"))),
+            Err(EditError::DuplicateId(4))
         );
     }
 

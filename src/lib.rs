@@ -1,7 +1,8 @@
 //! spantag: a desktop workbench for annotating text spans.
 //!
-//! The core ([`document`], [`annotation`], [`edit`], [`store`], [`settings`]) knows nothing
-//! of the GUI; [`ui`] draws it with egui and changes it only through [`edit::Edit`] values.
+//! The core ([`document`], [`annotation`], [`edit`], [`session`], [`store`], [`settings`])
+//! knows nothing of the GUI; [`ui`] draws a [`session::Session`] with egui and changes it only
+//! through [`edit::Edit`] values applied by [`session::Session::apply`].
 //! The command line ([`cli`]) calls the same core functions as the GUI.
 
 pub mod annotation;
@@ -13,6 +14,7 @@ pub mod edit;
 pub mod formats;
 pub mod reanchor;
 pub mod recovery;
+pub mod session;
 pub mod settings;
 pub mod store;
 pub mod synth;

@@ -3,12 +3,15 @@
 //! report) before the process ends.
 //!
 //! The recovery file of `op-ed.txt.alice.ron` is the hidden `.op-ed.txt.alice.ron.recovery`
-//! in the same folder: a complete annotation file, written atomically.
+//! in the same folder: a complete annotation file, written atomically. One writer thread
+//! serialises and writes them in order ([`write_later`], [`remove_later`]), so the UI thread
+//! never spends a frame on it and a slow write never lands after a save.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock, mpsc};
 
-use crate::annotation::Span;
+use crate::annotation::{Layer, Span};
 use crate::store::{self, AnnotationFile, StoreError};
 
 /// The recovery file of an annotation file.
@@ -61,14 +64,112 @@ pub fn differing_spans(a: &[Span], b: &[Span]) -> usize {
     left.symmetric_difference(&right).count()
 }
 
-/// The latest recovery snapshot (annotation path and file text), for the panic hook.
-static SNAPSHOT: Mutex<Option<(PathBuf, String)>> = Mutex::new(None);
+/// The latest recovery text of each annotation file with unsaved changes, for the panic
+/// hook (every layer, not only the one on screen).
+static SNAPSHOTS: Mutex<BTreeMap<PathBuf, String>> = Mutex::new(BTreeMap::new());
 
-/// Remembers the latest state for the panic hook; `None` when everything is saved.
-pub fn remember(snapshot: Option<(PathBuf, String)>) {
-    if let Ok(mut slot) = SNAPSHOT.lock() {
-        *slot = snapshot;
+/// Remembers the latest state of one annotation file for the panic hook; `None` once it is
+/// saved.
+pub fn remember(annotation: &Path, text: Option<String>) {
+    if let Ok(mut slot) = SNAPSHOTS.lock() {
+        match text {
+            Some(text) => slot.insert(annotation.to_path_buf(), text),
+            None => slot.remove(annotation),
+        };
     }
+}
+
+/// A layer's state to write as a recovery file: the layer shares its spans with the one on
+/// screen (no copy), and is serialised on the writer thread.
+pub struct Snapshot {
+    /// The annotation file it belongs to.
+    pub annotation: PathBuf,
+    /// The layer, from [`Layer::snapshot`].
+    pub layer: Layer,
+    /// The source file's name.
+    pub source: String,
+    /// The source's hash.
+    pub source_hash: String,
+}
+
+enum Job {
+    Write(Box<Snapshot>),
+    Remove(PathBuf),
+    Flush(mpsc::Sender<()>),
+}
+
+/// The one thread that writes and removes recovery files, in the order asked: a slow write
+/// can never land after the removal that follows a save.
+fn writer() -> Option<mpsc::Sender<Job>> {
+    static WRITER: OnceLock<Option<Mutex<mpsc::Sender<Job>>>> = OnceLock::new();
+    WRITER
+        .get_or_init(|| {
+            let (tx, rx) = mpsc::channel::<Job>();
+            std::thread::Builder::new()
+                .name("recovery-writer".into())
+                .spawn(move || {
+                    for job in rx {
+                        run(job);
+                    }
+                })
+                .ok()
+                .map(|_| Mutex::new(tx))
+        })
+        .as_ref()
+        .and_then(|tx| tx.lock().ok().map(|tx| tx.clone()))
+}
+
+fn run(job: Job) {
+    match job {
+        Job::Write(snapshot) => {
+            let text = AnnotationFile::from_layer_parts(
+                &snapshot.layer,
+                &snapshot.source,
+                &snapshot.source_hash,
+            )
+            .to_ron();
+            drop(snapshot.layer);
+            remember(&snapshot.annotation, Some(text.clone()));
+            if let Err(err) = write(&snapshot.annotation, &text) {
+                eprintln!("spantag: could not write the recovery file: {err}");
+            }
+        }
+        Job::Remove(annotation) => {
+            remember(&annotation, None);
+            remove(&annotation);
+        }
+        Job::Flush(done) => {
+            let _ = done.send(());
+        }
+    }
+}
+
+fn send(job: Job) {
+    match writer() {
+        Some(tx) => {
+            if let Err(mpsc::SendError(job)) = tx.send(job) {
+                run(job);
+            }
+        }
+        None => run(job),
+    }
+}
+
+/// Queues a recovery file write (serialised and written on the writer thread).
+pub fn write_later(snapshot: Snapshot) {
+    send(Job::Write(Box::new(snapshot)));
+}
+
+/// Queues the removal of a recovery file, after every write queued before it.
+pub fn remove_later(annotation: &Path) {
+    send(Job::Remove(annotation.to_path_buf()));
+}
+
+/// Waits until every queued write and removal is done.
+pub fn flush() {
+    let (tx, rx) = mpsc::channel();
+    send(Job::Flush(tx));
+    let _ = rx.recv_timeout(std::time::Duration::from_secs(30));
 }
 
 /// Installs a panic hook that writes the latest recovery snapshot and a crash report to
@@ -80,16 +181,16 @@ pub fn install_panic_hook(crash_dir: Option<PathBuf>) {
             "spantag {} crashed: {info}",
             env!("CARGO_PKG_VERSION")
         )];
-        // `try_lock`: the panic may have happened while the snapshot was being replaced.
-        if let Ok(guard) = SNAPSHOT.try_lock()
-            && let Some((annotation, text)) = guard.as_ref()
-        {
-            match write(annotation, text) {
-                Ok(()) => lines.push(format!(
-                    "Your unsaved annotations were written to {}; reopen the document to restore them.",
-                    recovery_path(annotation).display()
-                )),
-                Err(err) => lines.push(format!("Could not write the recovery file: {err}")),
+        // `try_lock`: the panic may have happened while a snapshot was being replaced.
+        if let Ok(guard) = SNAPSHOTS.try_lock() {
+            for (annotation, text) in guard.iter() {
+                match write(annotation, text) {
+                    Ok(()) => lines.push(format!(
+                        "Your unsaved annotations were written to {}; reopen the document to restore them.",
+                        recovery_path(annotation).display()
+                    )),
+                    Err(err) => lines.push(format!("Could not write the recovery file: {err}")),
+                }
             }
         }
         lines.push(format!("{}", std::backtrace::Backtrace::force_capture()));
@@ -103,7 +204,7 @@ pub fn install_panic_hook(crash_dir: Option<PathBuf>) {
                 eprintln!("spantag: a crash report was written to {}", path.display());
             }
         }
-        if let Some(line) = lines.get(1).filter(|l| l.starts_with("Your unsaved")) {
+        for line in lines.iter().filter(|l| l.starts_with("Your unsaved")) {
             eprintln!("spantag: {line}");
         }
         default(info);
@@ -155,5 +256,47 @@ mod tests {
         b[0].label = "actor".into();
         assert_eq!(differing_spans(&a, &b), 2);
         assert_eq!(differing_spans(&a, &a), 0);
+    }
+
+    #[test]
+    fn queued_writes_and_removals_happen_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let ann = dir.path().join("b.txt.alice.ron");
+        let mut layer = Layer::new("alice");
+        for i in 0..20_000u64 {
+            let start = usize::try_from(i).unwrap() * 2;
+            layer.insert(Span {
+                id: i + 1,
+                start,
+                end: start + 1,
+                label: "claim".into(),
+                text: "x".into(),
+                note: None,
+            });
+        }
+        // A big write and then the removal that follows a save: the removal wins, however
+        // slow the write.
+        write_later(Snapshot {
+            annotation: ann.clone(),
+            layer: layer.snapshot(),
+            source: "b.txt".into(),
+            source_hash: "h".into(),
+        });
+        remove_later(&ann);
+        flush();
+        assert!(!recovery_path(&ann).exists());
+        // A write on its own lands, with every span, and the panic hook has its text.
+        write_later(Snapshot {
+            annotation: ann.clone(),
+            layer: layer.snapshot(),
+            source: "b.txt".into(),
+            source_hash: "h".into(),
+        });
+        flush();
+        assert_eq!(pending(&ann).map(|f| f.spans.len()), Some(20_000));
+        assert!(SNAPSHOTS.lock().unwrap().contains_key(&ann));
+        remove_later(&ann);
+        flush();
+        assert!(!SNAPSHOTS.lock().unwrap().contains_key(&ann));
     }
 }

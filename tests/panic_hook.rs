@@ -12,11 +12,24 @@ fn a_panic_writes_the_recovery_file_and_a_crash_report() {
     let crash_dir = dir.path().join("config");
     recovery::install_panic_hook(Some(crash_dir.clone()));
     let text = "(\n    version: 1,\n    source: \"op-ed.txt\",\n    source_hash: \"sha256:0\",\n    annotator: \"alice\",\n    labels: [],\n    spans: [\n        (id: 1, start: 0, end: 5, label: \"claim\", text: \"Hello\"),\n    ],\n    relations: [],\n)\n";
-    recovery::remember(Some((annotation.clone(), text.to_owned())));
+    recovery::remember(&annotation, Some(text.to_owned()));
+    // A second layer with unsaved changes (the curated layer in review) is written too.
+    let curated = dir.path().join("op-ed.txt.curated.ron");
+    let curated_text = text.replace("alice", "curated");
+    recovery::remember(&curated, Some(curated_text.clone()));
+    // A layer saved since is not.
+    let saved = dir.path().join("op-ed.txt.bob.ron");
+    recovery::remember(&saved, Some(text.to_owned()));
+    recovery::remember(&saved, None);
     let result = std::panic::catch_unwind(|| panic!("simulated crash"));
     assert!(result.is_err());
     let written = std::fs::read_to_string(recovery::recovery_path(&annotation)).unwrap();
     assert_eq!(written, text);
+    assert_eq!(
+        std::fs::read_to_string(recovery::recovery_path(&curated)).unwrap(),
+        curated_text
+    );
+    assert!(!recovery::recovery_path(&saved).exists());
     let reports: Vec<_> = std::fs::read_dir(&crash_dir)
         .unwrap()
         .map(|e| e.unwrap().path())

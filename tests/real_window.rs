@@ -330,10 +330,8 @@ fn sigkill_mid_session_loses_nothing_older_than_two_seconds() {
     h.run();
     let restored: Vec<String> = h
         .state()
-        .open
-        .as_ref()
+        .layer()
         .expect("open")
-        .layer
         .spans()
         .iter()
         .map(|s| s.text.clone())

@@ -10,6 +10,7 @@ use egui::accesskit::Role;
 use egui::{Key, Modifiers, Pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
+use spantag::session::{LayerId, SpanRef};
 use spantag::store::{AnnotationFile, annotation_path};
 use spantag::ui::{AppOptions, Command, SpantagApp};
 
@@ -111,10 +112,8 @@ fn select_text(harness: &mut Harness<'_, SpantagApp>, needle: &str) -> (usize, u
 fn spans(harness: &Harness<'_, SpantagApp>) -> Vec<(usize, usize, String, String)> {
     harness
         .state()
-        .open
-        .as_ref()
+        .layer()
         .expect("a document is open")
-        .layer
         .spans()
         .iter()
         .map(|s| (s.start, s.end, s.label.clone(), s.text.clone()))
@@ -220,10 +219,8 @@ fn clicking_a_span_selects_it_and_nested_spans_are_reachable() {
     assert_eq!(spans(&h).len(), 2);
     let ids: Vec<(u64, String)> = h
         .state()
-        .open
-        .as_ref()
+        .layer()
         .unwrap()
-        .layer
         .spans()
         .iter()
         .map(|s| (s.id, s.label.clone()))
@@ -234,17 +231,17 @@ fn clicking_a_span_selects_it_and_nested_spans_are_reachable() {
     h.hover_at(inside);
     h.run();
     click_at(&mut h, inside);
-    let selected = h.state().open.as_ref().unwrap().selected_span;
+    let selected = h.state().selected_span().map(|r| r.id);
     let actor = ids.iter().find(|(_, l)| l == "actor").unwrap().0;
     let claim = ids.iter().find(|(_, l)| l == "claim").unwrap().0;
     assert_eq!(selected, Some(actor));
     // …clicking again at the same spot cycles out to the enclosing claim.
     click_at(&mut h, inside);
-    assert_eq!(h.state().open.as_ref().unwrap().selected_span, Some(claim));
+    assert_eq!(h.state().selected_span().map(|r| r.id), Some(claim));
     // Clicking "Mayor" (only inside the claim) selects the claim directly.
     let mayor = pos(&h, outer_start + 1) + vec2(2.0, 0.0);
     click_at(&mut h, mayor);
-    assert_eq!(h.state().open.as_ref().unwrap().selected_span, Some(claim));
+    assert_eq!(h.state().selected_span().map(|r| r.id), Some(claim));
 }
 
 #[test]
@@ -315,7 +312,10 @@ fn closing_with_unsaved_changes_asks_first() {
 fn a_custom_label_can_be_added_and_used() {
     let fx = fixture(TEXT);
     let mut h = harness(&fx);
-    h.state_mut().push(Command::AddLabel("quote".to_owned()));
+    h.state_mut().push(Command::AddLabel(
+        LayerId::from_name("tester"),
+        "quote".to_owned(),
+    ));
     h.run();
     select_text(&mut h, "the plan is late");
     h.key_press(Key::Num4);
@@ -439,7 +439,7 @@ fn import_dialog_writes_annotation_files_and_opens_the_document() {
     run_until(&mut h, "the imported document", |app| {
         app.open
             .as_ref()
-            .is_some_and(|o| o.doc.display_name() == "imported.txt")
+            .is_some_and(|o| o.session.document().display_name() == "imported.txt")
     });
     assert_eq!(
         spans(&h),
@@ -478,6 +478,7 @@ fn unsaved_work_goes_to_a_recovery_file_and_is_offered_back() {
     assert!(h.state().is_dirty(), "restored work still needs saving");
     save_now(&mut h);
     assert_eq!(saved(&ann).spans.len(), 2);
+    spantag::recovery::flush(); // the recovery thread removes it, after any write queued before
     assert!(!recovery.exists(), "saving removes the recovery file");
 }
 
@@ -623,7 +624,7 @@ fn orphaned_spans_can_be_placed_or_deleted() {
     )
     .unwrap();
     let mut h = harness(&fx);
-    assert_eq!(h.state().open.as_ref().unwrap().layer.orphans.len(), 2);
+    assert_eq!(h.state().layer().unwrap().orphans.len(), 2);
     h.get_by_label_contains("Orphaned spans (2)");
     let (start, end) = {
         let text = TEXT
@@ -640,10 +641,13 @@ fn orphaned_spans_can_be_placed_or_deleted() {
         .unwrap()
         .click();
     h.run();
-    let council = h.state().open.as_ref().unwrap().layer.orphans[0].id;
-    h.state_mut().push(Command::DeleteOrphan(council));
+    let council = h.state().layer().unwrap().orphans[0].id;
+    h.state_mut().push(Command::DeleteOrphan(SpanRef::new(
+        &LayerId::from_name("tester"),
+        council,
+    )));
     h.run();
-    assert!(h.state().open.as_ref().unwrap().layer.orphans.is_empty());
+    assert!(h.state().layer().unwrap().orphans.is_empty());
     assert_eq!(
         spans(&h),
         [(start, end, "claim".to_owned(), "Skeptics argue".to_owned())]
@@ -668,9 +672,12 @@ fn a_change_on_disk_without_local_edits_is_reloaded() {
     std::fs::write(&ann, changed).unwrap();
     // The file is checked every two seconds.
     run_until(&mut h, "the reload", |app| {
-        app.open
-            .as_ref()
-            .is_some_and(|o| o.layer.spans().first().is_some_and(|s| s.label == "event"))
+        app.open.as_ref().is_some_and(|o| {
+            o.layer()
+                .spans()
+                .first()
+                .is_some_and(|s| s.label == "event")
+        })
     });
     assert!(!h.state().is_dirty());
     assert!(

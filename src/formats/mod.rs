@@ -377,6 +377,20 @@ pub fn checked_layer(mut layer: Layer, doc: &Document, name: &str, report: &mut 
     layer
 }
 
+/// Gives every layer of a document one label scheme: the default labels (claim, actor,
+/// event) in their order, then every other label found, by name. Token tags, tie-breaks
+/// between spans on the same text, tag lists and colours then never depend on the order in
+/// which one annotator happened to create their labels, and are the same in every document.
+pub fn unify_schemes(layers: &mut [Layer]) {
+    let scheme = crate::annotation::LabelScheme::unified(
+        &crate::annotation::LabelScheme::default(),
+        layers.iter().map(|l| &l.scheme),
+    );
+    for layer in layers {
+        layer.scheme = scheme.clone();
+    }
+}
+
 /// Exports documents; `progress(done, total)` is called after each document.
 pub fn export(
     jobs: &[DocumentJob],
@@ -395,6 +409,7 @@ pub fn export(
                 .map_err(|e| FormatError::Input(e.to_string()))?;
             layers.push(checked_layer(loaded.layer, &doc, &job.name, &mut report));
         }
+        unify_schemes(&mut layers);
         if layers.is_empty() {
             report
                 .notes

@@ -14,7 +14,8 @@ pub struct Loaded {
     pub layer: Layer,
     /// Problems, for the user to see.
     pub problems: Vec<Problem>,
-    /// Whether loading changed the layer (re-anchoring): it differs from the file on disk.
+    /// Whether the layer differs from the file on disk: the source changed since it was
+    /// saved (spans re-anchored, or only its recorded hash out of date).
     pub changed: bool,
     /// Hash of the annotation file's bytes as read (`None` when there was no file).
     pub disk_hash: Option<String>,
@@ -77,34 +78,43 @@ pub fn load_layer(doc: &Document, path: &Path, annotator: &str) -> Result<Loaded
 }
 
 /// A loaded layer from a parsed file: re-anchored when the source changed, with its problems.
-pub fn loaded_from(mut file: AnnotationFile, doc: &Document, annotator: &str) -> Loaded {
+pub fn loaded_from(file: AnnotationFile, doc: &Document, annotator: &str) -> Loaded {
+    loaded_with_progress(file, doc, annotator, &mut |_, _| {})
+}
+
+/// [`loaded_from`], reporting re-anchoring progress as `progress(done, total)`.
+///
+/// When the source changed, the layer differs from the file on disk even if every span
+/// still matches: the file's `source_hash` is out of date. `changed` is then set, so the
+/// next save records the new hash and the warning is shown once, not at every opening.
+pub fn loaded_with_progress(
+    mut file: AnnotationFile,
+    doc: &Document,
+    annotator: &str,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Loaded {
+    let source_changed = file.source_hash != doc.hash();
     let mut reanchored = None;
-    if file.source_hash != doc.hash() && !file.spans.is_empty() {
-        let result = crate::reanchor::reanchor(doc, std::mem::take(&mut file.spans));
+    if source_changed && !file.spans.is_empty() {
+        let result =
+            crate::reanchor::reanchor_with_progress(doc, std::mem::take(&mut file.spans), progress);
         file.spans = result.spans;
         file.orphans.extend(result.orphans.iter().cloned());
-        reanchored = Some(Problem::Reanchored {
-            moved: result.moved,
-            orphaned: result.orphans.len(),
-        });
+        if result.moved > 0 || !result.orphans.is_empty() {
+            reanchored = Some(Problem::Reanchored {
+                moved: result.moved,
+                orphaned: result.orphans.len(),
+            });
+        }
     }
     let mut problems = file.problems(doc);
-    let changed = reanchored.as_ref().is_some_and(|p| {
-        !matches!(
-            p,
-            Problem::Reanchored {
-                moved: 0,
-                orphaned: 0
-            }
-        )
-    });
     problems.extend(reanchored);
     let mut layer = file.into_layer();
     annotator.clone_into(&mut layer.annotator);
     Loaded {
         layer,
         problems,
-        changed,
+        changed: source_changed,
         disk_hash: None,
     }
 }

@@ -29,7 +29,7 @@ mod reader;
 mod schema;
 mod writer;
 
-pub use load::{Loaded, load_layer, loaded_from, open_with_layer};
+pub use load::{Loaded, load_layer, loaded_from, loaded_with_progress, open_with_layer};
 pub use naming::{
     annotation_files, annotation_path, file_name_candidates, parse_file_name,
     split_annotation_path, validate_annotator,
@@ -250,5 +250,36 @@ mod tests {
             annotation_path(&src, "alice").file_name().unwrap(),
             "op-ed.txt.alice.ron"
         );
+    }
+
+    #[test]
+    fn ids_are_unique_across_spans_and_orphans() {
+        let (doc, layer) = sample();
+        let mut file = AnnotationFile::from_layer(&layer, &doc);
+        let mut orphan = file.spans[0].clone();
+        orphan.start = 500;
+        orphan.end = 505;
+        file.orphans.push(orphan.clone()); // same id as spans[0]
+        let layer = file.into_layer();
+        let mut ids: Vec<u64> = layer
+            .spans()
+            .iter()
+            .chain(&layer.orphans)
+            .map(|s| s.id)
+            .collect();
+        let n = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "every id once");
+        let mut layer = layer;
+        let fresh = layer.allocate_id();
+        assert!(
+            ids.iter().all(|&id| id < fresh),
+            "new ids are above orphan ids"
+        );
+        // Orphans count in equality: a layer that lost its orphans is a different layer.
+        let mut without = layer.clone();
+        without.orphans.clear();
+        assert_ne!(without, layer);
     }
 }

@@ -67,7 +67,7 @@ impl std::fmt::Display for Problem {
         match self {
             Self::StaleSource { .. } => write!(
                 f,
-                "the source text changed since this file was saved (hash differs)"
+                "the source text changed since this file was saved; saving records the new version"
             ),
             Self::OutOfRange {
                 id,

@@ -35,10 +35,15 @@ pub struct AnnotationFile {
 impl AnnotationFile {
     /// The file for a layer over a document.
     pub fn from_layer(layer: &Layer, doc: &Document) -> Self {
+        Self::from_layer_parts(layer, &doc.display_name(), doc.hash())
+    }
+
+    /// The file for a layer over a source of this name and hash.
+    pub fn from_layer_parts(layer: &Layer, source: &str, source_hash: &str) -> Self {
         Self {
             version: FORMAT_VERSION,
-            source: doc.display_name(),
-            source_hash: doc.hash().to_owned(),
+            source: source.to_owned(),
+            source_hash: source_hash.to_owned(),
             annotator: layer.annotator.clone(),
             labels: layer.scheme.labels().to_vec(),
             spans: layer.spans().to_vec(),
@@ -55,10 +60,19 @@ impl AnnotationFile {
             LabelScheme::from_labels(self.labels)
         };
         let mut spans = self.spans;
-        // Ids must be unique for edits to address spans; renumber later duplicates.
+        let mut orphans = self.orphans;
+        // Ids must be unique across spans and orphans for edits (and relations) to address
+        // them; renumber later duplicates.
         let mut seen = std::collections::HashSet::new();
-        let mut next = spans.iter().map(|s| s.id).max().unwrap_or(0) + 1;
-        for span in &mut spans {
+        let mut next = spans
+            .iter()
+            .chain(&orphans)
+            .map(|s| s.id)
+            .chain(self.relations.iter().map(|r| r.id))
+            .max()
+            .unwrap_or(0)
+            + 1;
+        for span in spans.iter_mut().chain(orphans.iter_mut()) {
             if !seen.insert(span.id) {
                 span.id = next;
                 seen.insert(next);
@@ -66,7 +80,7 @@ impl AnnotationFile {
             }
         }
         let mut layer = Layer::from_parts(&self.annotator, scheme, spans, self.relations);
-        layer.orphans = self.orphans;
+        layer.set_orphans(orphans);
         layer
     }
 }

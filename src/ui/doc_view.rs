@@ -12,8 +12,9 @@ use std::sync::Arc;
 
 use egui::{Color32, CornerRadius, Galley, Pos2, Rect, Sense, Stroke, StrokeKind, pos2, vec2};
 
-use crate::annotation::{Layer, Span, SpanIndex};
+use crate::annotation::{LabelScheme, Layer, Span, SpanIndex};
 use crate::document::Document;
+use crate::session::{LayerId, SpanRef};
 use crate::ui::theme;
 
 /// A text selection in document code points; `anchor` is where the drag began.
@@ -47,19 +48,32 @@ pub enum ScrollTarget {
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct ViewOutput {
     /// The user clicked a span (or empty text, `Some(None)`).
-    pub clicked_span: Option<Option<u64>>,
+    pub clicked_span: Option<Option<SpanRef>>,
+}
+
+/// One layer drawn by the view.
+pub struct ViewLayer<'a> {
+    /// Which layer.
+    pub id: &'a LayerId,
+    /// Its spans.
+    pub layer: &'a Layer,
+    /// Their index.
+    pub index: &'a SpanIndex,
+    /// Whether it is the layer being edited (drawn filled); read-only layers are drawn
+    /// fainter, with their lanes.
+    pub editable: bool,
 }
 
 /// What the view reads each frame (never mutated by the view).
 pub struct ViewInput<'a> {
     /// The document.
     pub doc: &'a Document,
-    /// The layer shown.
-    pub layer: &'a Layer,
-    /// Its index.
-    pub index: &'a SpanIndex,
+    /// The layers shown: the editable one and any read-only ones (review).
+    pub layers: &'a [ViewLayer<'a>],
+    /// The labels (colours) of every layer.
+    pub scheme: &'a LabelScheme,
     /// The selected span, drawn emphasised.
-    pub selected_span: Option<u64>,
+    pub selected_span: Option<&'a SpanRef>,
     /// Document font size.
     pub font_size: f32,
     /// Theme.
@@ -152,8 +166,8 @@ struct VisibleBlock {
     galley: Arc<Galley>,
     /// Height on screen (blank lines are shorter than their galley).
     height: f32,
-    /// (position in the layer's span list, lane) for the spans in this block.
-    lanes: Vec<(usize, usize)>,
+    /// (layer, position in that layer's span list, lane) for the spans in this block.
+    lanes: Vec<(usize, usize, usize)>,
 }
 
 /// The view's own state between frames.
@@ -171,7 +185,7 @@ pub struct DocView {
     visible_rect: Option<Rect>,
     text_row_height: f32,
     /// Offset and span of the last click, to cycle through nested spans on repeated clicks.
-    last_click: Option<(usize, u64)>,
+    last_click: Option<(usize, SpanRef)>,
     /// Laid-out blocks kept across frames (egui's own cache keeps only the last frame's), so
     /// scrolling back and forth does not shape the same text again.
     galleys: std::collections::HashMap<usize, Arc<Galley>>,
@@ -241,7 +255,7 @@ impl DocView {
 
     /// The span under a screen position: a lane bar picks exactly its span; text picks the
     /// innermost span there, and repeated clicks on the same spot cycle outward.
-    fn span_at(&mut self, pos: Pos2, input: &ViewInput<'_>) -> Option<u64> {
+    fn span_at(&mut self, pos: Pos2, input: &ViewInput<'_>) -> Option<SpanRef> {
         let block = self
             .visible
             .iter()
@@ -256,36 +270,47 @@ impl DocView {
         let band_bottom = row.rect().center().y + self.text_row_height / 2.0;
         if local.y > band_bottom - theme::LANE_OVERLAP {
             let lane = ((local.y - band_bottom + theme::LANE_OVERLAP) / theme::LANE_STEP) as usize;
-            let hit = block.lanes.iter().find_map(|&(p, l)| {
-                let span = input.layer.spans().get(p)?;
+            let hit = block.lanes.iter().find_map(|&(k, p, l)| {
+                let layer = input.layers.get(k)?;
+                let span = layer.layer.spans().get(p)?;
                 (l == lane.min(theme::MAX_LANES - 1)
                     && span.start <= char_offset
                     && char_offset < span.end)
-                    .then_some(span.id)
+                    .then(|| SpanRef::new(layer.id, span.id))
             });
-            if let Some(id) = hit {
-                self.last_click = Some((char_offset, id));
-                return Some(id);
+            if let Some(hit) = hit {
+                self.last_click = Some((char_offset, hit.clone()));
+                return Some(hit);
             }
         }
-        let mut here: Vec<&Span> = input
-            .index
-            .overlapping(char_offset..char_offset)
-            .into_iter()
-            .filter_map(|p| input.layer.spans().get(p))
+        // Spans of the editable layer first, then the others; innermost first.
+        let mut here: Vec<(bool, usize, usize, &LayerId, u64)> = input
+            .layers
+            .iter()
+            .flat_map(|l| {
+                l.index
+                    .overlapping(char_offset..char_offset)
+                    .into_iter()
+                    .filter_map(|p| l.layer.spans().get(p))
+                    .map(move |s| (!l.editable, s.len(), s.start, l.id, s.id))
+            })
             .collect();
-        here.sort_by_key(|s| (s.len(), s.start));
-        let choice = match self.last_click {
-            Some((at, id)) if at == char_offset => {
-                let i = here
+        here.sort();
+        let refs: Vec<SpanRef> = here
+            .into_iter()
+            .map(|(_, _, _, layer, id)| SpanRef::new(layer, id))
+            .collect();
+        let choice = match &self.last_click {
+            Some((at, last)) if *at == char_offset => {
+                let i = refs
                     .iter()
-                    .position(|s| s.id == id)
-                    .map_or(0, |i| (i + 1) % here.len().max(1));
-                here.get(i).map(|s| s.id)
+                    .position(|r| r == last)
+                    .map_or(0, |i| (i + 1) % refs.len().max(1));
+                refs.get(i).cloned()
             }
-            _ => here.first().map(|s| s.id),
+            _ => refs.first().cloned(),
         };
-        self.last_click = choice.map(|id| (char_offset, id));
+        self.last_click = choice.clone().map(|r| (char_offset, r));
         choice
     }
 
@@ -446,32 +471,41 @@ impl DocView {
         );
         self.visible_rect = Some(visible_rect);
 
-        // Assign nesting lanes. One index query covers every block in view.
-        let all = input.layer.spans();
-        let in_view = match (self.visible.first(), self.visible.last()) {
+        // Assign nesting lanes. One index query per layer covers every block in view.
+        let in_view: Vec<Vec<usize>> = match (self.visible.first(), self.visible.last()) {
             (Some(first), Some(last)) => input
-                .index
-                .overlapping(first.start..doc.blocks()[last.index].end.max(first.start + 1)),
+                .layers
+                .iter()
+                .map(|l| {
+                    l.index
+                        .overlapping(first.start..doc.blocks()[last.index].end.max(first.start + 1))
+                })
+                .collect(),
             _ => Vec::new(),
         };
         for block in &mut self.visible {
             let range = doc.blocks()[block.index].range();
-            let mut positions: Vec<usize> = in_view
-                .iter()
-                .copied()
-                .filter(|&p| {
-                    all[p].start < range.end.max(range.start + 1) && all[p].end > range.start
-                })
-                .collect();
-            positions.sort_by(|&a, &b| {
-                all[a]
+            let mut positions: Vec<(usize, usize)> = Vec::new();
+            for (k, found) in in_view.iter().enumerate() {
+                let all = input.layers[k].layer.spans();
+                positions.extend(found.iter().copied().filter_map(|p| {
+                    let s = all.get(p)?;
+                    (s.start < range.end.max(range.start + 1) && s.end > range.start)
+                        .then_some((k, p))
+                }));
+            }
+            let span = |&(k, p): &(usize, usize)| &input.layers[k].layer.spans()[p];
+            positions.sort_by(|a, b| {
+                let (a_span, b_span) = (span(a), span(b));
+                a_span
                     .start
-                    .cmp(&all[b].start)
-                    .then(all[b].end.cmp(&all[a].end))
+                    .cmp(&b_span.start)
+                    .then(b_span.end.cmp(&a_span.end))
+                    .then(a.0.cmp(&b.0))
             });
             let mut lane_ends: Vec<usize> = Vec::new();
-            for p in positions {
-                let span = &all[p];
+            for (k, p) in positions {
+                let span = &input.layers[k].layer.spans()[p];
                 let lane = lane_ends
                     .iter()
                     .position(|&end| end <= span.start)
@@ -481,7 +515,7 @@ impl DocView {
                 } else {
                     lane_ends[lane] = span.end;
                 }
-                block.lanes.push((p, lane));
+                block.lanes.push((k, p, lane));
             }
         }
 
@@ -504,15 +538,23 @@ impl DocView {
         let mut rects = Vec::new();
         for block in &self.visible {
             let block_range = doc.blocks()[block.index].range();
-            for &(p, lane) in &block.lanes {
-                let Some(span) = input.layer.spans().get(p) else {
+            for &(k, p, lane) in &block.lanes {
+                let Some(layer) = input.layers.get(k) else {
                     continue;
                 };
-                let color = label_color(input.layer, &span.label);
-                let fill = if input.selected_span == Some(span.id) {
+                let Some(span) = layer.layer.spans().get(p) else {
+                    continue;
+                };
+                let color = label_color(input.scheme, &span.label);
+                let selected = input
+                    .selected_span
+                    .is_some_and(|r| r.id == span.id && r.layer == *layer.id);
+                let fill = if selected {
                     theme::selected_span_fill(color, input.dark_mode)
-                } else {
+                } else if layer.editable {
                     theme::span_fill(color, input.dark_mode)
+                } else {
+                    theme::span_fill(color, input.dark_mode).gamma_multiply(0.5)
                 };
                 let lane = lane.min(theme::MAX_LANES - 1) as f32;
                 range_rects_into(block, &block_range, span.range(), band_half, &mut rects);
@@ -539,8 +581,11 @@ impl DocView {
             painter.galley(block.origin, block.galley.clone(), text_color);
         }
         // The selected span: outline and a label chip above its start.
-        if let Some(span) = input.selected_span.and_then(|id| input.layer.get(id)) {
-            let color = label_color(input.layer, &span.label);
+        if let Some(span) = input.selected_span.and_then(|r| {
+            let layer = input.layers.iter().find(|l| *l.id == r.layer)?;
+            layer.layer.get(r.id)
+        }) {
+            let color = label_color(input.scheme, &span.label);
             let mut first_rect = None;
             for block in &self.visible {
                 let block_range = doc.blocks()[block.index].range();
@@ -574,23 +619,35 @@ impl DocView {
             && let Some(pos) = response.hover_pos()
             && let Some(offset) = self.char_under(pos)
         {
-            let spans: Vec<&Span> = input
-                .index
-                .overlapping(offset..offset)
-                .into_iter()
-                .filter_map(|p| input.layer.spans().get(p))
+            let several = input.layers.len() > 1;
+            let spans: Vec<(&LayerId, &Span)> = input
+                .layers
+                .iter()
+                .flat_map(|l| {
+                    l.index
+                        .overlapping(offset..offset)
+                        .into_iter()
+                        .filter_map(|p| l.layer.spans().get(p))
+                        .map(move |s| (l.id, s))
+                })
                 .collect();
             if !spans.is_empty() {
                 response.clone().on_hover_ui_at_pointer(|ui| {
-                    for span in spans.iter().take(6) {
-                        let color = label_color(input.layer, &span.label);
+                    for (layer, span) in spans.iter().take(6) {
+                        let color = label_color(input.scheme, &span.label);
                         ui.horizontal(|ui| {
                             let (rect, _) =
                                 ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
                             ui.painter().rect_filled(rect, CornerRadius::same(2), color);
                             ui.strong(&span.label);
+                            if several {
+                                ui.weak(layer.name());
+                            }
                             ui.label(preview(&span.text, 60));
                         });
+                        if let Some(note) = &span.note {
+                            ui.weak(preview(note, 80));
+                        }
                     }
                     if spans.len() > 6 {
                         ui.weak(format!("and {} more", spans.len() - 6));
@@ -711,11 +768,8 @@ fn empty_block_height(line_h: f32) -> f32 {
     (line_h * 0.5).round()
 }
 
-fn label_color(layer: &Layer, label: &str) -> Color32 {
-    layer
-        .scheme
-        .get(label)
-        .map_or(Color32::GRAY, theme::label_color)
+fn label_color(scheme: &LabelScheme, label: &str) -> Color32 {
+    scheme.get(label).map_or(Color32::GRAY, theme::label_color)
 }
 
 /// The screen rectangles (text band of each row) covering `range` within a block.

@@ -1,12 +1,15 @@
 //! The egui user interface on top of the core.
 
 pub mod app;
+pub mod command;
 pub mod doc_view;
+pub mod open;
 pub mod panels;
 pub mod theme;
 pub mod transfer;
 
-pub use app::{AppOptions, Command, SpantagApp};
+pub use app::{AppOptions, SpantagApp};
+pub use command::Command;
 
 /// The window icon, from `assets/icon.png`.
 pub fn icon() -> Option<egui::IconData> {

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use egui::{CornerRadius, RichText, Sense, pos2, vec2};
 
 use crate::annotation::LabelScheme;
-use crate::ui::app::{Command, OpenDocument};
+use crate::ui::command::Command;
 use crate::ui::doc_view::{DocView, preview};
+use crate::ui::open::OpenDocument;
 use crate::ui::theme;
 
 /// The label palette: one row per label with its colour, hotkey and count.
@@ -24,7 +25,7 @@ pub fn palette_ui(
     let has_selection = view.selected_range().is_some();
     let hint = if has_selection {
         "Click a label or press its key to tag the selection"
-    } else if open.selected_span.is_some() {
+    } else if open.selected_own().is_some() {
         "Click a label or press its key to relabel the span"
     } else {
         "Select text, then click a label or press its key"
@@ -32,7 +33,7 @@ pub fn palette_ui(
     ui.weak(hint);
     ui.add_space(4.0);
     let counts = open.counts();
-    for (i, label) in open.layer.scheme.labels().iter().enumerate() {
+    for (i, label) in open.scheme().labels().iter().enumerate() {
         let color = theme::label_color(label);
         let count = counts
             .iter()
@@ -40,8 +41,8 @@ pub fn palette_ui(
             .map_or(0, |(_, c)| *c);
         let hotkey = LabelScheme::hotkey(i);
         let current = open
-            .selected_span
-            .and_then(|id| open.layer.get(id))
+            .selected_own()
+            .and_then(|id| open.layer().get(id))
             .is_some_and(|s| s.label == label.name);
         let (rect, response) =
             ui.allocate_exact_size(vec2(ui.available_width(), 28.0), Sense::click());
@@ -106,7 +107,10 @@ pub fn palette_ui(
             .clicked()
             || enter
         {
-            commands.push(Command::AddLabel(label_input.trim().to_owned()));
+            commands.push(Command::AddLabel(
+                open.layer_id().clone(),
+                label_input.trim().to_owned(),
+            ));
         }
         if field.changed() {
             *label_error = None;
@@ -120,7 +124,7 @@ pub fn palette_ui(
 /// Details of the selected span: label, text, offsets, note, delete.
 pub fn details_ui(ui: &mut egui::Ui, open: &OpenDocument, commands: &mut Vec<Command>) {
     ui.label(RichText::new("Span").strong().size(15.0));
-    let Some(span) = open.selected_span.and_then(|id| open.layer.get(id)) else {
+    let Some(span) = open.selected_own().and_then(|id| open.layer().get(id)) else {
         ui.weak("Click a span in the text or the list to see it here.");
         return;
     };
@@ -133,7 +137,7 @@ pub fn details_ui(ui: &mut egui::Ui, open: &OpenDocument, commands: &mut Vec<Com
             let combo = egui::ComboBox::from_id_salt("span-label")
                 .selected_text(&span.label)
                 .show_ui(ui, |ui| {
-                    for label in open.layer.scheme.labels() {
+                    for label in open.scheme().labels() {
                         if ui
                             .selectable_label(label.name == span.label, &label.name)
                             .clicked()
@@ -181,7 +185,7 @@ pub fn details_ui(ui: &mut egui::Ui, open: &OpenDocument, commands: &mut Vec<Com
             .desired_width(f32::INFINITY),
     );
     if edit.changed() {
-        commands.push(Command::SetNote(span.id, note));
+        commands.push(Command::SetNote(open.own(span.id), note));
     }
     ui.add_space(6.0);
     ui.horizontal(|ui| {
@@ -193,7 +197,7 @@ pub fn details_ui(ui: &mut egui::Ui, open: &OpenDocument, commands: &mut Vec<Com
             commands.push(Command::DeleteSelected);
         }
         if ui.button("Show in text").clicked() {
-            commands.push(Command::SelectSpan(Some(span.id), true));
+            commands.push(Command::SelectSpan(Some(open.own(span.id)), true));
         }
     });
 }
@@ -205,11 +209,11 @@ pub fn orphans_ui(
     view: &DocView,
     commands: &mut Vec<Command>,
 ) {
-    if open.layer.orphans.is_empty() {
+    if open.layer().orphans.is_empty() {
         return;
     }
     ui.separator();
-    ui.label(RichText::new(format!("Orphaned spans ({})", open.layer.orphans.len())).strong().size(15.0))
+    ui.label(RichText::new(format!("Orphaned spans ({})", open.layer().orphans.len())).strong().size(15.0))
         .on_hover_text("The text changed and these spans' text was not found. They are kept in the file until you place or delete them.");
     ui.weak("Select where one belongs, then click Place.");
     let has_selection = view.selected_range().is_some();
@@ -217,11 +221,10 @@ pub fn orphans_ui(
         .id_salt("orphans")
         .max_height(200.0)
         .show(ui, |ui| {
-            for orphan in &open.layer.orphans {
+            for orphan in &open.layer().orphans {
                 ui.horizontal(|ui| {
                     let color = open
-                        .layer
-                        .scheme
+                        .scheme()
                         .get(&orphan.label)
                         .map_or(egui::Color32::GRAY, theme::label_color);
                     let (rect, _) = ui.allocate_exact_size(vec2(8.0, 8.0), Sense::hover());
@@ -242,10 +245,10 @@ pub fn orphans_ui(
                         .on_hover_text("Place it at the selected text")
                         .clicked()
                     {
-                        commands.push(Command::PlaceOrphan(orphan.id));
+                        commands.push(Command::PlaceOrphan(open.own(orphan.id)));
                     }
                     if ui.small_button("Delete").clicked() {
-                        commands.push(Command::DeleteOrphan(orphan.id));
+                        commands.push(Command::DeleteOrphan(open.own(orphan.id)));
                     }
                 });
             }
@@ -283,14 +286,14 @@ pub fn span_list_ui(
     ui.add_space(6.0);
     ui.horizontal(|ui| {
         ui.label(RichText::new("Spans").strong().size(15.0));
-        ui.weak(open.layer.spans().len().to_string());
+        ui.weak(open.layer().spans().len().to_string());
     });
     ui.add(
         egui::TextEdit::singleline(&mut state.filter)
             .hint_text("Filter by label or text")
             .desired_width(f32::INFINITY),
     );
-    let revision = open.history.revision();
+    let revision = open.revision();
     let stale = state
         .cached
         .as_ref()
@@ -298,7 +301,7 @@ pub fn span_list_ui(
     if stale {
         let needle = state.filter.to_lowercase();
         let rows = open
-            .layer
+            .layer()
             .spans()
             .iter()
             .enumerate()
@@ -314,7 +317,7 @@ pub fn span_list_ui(
     let Some((_, _, rows)) = &state.cached else {
         return;
     };
-    let spans = open.layer.spans();
+    let spans = open.layer().spans();
     let row_h = 22.0;
     let visuals = ui.visuals().clone();
     let text_color = visuals.text_color();
@@ -339,7 +342,7 @@ pub fn span_list_ui(
         .id_salt("span-list")
         .auto_shrink(false);
     if state.reveal {
-        let selected_row = open.selected_span.and_then(|id| {
+        let selected_row = open.selected_own().and_then(|id| {
             rows.iter()
                 .position(|&p| spans.get(p).is_some_and(|s| s.id == id))
         });
@@ -351,11 +354,7 @@ pub fn span_list_ui(
     }
     // Only the rows in view are built and painted.
     let width = ui.available_width();
-    let cells_key = (
-        open.history.revision(),
-        width.to_bits(),
-        text_color.to_array(),
-    );
+    let cells_key = (open.revision(), width.to_bits(), text_color.to_array());
     if state.cells_key != Some(cells_key) || state.cells.len() > 2_000 {
         state.cells.clear();
         state.cells_key = Some(cells_key);
@@ -396,8 +395,7 @@ pub fn span_list_ui(
                         width - columns[2] - 4.0,
                     ),
                     color: open
-                        .layer
-                        .scheme
+                        .scheme()
                         .get(&span.label)
                         .map_or(egui::Color32::GRAY, theme::label_color),
                     name: format!("{} {} {}", span.start, span.label, text),
@@ -405,7 +403,7 @@ pub fn span_list_ui(
             });
             response
                 .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ListItem, true, &row.name));
-            if open.selected_span == Some(span.id) {
+            if open.selected_own() == Some(span.id) {
                 mesh.add_colored_rect(rect, visuals.selection.bg_fill);
             } else if response.hovered() {
                 mesh.add_colored_rect(rect, visuals.widgets.hovered.weak_bg_fill);
@@ -429,7 +427,7 @@ pub fn span_list_ui(
                 ));
             }
             if response.clicked() {
-                commands.push(Command::SelectSpan(Some(span.id), true));
+                commands.push(Command::SelectSpan(Some(open.own(span.id)), true));
             }
         }
         let painter = ui.painter();

@@ -6,9 +6,7 @@ use std::time::{Duration, Instant};
 
 use egui::{Key, RichText};
 
-use super::{OpenDocument, SpantagApp};
-use crate::annotation::Span;
-use crate::edit::Edit;
+use super::SpantagApp;
 use crate::recovery;
 use crate::store::{self, AnnotationFile};
 use crate::ui::theme;
@@ -26,7 +24,6 @@ pub(super) struct Safety {
     save_as: Option<SaveAs>,
     last_poll: Option<Instant>,
     recovery_due: Option<Instant>,
-    recovery_revision: Option<u64>,
 }
 
 struct RestoreOffer {
@@ -58,43 +55,35 @@ fn side_file(annotation: &Path, what: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-impl OpenDocument {
-    fn recovery_text(&self) -> String {
-        AnnotationFile::from_layer(&self.layer, &self.doc).to_ron()
-    }
-}
-
 impl SpantagApp {
     /// After a document is opened: offer a newer recovery file, if there is one.
     pub(super) fn offer_recovery(&mut self) {
         let Some(open) = &self.open else { return };
         self.safety = Safety::default();
-        if let Some(file) = recovery::pending(&open.annotation_path) {
-            let differing = recovery::differing_spans(&file.spans, open.layer.spans())
-                + recovery::differing_spans(&file.orphans, &open.layer.orphans);
-            if differing == 0 && file.labels == open.layer.scheme.labels() {
-                recovery::remove(&open.annotation_path);
+        let path = open.session.editable().path().to_path_buf();
+        if let Some(file) = recovery::pending(&path) {
+            let layer = open.layer();
+            let differing = recovery::differing_spans(&file.spans, layer.spans())
+                + recovery::differing_spans(&file.orphans, &layer.orphans);
+            if differing == 0 && file.labels == layer.scheme.labels() {
+                recovery::remove_later(&path);
             } else {
                 self.safety.restore = Some(RestoreOffer { file, differing });
             }
         }
     }
 
-    /// Writes the recovery file within a second of unsaved changes, removes it once saved.
+    /// Writes recovery files within a second of unsaved changes (on the recovery thread),
+    /// and removes them once saved.
     pub(super) fn recovery_tick(&mut self, ctx: &egui::Context) {
-        let Some(open) = &self.open else {
-            recovery::remember(None);
+        let Some(open) = &mut self.open else {
+            self.safety.recovery_due = None;
             return;
         };
-        if !open.history.is_dirty() {
-            if self.safety.recovery_revision.take().is_some() {
-                recovery::remove(&open.annotation_path);
-            }
+        if !open.session.recovery_pending() {
             self.safety.recovery_due = None;
-            recovery::remember(None);
-            return;
-        }
-        if self.safety.recovery_revision == Some(open.history.revision()) {
+            // Only removals of recovery files of layers saved since.
+            open.session.write_recovery();
             return;
         }
         let now = Instant::now();
@@ -103,19 +92,8 @@ impl SpantagApp {
             ctx.request_repaint_after(due - now);
             return;
         }
-        let text = open.recovery_text();
-        let path = open.annotation_path.clone();
-        recovery::remember(Some((path.clone(), text.clone())));
         self.safety.recovery_due = None;
-        self.safety.recovery_revision = Some(open.history.revision());
-        // The write (and its fsync) happens off the UI thread.
-        let _ = std::thread::Builder::new()
-            .name("recovery".into())
-            .spawn(move || {
-                if let Err(err) = recovery::write(&path, &text) {
-                    eprintln!("spantag: could not write the recovery file: {err}");
-                }
-            });
+        open.session.write_recovery();
     }
 
     /// Checks every two seconds whether someone else changed the annotation file.
@@ -135,45 +113,44 @@ impl SpantagApp {
         }
         self.safety.last_poll = Some(now);
         ctx.request_repaint_after(POLL_INTERVAL);
-        let stamp = crate::atomic::file_stamp(&open.annotation_path);
-        if stamp == open.disk_stamp {
+        let id = open.layer_id().clone();
+        let Some(hash) = open.session.changed_on_disk(&id, false) else {
             return;
-        }
-        let hash = crate::atomic::file_hash(&open.annotation_path);
-        open.disk_stamp = stamp;
-        if hash == open.disk_hash {
-            return;
-        }
-        if open.history.is_dirty() {
+        };
+        let path = open.session.editable().path().to_path_buf();
+        if open.session.editable().is_dirty() {
             self.safety.conflict = Some(Conflict {
-                theirs: AnnotationFile::read(&open.annotation_path).ok(),
+                theirs: AnnotationFile::read(&path).ok(),
                 theirs_hash: hash,
             });
-        } else if hash.is_some() {
-            let path = open.doc.path().map(Path::to_path_buf);
-            if let Some(path) = path {
-                let top = self.view.top_offset();
-                self.open_document(&path);
-                if let Some(top) = top {
-                    // Stay where the user was reading.
-                    self.view
-                        .scroll_to(crate::ui::doc_view::ScrollTarget::Top(top));
-                }
-                self.info("The annotation file changed on disk (a teammate or git?) — reloaded it");
+        } else if hash.is_some()
+            && let Some(doc) = open.session.document().path().map(Path::to_path_buf)
+        {
+            let top = self.view.top_offset();
+            self.open = None;
+            self.open_document(&doc);
+            self.wait_until_loaded();
+            if let Some(top) = top {
+                // Stay where the user was reading.
+                self.view
+                    .scroll_to(crate::ui::doc_view::ScrollTarget::Top(top));
             }
+            self.info("The annotation file changed on disk (a teammate or git?) — reloaded it");
         }
     }
 
     /// Before saving: whether the file on disk is still the one we loaded or saved. If not,
     /// the conflict dialog opens and nothing is written.
     pub(super) fn check_before_save(&mut self) -> bool {
-        let Some(open) = &self.open else { return false };
-        let hash = crate::atomic::file_hash(&open.annotation_path);
-        if hash == open.disk_hash {
+        let Some(open) = &mut self.open else {
+            return false;
+        };
+        let id = open.layer_id().clone();
+        let Some(hash) = open.session.changed_on_disk(&id, true) else {
             return true;
-        }
+        };
         self.safety.conflict = Some(Conflict {
-            theirs: AnnotationFile::read(&open.annotation_path).ok(),
+            theirs: AnnotationFile::read(open.session.editable().path()).ok(),
             theirs_hash: hash,
         });
         false
@@ -183,7 +160,9 @@ impl SpantagApp {
     pub(super) fn offer_save_as(&mut self, error: String) {
         let Some(open) = &self.open else { return };
         let name = open
-            .annotation_path
+            .session
+            .editable()
+            .path()
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
@@ -198,21 +177,19 @@ impl SpantagApp {
         let Some(open) = &mut self.open else {
             return Err("no document".into());
         };
-        let hash = store::save_layer(&open.layer, &open.doc, &path).map_err(|e| e.to_string())?;
-        recovery::remove(&open.annotation_path);
-        open.annotation_path = path;
-        open.disk_hash = Some(hash);
-        open.disk_stamp = crate::atomic::file_stamp(&open.annotation_path);
-        open.history.mark_saved();
-        Ok(())
+        let id = open.layer_id().clone();
+        open.session.save_as(&id, path).map_err(|e| e.to_string())
     }
 
     fn resolve_reload(&mut self) {
-        let Some(open) = &self.open else { return };
+        let Some(open) = &mut self.open else { return };
+        let id = open.layer_id().clone();
+        let path = open.session.editable().path().to_path_buf();
         let mut note = String::new();
-        if open.history.is_dirty() {
-            let side = side_file(&open.annotation_path, "mine");
-            match store::write_atomic_no_backup(&side, open.recovery_text().as_bytes()) {
+        if open.session.editable().is_dirty() {
+            let side = side_file(&path, "mine");
+            let text = open.session.file_text(&id).unwrap_or_default();
+            match store::write_atomic_no_backup(&side, text.as_bytes()) {
                 Ok(()) => note = format!(" Your unsaved version was kept as {}", side.display()),
                 Err(err) => {
                     self.error(format!(
@@ -222,26 +199,29 @@ impl SpantagApp {
                 }
             }
         }
-        recovery::remove(&open.annotation_path);
-        if let Some(path) = open.doc.path().map(Path::to_path_buf) {
+        open.session.discard_recovery();
+        if let Some(doc) = open.session.document().path().map(Path::to_path_buf) {
             self.open = None;
-            self.open_document(&path);
+            self.open_document(&doc);
+            self.wait_until_loaded();
             self.info(format!("Reloaded the annotation file from disk.{note}"));
         }
     }
 
     fn resolve_keep_mine(&mut self, theirs_hash: Option<String>) {
         let Some(open) = &mut self.open else { return };
+        let id = open.layer_id().clone();
+        let path = open.session.editable().path().to_path_buf();
         let mut kept = None;
         if theirs_hash.is_some() {
-            let side = side_file(&open.annotation_path, "theirs");
-            if let Err(err) = std::fs::copy(&open.annotation_path, &side) {
+            let side = side_file(&path, "theirs");
+            if let Err(err) = std::fs::copy(&path, &side) {
                 self.error(format!("Not saved: could not keep their version ({err})"));
                 return;
             }
             kept = Some(side);
         }
-        open.disk_hash = theirs_hash;
+        open.session.accept_disk(&id, theirs_hash);
         if self.save()
             && let Some(side) = kept
         {
@@ -254,45 +234,15 @@ impl SpantagApp {
 
     fn resolve_merge(&mut self, theirs: &AnnotationFile, theirs_hash: Option<String>) {
         let Some(open) = &mut self.open else { return };
-        let mut next = open.layer.allocate_id();
-        let mine: std::collections::HashSet<(usize, usize, &str)> = open
-            .layer
-            .spans()
-            .iter()
-            .map(|s| (s.start, s.end, s.label.as_str()))
-            .collect();
-        let mut edits = Vec::new();
-        for label in &theirs.labels {
-            edits.push(Edit::AddLabel(label.name.clone()));
-        }
-        for span in theirs
-            .spans
-            .iter()
-            .filter(|s| !mine.contains(&(s.start, s.end, s.label.as_str())))
-        {
-            let mut added = Span {
-                id: next,
-                ..span.clone()
-            };
-            next += 1;
-            if open.doc.text_matches(span.start, span.end, &span.text) {
-                edits.push(Edit::AddSpan(added));
-            } else {
-                added.id = next;
-                next += 1;
-                edits.push(Edit::AddOrphan(added));
+        let id = open.layer_id().clone();
+        let added = match open.session.merge_file(&id, theirs) {
+            Ok(added) => added,
+            Err(err) => {
+                self.error(format!("Could not merge: {err}"));
+                return;
             }
-        }
-        let added = edits
-            .iter()
-            .filter(|e| matches!(e, Edit::AddSpan(_) | Edit::AddOrphan(_)))
-            .count();
-        drop(mine);
-        if let Err(err) = open.history.apply(&mut open.layer, Edit::Batch(edits)) {
-            self.error(format!("Could not merge: {err}"));
-            return;
-        }
-        open.disk_hash = theirs_hash;
+        };
+        open.session.accept_disk(&id, theirs_hash);
         if self.save() {
             self.info(format!("Merged: {added} span(s) from the file on disk added to yours, and saved (Ctrl+Z undoes the merge)"));
         }
@@ -325,19 +275,27 @@ impl SpantagApp {
                 && let Some(offer) = self.safety.restore.take()
                 && let Some(open) = &mut self.open
             {
+                let id = open.layer_id().clone();
                 if restore {
-                    let mut layer = offer.file.into_layer();
-                    layer.annotator.clone_from(&open.layer.annotator);
-                    open.layer = layer;
-                    open.history = crate::edit::History::new();
-                    open.history.mark_unsaved();
-                    open.refresh_index_now();
-                    let n = open.layer.spans().len();
-                    self.info(format!(
-                        "Restored {n} span(s) of unsaved work — press Ctrl+S to save them"
-                    ));
+                    match open.session.restore(&id, offer.file) {
+                        Ok(restored) => {
+                            let moved = if restored.moved + restored.orphaned > 0 {
+                                format!(
+                                    " ({} moved to the changed text, {} orphaned)",
+                                    restored.moved, restored.orphaned
+                                )
+                            } else {
+                                String::new()
+                            };
+                            self.info(format!(
+                                "Restored {} span(s) of unsaved work{moved} — press Ctrl+S to save them, Ctrl+Z to undo the restore",
+                                restored.spans
+                            ));
+                        }
+                        Err(err) => self.error(format!("Could not restore: {err}")),
+                    }
                 } else {
-                    recovery::remove(&open.annotation_path);
+                    recovery::remove_later(open.session.editable().path());
                     self.info("Discarded the recovered work");
                 }
             }
@@ -385,10 +343,8 @@ impl SpantagApp {
                         }
                     }
                     _ => {
-                        // Ask again at the next check, not every frame.
-                        if let Some(open) = &mut self.open {
-                            open.disk_stamp = crate::atomic::file_stamp(&open.annotation_path);
-                        }
+                        // The check took the file's stamp: asked again when it changes
+                        // again, or before saving.
                         self.warn(
                             "The annotation file on disk differs from yours; saving will ask again",
                         );

@@ -1,0 +1,900 @@
+//! One document and its annotation layers: the model the app edits, without egui.
+//!
+//! A [`Session`] owns the [`Document`] and any number of layers keyed by [`LayerId`] (an
+//! annotator's name, or the curated layer). Each layer has its own undo history, span index,
+//! label counts, disk state and recovery state. One layer is editable (your own today; the
+//! curated one in review); the others are shown read-only.
+//!
+//! Everything that changes a layer goes through [`Session::apply`] with an [`Edit`], whose
+//! inverse goes onto that layer's history: tagging (whitespace trim, duplicate check, id
+//! allocation are done here, then an `AddSpan`), relabelling, notes, deleting, placing and
+//! deleting orphans, merging a teammate's file and restoring a recovery file. So undo covers
+//! all of them, and the command line can reuse them.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::annotation::{LabelScheme, Layer, Span, SpanIndex};
+use crate::atomic::DiskState;
+use crate::document::Document;
+use crate::edit::{Edit, EditError, History, LayerContent};
+use crate::store::{self, AnnotationFile, Loaded, Problem, StoreError};
+
+/// The name under which the curated (gold) layer is saved: `<document>.curated.ron`.
+pub const CURATED: &str = "curated";
+
+/// Which layer of a document.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LayerId {
+    /// An annotator's layer.
+    Annotator(String),
+    /// The curated layer, made in review from the annotators' layers.
+    Curated,
+}
+
+impl LayerId {
+    /// The layer saved under this annotator name (`curated` is the curated layer).
+    pub fn from_name(name: &str) -> Self {
+        if name == CURATED {
+            Self::Curated
+        } else {
+            Self::Annotator(name.to_owned())
+        }
+    }
+
+    /// The name in the file name and the file's `annotator` field.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Annotator(name) => name,
+            Self::Curated => CURATED,
+        }
+    }
+}
+
+impl std::fmt::Display for LayerId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A span of one layer: what the app selects, and what commands name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SpanRef {
+    /// The layer.
+    pub layer: LayerId,
+    /// The span's id in it.
+    pub id: u64,
+}
+
+impl SpanRef {
+    /// A reference to span `id` of `layer`.
+    pub fn new(layer: &LayerId, id: u64) -> Self {
+        Self {
+            layer: layer.clone(),
+            id,
+        }
+    }
+}
+
+/// Why a session operation did not happen. Nothing changed when one is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The layer is shown read-only.
+    #[error("{0}'s layer is read-only here")]
+    ReadOnly(LayerId),
+    /// There is no such layer in this session.
+    #[error("no layer {0} is open")]
+    NoLayer(LayerId),
+    /// The edit did not apply.
+    #[error(transparent)]
+    Edit(#[from] EditError),
+    /// Reading or writing a file failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// One layer in a session, with everything kept about it.
+#[derive(Debug)]
+pub struct LayerState {
+    layer: Layer,
+    history: History,
+    index: SpanIndex,
+    counts: Vec<(String, usize)>,
+    path: PathBuf,
+    disk: DiskState,
+    problems: Vec<Problem>,
+    editable: bool,
+    /// The revision whose recovery file was last queued (`None`: none pending).
+    recovery_revision: Option<u64>,
+}
+
+impl LayerState {
+    fn new(loaded: Loaded, path: PathBuf, editable: bool) -> Self {
+        let mut history = History::new();
+        if loaded.changed {
+            // Re-anchored offsets, or the source's new hash, are not on disk yet.
+            history.mark_unsaved();
+        }
+        let disk = DiskState::seen(&path, loaded.disk_hash);
+        let mut state = Self {
+            index: SpanIndex::default(),
+            counts: Vec::new(),
+            layer: loaded.layer,
+            history,
+            path,
+            disk,
+            problems: loaded.problems,
+            editable,
+            recovery_revision: None,
+        };
+        state.reindex();
+        state
+    }
+
+    fn reindex(&mut self) {
+        self.index = SpanIndex::build(self.layer.spans());
+        self.counts = self.layer.counts();
+    }
+
+    /// The layer.
+    pub fn layer(&self) -> &Layer {
+        &self.layer
+    }
+
+    /// Its spans' index (which spans overlap a range).
+    pub fn index(&self) -> &SpanIndex {
+        &self.index
+    }
+
+    /// Spans per label, in the layer's scheme order (kept up to date by every change).
+    pub fn counts(&self) -> &[(String, usize)] {
+        &self.counts
+    }
+
+    /// Where the layer is saved.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Problems found when it was loaded.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    /// Whether it can be changed in this session.
+    pub fn is_editable(&self) -> bool {
+        self.editable
+    }
+
+    /// Whether it differs from the file on disk.
+    pub fn is_dirty(&self) -> bool {
+        self.history.is_dirty()
+    }
+
+    /// Whether there is a step to undo.
+    pub fn can_undo(&self) -> bool {
+        self.history.can_undo()
+    }
+
+    /// Whether there is a step to redo.
+    pub fn can_redo(&self) -> bool {
+        self.history.can_redo()
+    }
+
+    /// A counter that changes with every change (for caches).
+    pub fn revision(&self) -> u64 {
+        self.history.revision()
+    }
+
+    /// What was last read from or written to its file.
+    pub fn disk(&self) -> &DiskState {
+        &self.disk
+    }
+}
+
+/// What tagging a selection did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tagged {
+    /// A new span with this id.
+    Added(u64),
+    /// The same text already carries that label: nothing was added.
+    Duplicate(u64),
+    /// The selection holds only white space.
+    OnlyWhitespace,
+}
+
+/// What restoring a recovery file did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restored {
+    /// Spans in the layer now.
+    pub spans: usize,
+    /// Spans that moved because the source changed since the recovery file was written.
+    pub moved: usize,
+    /// Spans that could not be placed (kept as orphans).
+    pub orphaned: usize,
+}
+
+/// One document and its layers.
+#[derive(Debug)]
+pub struct Session {
+    doc: Document,
+    layers: BTreeMap<LayerId, LayerState>,
+    editable: LayerId,
+    scheme: LabelScheme,
+}
+
+impl Session {
+    /// A session over a document with one editable layer, loaded from `path` (or empty).
+    pub fn new(doc: Document, editable: LayerId, loaded: Loaded, path: PathBuf) -> Self {
+        let mut layers = BTreeMap::new();
+        layers.insert(editable.clone(), LayerState::new(loaded, path, true));
+        let mut session = Self {
+            doc,
+            layers,
+            editable,
+            scheme: LabelScheme::default(),
+        };
+        session.unify_scheme();
+        session
+    }
+
+    /// Opens a document and `annotator`'s layer beside it (read and parsed while the
+    /// document is decoded), re-anchoring with `progress(done, total)` reports when the
+    /// source changed.
+    pub fn open(
+        doc_path: &Path,
+        annotator: &str,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Self, String> {
+        store::validate_annotator(annotator).map_err(|e| e.to_string())?;
+        let path = store::annotation_path(doc_path, annotator);
+        let (doc, file) = std::thread::scope(|scope| {
+            let reader =
+                scope.spawn(|| path.exists().then(|| AnnotationFile::read_with_hash(&path)));
+            let doc = Document::open(doc_path);
+            let file = reader
+                .join()
+                .unwrap_or_else(|_| Some(AnnotationFile::read_with_hash(&path)));
+            (doc, file)
+        });
+        let doc = doc.map_err(|e| e.to_string())?;
+        if let Some(dir) = path.parent() {
+            crate::atomic::remove_stale_temp_files(dir);
+        }
+        let loaded = match file {
+            None => Loaded {
+                layer: Layer::new(annotator),
+                problems: Vec::new(),
+                changed: false,
+                disk_hash: None,
+            },
+            Some(file) => {
+                let (file, hash) = file.map_err(|e| e.to_string())?;
+                let mut loaded = store::loaded_with_progress(file, &doc, annotator, progress);
+                loaded.disk_hash = Some(hash);
+                loaded
+            }
+        };
+        Ok(Self::new(doc, LayerId::from_name(annotator), loaded, path))
+    }
+
+    /// Adds another layer of this document from its file, read-only.
+    pub fn add_read_only(&mut self, id: LayerId) -> Result<(), StoreError> {
+        let path = self
+            .doc
+            .path()
+            .map(|p| store::annotation_path(p, id.name()))
+            .unwrap_or_default();
+        let loaded = store::load_layer(&self.doc, &path, id.name())?;
+        self.layers.insert(id, LayerState::new(loaded, path, false));
+        self.unify_scheme();
+        Ok(())
+    }
+
+    /// The document.
+    pub fn document(&self) -> &Document {
+        &self.doc
+    }
+
+    /// The labels of every layer as one scheme: the editable layer's labels first, in its
+    /// order and colours, then labels only other layers use, by name. Colours, hotkeys and
+    /// tie-breaks all come from here.
+    pub fn scheme(&self) -> &LabelScheme {
+        &self.scheme
+    }
+
+    /// The editable layer's id.
+    pub fn editable_id(&self) -> &LayerId {
+        &self.editable
+    }
+
+    /// The editable layer.
+    pub fn editable(&self) -> &LayerState {
+        // The editable layer is inserted at creation and never removed.
+        &self.layers[&self.editable]
+    }
+
+    /// A layer by id.
+    pub fn layer(&self, id: &LayerId) -> Option<&LayerState> {
+        self.layers.get(id)
+    }
+
+    /// Every layer, by id.
+    pub fn layers(&self) -> impl Iterator<Item = (&LayerId, &LayerState)> {
+        self.layers.iter()
+    }
+
+    /// Whether any layer has unsaved changes.
+    pub fn is_dirty(&self) -> bool {
+        self.layers.values().any(LayerState::is_dirty)
+    }
+
+    fn editable_mut(&mut self, id: &LayerId) -> Result<&mut LayerState, SessionError> {
+        let state = self
+            .layers
+            .get_mut(id)
+            .ok_or_else(|| SessionError::NoLayer(id.clone()))?;
+        if !state.editable {
+            return Err(SessionError::ReadOnly(id.clone()));
+        }
+        Ok(state)
+    }
+
+    fn unify_scheme(&mut self) {
+        let first = self
+            .layers
+            .get(&self.editable)
+            .map(|s| s.layer.scheme.clone())
+            .unwrap_or_default();
+        self.scheme = LabelScheme::unified(&first, self.layers.values().map(|s| &s.layer.scheme));
+    }
+
+    fn changed(&mut self, id: &LayerId) {
+        if let Some(state) = self.layers.get_mut(id) {
+            state.reindex();
+        }
+        self.unify_scheme();
+    }
+
+    /// Applies an edit to a layer as one undoable step. This is the only way a layer
+    /// changes.
+    pub fn apply(&mut self, id: &LayerId, edit: Edit) -> Result<(), SessionError> {
+        let state = self.editable_mut(id)?;
+        state.history.apply(&mut state.layer, edit)?;
+        self.changed(id);
+        Ok(())
+    }
+
+    /// Undoes the layer's last step; returns whether there was one.
+    pub fn undo(&mut self, id: &LayerId) -> bool {
+        let Ok(state) = self.editable_mut(id) else {
+            return false;
+        };
+        let done = state.history.undo(&mut state.layer);
+        if done {
+            self.changed(id);
+        }
+        done
+    }
+
+    /// Redoes the layer's last undone step; returns whether there was one.
+    pub fn redo(&mut self, id: &LayerId) -> bool {
+        let Ok(state) = self.editable_mut(id) else {
+            return false;
+        };
+        let done = state.history.redo(&mut state.layer);
+        if done {
+            self.changed(id);
+        }
+        done
+    }
+
+    /// Ends note-typing coalescing (the next note edit is its own step).
+    pub fn break_coalescing(&mut self, id: &LayerId) {
+        if let Some(state) = self.layers.get_mut(id) {
+            state.history.break_coalescing();
+        }
+    }
+
+    /// Tags a range of the document: trimmed of white space, refused when the same text has
+    /// that label already, with a fresh id.
+    pub fn tag(
+        &mut self,
+        id: &LayerId,
+        range: Range<usize>,
+        label: &str,
+    ) -> Result<Tagged, SessionError> {
+        let range = self.doc.trim_range(range);
+        if range.is_empty() {
+            return Ok(Tagged::OnlyWhitespace);
+        }
+        let state = self.editable_mut(id)?;
+        if let Some(existing) = state.layer.find_duplicate(range.clone(), label) {
+            return Ok(Tagged::Duplicate(existing.id));
+        }
+        let span_id = state.layer.next_id();
+        let span = Span {
+            id: span_id,
+            start: range.start,
+            end: range.end,
+            label: label.to_owned(),
+            text: self.doc.slice(range).to_owned(),
+            note: None,
+        };
+        self.apply(id, Edit::AddSpan(span))?;
+        Ok(Tagged::Added(span_id))
+    }
+
+    /// Places an orphaned span at a range of the text (trimmed), keeping its id, label and
+    /// note.
+    pub fn place_orphan(
+        &mut self,
+        id: &LayerId,
+        orphan: u64,
+        range: Range<usize>,
+    ) -> Result<(), SessionError> {
+        let range = self.doc.trim_range(range);
+        let state = self.editable_mut(id)?;
+        let old = state
+            .layer
+            .orphans
+            .iter()
+            .find(|o| o.id == orphan)
+            .cloned()
+            .ok_or(SessionError::Edit(EditError::NoSuchSpan(orphan)))?;
+        if range.is_empty() {
+            return Err(SessionError::Edit(EditError::NoSuchSpan(orphan)));
+        }
+        let span = Span {
+            start: range.start,
+            end: range.end,
+            text: self.doc.slice(range).to_owned(),
+            ..old
+        };
+        self.apply(
+            id,
+            Edit::Batch(vec![Edit::RemoveOrphan(orphan), Edit::AddSpan(span)]),
+        )
+    }
+
+    /// Adds to a layer the labels and spans of `theirs` (another version of its file) that
+    /// it does not have (same start, end and label), as one undoable step; spans whose text
+    /// does not fit the document become orphans. Returns how many spans were added.
+    pub fn merge_file(
+        &mut self,
+        id: &LayerId,
+        theirs: &AnnotationFile,
+    ) -> Result<usize, SessionError> {
+        let doc = &self.doc;
+        let state = self
+            .layers
+            .get(id)
+            .ok_or_else(|| SessionError::NoLayer(id.clone()))?;
+        if !state.editable {
+            return Err(SessionError::ReadOnly(id.clone()));
+        }
+        let mine: std::collections::HashSet<(usize, usize, &str)> = state
+            .layer
+            .spans()
+            .iter()
+            .map(|s| (s.start, s.end, s.label.as_str()))
+            .collect();
+        let first_id = state.layer.next_id();
+        let mut edits: Vec<Edit> = theirs
+            .labels
+            .iter()
+            .map(|l| Edit::AddLabel(l.name.clone()))
+            .collect();
+        let missing = theirs
+            .spans
+            .iter()
+            .filter(|s| !mine.contains(&(s.start, s.end, s.label.as_str())));
+        let mut added = 0;
+        for (id, span) in (first_id..).zip(missing) {
+            let span = Span { id, ..span.clone() };
+            added += 1;
+            if doc.text_matches(span.start, span.end, &span.text) {
+                edits.push(Edit::AddSpan(span));
+            } else {
+                edits.push(Edit::AddOrphan(span));
+            }
+        }
+        drop(mine);
+        self.apply(id, Edit::Batch(edits))?;
+        Ok(added)
+    }
+
+    /// Replaces a layer's content with a recovery file's, re-anchored to the document when
+    /// the source changed since it was written, as one undoable step.
+    pub fn restore(
+        &mut self,
+        id: &LayerId,
+        file: AnnotationFile,
+    ) -> Result<Restored, SessionError> {
+        let annotator = id.name().to_owned();
+        let loaded = store::loaded_from(file, &self.doc, &annotator);
+        let (moved, orphaned) = loaded
+            .problems
+            .iter()
+            .find_map(|p| match p {
+                Problem::Reanchored { moved, orphaned } => Some((*moved, *orphaned)),
+                _ => None,
+            })
+            .unwrap_or((0, 0));
+        let content = LayerContent::of(&loaded.layer);
+        let spans = content.spans.len();
+        self.apply(id, Edit::Replace(Box::new(content)))?;
+        Ok(Restored {
+            spans,
+            moved,
+            orphaned,
+        })
+    }
+
+    /// Saves a layer to its file; returns the name of the file written.
+    pub fn save(&mut self, id: &LayerId) -> Result<PathBuf, SessionError> {
+        let path = self
+            .layers
+            .get(id)
+            .map(|s| s.path.clone())
+            .ok_or_else(|| SessionError::NoLayer(id.clone()))?;
+        self.save_as(id, path.clone())?;
+        Ok(path)
+    }
+
+    /// Saves a layer to another file, which it is saved to from then on.
+    pub fn save_as(&mut self, id: &LayerId, path: PathBuf) -> Result<(), SessionError> {
+        let doc = &self.doc;
+        let state = self
+            .layers
+            .get_mut(id)
+            .ok_or_else(|| SessionError::NoLayer(id.clone()))?;
+        let hash = store::save_layer(&state.layer, doc, &path)?;
+        crate::recovery::remove_later(&state.path);
+        state.recovery_revision = None;
+        state.path = path;
+        state.disk = DiskState::seen(&state.path, Some(hash));
+        state.history.mark_saved();
+        state
+            .problems
+            .retain(|p| !matches!(p, Problem::StaleSource { .. } | Problem::Reanchored { .. }));
+        Ok(())
+    }
+
+    /// Whether a layer's file changed on disk since it was read or written (a teammate, a
+    /// git pull): `Some(new hash)` (`None` inside when it was deleted) if it did. Cheap when
+    /// `thorough` is false (the file's time and size first); otherwise always hashes it.
+    pub fn changed_on_disk(&mut self, id: &LayerId, thorough: bool) -> Option<Option<String>> {
+        let state = self.layers.get_mut(id)?;
+        if !thorough && !state.disk.stamp_changed(&state.path) {
+            return None;
+        }
+        let hash = crate::atomic::file_hash(&state.path);
+        state.disk.stamp = crate::atomic::file_stamp(&state.path);
+        (hash != state.disk.hash).then_some(hash)
+    }
+
+    /// Takes the file on disk (with this hash) as the one the layer was read from, so that
+    /// the next save replaces it without asking.
+    pub fn accept_disk(&mut self, id: &LayerId, hash: Option<String>) {
+        if let Some(state) = self.layers.get_mut(id) {
+            state.disk = DiskState::seen(&state.path, hash);
+        }
+    }
+
+    /// Queues a recovery file for each editable layer changed since its last one, and the
+    /// removal of recovery files of layers that are clean again. Returns whether anything
+    /// was queued. The writing happens on the recovery thread.
+    pub fn write_recovery(&mut self) -> bool {
+        let source = self.doc.display_name();
+        let hash = self.doc.hash().to_owned();
+        let mut queued = false;
+        for state in self.layers.values_mut().filter(|s| s.editable) {
+            if !state.history.is_dirty() {
+                if state.recovery_revision.take().is_some() {
+                    crate::recovery::remove_later(&state.path);
+                    queued = true;
+                }
+                continue;
+            }
+            if state.recovery_revision == Some(state.history.revision()) {
+                continue;
+            }
+            state.recovery_revision = Some(state.history.revision());
+            crate::recovery::write_later(crate::recovery::Snapshot {
+                annotation: state.path.clone(),
+                layer: state.layer.snapshot(),
+                source: source.clone(),
+                source_hash: hash.clone(),
+            });
+            queued = true;
+        }
+        queued
+    }
+
+    /// Whether some editable layer has changes not yet in a recovery file.
+    pub fn recovery_pending(&self) -> bool {
+        self.layers.values().any(|s| {
+            s.editable && s.history.is_dirty() && s.recovery_revision != Some(s.history.revision())
+        })
+    }
+
+    /// Drops the recovery files of every layer (the user chose not to save).
+    pub fn discard_recovery(&mut self) {
+        for state in self.layers.values_mut() {
+            state.recovery_revision = None;
+            crate::recovery::remove_later(&state.path);
+        }
+    }
+
+    /// The file text a layer would be saved as now (for side copies).
+    pub fn file_text(&self, id: &LayerId) -> Option<String> {
+        self.layers
+            .get(id)
+            .map(|s| AnnotationFile::from_layer(&s.layer, &self.doc).to_ron())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session_with_two_layers() -> (tempfile::TempDir, Session) {
+        let dir = tempfile::tempdir().unwrap();
+        let doc_path = dir.path().join("doc.txt");
+        std::fs::write(&doc_path, "Mayor Reyes said the levee is late.").unwrap();
+        let mut session = Session::open(&doc_path, "alice", &mut |_, _| {}).unwrap();
+        let id = LayerId::from_name("alice");
+        session.tag(&id, 0..11, "actor").unwrap();
+        session.save(&id).unwrap();
+        (dir, session)
+    }
+
+    #[test]
+    fn two_editable_layers_are_edited_and_undone_independently() {
+        let (dir, mut session) = session_with_two_layers();
+        let alice = LayerId::from_name("alice");
+        // Bob's layer, then make it editable (as the curated layer is in review).
+        let doc = session.document().clone();
+        let bob = LayerId::from_name("bob");
+        let path = dir.path().join("doc.txt.bob.ron");
+        session.layers.insert(
+            bob.clone(),
+            LayerState::new(store::load_layer(&doc, &path, "bob").unwrap(), path, true),
+        );
+        assert_eq!(
+            session.tag(&alice, 11..12, "claim").unwrap(),
+            Tagged::OnlyWhitespace
+        );
+        assert_eq!(
+            session.tag(&alice, 16..35, "claim").unwrap(),
+            Tagged::Added(2),
+            "trimmed to the text"
+        );
+        assert_eq!(session.editable().layer().get(2).unwrap().start, 17);
+        assert_eq!(
+            session.tag(&alice, 17..35, "claim").unwrap(),
+            Tagged::Duplicate(2)
+        );
+        assert!(matches!(
+            session.tag(&bob, 6..11, "actor").unwrap(),
+            Tagged::Added(_)
+        ));
+        session.tag(&bob, 17..35, "quote").unwrap();
+        assert!(
+            session.scheme().get("quote").is_some(),
+            "one scheme for all layers"
+        );
+        assert_eq!(session.editable().layer().spans().len(), 2);
+        assert_eq!(session.layer(&bob).unwrap().layer().spans().len(), 2);
+        assert!(session.undo(&bob));
+        assert_eq!(session.layer(&bob).unwrap().layer().spans().len(), 1);
+        assert_eq!(
+            session.editable().layer().spans().len(),
+            2,
+            "undo in Bob's layer leaves Alice's alone"
+        );
+        assert!(session.undo(&alice));
+        assert_eq!(session.editable().layer().spans().len(), 1);
+        assert_eq!(session.layer(&bob).unwrap().layer().spans().len(), 1);
+        assert!(!session.editable().is_dirty(), "back to what was saved");
+        assert!(session.layer(&bob).unwrap().is_dirty());
+        assert!(
+            session.scheme().get("quote").is_none(),
+            "undo took the label back"
+        );
+        assert!(session.redo(&bob));
+        assert!(session.scheme().get("quote").is_some());
+    }
+
+    #[test]
+    fn read_only_layers_refuse_edits() {
+        let (dir, mut session) = session_with_two_layers();
+        std::fs::copy(
+            dir.path().join("doc.txt.alice.ron"),
+            dir.path().join("doc.txt.bob.ron"),
+        )
+        .unwrap();
+        let bob = LayerId::from_name("bob");
+        session.add_read_only(bob.clone()).unwrap();
+        assert_eq!(session.layer(&bob).unwrap().layer().spans().len(), 1);
+        assert!(matches!(
+            session.tag(&bob, 0..5, "claim"),
+            Err(SessionError::ReadOnly(_))
+        ));
+        assert!(!session.undo(&bob));
+    }
+
+    #[test]
+    fn placing_an_orphan_keeps_its_id_and_undo_takes_it_back() {
+        let (_dir, mut session) = session_with_two_layers();
+        let alice = LayerId::from_name("alice");
+        let orphan = Span {
+            id: 9,
+            start: 100,
+            end: 105,
+            label: "claim".into(),
+            text: "gone!".into(),
+            note: Some("kept".into()),
+        };
+        session.apply(&alice, Edit::AddOrphan(orphan)).unwrap();
+        let Tagged::Added(new) = session.tag(&alice, 12..16, "event").unwrap() else {
+            panic!("tagged");
+        };
+        assert!(new > 9, "a new span never takes an orphan's id");
+        session.place_orphan(&alice, 9, 17..34).unwrap();
+        let placed = session.editable().layer().get(9).unwrap();
+        assert_eq!(
+            (placed.text.as_str(), placed.note.as_deref()),
+            ("the levee is late", Some("kept"))
+        );
+        assert!(session.editable().layer().orphans.is_empty());
+        session.undo(&alice);
+        assert_eq!(session.editable().layer().orphans.len(), 1);
+        assert!(session.editable().layer().get(9).is_none());
+    }
+
+    #[test]
+    fn restore_reanchors_and_is_undoable() {
+        let (dir, mut session) = session_with_two_layers();
+        let alice = LayerId::from_name("alice");
+        let before = session.editable().layer().clone();
+        let revision = session.editable().revision();
+        // A recovery file written against an older text with two words more in front.
+        let old = Document::from_text("Today Mayor Reyes said the levee is late.".into());
+        let mut layer = Layer::new("alice");
+        layer.insert(Span {
+            id: 1,
+            start: 18,
+            end: 22,
+            label: "claim".into(),
+            text: "said".into(),
+            note: None,
+        });
+        layer.insert(Span {
+            id: 2,
+            start: 6,
+            end: 17,
+            label: "actor".into(),
+            text: "Mayor Reyes".into(),
+            note: None,
+        });
+        let file = AnnotationFile::from_layer(&layer, &old);
+        let restored = session.restore(&alice, file).unwrap();
+        assert_eq!(restored.moved, 2);
+        assert_ne!(session.editable().revision(), revision, "lists refresh");
+        let spans: Vec<(usize, &str)> = session
+            .editable()
+            .layer()
+            .spans()
+            .iter()
+            .map(|s| (s.start, s.text.as_str()))
+            .collect();
+        assert_eq!(spans, [(0, "Mayor Reyes"), (12, "said")]);
+        assert!(session.editable().is_dirty());
+        assert!(session.undo(&alice));
+        assert_eq!(session.editable().layer().spans(), before.spans());
+        drop(dir);
+    }
+
+    #[test]
+    fn a_changed_source_is_recorded_by_the_next_save_and_warned_once() {
+        let (dir, session) = session_with_two_layers();
+        drop(session);
+        let doc_path = dir.path().join("doc.txt");
+        // Text appended: every span still matches.
+        std::fs::write(&doc_path, "Mayor Reyes said the levee is late. More.").unwrap();
+        let mut session = Session::open(&doc_path, "alice", &mut |_, _| {}).unwrap();
+        assert!(
+            session
+                .editable()
+                .problems()
+                .iter()
+                .any(|p| matches!(p, Problem::StaleSource { .. }))
+        );
+        assert!(
+            session.editable().is_dirty(),
+            "the new hash is not on disk yet"
+        );
+        session.save(&LayerId::from_name("alice")).unwrap();
+        let again = Session::open(&doc_path, "alice", &mut |_, _| {}).unwrap();
+        assert!(
+            again.editable().problems().is_empty(),
+            "{:?}",
+            again.editable().problems()
+        );
+        assert!(!again.editable().is_dirty());
+    }
+
+    #[test]
+    fn merging_adds_only_what_is_missing_in_one_step() {
+        let (_dir, mut session) = session_with_two_layers();
+        let alice = LayerId::from_name("alice");
+        let mut theirs = AnnotationFile::from_layer(session.editable().layer(), session.document());
+        theirs.spans.push(Span {
+            id: 1,
+            start: 17,
+            end: 35,
+            label: "claim".into(),
+            text: "the levee is late.".into(),
+            note: None,
+        });
+        let added = session.merge_file(&alice, &theirs).unwrap();
+        assert_eq!(added, 1);
+        let ids: Vec<u64> = session
+            .editable()
+            .layer()
+            .spans()
+            .iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(ids.len(), 2);
+        assert_ne!(ids[0], ids[1], "the merged span got a fresh id");
+        session.undo(&alice);
+        assert_eq!(session.editable().layer().spans().len(), 1);
+    }
+
+    #[test]
+    fn scheme_has_one_order_whatever_each_layer_lists() {
+        let mut a = LabelScheme::new(["claim", "actor", "event"]);
+        a.ensure("quote");
+        let b = LabelScheme::new(["zeal", "event", "actor", "claim", "quote"]);
+        let unified = LabelScheme::unified(&a, [&a, &b]);
+        let names: Vec<&str> = unified.labels().iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["claim", "actor", "event", "quote", "zeal"]);
+        assert_eq!(
+            unified.get("actor").map(|l| l.color.clone()),
+            a.get("actor").map(|l| l.color.clone())
+        );
+    }
+
+    #[test]
+    fn reanchoring_on_open_reports_progress() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc_path = dir.path().join("doc.txt");
+        let text = "Reyes spoke. ".repeat(300);
+        std::fs::write(&doc_path, &text).unwrap();
+        let mut session = Session::open(&doc_path, "alice", &mut |_, _| {}).unwrap();
+        let alice = LayerId::from_name("alice");
+        for i in 0..300 {
+            session.tag(&alice, i * 13..i * 13 + 5, "actor").unwrap();
+        }
+        session.save(&alice).unwrap();
+        std::fs::write(&doc_path, format!("Editor's note. {text}")).unwrap();
+        let mut calls = Vec::new();
+        let reopened = Session::open(&doc_path, "alice", &mut |done, total| {
+            calls.push((done, total));
+        })
+        .unwrap();
+        assert_eq!(calls.last(), Some(&(300, 300)));
+        let starts: Vec<usize> = reopened
+            .editable()
+            .layer()
+            .spans()
+            .iter()
+            .map(|s| s.start)
+            .collect();
+        assert_eq!(starts, (0..300).map(|i| i * 13 + 15).collect::<Vec<_>>());
+    }
+}

@@ -1,0 +1,153 @@
+//! Dialogs and strips: unsaved changes, keyboard shortcuts, export and import, problems
+//! found on loading.
+
+use std::path::Path;
+
+use egui::{Key, RichText, ViewportCommand};
+
+use super::keymap::shortcut_rows;
+use super::{AfterConfirm, SpantagApp};
+use crate::ui::command::Command;
+use crate::ui::{theme, transfer};
+
+impl SpantagApp {
+    pub(super) fn confirm_dialog(&mut self, ctx: &egui::Context) {
+        let Some(after) = self.confirm.clone() else {
+            return;
+        };
+        let mut choice = None;
+        egui::Modal::new(egui::Id::unique("unsaved-changes")).show(ctx, |ui| {
+            ui.set_width(380.0);
+            ui.heading("Save your changes?");
+            ui.add_space(6.0);
+            let name = self
+                .open
+                .as_ref()
+                .map(|o| o.session.document().display_name())
+                .unwrap_or_default();
+            ui.label(format!(
+                "Your annotations of {name} have changes that are not saved yet."
+            ));
+            ui.add_space(12.0);
+            ui.horizontal(|ui| {
+                if ui.button("Save").clicked() {
+                    choice = Some(true);
+                }
+                if ui.button("Don't save").clicked() {
+                    choice = Some(false);
+                }
+                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
+                    self.confirm = None;
+                }
+            });
+        });
+        let Some(save) = choice else { return };
+        self.confirm = None;
+        if save && !self.save() {
+            return;
+        }
+        if !save && let Some(open) = &mut self.open {
+            // The user chose to discard: the recovery files go too.
+            open.session.discard_recovery();
+        }
+        match after {
+            AfterConfirm::Quit => {
+                self.allow_close = true;
+                ctx.send_viewport_cmd(ViewportCommand::Close);
+            }
+            AfterConfirm::Close => {
+                self.open = None;
+                self.view.reset();
+            }
+            AfterConfirm::Open(path) => {
+                self.open = None;
+                self.view.reset();
+                self.open_document(&path);
+            }
+        }
+    }
+
+    pub(super) fn shortcuts_window(&mut self, ctx: &egui::Context) {
+        let mut open = self.show_shortcuts;
+        egui::Window::new("Keyboard shortcuts")
+            .open(&mut open)
+            .resizable(false)
+            .collapsible(false)
+            .show(ctx, |ui| {
+                egui::Grid::new("shortcuts")
+                    .num_columns(2)
+                    .spacing([24.0, 6.0])
+                    .show(ui, |ui| {
+                        for (keys, what) in shortcut_rows() {
+                            ui.label(RichText::new(keys).monospace().strong());
+                            ui.label(what);
+                            ui.end_row();
+                        }
+                    });
+            });
+        self.show_shortcuts = open;
+    }
+
+    pub(super) fn transfer_dialogs(&mut self, ctx: &egui::Context) {
+        if let Some(path) = self
+            .open
+            .as_ref()
+            .and_then(|o| o.session.document().path())
+            .map(Path::to_path_buf)
+        {
+            let annotator = self.annotator.clone();
+            let context = transfer::Context {
+                document: &path,
+                annotator: &annotator,
+            };
+            if self.export.ui(ctx, &context) {
+                // Exports read the files on disk: save first so they hold what is on screen.
+                if !self.is_dirty() || self.save() {
+                    self.export.start(ctx, &context);
+                }
+            }
+        }
+        if let Some(path) = self.import.ui(ctx) {
+            self.commands.push(Command::Open(path));
+        }
+    }
+
+    pub(super) fn problems_strip(&mut self, ui: &mut egui::Ui) {
+        let dark = self.settings.dark_mode;
+        let Some(open) = &mut self.open else { return };
+        if !open.show_problems {
+            return;
+        }
+        let problems: Vec<String> = open
+            .session
+            .layers()
+            .flat_map(|(id, l)| {
+                l.problems()
+                    .iter()
+                    .take(500)
+                    .map(move |p| format!("{id}: {p}"))
+            })
+            .take(500)
+            .collect();
+        if problems.is_empty() {
+            return;
+        }
+        let path = open.session.editable().path().display().to_string();
+        egui::Frame::new().fill(theme::warning_color(dark).gamma_multiply(0.15)).inner_margin(8.0).show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.colored_label(theme::warning_color(dark), format!("⚠ {} problem(s) in {path}", problems.len()));
+                if ui.small_button("Dismiss").clicked() {
+                    open.show_problems = false;
+                }
+            });
+            ui.weak("Every span was kept. Spans whose offsets do not fit the text are listed in the span table.");
+            egui::CollapsingHeader::new("Details").id_salt("problem-details").show(ui, |ui| {
+                egui::ScrollArea::vertical().max_height(140.0).show(ui, |ui| {
+                    for problem in &problems {
+                        ui.label(problem);
+                    }
+                });
+            });
+        });
+    }
+}

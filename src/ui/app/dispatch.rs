@@ -1,0 +1,279 @@
+//! Carrying out [`Command`]s: the one place where what the user asked for changes the
+//! session (through [`crate::session::Session`]'s methods, each an undoable edit).
+
+use std::path::Path;
+use std::sync::mpsc;
+
+use egui::ViewportCommand;
+
+use super::{AfterConfirm, SpantagApp};
+use crate::annotation::validate_label_name;
+use crate::edit::Edit;
+use crate::session::{SpanRef, Tagged};
+use crate::ui::command::Command;
+use crate::ui::doc_view::{ScrollTarget, preview};
+use crate::ui::theme;
+
+impl SpantagApp {
+    /// Tags the current selection (trimmed of whitespace) with `label`, or relabels the
+    /// selected span when there is no text selection.
+    fn tag(&mut self, label: &str) {
+        let Some(open) = &mut self.open else { return };
+        let id = open.layer_id().clone();
+        let Some(range) = self.view.selected_range() else {
+            if let Some(span_id) = open.selected_own()
+                && let Some(span) = open.layer().get(span_id)
+            {
+                if span.label != label {
+                    self.apply_edit(Edit::Relabel {
+                        id: span_id,
+                        label: label.to_owned(),
+                    });
+                    self.info(format!("Relabelled as {label}"));
+                }
+            } else {
+                self.info("Select some text first (drag over it, or double-click a word)");
+            }
+            return;
+        };
+        match open.session.tag(&id, range, label) {
+            Ok(Tagged::Added(span_id)) => {
+                if self.log_edits
+                    && let Some(span) = open.layer().get(span_id)
+                {
+                    // For the crash test: an independent record of what the user did.
+                    eprintln!("spantag-edit: AddSpan({span:?})");
+                }
+                let shown = open
+                    .layer()
+                    .get(span_id)
+                    .map(|s| preview(&s.text, 40))
+                    .unwrap_or_default();
+                open.selected_span = Some(SpanRef::new(&id, span_id));
+                self.view.selection = None;
+                self.span_list.reveal = true;
+                self.info(format!("Tagged “{shown}” as {label}"));
+            }
+            Ok(Tagged::Duplicate(span_id)) => {
+                open.selected_span = Some(SpanRef::new(&id, span_id));
+                self.view.selection = None;
+                self.info(format!("This text is already tagged as {label}"));
+            }
+            Ok(Tagged::OnlyWhitespace) => {
+                self.info("The selection is only whitespace — nothing to tag");
+            }
+            Err(err) => self.error(format!("Could not tag: {err}")),
+        }
+    }
+
+    pub(super) fn run_command(&mut self, ctx: &egui::Context, command: Command) {
+        match command {
+            Command::Open(path) => {
+                if self.is_dirty() {
+                    self.confirm = Some(AfterConfirm::Open(path));
+                } else {
+                    self.open_document(&path);
+                }
+            }
+            Command::OpenDialog => self.open_dialog(ctx),
+            Command::Save => {
+                self.save();
+            }
+            Command::CloseDocument => {
+                if self.is_dirty() {
+                    self.confirm = Some(AfterConfirm::Close);
+                } else {
+                    self.open = None;
+                    self.view.reset();
+                }
+            }
+            Command::Quit => ctx.send_viewport_cmd(ViewportCommand::Close),
+            Command::Undo | Command::Redo => {
+                let Some(open) = &mut self.open else { return };
+                let id = open.layer_id().clone();
+                let undo = command == Command::Undo;
+                let done = if undo {
+                    open.session.undo(&id)
+                } else {
+                    open.session.redo(&id)
+                };
+                if let Some(selected) = &open.selected_span
+                    && open
+                        .session
+                        .layer(&selected.layer)
+                        .is_none_or(|l| l.layer().get(selected.id).is_none())
+                {
+                    open.selected_span = None;
+                }
+                self.info(match (undo, done) {
+                    (true, true) => "Undone",
+                    (true, false) => "Nothing to undo",
+                    (false, true) => "Redone",
+                    (false, false) => "Nothing to redo",
+                });
+            }
+            Command::Tag(label) => self.tag(&label),
+            Command::DeleteSelected => {
+                let Some(id) = self.open.as_ref().and_then(|o| o.selected_own()) else {
+                    self.info("Click a span first, then press Delete");
+                    return;
+                };
+                self.apply_edit(Edit::RemoveSpan(id));
+                if let Some(open) = &mut self.open {
+                    open.selected_span = None;
+                }
+                self.info("Span deleted (Ctrl+Z brings it back)");
+            }
+            Command::SelectSpan(target, reveal) => {
+                let Some(open) = &mut self.open else { return };
+                let id = open.layer_id().clone();
+                open.session.break_coalescing(&id);
+                let start = target.as_ref().and_then(|r| {
+                    open.session
+                        .layer(&r.layer)
+                        .and_then(|l| l.layer().get(r.id))
+                        .map(|s| s.start)
+                });
+                open.selected_span = target;
+                if reveal && let Some(start) = start {
+                    self.view.scroll_to(ScrollTarget::Reveal(start));
+                    self.view.selection = None;
+                }
+            }
+            Command::SetNote(target, note) => {
+                let Some(open) = &mut self.open else { return };
+                let note = (!note.is_empty()).then_some(note);
+                if let Err(err) = open.session.apply(
+                    &target.layer,
+                    Edit::SetNote {
+                        id: target.id,
+                        note,
+                    },
+                ) {
+                    self.error(format!("Could not change the note: {err}"));
+                }
+            }
+            Command::AddLabel(layer, name) => {
+                let Some(open) = &mut self.open else { return };
+                match validate_label_name(&name) {
+                    Err(why) => self.label_error = Some(why),
+                    Ok(()) if open.scheme().get(&name).is_some() => {
+                        self.label_error = Some(format!("There is a label {name:?} already"));
+                    }
+                    Ok(()) => match open.session.apply(&layer, Edit::AddLabel(name.clone())) {
+                        Ok(()) => {
+                            self.label_input.clear();
+                            self.label_error = None;
+                            self.info(format!("Added label {name}"));
+                        }
+                        Err(err) => self.label_error = Some(err.to_string()),
+                    },
+                }
+            }
+            Command::GoTo(target) => self.view.scroll_to(target),
+            Command::ToggleTheme => {
+                self.settings.dark_mode = !self.settings.dark_mode;
+                theme::apply(ctx, self.settings.dark_mode);
+                self.save_settings();
+            }
+            Command::ToggleShortcuts => self.show_shortcuts = !self.show_shortcuts,
+            Command::PlaceOrphan(target) => {
+                let Some(open) = &mut self.open else { return };
+                let Some(range) = self.view.selected_range() else {
+                    self.info("Select the text where the orphaned span belongs, then click Place");
+                    return;
+                };
+                match open.session.place_orphan(&target.layer, target.id, range) {
+                    Ok(()) => {
+                        open.selected_span = Some(target);
+                        self.view.selection = None;
+                        self.info("Placed the orphaned span (Ctrl+Z undoes it)");
+                    }
+                    Err(err) => self.error(format!("Could not place it: {err}")),
+                }
+            }
+            Command::DeleteOrphan(target) => {
+                let Some(open) = &mut self.open else { return };
+                match open
+                    .session
+                    .apply(&target.layer, Edit::RemoveOrphan(target.id))
+                {
+                    Ok(()) => self.info("Orphaned span deleted (Ctrl+Z brings it back)"),
+                    Err(err) => self.error(format!("Could not delete it: {err}")),
+                }
+            }
+            Command::ShowExport => {
+                match self.open.as_ref().and_then(|o| o.session.document().path()) {
+                    Some(path) => self.export.show_for(path),
+                    None => self.info("Open a document first"),
+                }
+            }
+            Command::ShowImport => {
+                let folder = self
+                    .open
+                    .as_ref()
+                    .and_then(|o| o.session.document().path())
+                    .and_then(Path::parent)
+                    .map(Path::to_path_buf);
+                self.import
+                    .show_for(folder.as_deref(), &self.annotator.clone());
+            }
+            Command::FontSize(delta) => {
+                let (lo, hi) = theme::FONT_SIZE_RANGE;
+                self.settings.font_size = (self.settings.font_size + delta).clamp(lo, hi);
+                self.save_settings();
+            }
+        }
+    }
+
+    fn open_dialog(&mut self, ctx: &egui::Context) {
+        if self.dialog.is_some() {
+            return;
+        }
+        let (tx, rx) = mpsc::channel();
+        let ctx = ctx.clone();
+        let start_dir = self
+            .settings
+            .recent
+            .first()
+            .and_then(|p| p.parent())
+            .map(Path::to_path_buf);
+        let spawned = std::thread::Builder::new()
+            .name("open-dialog".into())
+            .spawn(move || {
+                let mut dialog = rfd::FileDialog::new()
+                    .set_title("Open a document to annotate")
+                    .add_filter("Text", &["txt", "md", "text", "csv", "tsv", "log"])
+                    .add_filter("All files", &["*"]);
+                if let Some(dir) = start_dir {
+                    dialog = dialog.set_directory(dir);
+                }
+                let _ = tx.send(dialog.pick_file());
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => {
+                self.dialog = Some(rx);
+                self.info("Choosing a file…");
+            }
+            Err(err) => self.error(format!("Could not show the file dialog: {err}")),
+        }
+    }
+
+    pub(super) fn poll_dialog(&mut self) {
+        let Some(rx) = &self.dialog else { return };
+        match rx.try_recv() {
+            Ok(Some(path)) => {
+                self.dialog = None;
+                self.commands.push(Command::Open(path));
+            }
+            Ok(None) | Err(mpsc::TryRecvError::Disconnected) => {
+                self.dialog = None;
+                self.info(
+                    "No file chosen. If no dialog appeared, this desktop has no file-chooser portal: type a path on the start screen, drop a file on the window, or pass it on the command line",
+                );
+            }
+            Err(mpsc::TryRecvError::Empty) => {}
+        }
+    }
+}

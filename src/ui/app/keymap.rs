@@ -1,0 +1,263 @@
+//! Keyboard shortcuts. One table ([`BINDINGS`]) says which keys do what: the frame's key
+//! handling, the menus' shortcut texts and the help window (F1) all read it, so they cannot
+//! disagree.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+use super::SpantagApp;
+use crate::ui::command::Command;
+use crate::ui::doc_view::ScrollTarget;
+
+/// Something a key does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Action {
+    Save,
+    Open,
+    Export,
+    Close,
+    Quit,
+    Larger,
+    Smaller,
+    Undo,
+    Redo,
+    Start,
+    End,
+    Delete,
+    Deselect,
+    Help,
+}
+
+/// One row of the key table.
+struct Binding {
+    action: Action,
+    /// The keys, tried in order (the first is the one shown in menus).
+    shortcuts: &'static [KeyboardShortcut],
+    /// How the keys are written in menus and the help window.
+    keys: &'static str,
+    /// What they do, for the help window.
+    what: &'static str,
+    /// Whether they work while a text field has focus (editing keys do not).
+    while_typing: bool,
+}
+
+const fn key(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(modifiers, key)
+}
+
+const CMD: Modifiers = Modifiers::COMMAND;
+const NONE: Modifiers = Modifiers::NONE;
+const CMD_SHIFT: Modifiers = Modifiers {
+    shift: true,
+    ..Modifiers::COMMAND
+};
+
+/// The key table. Order matters where shortcuts share a key: Ctrl+Shift+Z must be tried
+/// before Ctrl+Z, since egui matches modifiers loosely.
+const BINDINGS: &[Binding] = &[
+    Binding {
+        action: Action::Save,
+        shortcuts: &[key(CMD, Key::S)],
+        keys: "Ctrl+S",
+        what: "Save",
+        while_typing: true,
+    },
+    Binding {
+        action: Action::Open,
+        shortcuts: &[key(CMD, Key::O)],
+        keys: "Ctrl+O",
+        what: "Open a document",
+        while_typing: true,
+    },
+    Binding {
+        action: Action::Export,
+        shortcuts: &[key(CMD, Key::E)],
+        keys: "Ctrl+E",
+        what: "Export a dataset",
+        while_typing: true,
+    },
+    Binding {
+        action: Action::Close,
+        shortcuts: &[key(CMD, Key::W)],
+        keys: "Ctrl+W",
+        what: "Close the document",
+        while_typing: true,
+    },
+    Binding {
+        action: Action::Quit,
+        shortcuts: &[key(CMD, Key::Q)],
+        keys: "Ctrl+Q",
+        what: "Quit",
+        while_typing: true,
+    },
+    Binding {
+        action: Action::Larger,
+        shortcuts: &[key(CMD, Key::Plus), key(CMD, Key::Equals)],
+        keys: "Ctrl++",
+        what: "Larger text",
+        while_typing: true,
+    },
+    Binding {
+        action: Action::Smaller,
+        shortcuts: &[key(CMD, Key::Minus)],
+        keys: "Ctrl+-",
+        what: "Smaller text",
+        while_typing: true,
+    },
+    Binding {
+        action: Action::Redo,
+        shortcuts: &[key(CMD_SHIFT, Key::Z), key(CMD, Key::Y)],
+        keys: "Ctrl+Shift+Z / Ctrl+Y",
+        what: "Redo",
+        while_typing: false,
+    },
+    Binding {
+        action: Action::Undo,
+        shortcuts: &[key(CMD, Key::Z)],
+        keys: "Ctrl+Z",
+        what: "Undo",
+        while_typing: false,
+    },
+    Binding {
+        action: Action::Start,
+        shortcuts: &[key(CMD, Key::Home)],
+        keys: "Ctrl+Home",
+        what: "Go to the start",
+        while_typing: false,
+    },
+    Binding {
+        action: Action::End,
+        shortcuts: &[key(CMD, Key::End)],
+        keys: "Ctrl+End",
+        what: "Go to the end",
+        while_typing: false,
+    },
+    Binding {
+        action: Action::Delete,
+        shortcuts: &[key(NONE, Key::Delete), key(NONE, Key::Backspace)],
+        keys: "Del / Backspace",
+        what: "Delete the selected span",
+        while_typing: false,
+    },
+    Binding {
+        action: Action::Deselect,
+        shortcuts: &[key(NONE, Key::Escape)],
+        keys: "Esc",
+        what: "Clear the selection",
+        while_typing: false,
+    },
+    Binding {
+        action: Action::Help,
+        shortcuts: &[key(NONE, Key::F1)],
+        keys: "F1",
+        what: "This list",
+        while_typing: false,
+    },
+];
+
+/// Mouse gestures and the label keys, which the help window lists before the table.
+const GESTURES: &[(&str, &str)] = &[
+    (
+        "Drag",
+        "Select text (character precision; Shift+click extends)",
+    ),
+    ("Double-click", "Select a word"),
+    (
+        "1 … 9",
+        "Tag the selection with that label, or relabel the selected span",
+    ),
+    (
+        "Click a span",
+        "Select it (click again to cycle through nested spans)",
+    ),
+];
+
+/// Every shortcut with what it does, for the help window and the README.
+pub fn shortcut_rows() -> Vec<(&'static str, &'static str)> {
+    GESTURES
+        .iter()
+        .copied()
+        .chain(BINDINGS.iter().map(|b| (b.keys, b.what)))
+        .collect()
+}
+
+/// The shortcuts as a table, for the help window and the README.
+pub static SHORTCUTS: std::sync::LazyLock<Vec<(&'static str, &'static str)>> =
+    std::sync::LazyLock::new(shortcut_rows);
+
+/// How an action's keys are written (menus).
+pub(super) fn keys(action: Action) -> &'static str {
+    BINDINGS
+        .iter()
+        .find(|b| b.action == action)
+        .map_or("", |b| b.keys.split(" / ").next().unwrap_or(b.keys))
+}
+
+const DIGITS: [Key; 9] = [
+    Key::Num1,
+    Key::Num2,
+    Key::Num3,
+    Key::Num4,
+    Key::Num5,
+    Key::Num6,
+    Key::Num7,
+    Key::Num8,
+    Key::Num9,
+];
+
+impl SpantagApp {
+    fn command_for(&mut self, action: Action) -> Option<Command> {
+        Some(match action {
+            Action::Save => Command::Save,
+            Action::Open => Command::OpenDialog,
+            Action::Export => Command::ShowExport,
+            Action::Close => Command::CloseDocument,
+            Action::Quit => Command::Quit,
+            Action::Larger => Command::FontSize(1.0),
+            Action::Smaller => Command::FontSize(-1.0),
+            Action::Undo => Command::Undo,
+            Action::Redo => Command::Redo,
+            Action::Start => Command::GoTo(ScrollTarget::Top(0)),
+            Action::End => Command::GoTo(ScrollTarget::End),
+            Action::Delete => Command::DeleteSelected,
+            Action::Deselect => {
+                self.view.selection = None;
+                Command::SelectSpan(None, false)
+            }
+            Action::Help => Command::ToggleShortcuts,
+        })
+    }
+
+    /// Reads the frame's shortcuts. Editing keys are ignored while a text field has focus.
+    pub(super) fn shortcuts(&mut self, ctx: &egui::Context) {
+        let typing = ctx.text_edit_focused();
+        let mut actions = Vec::new();
+        let mut digits = Vec::new();
+        ctx.input_mut(|i| {
+            for binding in BINDINGS {
+                if typing && !binding.while_typing {
+                    continue;
+                }
+                if binding.shortcuts.iter().any(|s| i.consume_shortcut(s)) {
+                    actions.push(binding.action);
+                }
+            }
+            if !typing {
+                for (n, key) in DIGITS.iter().enumerate() {
+                    if i.consume_shortcut(&KeyboardShortcut::new(NONE, *key)) {
+                        digits.push(n + 1);
+                    }
+                }
+            }
+        });
+        for action in actions {
+            if let Some(command) = self.command_for(action) {
+                self.commands.push(command);
+            }
+        }
+        for digit in digits {
+            if let Some(label) = self.open.as_ref().and_then(|o| o.scheme().by_hotkey(digit)) {
+                self.commands.push(Command::Tag(label.name.clone()));
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! Opening a document off the UI thread. Reading, decoding and indexing a document and
+//! parsing (and, when the source changed, re-anchoring) its annotation file run on a loader
+//! thread; the UI waits a moment for it, so small documents open as if at once, and past
+//! that shows progress and stays responsive.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use egui::RichText;
+
+use super::SpantagApp;
+use crate::session::Session;
+use crate::store;
+use crate::ui::open::OpenDocument;
+
+/// How long opening may block the UI before progress is shown instead.
+const WAIT_BEFORE_PROGRESS: Duration = Duration::from_millis(150);
+
+/// A document being opened.
+pub(super) struct Loading {
+    path: PathBuf,
+    started: Instant,
+    /// Re-anchoring progress: spans done and in all.
+    done: Arc<AtomicUsize>,
+    total: Arc<AtomicUsize>,
+    result: mpsc::Receiver<Result<Session, String>>,
+}
+
+impl Loading {
+    /// What the status bar says meanwhile.
+    pub(super) fn describe(&self) -> String {
+        let name = super::file_name(&self.path);
+        let total = self.total.load(Ordering::Relaxed);
+        if total > 0 {
+            let done = self.done.load(Ordering::Relaxed).min(total);
+            format!("Opening {name}: re-anchoring spans to the changed text, {done} of {total}")
+        } else {
+            format!("Opening {name}…")
+        }
+    }
+
+    fn fraction(&self) -> Option<f32> {
+        let total = self.total.load(Ordering::Relaxed);
+        (total > 0).then(|| self.done.load(Ordering::Relaxed) as f32 / total as f32)
+    }
+}
+
+impl SpantagApp {
+    /// Opens a document and the annotator's layer for it. On failure the current state is
+    /// kept and the reason shown.
+    pub fn open_document(&mut self, path: &Path) {
+        if let Err(err) = store::validate_annotator(&self.annotator) {
+            self.error(err.to_string());
+            return;
+        }
+        if self.loading.is_some() {
+            self.info("Still opening the previous document — try again in a moment");
+            return;
+        }
+        let (tx, rx) = mpsc::channel();
+        let done = Arc::new(AtomicUsize::new(0));
+        let total = Arc::new(AtomicUsize::new(0));
+        let (thread_done, thread_total) = (Arc::clone(&done), Arc::clone(&total));
+        let (doc_path, annotator) = (path.to_path_buf(), self.annotator.clone());
+        let spawned = std::thread::Builder::new()
+            .name("open-document".into())
+            .spawn(move || {
+                let mut progress = |d: usize, t: usize| {
+                    thread_total.store(t, Ordering::Relaxed);
+                    thread_done.store(d, Ordering::Relaxed);
+                };
+                let _ = tx.send(Session::open(&doc_path, &annotator, &mut progress));
+            });
+        if let Err(err) = spawned {
+            self.error(format!("Could not open {}: {err}", path.display()));
+            return;
+        }
+        let loading = Loading {
+            path: path.to_path_buf(),
+            started: Instant::now(),
+            done,
+            total,
+            result: rx,
+        };
+        match loading.result.recv_timeout(WAIT_BEFORE_PROGRESS) {
+            Ok(result) => self.finish_loading(path, result),
+            Err(_) => self.loading = Some(loading),
+        }
+    }
+
+    /// Blocks until a document being opened is open (benchmarks, tests).
+    pub fn wait_until_loaded(&mut self) {
+        if let Some(loading) = self.loading.take() {
+            let result = loading
+                .result
+                .recv()
+                .unwrap_or_else(|_| Err("the loader stopped".to_owned()));
+            self.finish_loading(&loading.path, result);
+        }
+    }
+
+    /// Whether a document is being opened.
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_some()
+    }
+
+    pub(super) fn poll_loading(&mut self, ctx: &egui::Context) {
+        let Some(loading) = &self.loading else { return };
+        match loading.result.try_recv() {
+            Ok(result) => {
+                let path = loading.path.clone();
+                self.loading = None;
+                self.finish_loading(&path, result);
+            }
+            Err(mpsc::TryRecvError::Empty) => {
+                ctx.request_repaint_after(Duration::from_millis(50));
+            }
+            Err(mpsc::TryRecvError::Disconnected) => {
+                let path = loading.path.clone();
+                self.loading = None;
+                self.error(format!(
+                    "Could not open {}: the loader stopped",
+                    path.display()
+                ));
+            }
+        }
+    }
+
+    /// The central panel while a document opens and none is open yet.
+    pub(super) fn loading_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(loading) = &self.loading else { return };
+        ui.vertical_centered(|ui| {
+            ui.add_space(ui.available_height() * 0.3);
+            ui.label(RichText::new(loading.describe()).size(16.0));
+            ui.add_space(10.0);
+            match loading.fraction() {
+                Some(f) => {
+                    ui.add(
+                        egui::ProgressBar::new(f)
+                            .desired_width(360.0)
+                            .show_percentage(),
+                    );
+                }
+                None => {
+                    ui.add(egui::Spinner::new().size(28.0));
+                }
+            }
+            ui.add_space(6.0);
+            ui.weak(format!("{:.1} s", loading.started.elapsed().as_secs_f32()));
+        });
+    }
+
+    fn finish_loading(&mut self, path: &Path, result: Result<Session, String>) {
+        let session = match result {
+            Ok(session) => session,
+            Err(err) => {
+                self.error(err);
+                return;
+            }
+        };
+        let n = session.editable().layer().spans().len();
+        let notice = session.document().encoding().notice();
+        let source_changed = session
+            .editable()
+            .problems()
+            .iter()
+            .any(|p| matches!(p, store::Problem::StaleSource { .. }));
+        let annotator = session.editable_id().to_string();
+        self.open = Some(OpenDocument::new(session));
+        self.view.reset();
+        self.span_list = crate::ui::panels::SpanListState::default();
+        self.offer_recovery();
+        self.settings.touch_recent(path);
+        self.settings.last_annotator = Some(self.annotator.clone());
+        self.save_settings();
+        if let Some(notice) = notice {
+            self.warn(notice);
+        } else if source_changed {
+            self.warn(format!(
+                "The text of {} changed since these annotations were saved; they were matched to it again (see the problems above). Saving records the new version",
+                super::file_name(path)
+            ));
+        } else if n > 0 {
+            self.info(format!("Loaded {n} spans by {annotator}"));
+        } else {
+            self.info(format!(
+                "New annotations by {annotator} — select text and press 1–9 to tag"
+            ));
+        }
+    }
+}

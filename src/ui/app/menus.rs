@@ -1,0 +1,109 @@
+//! The menu bar. Shortcut texts come from the one key table in `keymap.rs`.
+
+use super::keymap::{Action, keys};
+use super::{SpantagApp, menu_item};
+use crate::ui::command::Command;
+use crate::ui::doc_view::ScrollTarget;
+
+impl SpantagApp {
+    pub(super) fn menu_bar(&mut self, ui: &mut egui::Ui) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            let has_doc = self.open.is_some();
+            ui.menu_button("File", |ui| {
+                if menu_item(ui, true, "Open…", keys(Action::Open)) {
+                    self.commands.push(Command::OpenDialog);
+                }
+                ui.menu_button("Open recent", |ui| {
+                    if self.settings.recent.is_empty() {
+                        ui.weak("No recent documents");
+                    }
+                    for path in self.settings.recent.clone() {
+                        if ui.button(path.display().to_string()).clicked() {
+                            self.commands.push(Command::Open(path));
+                        }
+                    }
+                });
+                ui.separator();
+                if menu_item(ui, has_doc, "Export…", keys(Action::Export)) {
+                    self.commands.push(Command::ShowExport);
+                }
+                if menu_item(ui, true, "Import…", "") {
+                    self.commands.push(Command::ShowImport);
+                }
+                ui.separator();
+                if menu_item(ui, has_doc, "Save", keys(Action::Save)) {
+                    self.commands.push(Command::Save);
+                }
+                if menu_item(ui, has_doc, "Close document", keys(Action::Close)) {
+                    self.commands.push(Command::CloseDocument);
+                }
+                ui.separator();
+                if menu_item(ui, true, "Quit", keys(Action::Quit)) {
+                    self.commands.push(Command::Quit);
+                }
+            });
+            ui.menu_button("Edit", |ui| {
+                let (can_undo, can_redo, has_span) =
+                    self.open.as_ref().map_or((false, false, false), |o| {
+                        (
+                            o.session.editable().can_undo(),
+                            o.session.editable().can_redo(),
+                            o.selected_own().is_some(),
+                        )
+                    });
+                if menu_item(ui, can_undo, "Undo", keys(Action::Undo)) {
+                    self.commands.push(Command::Undo);
+                }
+                if menu_item(ui, can_redo, "Redo", keys(Action::Redo)) {
+                    self.commands.push(Command::Redo);
+                }
+                ui.separator();
+                if menu_item(ui, has_span, "Delete span", keys(Action::Delete)) {
+                    self.commands.push(Command::DeleteSelected);
+                }
+            });
+            ui.menu_button("View", |ui| {
+                let theme_label = if self.settings.dark_mode {
+                    "Light theme"
+                } else {
+                    "Dark theme"
+                };
+                if ui.button(theme_label).clicked() {
+                    self.commands.push(Command::ToggleTheme);
+                }
+                if menu_item(ui, true, "Larger text", keys(Action::Larger)) {
+                    self.commands.push(Command::FontSize(1.0));
+                }
+                if menu_item(ui, true, "Smaller text", keys(Action::Smaller)) {
+                    self.commands.push(Command::FontSize(-1.0));
+                }
+                ui.separator();
+                if menu_item(ui, has_doc, "Go to start", keys(Action::Start)) {
+                    self.commands.push(Command::GoTo(ScrollTarget::Top(0)));
+                }
+                if menu_item(ui, has_doc, "Go to end", keys(Action::End)) {
+                    self.commands.push(Command::GoTo(ScrollTarget::End));
+                }
+            });
+            ui.menu_button("Help", |ui| {
+                if menu_item(ui, true, "Keyboard shortcuts", keys(Action::Help)) {
+                    self.show_shortcuts = true;
+                }
+            });
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let icon = if self.settings.dark_mode {
+                    "☀"
+                } else {
+                    "🌙"
+                };
+                if ui
+                    .button(icon)
+                    .on_hover_text("Switch between dark and light theme")
+                    .clicked()
+                {
+                    self.commands.push(Command::ToggleTheme);
+                }
+            });
+        });
+    }
+}

@@ -1,0 +1,434 @@
+//! The application shell: it owns the open document's [`Session`], the view state and the
+//! dialogs, lays out the panels each frame, and carries out the [`Command`]s that panels,
+//! menus and keys push.
+//!
+//! | file | holds |
+//! |---|---|
+//! | `mod.rs` | the app struct, the frame's layout |
+//! | `dispatch.rs` | carrying out commands (tagging, undo, selection, labels, orphans) |
+//! | `keymap.rs` | the keyboard shortcuts: one table for keys, menus and the help window |
+//! | `menus.rs` | the menu bar |
+//! | `status.rs` | the status bar and its messages |
+//! | `start.rs` | the start screen |
+//! | `dialogs.rs` | unsaved-changes, shortcuts, export/import and the problems strip |
+//! | `loading.rs` | opening a document off the UI thread, with progress |
+//! | `safety.rs` | recovery files, changes on disk (reload, keep mine, merge), Save As |
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use egui::ViewportCommand;
+
+mod dialogs;
+mod dispatch;
+mod keymap;
+mod loading;
+mod menus;
+mod safety;
+mod start;
+mod status;
+
+pub use keymap::SHORTCUTS;
+
+use crate::annotation::Layer;
+use crate::edit::Edit;
+use crate::session::{Session, SpanRef};
+use crate::settings::{Settings, os_user_name};
+use crate::store;
+use crate::ui::command::Command;
+use crate::ui::doc_view::{DocView, ViewInput, ViewLayer};
+use crate::ui::open::OpenDocument;
+use crate::ui::{panels, theme, transfer};
+
+/// How the app was started.
+#[derive(Debug, Clone, Default)]
+pub struct AppOptions {
+    /// A document to open at once.
+    pub document: Option<PathBuf>,
+    /// Who is annotating (else the last used name, else the OS user name).
+    pub annotator: Option<String>,
+    /// Where settings live (else the user's config folder). Tests point this at a temp dir.
+    pub config_dir: Option<PathBuf>,
+    /// For the start-up benchmark: print the time since this instant when the first frame
+    /// with document text has been drawn, then quit.
+    pub exit_after_first_frame: Option<Instant>,
+}
+
+/// What to do once the user has answered the unsaved-changes question.
+#[derive(Debug, Clone, PartialEq)]
+enum AfterConfirm {
+    Quit,
+    Close,
+    Open(PathBuf),
+}
+
+/// The spantag application.
+pub struct SpantagApp {
+    settings: Settings,
+    config_dir: Option<PathBuf>,
+    /// Who is annotating.
+    pub annotator: String,
+    /// The open document, if any.
+    pub open: Option<OpenDocument>,
+    /// The document view's state.
+    pub view: DocView,
+    commands: Vec<Command>,
+    status: status::StatusLine,
+    path_input: String,
+    annotator_input: String,
+    label_input: String,
+    label_error: Option<String>,
+    confirm: Option<AfterConfirm>,
+    allow_close: bool,
+    dialog: Option<mpsc::Receiver<Option<PathBuf>>>,
+    title: String,
+    show_shortcuts: bool,
+    span_list: panels::SpanListState,
+    /// The Export… dialog.
+    pub export: transfer::ExportDialog,
+    /// The Import… dialog.
+    pub import: transfer::ImportDialog,
+    exit_after_first_frame: Option<Instant>,
+    safety: safety::Safety,
+    loading: Option<loading::Loading>,
+    log_edits: bool,
+}
+
+impl SpantagApp {
+    /// Creates the app (used by `main` and by the UI tests). A document given in `options`
+    /// opens in the background when it takes longer than a moment (a large document, or one
+    /// whose spans must be re-anchored), with progress on screen.
+    pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> Self {
+        theme::install_fallback_fonts(&cc.egui_ctx);
+        let mut app = Self::build(options, false);
+        theme::apply(&cc.egui_ctx, app.settings.dark_mode);
+        app.title.clear();
+        app
+    }
+
+    /// Creates the app without a window (benchmarks, headless frames); a document given in
+    /// `options` is open when this returns.
+    pub fn headless(options: AppOptions) -> Self {
+        Self::build(options, true)
+    }
+
+    fn build(options: AppOptions, wait: bool) -> Self {
+        let config_dir = options.config_dir.or_else(Settings::default_dir);
+        let settings = config_dir
+            .as_deref()
+            .map(Settings::load)
+            .unwrap_or_default();
+        let annotator = options
+            .annotator
+            .or_else(|| settings.last_annotator.clone())
+            .filter(|a| store::validate_annotator(a).is_ok())
+            .unwrap_or_else(os_user_name);
+        let mut app = Self {
+            settings,
+            config_dir,
+            annotator_input: annotator.clone(),
+            annotator,
+            open: None,
+            view: DocView::default(),
+            commands: Vec::new(),
+            status: status::StatusLine::default(),
+            path_input: String::new(),
+            label_input: String::new(),
+            label_error: None,
+            confirm: None,
+            allow_close: false,
+            dialog: None,
+            title: String::new(),
+            show_shortcuts: false,
+            span_list: panels::SpanListState::default(),
+            export: transfer::ExportDialog::default(),
+            import: transfer::ImportDialog::default(),
+            exit_after_first_frame: options.exit_after_first_frame,
+            safety: safety::Safety::default(),
+            loading: None,
+            log_edits: std::env::var_os("SPANTAG_LOG_EDITS").is_some(),
+        };
+        if let Some(path) = options.document {
+            app.open_document(&path);
+            if wait {
+                app.wait_until_loaded();
+            }
+        }
+        app
+    }
+
+    /// Queues a command (tests use this like a click would).
+    pub fn push(&mut self, command: Command) {
+        self.commands.push(command);
+    }
+
+    /// The status bar message, if any.
+    pub fn status_text(&self) -> Option<&str> {
+        self.status.text()
+    }
+
+    /// The open document's session.
+    pub fn session(&self) -> Option<&Session> {
+        self.open.as_ref().map(|o| &o.session)
+    }
+
+    /// The editable layer of the open document.
+    pub fn layer(&self) -> Option<&Layer> {
+        self.open.as_ref().map(OpenDocument::layer)
+    }
+
+    /// The selected span, if any.
+    pub fn selected_span(&self) -> Option<&SpanRef> {
+        self.open.as_ref().and_then(|o| o.selected_span.as_ref())
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.status.set(text, status::StatusKind::Info);
+    }
+
+    fn warn(&mut self, text: impl Into<String>) {
+        self.status.set(text, status::StatusKind::Warning);
+    }
+
+    fn error(&mut self, text: impl Into<String>) {
+        self.status.set(text, status::StatusKind::Error);
+    }
+
+    fn save_settings(&mut self) {
+        if let Some(dir) = &self.config_dir
+            && let Err(err) = self.settings.save(dir)
+        {
+            self.warn(format!("Could not remember settings: {err}"));
+        }
+    }
+
+    /// Saves the editable layer; returns whether it worked.
+    pub fn save(&mut self) -> bool {
+        if !self.check_before_save() {
+            return false;
+        }
+        let Some(open) = &mut self.open else {
+            return false;
+        };
+        let id = open.layer_id().clone();
+        match open.session.save(&id) {
+            Ok(path) => {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let n = open.layer().spans().len();
+                self.info(format!("Saved {n} spans to {name}"));
+                true
+            }
+            Err(err) => {
+                let message = format!("Not saved: {err}");
+                self.error(format!("{message}. Your edits are still here"));
+                self.offer_save_as(message);
+                false
+            }
+        }
+    }
+
+    /// Whether there are unsaved changes.
+    pub fn is_dirty(&self) -> bool {
+        self.open.as_ref().is_some_and(|o| o.session.is_dirty())
+    }
+
+    /// Applies an edit to the editable layer as one undoable step.
+    fn apply_edit(&mut self, edit: Edit) {
+        let Some(open) = &mut self.open else { return };
+        if self.log_edits {
+            // For the crash test: an independent record of what the user did, and when.
+            eprintln!("spantag-edit: {edit:?}");
+        }
+        let id = open.layer_id().clone();
+        if let Err(err) = open.session.apply(&id, edit) {
+            self.error(format!("Could not change the annotations: {err}"));
+        }
+    }
+
+    /// The document view alone (the central panel's content).
+    pub fn document_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(open) = &self.open else { return };
+        let session = &open.session;
+        let layers: Vec<ViewLayer<'_>> = session
+            .layers()
+            .map(|(id, state)| ViewLayer {
+                id,
+                layer: state.layer(),
+                index: state.index(),
+                editable: state.is_editable(),
+            })
+            .collect();
+        let input = ViewInput {
+            doc: session.document(),
+            layers: &layers,
+            scheme: session.scheme(),
+            selected_span: open.selected_span.as_ref(),
+            font_size: self.settings.font_size,
+            dark_mode: self.settings.dark_mode,
+        };
+        let out = self.view.ui(ui, &input);
+        if let Some(clicked) = out.clicked_span {
+            if clicked.is_some() {
+                self.span_list.reveal = true;
+            }
+            self.commands.push(Command::SelectSpan(clicked, false));
+        }
+    }
+
+    /// The whole UI of one frame (what `eframe` calls; benchmarks call it headless).
+    pub fn ui_root(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.poll_loading(&ctx);
+        self.poll_dialog();
+        self.handle_dropped_files(&ctx);
+        self.handle_close_request(&ctx);
+        if self.confirm.is_none() && !self.safety_dialog_open() {
+            self.shortcuts(&ctx);
+        }
+        self.poll_disk(&ctx);
+
+        egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+
+        if self.open.is_some() {
+            egui::Panel::left("labels")
+                .resizable(true)
+                .default_size(230.0)
+                .min_size(180.0)
+                .show(ui, |ui| {
+                    if let Some(open) = &self.open {
+                        panels::palette_ui(
+                            ui,
+                            open,
+                            &self.view,
+                            &mut self.label_input,
+                            &mut self.label_error,
+                            &mut self.commands,
+                        );
+                        ui.separator();
+                        panels::details_ui(ui, open, &mut self.commands);
+                        panels::orphans_ui(ui, open, &self.view, &mut self.commands);
+                    }
+                });
+            egui::Panel::right("spans")
+                .resizable(true)
+                .default_size(330.0)
+                .min_size(220.0)
+                .show(ui, |ui| {
+                    if let Some(open) = &self.open {
+                        panels::span_list_ui(ui, open, &mut self.span_list, &mut self.commands);
+                    }
+                });
+        }
+
+        egui::CentralPanel::default()
+            .frame(egui::Frame::central_panel(ui.style()).inner_margin(0.0))
+            .show(ui, |ui| {
+                self.problems_strip(ui);
+                if self.open.is_some() {
+                    self.document_ui(ui);
+                } else if self.loading.is_some() {
+                    self.loading_ui(ui);
+                } else {
+                    self.start_screen(ui);
+                }
+            });
+
+        self.confirm_dialog(&ctx);
+        self.shortcuts_window(&ctx);
+        self.transfer_dialogs(&ctx);
+        self.safety_dialogs(&ctx);
+
+        let commands = std::mem::take(&mut self.commands);
+        if !commands.is_empty() {
+            // Commands change what the next frame shows: make sure there is one.
+            ctx.request_repaint();
+        }
+        for command in commands {
+            self.run_command(&ctx, command);
+        }
+        self.update_title(&ctx);
+        self.recovery_tick(&ctx);
+        if let Some(start) = self.exit_after_first_frame
+            && self.view.shows_text()
+        {
+            eprintln!(
+                "first frame with text: {:.1} ms",
+                start.elapsed().as_secs_f64() * 1e3
+            );
+            self.exit_after_first_frame = None;
+            ctx.send_viewport_cmd(ViewportCommand::Close);
+        }
+        if self.status.fades() {
+            ctx.request_repaint_after(Duration::from_secs(9));
+        }
+    }
+
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let title = match &self.open {
+            Some(open) => format!(
+                "{}{} — {} — spantag",
+                if open.session.is_dirty() { "● " } else { "" },
+                open.session.document().display_name(),
+                open.layer_id()
+            ),
+            None => "spantag".to_owned(),
+        };
+        if title != self.title {
+            ctx.send_viewport_cmd(ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+
+    fn handle_close_request(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.viewport().close_requested()) && self.is_dirty() && !self.allow_close {
+            ctx.send_viewport_cmd(ViewportCommand::CancelClose);
+            self.confirm = Some(AfterConfirm::Quit);
+        }
+    }
+
+    fn handle_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if let Some(path) = dropped.into_iter().next() {
+            self.commands.push(Command::Open(path));
+        }
+    }
+}
+
+/// A menu entry with its shortcut; returns whether it was clicked.
+fn menu_item(ui: &mut egui::Ui, enabled: bool, text: &str, shortcut: &str) -> bool {
+    ui.add_enabled(enabled, egui::Button::new(text).shortcut_text(shortcut))
+        .clicked()
+}
+
+fn expand_home(path: &str) -> PathBuf {
+    if let Some(rest) = path.strip_prefix("~/")
+        && let Some(home) = std::env::var_os("HOME")
+    {
+        return PathBuf::from(home).join(rest);
+    }
+    PathBuf::from(path)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+impl eframe::App for SpantagApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.ui_root(ui);
+    }
+}

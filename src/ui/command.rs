@@ -1,0 +1,52 @@
+//! What the user asked for: panels, menus and keys push [`Command`]s, and the app carries
+//! them out after the frame's UI is built (one place changes the model).
+
+use std::path::PathBuf;
+
+use crate::session::{LayerId, SpanRef};
+use crate::ui::doc_view::ScrollTarget;
+
+/// Something the user asked for; carried out after the UI of the frame is built.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Open a document (asking first if the current one has unsaved changes).
+    Open(PathBuf),
+    /// Show the native open dialog.
+    OpenDialog,
+    /// Save the editable layer.
+    Save,
+    /// Close the document, back to the start screen.
+    CloseDocument,
+    /// Quit the app.
+    Quit,
+    /// Undo the last change of the editable layer.
+    Undo,
+    /// Redo the last undone change of the editable layer.
+    Redo,
+    /// Tag the selection with a label, or relabel the selected span.
+    Tag(String),
+    /// Remove the selected span.
+    DeleteSelected,
+    /// Select a span (or none), optionally scrolling it into view.
+    SelectSpan(Option<SpanRef>, bool),
+    /// Set a span's note.
+    SetNote(SpanRef, String),
+    /// Add a label to a layer's scheme.
+    AddLabel(LayerId, String),
+    /// Jump to the start or the end of the document.
+    GoTo(ScrollTarget),
+    /// Switch between dark and light.
+    ToggleTheme,
+    /// Change the document font size by this many points.
+    FontSize(f32),
+    /// Place an orphaned span of a layer at the current text selection.
+    PlaceOrphan(SpanRef),
+    /// Delete an orphaned span.
+    DeleteOrphan(SpanRef),
+    /// Show the Export… dialog.
+    ShowExport,
+    /// Show the Import… dialog.
+    ShowImport,
+    /// Show or hide the keyboard shortcuts.
+    ToggleShortcuts,
+}

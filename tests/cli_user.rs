@@ -1,0 +1,253 @@
+//! The command line used as a user would: folders, odd file names, repeated words, edited
+//! sources, several annotators. Each test runs the real `spantag` binary on files it writes,
+//! and checks the output against offsets worked out by hand (Python's `str` slicing rules:
+//! code points, half-open).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests may panic: that is how they fail.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn spantag(args: &[&str], paths: &[&Path]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_spantag"))
+        .args(args)
+        .args(paths)
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Writes an annotation file by hand, as a teammate's spantag (or a script) would.
+fn annotation(
+    path: &Path,
+    source: &str,
+    source_hash: &str,
+    annotator: &str,
+    spans: &[(u64, usize, usize, &str, &str)],
+) {
+    let mut out = format!(
+        "(\n    version: 1,\n    source: {source:?},\n    source_hash: {source_hash:?},\n    annotator: {annotator:?},\n    labels: [],\n    spans: [\n"
+    );
+    for (id, start, end, label, text) in spans {
+        out.push_str(&format!(
+            "        (id: {id}, start: {start}, end: {end}, label: {label:?}, text: {text:?}),\n"
+        ));
+    }
+    out.push_str("    ],\n    relations: [],\n)\n");
+    std::fs::write(path, out).unwrap();
+}
+
+fn hash_of(path: &Path) -> String {
+    spantag::document::hash_bytes(&std::fs::read(path).unwrap())
+}
+
+/// `[start, end]` pairs of every span in a JSONL export, per line.
+fn jsonl_spans(out: &str) -> Vec<Vec<(u64, u64, String)>> {
+    out.lines()
+        .map(|line| {
+            let record: serde_json::Value = serde_json::from_str(line).unwrap();
+            record["spans"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| {
+                    (
+                        s["start"].as_u64().unwrap(),
+                        s["end"].as_u64().unwrap(),
+                        s["label"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn an_edited_source_keeps_two_spans_on_a_repeated_name_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("doc.txt");
+    std::fs::write(&doc, "Bob met Bob.").unwrap();
+    let hash = hash_of(&doc);
+    annotation(
+        &dir.path().join("doc.txt.alice.ron"),
+        "doc.txt",
+        &hash,
+        "alice",
+        &[(1, 0, 3, "actor", "Bob"), (2, 8, 11, "actor", "Bob")],
+    );
+    // The editor adds a word in front.
+    std::fs::write(&doc, "Yesterday, Bob met Bob.").unwrap();
+    let out = spantag(&["export", "--format", "jsonl"], &[&doc]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // "Yesterday, Bob met Bob."[11:14] == "Bob" and [19:22] == "Bob".
+    assert_eq!(
+        jsonl_spans(&text(&out.stdout)),
+        [vec![
+            (11, 14, "actor".to_owned()),
+            (19, 22, "actor".to_owned())
+        ]]
+    );
+}
+
+#[test]
+fn dotted_annotator_names_work_in_export_and_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("doc.txt");
+    std::fs::write(&doc, "Reyes spoke.").unwrap();
+    let hash = hash_of(&doc);
+    for who in ["j.doe", "jane.doe@lab"] {
+        annotation(
+            &dir.path().join(format!("doc.txt.{who}.ron")),
+            "doc.txt",
+            &hash,
+            who,
+            &[(1, 0, 5, "actor", "Reyes")],
+        );
+    }
+    let out = spantag(&["export", "--format", "jsonl"], &[dir.path()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let annotators: Vec<String> = text(&out.stdout)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["meta"]["annotator"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(annotators, ["j.doe", "jane.doe@lab"]);
+    let file = dir.path().join("doc.txt.j.doe.ron");
+    let out = spantag(&["check"], &[&file]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(text(&out.stderr).contains("1 file(s) checked, no problems"));
+    // Exporting one of them by name.
+    let out = spantag(
+        &["export", "--annotator", "jane.doe@lab", "--format", "jsonl"],
+        &[&doc],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).lines().count(), 1);
+}
+
+#[test]
+fn check_searches_folders_and_fails_when_there_is_nothing_to_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let nested = dir.path().join("2024").join("march");
+    std::fs::create_dir_all(&nested).unwrap();
+    let doc = nested.join("Op Ed — draft (v2).txt");
+    std::fs::write(&doc, "Zoë Reyes spoke.").unwrap();
+    let hash = hash_of(&doc);
+    annotation(
+        &nested.join("Op Ed — draft (v2).txt.zoë.ron"),
+        "Op Ed — draft (v2).txt",
+        &hash,
+        "zoë",
+        &[(1, 0, 9, "actor", "Zoë Reyes")],
+    );
+    let out = spantag(&["check"], &[dir.path()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(text(&out.stderr).contains("1 file(s) checked, no problems"));
+    // A wrong text in the nested file is found from the top folder.
+    annotation(
+        &nested.join("Op Ed — draft (v2).txt.bob.ron"),
+        "Op Ed — draft (v2).txt",
+        &hash,
+        "bob",
+        &[(1, 0, 9, "actor", "Zoe Reyes")],
+    );
+    let out = spantag(&["check"], &[dir.path()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("span 1: stored text \"Zoe Reyes\""),
+        "{}",
+        text(&out.stdout)
+    );
+    // A folder with documents but no annotation files: nothing checked is not a success.
+    let empty = tempfile::tempdir().unwrap();
+    std::fs::write(empty.path().join("lonely.txt"), "text").unwrap();
+    let out = spantag(&["check"], &[empty.path()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no annotation files"),
+        "{}",
+        text(&out.stderr)
+    );
+    // An annotation file whose document is missing says what it looked for.
+    let stray = empty.path().join("gone.txt.j.doe.ron");
+    annotation(&stray, "gone.txt", "sha256:0", "j.doe", &[]);
+    let out = spantag(&["check"], &[&stray]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("looked for gone.txt.j, gone.txt"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+/// Writes an annotation file whose label list is in the given order.
+fn annotation_with_labels(
+    path: &Path,
+    source: &str,
+    hash: &str,
+    annotator: &str,
+    labels: &[&str],
+    spans: &[(u64, usize, usize, &str, &str)],
+) {
+    annotation(path, source, hash, annotator, spans);
+    let list: String = labels
+        .iter()
+        .map(|l| format!("(name: {l:?}, color: \"#123456\"), "))
+        .collect();
+    let text = std::fs::read_to_string(path)
+        .unwrap()
+        .replace("labels: [],", &format!("labels: [{list}],"));
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn token_tags_do_not_depend_on_an_annotators_label_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("doc.txt");
+    std::fs::write(&doc, "Reyes said so.").unwrap();
+    let hash = hash_of(&doc);
+    // Both tagged "Reyes" as actor and as quote (the same range): the tie is broken by the
+    // one scheme (defaults first, then by name), not by each file's own list.
+    let spans = [(1, 0, 5, "actor", "Reyes"), (2, 0, 5, "quote", "Reyes")];
+    annotation_with_labels(
+        &dir.path().join("doc.txt.alice.ron"),
+        "doc.txt",
+        &hash,
+        "alice",
+        &["quote", "actor"],
+        &spans,
+    );
+    annotation_with_labels(
+        &dir.path().join("doc.txt.bob.ron"),
+        "doc.txt",
+        &hash,
+        "bob",
+        &["actor", "quote"],
+        &spans,
+    );
+    let out = spantag(&["export", "--format", "conll"], &[&doc]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let tags: Vec<String> = text(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with("Reyes"))
+        .map(|l| l.split_whitespace().last().unwrap().to_owned())
+        .collect();
+    assert_eq!(tags, ["B-actor", "B-actor"], "{}", text(&out.stdout));
+}
