@@ -13,6 +13,7 @@ pub mod fastron;
 pub mod formats;
 pub mod reanchor;
 pub mod recovery;
+pub mod review;
 pub mod settings;
 pub mod store;
 pub mod synth;
