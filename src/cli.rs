@@ -484,7 +484,7 @@ fn curate(
     );
     if accepted == 0 {
         eprintln!(
-            "spantag curate: nothing found to curate: no span was made identically by {}",
+            "spantag curate: nothing found to curate: no span of {} met the rules",
             set.annotators.join(", ")
         );
         return 2;

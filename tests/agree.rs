@@ -276,3 +276,31 @@ fn sample_review_corpus() {
     );
     assert_eq!(agree(vec![dir], None), 0);
 }
+
+#[test]
+fn the_table_has_labels_as_rows_in_aligned_columns() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs/review");
+    let set = review::plan(std::slice::from_ref(&dir), None).unwrap();
+    let table = review::compare(&set, &mut |_, _| {}).unwrap().to_table();
+    println!("{table}");
+    assert!(table.contains("alice vs bob"));
+    let rows: Vec<&str> = table
+        .lines()
+        .skip_while(|l| *l != "alice vs bob")
+        .skip(1)
+        .take(5)
+        .collect();
+    assert!(rows[0].trim_start().starts_with("label"));
+    assert!(rows[1].trim_start().starts_with("actor"));
+    // Right-aligned figures end in the same column.
+    let width = rows[0].chars().count();
+    assert!(
+        rows[1..4].iter().all(|r| r.chars().count() == width),
+        "{rows:#?}"
+    );
+    let csv = review::compare(&set, &mut |_, _| {})
+        .unwrap()
+        .to_csv()
+        .unwrap();
+    assert!(csv.starts_with("document,annotator_a,annotator_b,label,measure,value\n"));
+}
