@@ -304,3 +304,32 @@ fn the_table_has_labels_as_rows_in_aligned_columns() {
         .unwrap();
     assert!(csv.starts_with("document,annotator_a,annotator_b,label,measure,value\n"));
 }
+
+#[test]
+fn curate_exits_2_with_one_annotator_and_honours_annotators() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = document(dir.path(), "a.txt", &[("alice", ALICE)]);
+    assert_eq!(curate(vec![one], None, false), 2);
+    let doc = document(
+        dir.path(),
+        "b.txt",
+        &[("alice", ALICE), ("bob", BOB), ("chen", CHEN)],
+    );
+    // alice and chen alone agree on both actors.
+    let code = run(
+        CliCommand::Curate {
+            accept_agreed: true,
+            annotators: Some(vec!["alice".into(), "chen".into()]),
+            min_agree: None,
+            uncontested: false,
+            inputs: vec![doc.clone()],
+        },
+        None,
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        curated_spans(&doc),
+        [(0, 14, "actor".to_owned()), (49, 56, "actor".to_owned())]
+    );
+    assert!(!dir.path().join("a.txt.curated.ron").exists());
+}

@@ -96,6 +96,21 @@ impl Disagreement {
     }
 }
 
+/// The first disagreement that starts after `offset` (for "next" in a navigator), wrapping
+/// around to the first; `None` when there are none. `list` is sorted as
+/// [`find_disagreements`] returns it.
+pub fn next_after(list: &[Disagreement], offset: usize) -> Option<usize> {
+    let at = list.partition_point(|d| d.start <= offset);
+    (!list.is_empty()).then_some(if at < list.len() { at } else { 0 })
+}
+
+/// The last disagreement that starts before `offset` (for "previous"), wrapping around to
+/// the last; `None` when there are none.
+pub fn previous_before(list: &[Disagreement], offset: usize) -> Option<usize> {
+    let at = list.partition_point(|d| d.start < offset);
+    (!list.is_empty()).then(|| at.checked_sub(1).unwrap_or(list.len() - 1))
+}
+
 /// A span not agreed by everyone: (layer index, span).
 type Open<'a> = (usize, &'a Span);
 
@@ -376,6 +391,22 @@ mod tests {
         );
         assert_eq!(said(&found[0], "bob"), [(0, 10, "claim".into())]);
         assert_eq!(found[0].silent().collect::<Vec<_>>(), ["chen"]);
+    }
+
+    #[test]
+    fn next_and_previous_wrap_around() {
+        let alice = layer(
+            "alice",
+            &[(0, 4, "actor"), (10, 14, "actor"), (20, 24, "actor")],
+        );
+        let found = find_disagreements(&[alice, layer("bob", &[])]);
+        assert_eq!(next_after(&found, 0), Some(1));
+        assert_eq!(next_after(&found, 10), Some(2));
+        assert_eq!(next_after(&found, 20), Some(0));
+        assert_eq!(previous_before(&found, 20), Some(1));
+        assert_eq!(previous_before(&found, 0), Some(2));
+        assert_eq!(next_after(&[], 5), None);
+        assert_eq!(previous_before(&[], 5), None);
     }
 
     #[test]

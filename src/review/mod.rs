@@ -21,7 +21,9 @@ use crate::store;
 
 pub use agreement::{AgreementReport, compare};
 pub use curate::{CurateOptions, CurateOutcome, curate};
-pub use disagreements::{Disagreement, DisagreementKind, Said, Says, find_disagreements};
+pub use disagreements::{
+    Disagreement, DisagreementKind, Said, Says, find_disagreements, next_after, previous_before,
+};
 
 /// Why a review could not be done.
 #[derive(Debug, thiserror::Error)]
