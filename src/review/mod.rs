@@ -100,9 +100,9 @@ pub fn plan(inputs: &[PathBuf], annotators: Option<&[String]>) -> Result<ReviewS
     if chosen.len() < 2 {
         let why = match chosen.first() {
             None => "no annotation files found in the inputs: nothing to compare".to_owned(),
-            Some(one) => format!(
-                "only one annotator ({one}) found in the inputs: agreement needs at least two"
-            ),
+            Some(one) => {
+                format!("only one annotator to compare ({one}): agreement needs at least two")
+            }
         };
         return Err(ReviewError::NothingToCompare(why));
     }
