@@ -333,3 +333,52 @@ fn curate_exits_2_with_one_annotator_and_honours_annotators() {
     );
     assert!(!dir.path().join("a.txt.curated.ron").exists());
 }
+
+#[test]
+fn the_command_lines_parse() {
+    use clap::{CommandFactory as _, Parser as _};
+    use spantag::cli::Cli;
+    Cli::command().debug_assert();
+    let cli = Cli::try_parse_from([
+        "spantag",
+        "agree",
+        "--annotators",
+        "alice,j.doe",
+        "--format",
+        "csv",
+        "docs",
+        "more.txt",
+    ])
+    .unwrap();
+    let Some(CliCommand::Agree {
+        annotators,
+        format,
+        inputs,
+    }) = cli.command
+    else {
+        panic!("agree expected");
+    };
+    assert_eq!(annotators.unwrap(), ["alice", "j.doe"]);
+    assert_eq!(format, AgreeFormat::Csv);
+    assert_eq!(inputs.len(), 2);
+    let cli = Cli::try_parse_from([
+        "spantag",
+        "curate",
+        "--accept-agreed",
+        "--min-agree",
+        "2",
+        "--uncontested",
+        "docs",
+    ])
+    .unwrap();
+    assert!(matches!(
+        cli.command,
+        Some(CliCommand::Curate {
+            min_agree: Some(2),
+            uncontested: true,
+            ..
+        })
+    ));
+    assert!(Cli::try_parse_from(["spantag", "curate", "docs"]).is_err());
+    assert!(Cli::try_parse_from(["spantag", "agree"]).is_err());
+}
