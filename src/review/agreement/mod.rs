@@ -14,6 +14,8 @@ pub mod f1;
 pub mod kappa;
 mod report;
 
+pub use report::figure;
+
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
