@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use crate::corpus::{self, LayerChoice};
 use crate::document::Document;
 use crate::formats::{self, Format, Offsets, Output};
+use crate::review::{self, ReviewError};
 use crate::store::{self, AnnotationFile};
 
 /// spantag — annotate spans of text (claims, actors, events, your own labels).
@@ -63,6 +64,51 @@ pub enum CliCommand {
         /// Output file, `-` for stdout (the default for single-file formats); a folder for hf and brat.
         #[arg(long, short = 'o')]
         out: Option<PathBuf>,
+        /// Documents, annotation files or folders.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+    },
+    /// Measure how far annotators agree: span F1 (exact and overlap) per label and pair,
+    /// token-level Cohen's kappa per pair, Fleiss' kappa and Krippendorff's alpha over all.
+    ///
+    /// INPUT may be documents, annotation files or folders (searched recursively). Only
+    /// documents that every compared annotator annotated are compared; the others are listed
+    /// as skipped. Exits 2 when there is nothing to compare.
+    Agree {
+        /// Annotators to compare, comma-separated (default: every annotator found except
+        /// `curated`).
+        #[arg(long, value_delimiter = ',', value_name = "A,B,...")]
+        annotators: Option<Vec<String>>,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = AgreeFormat::Table)]
+        format: AgreeFormat,
+        /// Documents, annotation files or folders.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+    },
+    /// Add the spans annotators agree on to each document's curated layer
+    /// (`<document>.curated.ron`, saved atomically with a `.bak`).
+    ///
+    /// Keeps everything the curated file already holds and never adds a span twice. Prints,
+    /// per document, how many spans were added and how many disagreements remain. Exits 2
+    /// when nothing was found to curate.
+    Curate {
+        /// Accept the spans every compared annotator made identically (same start, end and
+        /// label).
+        #[arg(long, required = true)]
+        accept_agreed: bool,
+        /// Annotators to take into account, comma-separated (default: every annotator found
+        /// except `curated`).
+        #[arg(long, value_delimiter = ',', value_name = "A,B,...")]
+        annotators: Option<Vec<String>>,
+        /// Also accept spans that at least K annotators made identically (majority vote),
+        /// unless another annotator put a different label on the same range.
+        #[arg(long, value_name = "K")]
+        min_agree: Option<usize>,
+        /// Also accept spans that only some annotators made where nobody else made an
+        /// overlapping span.
+        #[arg(long)]
+        uncontested: bool,
         /// Documents, annotation files or folders.
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
@@ -120,6 +166,17 @@ pub enum CliCommand {
     },
 }
 
+/// How `agree` prints its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AgreeFormat {
+    /// Aligned columns for a terminal.
+    Table,
+    /// One JSON document.
+    Json,
+    /// One figure per row.
+    Csv,
+}
+
 /// Runs a subcommand; `annotator` is the global `--annotator`. Returns the exit code.
 pub fn run(command: CliCommand, annotator: Option<String>) -> i32 {
     match command {
@@ -139,6 +196,25 @@ pub fn run(command: CliCommand, annotator: Option<String>) -> i32 {
             };
             export(format, &choice, offsets, out, &inputs)
         }
+        CliCommand::Agree {
+            annotators,
+            format,
+            inputs,
+        } => agree(annotators.as_deref(), format, &inputs),
+        CliCommand::Curate {
+            accept_agreed: _,
+            annotators,
+            min_agree,
+            uncontested,
+            inputs,
+        } => curate(
+            annotators.as_deref(),
+            review::CurateOptions {
+                min_agree,
+                uncontested,
+            },
+            &inputs,
+        ),
         CliCommand::StressSave { file, a, b } => {
             let (Ok(a), Ok(b)) = (std::fs::read(&a), std::fs::read(&b)) else {
                 eprintln!("spantag stress-save: cannot read the two versions");
@@ -306,6 +382,115 @@ fn export(
             1
         }
     }
+}
+
+/// The documents and annotators to review, or the exit code: 2 when there is nothing to
+/// compare, 1 when the inputs cannot be read.
+fn review_set(
+    command: &str,
+    annotators: Option<&[String]>,
+    inputs: &[PathBuf],
+) -> Result<review::ReviewSet, i32> {
+    review::plan(inputs, annotators).map_err(|err| {
+        eprintln!("spantag {command}: {err}");
+        match err {
+            ReviewError::NothingToCompare(_) | ReviewError::BadAnnotator(_) => 2,
+            _ => 1,
+        }
+    })
+}
+
+fn agree(annotators: Option<&[String]>, format: AgreeFormat, inputs: &[PathBuf]) -> i32 {
+    let set = match review_set("agree", annotators, inputs) {
+        Ok(set) => set,
+        Err(code) => return code,
+    };
+    let mut progress = Progress::new("documents");
+    let report = match review::compare(&set, &mut |done, total| progress.update(done, total)) {
+        Ok(report) => report,
+        Err(err) => {
+            eprintln!("spantag agree: {err}");
+            return 1;
+        }
+    };
+    for note in &report.notes {
+        eprintln!("note: {note}");
+    }
+    let text = match format {
+        AgreeFormat::Table => report.to_table(),
+        AgreeFormat::Json => report.to_json() + "\n",
+        AgreeFormat::Csv => match report.to_csv() {
+            Ok(text) => text,
+            Err(err) => {
+                eprintln!("spantag agree: {err}");
+                return 1;
+            }
+        },
+    };
+    print!("{text}");
+    0
+}
+
+fn curate(
+    annotators: Option<&[String]>,
+    options: review::CurateOptions,
+    inputs: &[PathBuf],
+) -> i32 {
+    let set = match review_set("curate", annotators, inputs) {
+        Ok(set) => set,
+        Err(code) => return code,
+    };
+    if let Some(k) = options.min_agree
+        && !(1..=set.annotators.len()).contains(&k)
+    {
+        eprintln!(
+            "spantag curate: --min-agree {k}: give a number from 1 to {} (the annotators compared: {})",
+            set.annotators.len(),
+            set.annotators.join(", ")
+        );
+        return 2;
+    }
+    for skipped in &set.skipped {
+        eprintln!(
+            "{}: skipped (missing: {})",
+            skipped.document,
+            skipped.missing.join(", ")
+        );
+    }
+    let mut notes = Vec::new();
+    let outcomes = match review::curate(&set, options, &mut notes, &mut |o| {
+        println!(
+            "{}: {} span(s) added ({} already curated), {} disagreement(s) remain",
+            o.document,
+            o.added,
+            o.accepted - o.added,
+            o.remaining
+        );
+    }) {
+        Ok(outcomes) => outcomes,
+        Err(err) => {
+            eprintln!("spantag curate: {err}");
+            return 1;
+        }
+    };
+    for note in &notes {
+        eprintln!("note: {note}");
+    }
+    let accepted: usize = outcomes.iter().map(|o| o.accepted).sum();
+    let added: usize = outcomes.iter().map(|o| o.added).sum();
+    let remaining: usize = outcomes.iter().map(|o| o.remaining).sum();
+    eprintln!(
+        "{} document(s), {added} span(s) added, {remaining} disagreement(s) remain",
+        outcomes.len()
+    );
+    if accepted == 0 {
+        eprintln!(
+            "spantag curate: nothing found to curate: no span of {} met the rules",
+            set.annotators.join(", ")
+        );
+        return 2;
+    }
+    0
 }
 
 fn import(

@@ -14,6 +14,7 @@ pub mod edit;
 pub mod formats;
 pub mod reanchor;
 pub mod recovery;
+pub mod review;
 pub mod session;
 pub mod settings;
 pub mod store;

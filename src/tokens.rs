@@ -127,8 +127,9 @@ pub fn tag(sentences: &[Vec<Token>], layer: &Layer) -> Tagged {
     result
 }
 
-/// The tag's name (`O`, `B-claim`, `I-claim`).
-pub fn tag_name(tag: Tag, layer: &Layer) -> String {
+/// The tag's label without its `B-`/`I-` prefix (`None` for `O`): what token-level agreement
+/// compares.
+pub fn tag_label(tag: Tag, layer: &Layer) -> Option<&str> {
     let name = |i: usize| {
         layer
             .scheme
@@ -137,9 +138,17 @@ pub fn tag_name(tag: Tag, layer: &Layer) -> String {
             .map_or("?", |l| l.name.as_str())
     };
     match tag {
-        Tag::Outside => "O".to_owned(),
-        Tag::Begin(i) => format!("B-{}", name(i)),
-        Tag::Inside(i) => format!("I-{}", name(i)),
+        Tag::Outside => None,
+        Tag::Begin(i) | Tag::Inside(i) => Some(name(i)),
+    }
+}
+
+/// The tag's name (`O`, `B-claim`, `I-claim`).
+pub fn tag_name(tag: Tag, layer: &Layer) -> String {
+    match (tag, tag_label(tag, layer)) {
+        (Tag::Begin(_), Some(name)) => format!("B-{name}"),
+        (Tag::Inside(_), Some(name)) => format!("I-{name}"),
+        _ => "O".to_owned(),
     }
 }
 

@@ -43,3 +43,29 @@ fn sample_documents_cover_crlf_and_non_ascii() {
     assert!(!brief.text().is_ascii());
     assert!(brief.char_len() < brief.text().len());
 }
+
+#[test]
+fn review_samples_have_three_canonical_layers_per_document() {
+    let dir = Path::new(SAMPLES).join("review");
+    let mut documents = 0;
+    for entry in std::fs::read_dir(&dir).expect("sample_docs/review") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "txt") {
+            continue;
+        }
+        documents += 1;
+        let doc = Document::open(&path).expect("opens");
+        let files = annotation_files(&path);
+        let annotators: Vec<&str> = files.iter().map(|(a, _)| a.as_str()).collect();
+        assert_eq!(annotators, ["alice", "bob", "chen"], "{}", path.display());
+        for (annotator, file_path) in &files {
+            let text = std::fs::read_to_string(file_path).expect("readable");
+            let file = AnnotationFile::from_ron(&text, file_path).expect("parses");
+            assert_eq!(&file.annotator, annotator);
+            assert!(file.problems(&doc).is_empty(), "{:?}", file.problems(&doc));
+            assert_eq!(file.to_ron(), text, "{} is canonical", file_path.display());
+            assert!(file.spans.len() >= 7);
+        }
+    }
+    assert_eq!(documents, 3);
+}

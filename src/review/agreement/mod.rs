@@ -1,0 +1,306 @@
+//! Agreement between annotators, one file per measure: span F1 exact and overlap ([`f1`]),
+//! Cohen's and Fleiss' kappa ([`kappa`]), Krippendorff's alpha ([`alpha`]) and the confusion
+//! table ([`confusion`]).
+//!
+//! Token-level measures (the kappas and alpha) rate every token of the CoNLL export — the
+//! same tokenizer and overlap policy, [`crate::tokens`] — with its label without the B-/I-
+//! prefix, `O` when untagged. Every count is additive: corpus figures pool the compared
+//! documents (micro), and each document also gets its own figures. An undefined figure (no
+//! spans, one category only) is `None`: `null` in JSON, "n/a" in tables, never NaN.
+
+pub mod alpha;
+pub mod confusion;
+pub mod f1;
+pub mod kappa;
+mod report;
+
+pub use report::figure;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use super::{DocumentLayers, ReviewError, ReviewSet, Skipped};
+use crate::tokens;
+use alpha::AlphaCounts;
+use confusion::Confusion;
+use f1::F1Counts;
+use kappa::{CohenCounts, FleissCounts};
+
+/// Category ids for token labels, shared by every document of a comparison; `O` is 0.
+#[derive(Debug, Clone, Default)]
+pub struct TokenLabels {
+    ids: HashMap<String, usize>,
+}
+
+impl TokenLabels {
+    /// The id of a token's label (`None` is `O`).
+    pub fn id(&mut self, label: Option<&str>) -> usize {
+        let Some(label) = label else { return 0 };
+        if let Some(&id) = self.ids.get(label) {
+            return id;
+        }
+        let id = self.ids.len() + 1;
+        self.ids.insert(label.to_owned(), id);
+        id
+    }
+}
+
+/// Counts for one pair of layers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PairCounts {
+    /// Index of the first annotator.
+    pub a: usize,
+    /// Index of the second annotator.
+    pub b: usize,
+    /// Spans and matches per label.
+    pub spans: F1Counts,
+    /// Token labels.
+    pub tokens: CohenCounts,
+    /// Overlap-matched spans by label.
+    pub confusion: Confusion,
+}
+
+/// Every count of a document, or of a pool of documents.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Each pair (a < b), in order.
+    pub pairs: Vec<PairCounts>,
+    /// All annotators, per token.
+    pub fleiss: FleissCounts,
+    /// All annotators, per token.
+    pub alpha: AlphaCounts,
+    /// Tokens rated.
+    pub tokens: u64,
+}
+
+impl Counts {
+    /// Counts one document's layers (one per annotator, at least two for any pair).
+    pub fn of_document(doc: &DocumentLayers, labels: &mut TokenLabels) -> Self {
+        let layers = &doc.layers;
+        let mut out = Self::default();
+        for a in 0..layers.len() {
+            for b in a + 1..layers.len() {
+                let (x, y) = (layers[a].spans(), layers[b].spans());
+                out.pairs.push(PairCounts {
+                    a,
+                    b,
+                    spans: F1Counts::count(x, y),
+                    tokens: CohenCounts::default(),
+                    confusion: Confusion::count(x, y),
+                });
+            }
+        }
+        let sentences = tokens::sentences(&doc.doc);
+        let per_layer: Vec<Vec<usize>> = layers
+            .iter()
+            .map(|layer| {
+                tokens::tag(&sentences, layer)
+                    .tags
+                    .iter()
+                    .flatten()
+                    .map(|&tag| labels.id(tokens::tag_label(tag, layer)))
+                    .collect()
+            })
+            .collect();
+        let count = per_layer.first().map_or(0, Vec::len);
+        let mut ratings = Vec::with_capacity(layers.len());
+        for t in 0..count {
+            ratings.clear();
+            ratings.extend(per_layer.iter().map(|l| l[t]));
+            for pair in &mut out.pairs {
+                pair.tokens.add(ratings[pair.a], ratings[pair.b]);
+            }
+            out.fleiss.add_ratings(&ratings);
+            out.alpha.add_values(&ratings);
+        }
+        out.tokens = count as u64;
+        out
+    }
+
+    /// Adds another document's counts (same annotators).
+    pub fn merge(&mut self, other: &Self) {
+        if self.pairs.is_empty() {
+            self.pairs = other
+                .pairs
+                .iter()
+                .map(|p| PairCounts {
+                    a: p.a,
+                    b: p.b,
+                    ..PairCounts::default()
+                })
+                .collect();
+        }
+        for (mine, theirs) in self.pairs.iter_mut().zip(&other.pairs) {
+            mine.spans.merge(&theirs.spans);
+            mine.tokens.merge(&theirs.tokens);
+            mine.confusion.merge(&theirs.confusion);
+        }
+        self.fleiss.merge(&other.fleiss);
+        self.alpha.merge(&other.alpha);
+        self.tokens += other.tokens;
+    }
+
+    /// The figures per pair, named by `annotators`.
+    pub fn pair_reports(&self, annotators: &[String]) -> Vec<PairReport> {
+        let name = |i: usize| annotators.get(i).cloned().unwrap_or_default();
+        self.pairs
+            .iter()
+            .map(|p| {
+                let total = p.spans.total();
+                PairReport {
+                    a: name(p.a),
+                    b: name(p.b),
+                    f1_exact: total.f1_exact(),
+                    f1_overlap: total.f1_overlap(),
+                    cohen_kappa: p.tokens.kappa(),
+                    support_a: total.support_a,
+                    support_b: total.support_b,
+                    per_label: p
+                        .spans
+                        .per_label
+                        .iter()
+                        .map(|(label, c)| {
+                            (
+                                label.clone(),
+                                LabelReport {
+                                    f1_exact: c.f1_exact(),
+                                    f1_overlap: c.f1_overlap(),
+                                    support_a: c.support_a,
+                                    support_b: c.support_b,
+                                },
+                            )
+                        })
+                        .collect(),
+                    confusion: p.confusion.to_nested(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// F1 of one label for a pair.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LabelReport {
+    /// Exact-match F1.
+    pub f1_exact: Option<f64>,
+    /// Overlap-match F1.
+    pub f1_overlap: Option<f64>,
+    /// Spans of annotator A with this label.
+    pub support_a: u64,
+    /// Spans of annotator B with this label.
+    pub support_b: u64,
+}
+
+/// The figures of one pair of annotators.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PairReport {
+    /// Annotator A.
+    pub a: String,
+    /// Annotator B.
+    pub b: String,
+    /// Exact-match span F1 over all labels (micro).
+    pub f1_exact: Option<f64>,
+    /// Overlap-match span F1 over all labels (micro).
+    pub f1_overlap: Option<f64>,
+    /// Token-level Cohen's kappa.
+    pub cohen_kappa: Option<f64>,
+    /// Spans of A.
+    pub support_a: u64,
+    /// Spans of B.
+    pub support_b: u64,
+    /// Per label.
+    pub per_label: BTreeMap<String, LabelReport>,
+    /// A's label (row) × B's label (column), with "(no span)", on overlap-matched spans.
+    pub confusion: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+/// The figures of one document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocumentReport {
+    /// The document's name.
+    pub document: String,
+    /// Tokens rated.
+    pub tokens: u64,
+    /// Each pair.
+    pub pairs: Vec<PairReport>,
+    /// Token-level Fleiss' kappa over all annotators.
+    pub fleiss_kappa: Option<f64>,
+    /// Token-level Krippendorff's alpha (nominal) over all annotators.
+    pub krippendorff_alpha: Option<f64>,
+    /// Disagreements found ([`crate::review::find_disagreements`]).
+    pub disagreements: usize,
+}
+
+/// The comparison of a set of documents.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgreementReport {
+    /// Documents compared.
+    pub documents: usize,
+    /// The compared annotators.
+    pub annotators: Vec<String>,
+    /// Documents left out (some compared annotator did not annotate them).
+    pub skipped: Vec<Skipped>,
+    /// Tokens rated, over all compared documents.
+    pub tokens: u64,
+    /// Each pair, pooled over the documents.
+    pub pairs: Vec<PairReport>,
+    /// Token-level Fleiss' kappa, pooled.
+    pub fleiss_kappa: Option<f64>,
+    /// Token-level Krippendorff's alpha (nominal), pooled.
+    pub krippendorff_alpha: Option<f64>,
+    /// Disagreements over all documents.
+    pub disagreements: usize,
+    /// Each document.
+    pub per_document: Vec<DocumentReport>,
+    /// Things the user should know (spans left out of stale files).
+    pub notes: Vec<String>,
+}
+
+/// The figures of one loaded document (for a single-document view).
+pub fn document_report(doc: &DocumentLayers, annotators: &[String]) -> DocumentReport {
+    let counts = Counts::of_document(doc, &mut TokenLabels::default());
+    report_of(doc, &counts, annotators)
+}
+
+fn report_of(doc: &DocumentLayers, counts: &Counts, annotators: &[String]) -> DocumentReport {
+    DocumentReport {
+        document: doc.name.clone(),
+        tokens: counts.tokens,
+        pairs: counts.pair_reports(annotators),
+        fleiss_kappa: counts.fleiss.kappa(),
+        krippendorff_alpha: counts.alpha.alpha(),
+        disagreements: super::find_disagreements(&doc.layers).len(),
+    }
+}
+
+/// Compares the documents of a set; `progress(done, total)` is called after each document.
+/// Documents are loaded one at a time.
+pub fn compare(
+    set: &ReviewSet,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<AgreementReport, ReviewError> {
+    let mut notes = Vec::new();
+    let mut labels = TokenLabels::default();
+    let mut total = Counts::default();
+    let mut per_document = Vec::with_capacity(set.documents.len());
+    for (i, job) in set.documents.iter().enumerate() {
+        let doc = super::load(job, &mut notes)?;
+        let counts = Counts::of_document(&doc, &mut labels);
+        per_document.push(report_of(&doc, &counts, &set.annotators));
+        total.merge(&counts);
+        progress(i + 1, set.documents.len());
+    }
+    Ok(AgreementReport {
+        documents: set.documents.len(),
+        annotators: set.annotators.clone(),
+        skipped: set.skipped.clone(),
+        tokens: total.tokens,
+        pairs: total.pair_reports(&set.annotators),
+        fleiss_kappa: total.fleiss.kappa(),
+        krippendorff_alpha: total.alpha.alpha(),
+        disagreements: per_document.iter().map(|d| d.disagreements).sum(),
+        per_document,
+        notes,
+    })
+}

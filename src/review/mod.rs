@@ -1,0 +1,299 @@
+//! Reviewing teammates' annotations: the documents every compared annotator annotated, their
+//! layers, how spans of two layers are matched, the disagreements between layers
+//! ([`disagreements`]), agreement measures ([`agreement`]) and building the curated layer
+//! ([`curate`]). No egui here: the command line and the GUI call the same functions.
+//!
+//! Offsets are Unicode code points, half-open, as everywhere in spantag.
+
+pub mod agreement;
+pub mod curate;
+pub mod disagreements;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::annotation::{Layer, Span, SpanIndex};
+use crate::corpus::{self, CURATED, CorpusError, DocumentJob, LayerChoice};
+use crate::document::Document;
+use crate::formats;
+use crate::store;
+
+pub use agreement::{AgreementReport, compare};
+pub use curate::{CurateOptions, CurateOutcome, curate};
+pub use disagreements::{
+    Disagreement, DisagreementKind, Said, Says, find_disagreements, next_after, previous_before,
+};
+
+/// Why a review could not be done.
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    /// The inputs could not be resolved.
+    #[error(transparent)]
+    Corpus(#[from] CorpusError),
+    /// An annotator name is not valid.
+    #[error("{0}")]
+    BadAnnotator(String),
+    /// A document or annotation file could not be read.
+    #[error("{0}")]
+    Input(String),
+    /// Writing failed.
+    #[error("{0}")]
+    Output(String),
+    /// There is nothing to compare (fewer than two annotators, or no document has all).
+    #[error("{0}")]
+    NothingToCompare(String),
+}
+
+/// A document left out of a comparison because some compared annotators did not annotate it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// The document's name (as in exports).
+    pub document: String,
+    /// The compared annotators without an annotation file for it.
+    pub missing: Vec<String>,
+}
+
+/// The documents to review and who is compared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewSet {
+    /// The compared annotators, in order (the order of every layer list below).
+    pub annotators: Vec<String>,
+    /// Documents that every compared annotator annotated; each job's layers are exactly the
+    /// compared annotators', in [`Self::annotators`] order.
+    pub documents: Vec<DocumentJob>,
+    /// Documents of the inputs that lack some compared annotator.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Finds the documents of the inputs (documents, annotation files, folders searched
+/// recursively; through [`corpus::plan`]) and who to compare: `annotators` when given
+/// (`curated` may be one of them), else every annotator found except `curated`. Documents
+/// without every compared annotator are listed as skipped.
+///
+/// Fails with [`ReviewError::NothingToCompare`] when fewer than two annotators are compared
+/// or no document has them all.
+pub fn plan(inputs: &[PathBuf], annotators: Option<&[String]>) -> Result<ReviewSet, ReviewError> {
+    let mut jobs = corpus::plan(inputs, &LayerChoice::All)?;
+    let chosen: Vec<String> = match annotators {
+        Some(names) => {
+            let mut out: Vec<String> = Vec::new();
+            for name in names {
+                store::validate_annotator(name)
+                    .map_err(|e| ReviewError::BadAnnotator(e.to_string()))?;
+                if !out.contains(name) {
+                    out.push(name.clone());
+                }
+            }
+            out
+        }
+        None => {
+            let mut all: Vec<String> = jobs
+                .iter()
+                .flat_map(|j| j.layers.iter().map(|(a, _)| a.clone()))
+                .collect();
+            all.sort();
+            all.dedup();
+            all
+        }
+    };
+    if chosen.len() < 2 {
+        let why = match chosen.first() {
+            None => "no annotation files found in the inputs: nothing to compare".to_owned(),
+            Some(one) => {
+                format!("only one annotator to compare ({one}): agreement needs at least two")
+            }
+        };
+        return Err(ReviewError::NothingToCompare(why));
+    }
+    if chosen.iter().any(|a| a == CURATED) {
+        for job in &mut jobs {
+            let path = store::annotation_path(&job.path, CURATED);
+            if path.is_file() && !job.layers.iter().any(|(a, _)| a == CURATED) {
+                job.layers.push((CURATED.to_owned(), path));
+            }
+        }
+    }
+    let mut documents = Vec::new();
+    let mut skipped = Vec::new();
+    for job in jobs {
+        let missing: Vec<String> = chosen
+            .iter()
+            .filter(|a| !job.layers.iter().any(|(b, _)| b == *a))
+            .cloned()
+            .collect();
+        if missing.is_empty() {
+            let layers = chosen
+                .iter()
+                .filter_map(|a| job.layers.iter().find(|(b, _)| b == a).cloned())
+                .collect();
+            documents.push(DocumentJob { layers, ..job });
+        } else {
+            skipped.push(Skipped {
+                document: job.name,
+                missing,
+            });
+        }
+    }
+    if documents.is_empty() {
+        return Err(ReviewError::NothingToCompare(format!(
+            "no document in the inputs has annotation files of every compared annotator ({}); {} document(s) skipped",
+            chosen.join(", "),
+            skipped.len()
+        )));
+    }
+    Ok(ReviewSet {
+        annotators: chosen,
+        documents,
+        skipped,
+    })
+}
+
+/// A document with the compared annotators' layers.
+#[derive(Debug)]
+pub struct DocumentLayers {
+    /// The document's name (as in exports).
+    pub name: String,
+    /// The source file.
+    pub path: PathBuf,
+    /// The text.
+    pub doc: Document,
+    /// One layer per compared annotator, in the [`ReviewSet::annotators`] order.
+    pub layers: Vec<Layer>,
+}
+
+/// Loads a document and its layers the way the exports do ([`store::load_layer`], then
+/// [`formats::checked_layer`]: spans that do not fit the text are left out, with a note).
+pub fn load(job: &DocumentJob, notes: &mut Vec<String>) -> Result<DocumentLayers, ReviewError> {
+    let doc = Document::open(&job.path)
+        .map_err(|e| ReviewError::Input(format!("{}: {e}", job.path.display())))?;
+    let mut report = formats::Report::default();
+    let mut layers = Vec::with_capacity(job.layers.len());
+    for (annotator, path) in &job.layers {
+        let loaded = store::load_layer(&doc, path, annotator)
+            .map_err(|e| ReviewError::Input(e.to_string()))?;
+        layers.push(formats::checked_layer(
+            loaded.layer,
+            &doc,
+            &job.name,
+            &mut report,
+        ));
+    }
+    notes.append(&mut report.notes);
+    // One scheme for every layer: token tags and tie-breaks as in the exports.
+    formats::unify_schemes(&mut layers);
+    Ok(DocumentLayers {
+        name: job.name.clone(),
+        path: job.path.clone(),
+        doc,
+        layers,
+    })
+}
+
+/// The curated layer's file for a document.
+pub fn curated_path(source: &Path) -> PathBuf {
+    store::annotation_path(source, CURATED)
+}
+
+/// How [`overlap_matches`] pairs spans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchRule {
+    /// Only spans with the same label (overlap F1).
+    SameLabel,
+    /// Any labels; on equal overlap a pair with the same label goes first (confusion table).
+    AnyLabel,
+}
+
+/// Spans of `a` and `b` (each sorted by [`Span::order`]) with equal start, end and label,
+/// paired one to one: (index in `a`, index in `b`).
+pub fn exact_matches(a: &[Span], b: &[Span]) -> Vec<(usize, usize)> {
+    fn key(s: &Span) -> (usize, usize, &str) {
+        (s.start, s.end, s.label.as_str())
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < a.len() && j < b.len() {
+        match key(&a[i]).cmp(&key(&b[j])) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push((i, j));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Spans of `a` and `b` whose ranges overlap (by at least one code point), paired one to
+/// one, largest overlap first: every overlapping pair is a candidate, candidates are taken
+/// in order of overlap (largest first; then, under [`MatchRule::AnyLabel`], same label
+/// first; then by position in `a`, then in `b`), and one is kept when neither span is paired
+/// yet. Returns (index in `a`, index in `b`) sorted by index in `a`.
+pub fn overlap_matches(a: &[Span], b: &[Span], rule: MatchRule) -> Vec<(usize, usize)> {
+    if a.is_empty() || b.is_empty() {
+        return Vec::new();
+    }
+    let index = SpanIndex::build(b);
+    let mut candidates: Vec<(std::cmp::Reverse<usize>, bool, usize, usize)> = Vec::new();
+    for (i, x) in a.iter().enumerate() {
+        for j in index.overlapping(x.range()) {
+            let y = &b[j];
+            let same = x.label == y.label;
+            if rule == MatchRule::SameLabel && !same {
+                continue;
+            }
+            let overlap = x.end.min(y.end).saturating_sub(x.start.max(y.start));
+            if overlap > 0 {
+                candidates.push((std::cmp::Reverse(overlap), !same, i, j));
+            }
+        }
+    }
+    candidates.sort_unstable();
+    let mut used_a = vec![false; a.len()];
+    let mut used_b = vec![false; b.len()];
+    let mut out = Vec::new();
+    for (_, _, i, j) in candidates {
+        if !used_a[i] && !used_b[j] {
+            used_a[i] = true;
+            used_b[j] = true;
+            out.push((i, j));
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(start: usize, end: usize, label: &str) -> Span {
+        Span {
+            id: 0,
+            start,
+            end,
+            label: label.to_owned(),
+            text: String::new(),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn exact_matching_pairs_duplicates_once_each() {
+        let a = [span(0, 3, "x"), span(0, 3, "x"), span(5, 9, "y")];
+        let b = [span(0, 3, "x"), span(5, 9, "x")];
+        assert_eq!(exact_matches(&a, &b), [(0, 0)]);
+    }
+
+    #[test]
+    fn overlap_matching_prefers_same_label_on_ties_under_any_label() {
+        let a = [span(0, 4, "x")];
+        let b = [span(0, 4, "y"), span(0, 4, "x")];
+        assert_eq!(overlap_matches(&a, &b, MatchRule::AnyLabel), [(0, 1)]);
+        // Touching ranges do not overlap.
+        let c = [span(4, 8, "x")];
+        assert!(overlap_matches(&a, &c, MatchRule::SameLabel).is_empty());
+    }
+}
