@@ -43,6 +43,15 @@ pub enum CliCommand {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Review teammates' annotations in the app: every annotator's layer read-only, the
+    /// curated layer (`<document>.curated.ron`) editable.
+    ///
+    /// PATH is a document, or a folder: then its first document with two or more annotators
+    /// opens, with the agreement panel for the folder.
+    Review {
+        /// A document or a folder.
+        path: PathBuf,
+    },
     /// Export annotations as a labelled dataset.
     ///
     /// INPUT may be documents, annotation files or folders (searched recursively for
@@ -180,6 +189,14 @@ pub enum AgreeFormat {
 /// Runs a subcommand; `annotator` is the global `--annotator`. Returns the exit code.
 pub fn run(command: CliCommand, annotator: Option<String>) -> i32 {
     match command {
+        CliCommand::Review { path } => {
+            // The app opens review mode (main.rs); here there is no window.
+            eprintln!(
+                "spantag review {}: review mode needs the app's window",
+                path.display()
+            );
+            2
+        }
         CliCommand::Check { paths } => check(&paths),
         CliCommand::Export {
             format,
@@ -501,7 +518,7 @@ fn import(
     inputs: &[PathBuf],
     annotator: &str,
 ) -> i32 {
-    if let Err(err) = store::validate_annotator(annotator) {
+    if let Err(err) = store::validate_user_annotator(annotator) {
         eprintln!("spantag import: {err}");
         return 2;
     }
@@ -534,6 +551,27 @@ fn import(
             1
         }
     }
+}
+
+/// The document `spantag review PATH` opens: PATH itself, or for a folder the first
+/// document (in name order, searched recursively) that two or more annotators annotated.
+pub fn review_target(path: &std::path::Path) -> Result<PathBuf, String> {
+    if !path.exists() {
+        return Err(format!("{}: no such file or folder", path.display()));
+    }
+    if !path.is_dir() {
+        return Ok(path.to_path_buf());
+    }
+    let jobs = corpus::plan(&[path.to_path_buf()], &LayerChoice::All).map_err(|e| e.to_string())?;
+    jobs.into_iter()
+        .find(|j| j.layers.len() >= 2)
+        .map(|j| j.path)
+        .ok_or_else(|| {
+            format!(
+                "{}: no document here has annotation files of two or more annotators to review",
+                path.display()
+            )
+        })
 }
 
 fn check(paths: &[PathBuf]) -> i32 {

@@ -7,19 +7,30 @@ use spantag::ui::{self, AppOptions};
 fn main() -> std::process::ExitCode {
     let started = std::time::Instant::now();
     let args = Cli::parse();
-    if let Some(command) = args.command {
+    let mut review = None;
+    if let Some(cli::CliCommand::Review { path }) = &args.command {
+        match cli::review_target(path) {
+            Ok(document) => review = Some((document, path.is_dir())),
+            Err(err) => {
+                eprintln!("spantag review: {err}");
+                return std::process::ExitCode::from(2);
+            }
+        }
+    } else if let Some(command) = args.command {
         return std::process::ExitCode::from(
             u8::try_from(cli::run(command, args.annotator)).unwrap_or(1),
         );
     }
     if let Some(name) = &args.annotator
-        && let Err(err) = spantag::store::validate_annotator(name)
+        && let Err(err) = spantag::store::validate_user_annotator(name)
     {
         eprintln!("spantag: {err}");
         return std::process::ExitCode::from(2);
     }
     let options = AppOptions {
-        document: args.document,
+        review: review.is_some(),
+        agreement: review.as_ref().is_some_and(|(_, folder)| *folder),
+        document: review.map(|(document, _)| document).or(args.document),
         annotator: args.annotator,
         config_dir: None,
         exit_after_first_frame: std::env::var_os("SPANTAG_EXIT_AFTER_FIRST_FRAME").map(|_| started),

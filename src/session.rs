@@ -279,6 +279,42 @@ impl Session {
         Ok(Self::new(doc, LayerId::from_name(annotator), loaded, path))
     }
 
+    /// Opens a document for review: every annotator's file beside it as a read-only layer,
+    /// and the curated layer (`<document>.curated.ron`, new if there is none) as the editable
+    /// one.
+    pub fn open_review(
+        doc_path: &Path,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Self, String> {
+        let mut session = Self::open(doc_path, CURATED, progress)?;
+        let annotators: Vec<String> = store::annotation_files(doc_path)
+            .into_iter()
+            .map(|(name, _)| name)
+            .filter(|name| name != CURATED)
+            .collect();
+        if annotators.is_empty() {
+            return Err(format!(
+                "{}: no annotators' files beside it to review (<document>.<annotator>.ron)",
+                doc_path.display()
+            ));
+        }
+        for name in annotators {
+            session
+                .add_read_only(LayerId::Annotator(name))
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(session)
+    }
+
+    /// The read-only layers (the annotators' in review), in order.
+    pub fn read_only_ids(&self) -> Vec<LayerId> {
+        self.layers
+            .iter()
+            .filter(|(_, s)| !s.editable)
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
     /// Adds another layer of this document from its file, read-only.
     pub fn add_read_only(&mut self, id: LayerId) -> Result<(), StoreError> {
         let path = self

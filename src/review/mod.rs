@@ -8,6 +8,7 @@
 pub mod agreement;
 pub mod curate;
 pub mod disagreements;
+pub mod navigate;
 
 use std::path::{Path, PathBuf};
 

@@ -32,6 +32,18 @@ pub fn validate_annotator(name: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Checks a name a person gives as theirs (the app's annotator field, `--annotator`,
+/// imports): a valid annotator name that is not `curated`, which is the curated layer's.
+pub fn validate_user_annotator(name: &str) -> Result<(), StoreError> {
+    validate_annotator(name)?;
+    if name == crate::session::CURATED {
+        return Err(StoreError::BadAnnotator(format!(
+            "annotator name {name:?} is reserved for the curated layer made in review (View → Review); choose another name"
+        )));
+    }
+    Ok(())
+}
+
 /// The annotation file of `annotator` for the document at `source`.
 pub fn annotation_path(source: &Path, annotator: &str) -> PathBuf {
     let mut name = source.file_name().unwrap_or_default().to_os_string();

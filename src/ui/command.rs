@@ -49,4 +49,21 @@ pub enum Command {
     ShowImport,
     /// Show or hide the keyboard shortcuts.
     ToggleShortcuts,
+    /// Open a document in review mode (every annotator's layer read-only, the curated layer
+    /// editable), optionally going to its first disagreement.
+    Review(PathBuf, bool),
+    /// Switch the open document between annotating and reviewing.
+    ToggleReview,
+    /// Go to the next (`true`) or previous open disagreement.
+    StepDisagreement(bool),
+    /// Make this annotator's version of the current disagreement the curated one.
+    AcceptVersion(LayerId),
+    /// Keep none of the current disagreement's versions.
+    RejectDisagreement,
+    /// Add every span the annotators agree on to the curated layer.
+    AcceptAllAgreed,
+    /// Show or hide a layer in review.
+    ToggleLayer(LayerId),
+    /// Show the agreement panel for the document's folder.
+    ShowAgreement,
 }

@@ -78,6 +78,11 @@ pub struct ViewInput<'a> {
     pub font_size: f32,
     /// Theme.
     pub dark_mode: bool,
+    /// Lanes under each line: [`theme::MAX_LANES`] for nesting, or one per layer in review.
+    pub lanes: usize,
+    /// Review: each layer has its own lane (in the order of `layers`); read-only layers are
+    /// drawn as lane bars only, the editable one filled.
+    pub lanes_by_layer: bool,
 }
 
 /// Heights of all blocks with prefix sums (a Fenwick tree, sums in f64 for precision).
@@ -273,7 +278,7 @@ impl DocView {
             let hit = block.lanes.iter().find_map(|&(k, p, l)| {
                 let layer = input.layers.get(k)?;
                 let span = layer.layer.spans().get(p)?;
-                (l == lane.min(theme::MAX_LANES - 1)
+                (l == lane.min(input.lanes.max(1) - 1)
                     && span.start <= char_offset
                     && char_offset < span.end)
                     .then(|| SpanRef::new(layer.id, span.id))
@@ -324,11 +329,15 @@ impl DocView {
             (avail.x - 2.0 * theme::TEXT_MARGIN - 14.0).clamp(120.0, theme::MAX_TEXT_WIDTH);
         let font = theme::document_font(input.font_size);
         self.text_row_height = ui.fonts_mut(|f| f.row_height(&font));
-        let line_h = theme::line_height(self.text_row_height);
+        let line_h = theme::line_height_for(self.text_row_height, input.lanes);
 
         // Re-estimate heights when the width, font or document changes, keeping the block
         // at the top of the view where it is.
-        let key = (col_width.to_bits(), input.font_size.to_bits(), blocks.len());
+        let key = (
+            col_width.to_bits(),
+            input.font_size.to_bits() ^ (input.lanes as u32),
+            blocks.len(),
+        );
         if self.layout_key != Some(key) {
             if self.layout_key.is_some()
                 && self.scroll_target.is_none()
@@ -396,7 +405,7 @@ impl DocView {
         let origin = ui.max_rect().min;
         let x0 = ((content_width - col_width) / 2.0).max(theme::TEXT_MARGIN);
         let font = theme::document_font(input.font_size);
-        let line_h = theme::line_height(self.text_row_height);
+        let line_h = theme::line_height_for(self.text_row_height, input.lanes);
         let text_color = theme::document_text(input.dark_mode);
 
         // Lay out the blocks in view.
@@ -408,7 +417,7 @@ impl DocView {
         let mut measured_above = 0.0;
         let galley_key = (
             col_width.to_bits(),
-            input.font_size.to_bits(),
+            input.font_size.to_bits() ^ (input.lanes as u32),
             text_color.to_array(),
             ui.ctx().pixels_per_point().to_bits(),
         );
@@ -503,6 +512,12 @@ impl DocView {
                     .then(b_span.end.cmp(&a_span.end))
                     .then(a.0.cmp(&b.0))
             });
+            if input.lanes_by_layer {
+                block
+                    .lanes
+                    .extend(positions.into_iter().map(|(k, p)| (k, p, k)));
+                continue;
+            }
             let mut lane_ends: Vec<usize> = Vec::new();
             for (k, p) in positions {
                 let span = &input.layers[k].layer.spans()[p];
@@ -556,10 +571,13 @@ impl DocView {
                 } else {
                     theme::span_fill(color, input.dark_mode).gamma_multiply(0.5)
                 };
-                let lane = lane.min(theme::MAX_LANES - 1) as f32;
+                let lane = lane.min(input.lanes.max(1) - 1) as f32;
+                let filled = !input.lanes_by_layer || layer.editable || selected;
                 range_rects_into(block, &block_range, span.range(), band_half, &mut rects);
                 for rect in rects.drain(..) {
-                    mesh.add_colored_rect(rect, fill);
+                    if filled {
+                        mesh.add_colored_rect(rect, fill);
+                    }
                     // Lanes go under the text so that descenders stay readable over them.
                     let top = rect.max.y - theme::LANE_OVERLAP + lane * theme::LANE_STEP;
                     let bar = Rect::from_min_max(

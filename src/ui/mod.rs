@@ -1,10 +1,12 @@
 //! The egui user interface on top of the core.
 
+pub mod agreement;
 pub mod app;
 pub mod command;
 pub mod doc_view;
 pub mod open;
 pub mod panels;
+pub mod review;
 pub mod theme;
 pub mod transfer;
 

@@ -33,7 +33,12 @@ pub const LANE_STEP: f32 = LANE_THICKNESS + LANE_GAP;
 /// Line height for a font's row height: egui splits the extra space evenly above and below
 /// the glyphs, and the space below holds the nesting lanes.
 pub fn line_height(row_height: f32) -> f32 {
-    (row_height + 2.0 * (MAX_LANES as f32 * LANE_STEP - LANE_OVERLAP).max(2.0)).round()
+    line_height_for(row_height, MAX_LANES)
+}
+
+/// [`line_height`] with room for `lanes` lanes (review mode gives each annotator one).
+pub fn line_height_for(row_height: f32, lanes: usize) -> f32 {
+    (row_height + 2.0 * (lanes.max(1) as f32 * LANE_STEP - LANE_OVERLAP).max(2.0)).round()
 }
 
 /// The colour of the document text: stronger than egui's default body text, for reading.

@@ -480,7 +480,7 @@ impl ImportDialog {
         self.first_rx = Some(first_rx);
         self.outcome = None;
         self.job = Some(spawn(ctx, move |progress| {
-            crate::store::validate_annotator(&annotator).map_err(|e| e.to_string())?;
+            crate::store::validate_user_annotator(&annotator).map_err(|e| e.to_string())?;
             progress(0, 1);
             let records = formats::read_import(format, &input, offsets, &annotator)
                 .map_err(|e| e.to_string())?;

@@ -218,6 +218,30 @@ impl SpantagApp {
                 self.import
                     .show_for(folder.as_deref(), &self.annotator.clone());
             }
+            Command::Review(path, first) => {
+                if self.is_dirty() && !self.save() {
+                    return;
+                }
+                self.open_review(&path, first);
+            }
+            Command::ToggleReview => self.toggle_review(),
+            Command::StepDisagreement(forward) => self.step_disagreement(forward),
+            Command::AcceptVersion(who) => self.accept_version(&who),
+            Command::RejectDisagreement => self.reject_disagreement(),
+            Command::AcceptAllAgreed => self.accept_all_agreed(),
+            Command::ToggleLayer(id) => self.toggle_layer(id),
+            Command::ShowAgreement => {
+                match self
+                    .open
+                    .as_ref()
+                    .and_then(|o| o.session.document().path())
+                    .and_then(Path::parent)
+                    .map(Path::to_path_buf)
+                {
+                    Some(folder) => self.agreement.show_for(ctx, &folder),
+                    None => self.info("Open a document first"),
+                }
+            }
             Command::FontSize(delta) => {
                 let (lo, hi) = theme::FONT_SIZE_RANGE;
                 self.settings.font_size = (self.settings.font_size + delta).clamp(lo, hi);

@@ -25,6 +25,10 @@ pub(super) enum Action {
     Delete,
     Deselect,
     Help,
+    Review,
+    PreviousDisagreement,
+    NextDisagreement,
+    Reject,
 }
 
 /// One row of the key table.
@@ -50,6 +54,7 @@ const CMD_SHIFT: Modifiers = Modifiers {
     shift: true,
     ..Modifiers::COMMAND
 };
+const SHIFT: Modifiers = Modifiers::SHIFT;
 
 /// The key table. Order matters where shortcuts share a key: Ctrl+Shift+Z must be tried
 /// before Ctrl+Z, since egui matches modifiers loosely.
@@ -146,6 +151,34 @@ const BINDINGS: &[Binding] = &[
         while_typing: false,
     },
     Binding {
+        action: Action::Review,
+        shortcuts: &[key(CMD, Key::R)],
+        keys: "Ctrl+R",
+        what: "Review teammates' annotations of this document (again: back to annotating)",
+        while_typing: true,
+    },
+    Binding {
+        action: Action::PreviousDisagreement,
+        shortcuts: &[key(SHIFT, Key::N)],
+        keys: "Shift+N",
+        what: "Review: previous open disagreement",
+        while_typing: false,
+    },
+    Binding {
+        action: Action::NextDisagreement,
+        shortcuts: &[key(NONE, Key::N)],
+        keys: "N",
+        what: "Review: next open disagreement",
+        while_typing: false,
+    },
+    Binding {
+        action: Action::Reject,
+        shortcuts: &[key(NONE, Key::X)],
+        keys: "X",
+        what: "Review: keep none of the disagreement's versions",
+        while_typing: false,
+    },
+    Binding {
         action: Action::Help,
         shortcuts: &[key(NONE, Key::F1)],
         keys: "F1",
@@ -168,6 +201,10 @@ const GESTURES: &[(&str, &str)] = &[
     (
         "Click a span",
         "Select it (click again to cycle through nested spans)",
+    ),
+    (
+        "Alt+1 … 9",
+        "Review: accept that annotator's version of the disagreement",
     ),
 ];
 
@@ -219,11 +256,25 @@ impl SpantagApp {
             Action::Start => Command::GoTo(ScrollTarget::Top(0)),
             Action::End => Command::GoTo(ScrollTarget::End),
             Action::Delete => Command::DeleteSelected,
+            Action::Deselect if self.agreement.open => {
+                // Esc closes the agreement window first.
+                self.agreement.open = false;
+                return None;
+            }
             Action::Deselect => {
                 self.view.selection = None;
                 Command::SelectSpan(None, false)
             }
             Action::Help => Command::ToggleShortcuts,
+            Action::Review => Command::ToggleReview,
+            Action::PreviousDisagreement | Action::NextDisagreement | Action::Reject
+                if self.review.is_none() =>
+            {
+                return None;
+            }
+            Action::PreviousDisagreement => Command::StepDisagreement(false),
+            Action::NextDisagreement => Command::StepDisagreement(true),
+            Action::Reject => Command::RejectDisagreement,
         })
     }
 
@@ -232,6 +283,7 @@ impl SpantagApp {
         let typing = ctx.text_edit_focused();
         let mut actions = Vec::new();
         let mut digits = Vec::new();
+        let mut accepts = Vec::new();
         ctx.input_mut(|i| {
             for binding in BINDINGS {
                 if typing && !binding.while_typing {
@@ -243,6 +295,9 @@ impl SpantagApp {
             }
             if !typing {
                 for (n, key) in DIGITS.iter().enumerate() {
+                    if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::ALT, *key)) {
+                        accepts.push(n);
+                    }
                     if i.consume_shortcut(&KeyboardShortcut::new(NONE, *key)) {
                         digits.push(n + 1);
                     }
@@ -252,6 +307,13 @@ impl SpantagApp {
         for action in actions {
             if let Some(command) = self.command_for(action) {
                 self.commands.push(command);
+            }
+        }
+        for n in accepts {
+            if let (Some(open), Some(review)) = (&self.open, &self.review)
+                && let Some(who) = review.shown_annotators(&open.session).get(n)
+            {
+                self.commands.push(Command::AcceptVersion(who.clone()));
             }
         }
         for digit in digits {

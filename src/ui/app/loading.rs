@@ -19,9 +19,19 @@ use crate::ui::open::OpenDocument;
 /// How long opening may block the UI before progress is shown instead.
 const WAIT_BEFORE_PROGRESS: Duration = Duration::from_millis(150);
 
+/// What a document is opened for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// Your own layer, editable.
+    Annotate,
+    /// Review: the annotators' layers read-only, the curated layer editable.
+    Review,
+}
+
 /// A document being opened.
 pub(super) struct Loading {
     path: PathBuf,
+    kind: Kind,
     started: Instant,
     /// Re-anchoring progress: spans done and in all.
     done: Arc<AtomicUsize>,
@@ -52,8 +62,21 @@ impl SpantagApp {
     /// Opens a document and the annotator's layer for it. On failure the current state is
     /// kept and the reason shown.
     pub fn open_document(&mut self, path: &Path) {
-        if let Err(err) = store::validate_annotator(&self.annotator) {
+        self.start_loading(path, Kind::Annotate);
+    }
+
+    pub(super) fn start_loading(&mut self, path: &Path, kind: Kind) {
+        if kind == Kind::Annotate
+            && let Err(err) = store::validate_user_annotator(&self.annotator)
+        {
             self.error(err.to_string());
+            return;
+        }
+        if path.is_dir() {
+            self.error(format!(
+                "{} is a folder: open a document in it (folders as corpora are not supported yet)",
+                path.display()
+            ));
             return;
         }
         if self.loading.is_some() {
@@ -72,7 +95,11 @@ impl SpantagApp {
                     thread_total.store(t, Ordering::Relaxed);
                     thread_done.store(d, Ordering::Relaxed);
                 };
-                let _ = tx.send(Session::open(&doc_path, &annotator, &mut progress));
+                let session = match kind {
+                    Kind::Annotate => Session::open(&doc_path, &annotator, &mut progress),
+                    Kind::Review => Session::open_review(&doc_path, &mut progress),
+                };
+                let _ = tx.send(session);
             });
         if let Err(err) = spawned {
             self.error(format!("Could not open {}: {err}", path.display()));
@@ -80,13 +107,14 @@ impl SpantagApp {
         }
         let loading = Loading {
             path: path.to_path_buf(),
+            kind,
             started: Instant::now(),
             done,
             total,
             result: rx,
         };
         match loading.result.recv_timeout(WAIT_BEFORE_PROGRESS) {
-            Ok(result) => self.finish_loading(path, result),
+            Ok(result) => self.finish_loading(path, kind, result),
             Err(_) => self.loading = Some(loading),
         }
     }
@@ -98,7 +126,7 @@ impl SpantagApp {
                 .result
                 .recv()
                 .unwrap_or_else(|_| Err("the loader stopped".to_owned()));
-            self.finish_loading(&loading.path, result);
+            self.finish_loading(&loading.path, loading.kind, result);
         }
     }
 
@@ -111,9 +139,9 @@ impl SpantagApp {
         let Some(loading) = &self.loading else { return };
         match loading.result.try_recv() {
             Ok(result) => {
-                let path = loading.path.clone();
+                let (path, kind) = (loading.path.clone(), loading.kind);
                 self.loading = None;
-                self.finish_loading(&path, result);
+                self.finish_loading(&path, kind, result);
             }
             Err(mpsc::TryRecvError::Empty) => {
                 ctx.request_repaint_after(Duration::from_millis(50));
@@ -153,7 +181,7 @@ impl SpantagApp {
         });
     }
 
-    fn finish_loading(&mut self, path: &Path, result: Result<Session, String>) {
+    fn finish_loading(&mut self, path: &Path, kind: Kind, result: Result<Session, String>) {
         let session = match result {
             Ok(session) => session,
             Err(err) => {
@@ -171,12 +199,34 @@ impl SpantagApp {
         let annotator = session.editable_id().to_string();
         self.open = Some(OpenDocument::new(session));
         self.view.reset();
+        self.review = None;
+        if kind == Kind::Review {
+            let mut review = crate::ui::review::ReviewState::default();
+            if let Some(open) = &self.open {
+                review.refresh(&open.session);
+            }
+            self.review = Some(review);
+        }
         self.span_list = crate::ui::panels::SpanListState::default();
         self.offer_recovery();
         self.settings.touch_recent(path);
         self.settings.last_annotator = Some(self.annotator.clone());
         self.save_settings();
-        if let Some(notice) = notice {
+        if kind == Kind::Review {
+            let (annotators, open_count) = match (&self.open, &self.review) {
+                (Some(open), Some(review)) => (
+                    open.session.read_only_ids().len(),
+                    review.navigator.open_count(open.session.editable().layer()),
+                ),
+                _ => (0, 0),
+            };
+            self.info(format!(
+                "Reviewing {annotators} annotators: {open_count} disagreement(s) open — N goes to the next, Alt+1…9 accepts a version"
+            ));
+            if std::mem::take(&mut self.goto_first_disagreement) {
+                self.step_disagreement(true);
+            }
+        } else if let Some(notice) = notice {
             self.warn(notice);
         } else if source_changed {
             self.warn(format!(

@@ -78,6 +78,18 @@ impl SpantagApp {
                     self.commands.push(Command::FontSize(-1.0));
                 }
                 ui.separator();
+                let review_text = if self.review.is_some() {
+                    "Back to annotating"
+                } else {
+                    "Review teammates' annotations"
+                };
+                if menu_item(ui, has_doc, review_text, keys(Action::Review)) {
+                    self.commands.push(Command::ToggleReview);
+                }
+                if menu_item(ui, has_doc, "Agreement…", "") {
+                    self.commands.push(Command::ShowAgreement);
+                }
+                ui.separator();
                 if menu_item(ui, has_doc, "Go to start", keys(Action::Start)) {
                     self.commands.push(Command::GoTo(ScrollTarget::Top(0)));
                 }

@@ -12,6 +12,7 @@
 //! | `start.rs` | the start screen |
 //! | `dialogs.rs` | unsaved-changes, shortcuts, export/import and the problems strip |
 //! | `loading.rs` | opening a document off the UI thread, with progress |
+//! | `review.rs` | review mode: the navigator, accepting and rejecting versions |
 //! | `safety.rs` | recovery files, changes on disk (reload, keep mine, merge), Save As |
 
 use std::path::{Path, PathBuf};
@@ -25,6 +26,7 @@ mod dispatch;
 mod keymap;
 mod loading;
 mod menus;
+mod review;
 mod safety;
 mod start;
 mod status;
@@ -39,7 +41,7 @@ use crate::store;
 use crate::ui::command::Command;
 use crate::ui::doc_view::{DocView, ViewInput, ViewLayer};
 use crate::ui::open::OpenDocument;
-use crate::ui::{panels, theme, transfer};
+use crate::ui::{agreement, panels, theme, transfer};
 
 /// How the app was started.
 #[derive(Debug, Clone, Default)]
@@ -53,6 +55,10 @@ pub struct AppOptions {
     /// For the start-up benchmark: print the time since this instant when the first frame
     /// with document text has been drawn, then quit.
     pub exit_after_first_frame: Option<Instant>,
+    /// Open `document` in review mode (at its first disagreement).
+    pub review: bool,
+    /// Also show the agreement panel for the document's folder.
+    pub agreement: bool,
 }
 
 /// What to do once the user has answered the unsaved-changes question.
@@ -92,6 +98,11 @@ pub struct SpantagApp {
     exit_after_first_frame: Option<Instant>,
     safety: safety::Safety,
     loading: Option<loading::Loading>,
+    /// Review mode's state, when the open document is being reviewed.
+    review: Option<crate::ui::review::ReviewState>,
+    goto_first_disagreement: bool,
+    /// The agreement panel.
+    pub agreement: agreement::AgreementPanel,
     log_edits: bool,
 }
 
@@ -122,7 +133,7 @@ impl SpantagApp {
         let annotator = options
             .annotator
             .or_else(|| settings.last_annotator.clone())
-            .filter(|a| store::validate_annotator(a).is_ok())
+            .filter(|a| store::validate_user_annotator(a).is_ok())
             .unwrap_or_else(os_user_name);
         let mut app = Self {
             settings,
@@ -147,12 +158,22 @@ impl SpantagApp {
             exit_after_first_frame: options.exit_after_first_frame,
             safety: safety::Safety::default(),
             loading: None,
+            review: None,
+            goto_first_disagreement: false,
+            agreement: agreement::AgreementPanel::default(),
             log_edits: std::env::var_os("SPANTAG_LOG_EDITS").is_some(),
         };
         if let Some(path) = options.document {
-            app.open_document(&path);
+            if options.review {
+                app.open_review(&path, true);
+            } else {
+                app.open_document(&path);
+            }
             if wait {
                 app.wait_until_loaded();
+            }
+            if options.agreement {
+                app.commands.push(Command::ShowAgreement);
             }
         }
         app
@@ -253,8 +274,10 @@ impl SpantagApp {
     pub fn document_ui(&mut self, ui: &mut egui::Ui) {
         let Some(open) = &self.open else { return };
         let session = &open.session;
+        let hidden = self.review.as_ref().map(|r| &r.hidden);
         let layers: Vec<ViewLayer<'_>> = session
             .layers()
+            .filter(|(id, _)| hidden.is_none_or(|h| !h.contains(*id)))
             .map(|(id, state)| ViewLayer {
                 id,
                 layer: state.layer(),
@@ -269,6 +292,12 @@ impl SpantagApp {
             selected_span: open.selected_span.as_ref(),
             font_size: self.settings.font_size,
             dark_mode: self.settings.dark_mode,
+            lanes: if self.review.is_some() {
+                layers.len()
+            } else {
+                theme::MAX_LANES
+            },
+            lanes_by_layer: self.review.is_some(),
         };
         let out = self.view.ui(ui, &input);
         if let Some(clicked) = out.clicked_span {
@@ -290,6 +319,9 @@ impl SpantagApp {
             self.shortcuts(&ctx);
         }
         self.poll_disk(&ctx);
+        if let (Some(review), Some(open)) = (&mut self.review, &self.open) {
+            review.refresh(&open.session);
+        }
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
@@ -300,6 +332,10 @@ impl SpantagApp {
                 .default_size(230.0)
                 .min_size(180.0)
                 .show(ui, |ui| {
+                    if let (Some(open), Some(review)) = (&self.open, &mut self.review) {
+                        crate::ui::review::review_ui(ui, open, review, &mut self.commands);
+                        ui.separator();
+                    }
                     if let Some(open) = &self.open {
                         panels::palette_ui(
                             ui,
@@ -341,6 +377,9 @@ impl SpantagApp {
         self.confirm_dialog(&ctx);
         self.shortcuts_window(&ctx);
         self.transfer_dialogs(&ctx);
+        if let Some(command) = self.agreement.ui(&ctx) {
+            self.commands.push(command);
+        }
         self.safety_dialogs(&ctx);
 
         let commands = std::mem::take(&mut self.commands);
@@ -374,7 +413,11 @@ impl SpantagApp {
                 "{}{} — {} — spantag",
                 if open.session.is_dirty() { "● " } else { "" },
                 open.session.document().display_name(),
-                open.layer_id()
+                if self.review.is_some() {
+                    "review".to_owned()
+                } else {
+                    open.layer_id().to_string()
+                }
             ),
             None => "spantag".to_owned(),
         };

@@ -37,7 +37,7 @@ impl SpantagApp {
                                 "Your annotations are saved as <document>.<annotator>.ron",
                             );
                         if edit.changed() {
-                            match store::validate_annotator(&self.annotator_input) {
+                            match store::validate_user_annotator(&self.annotator_input) {
                                 Ok(()) => {
                                     self.annotator = self.annotator_input.clone();
                                     self.settings.last_annotator = Some(self.annotator.clone());

@@ -1,0 +1,183 @@
+//! Review mode driven through the real app (egui_kittest): a document annotated by alice,
+//! bob and chen; step to a disagreement, accept one annotator's version, accept all agreed,
+//! undo, save, and check the curated file. Expected spans come from the three files
+//! themselves (set operations on (start, end, label)), not from spantag's review code.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests may panic: that is how they fail.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use egui::accesskit::Role;
+use egui::{Key, Modifiers, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use spantag::store::AnnotationFile;
+use spantag::ui::{AppOptions, SpantagApp};
+
+type Key3 = (usize, usize, String);
+
+fn spans_of(path: &Path) -> BTreeSet<Key3> {
+    AnnotationFile::read(path)
+        .unwrap()
+        .spans
+        .into_iter()
+        .map(|s| (s.start, s.end, s.label))
+        .collect()
+}
+
+fn run_until(h: &mut Harness<'_, SpantagApp>, what: &str, done: impl Fn(&SpantagApp) -> bool) {
+    for _ in 0..500 {
+        let _ = h.try_run();
+        if done(h.state()) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn curated_spans(app: &SpantagApp) -> BTreeSet<Key3> {
+    app.layer()
+        .unwrap()
+        .spans()
+        .iter()
+        .map(|s| (s.start, s.end, s.label.clone()))
+        .collect()
+}
+
+#[test]
+fn review_step_accept_accept_all_undo_and_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "council-budget.txt";
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs/review");
+    std::fs::copy(samples.join(name), dir.path().join(name)).unwrap();
+    for who in ["alice", "bob", "chen"] {
+        let file = format!("{name}.{who}.ron");
+        std::fs::copy(samples.join(&file), dir.path().join(&file)).unwrap();
+    }
+    let doc = dir.path().join(name);
+    let [alice, bob, chen] =
+        ["alice", "bob", "chen"].map(|who| spans_of(&dir.path().join(format!("{name}.{who}.ron"))));
+    let agreed: BTreeSet<Key3> = alice
+        .intersection(&bob)
+        .cloned()
+        .collect::<BTreeSet<_>>()
+        .intersection(&chen)
+        .cloned()
+        .collect();
+    assert!(!agreed.is_empty());
+
+    let options = AppOptions {
+        document: Some(doc.clone()),
+        annotator: Some("tester".to_owned()),
+        config_dir: Some(dir.path().join("config")),
+        review: true,
+        ..Default::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(vec2(1400.0, 900.0))
+        .build_eframe(move |cc| SpantagApp::new(cc, options));
+    run_until(&mut h, "review mode", |app| {
+        app.in_review() && app.layer().is_some()
+    });
+    h.get_by_label_contains("Disagreements");
+    // The app went to the first disagreement; N moves to the next one.
+    let first = h
+        .state()
+        .review_state()
+        .unwrap()
+        .navigator
+        .current()
+        .cloned()
+        .expect("at the first disagreement");
+    h.key_press(Key::N);
+    h.run();
+    let second = h
+        .state()
+        .review_state()
+        .unwrap()
+        .navigator
+        .current()
+        .cloned()
+        .unwrap();
+    assert!(second.start > first.start, "N goes forward");
+    // Stacked and identical spans are never a disagreement.
+    for d in h.state().review_state().unwrap().navigator.all() {
+        let versions: Vec<BTreeSet<(usize, usize, &str)>> = d
+            .says
+            .iter()
+            .map(|s| {
+                s.spans
+                    .iter()
+                    .map(|x| (x.start, x.end, x.label.as_str()))
+                    .collect()
+            })
+            .collect();
+        assert!(versions.windows(2).any(|w| w[0] != w[1]), "{d:?}");
+    }
+    // Accept bob's version with the button in his row (the second "Accept").
+    let bobs: BTreeSet<Key3> = second.says[1]
+        .spans
+        .iter()
+        .map(|s| (s.start, s.end, s.label.clone()))
+        .collect();
+    h.get_all_by_role_and_label(Role::Button, "Accept")
+        .nth(1)
+        .unwrap()
+        .click();
+    h.run();
+    let after_accept = curated_spans(h.state());
+    assert_eq!(after_accept, bobs, "bob's version is the curated one");
+    // Accept all agreed: the curated layer gains exactly the agreed spans.
+    h.get_by_role_and_label(Role::Button, "Accept all agreed")
+        .click();
+    h.run();
+    let expected: BTreeSet<Key3> = bobs.union(&agreed).cloned().collect();
+    assert_eq!(curated_spans(h.state()), expected);
+    // Undo takes back "accept all" in one step, redo brings it back.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(curated_spans(h.state()), after_accept);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    h.run();
+    assert_eq!(curated_spans(h.state()), expected);
+    // Save: <document>.curated.ron beside the source, the annotators' files untouched.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    let curated = dir.path().join(format!("{name}.curated.ron"));
+    assert_eq!(spans_of(&curated), expected);
+    let file = AnnotationFile::read(&curated).unwrap();
+    assert_eq!(file.annotator, "curated");
+    let text = std::fs::read_to_string(&doc).unwrap();
+    let chars: Vec<char> = text.chars().collect();
+    for s in &file.spans {
+        assert_eq!(chars[s.start..s.end].iter().collect::<String>(), s.text);
+    }
+    assert_eq!(
+        spans_of(&dir.path().join(format!("{name}.alice.ron"))),
+        alice
+    );
+    // The settled disagreement no longer counts as open.
+    let app = h.state();
+    let review = app.review_state().unwrap();
+    let curated_layer = app.layer().unwrap();
+    assert!(review.navigator.is_settled(&second, curated_layer));
+    assert!(review.navigator.open_count(curated_layer) < review.navigator.all().len());
+}
+
+#[test]
+fn curated_is_refused_as_an_annotator_name() {
+    let err = spantag::store::validate_user_annotator("curated").unwrap_err();
+    assert!(
+        err.to_string().contains("reserved for the curated layer"),
+        "{err}"
+    );
+    assert!(spantag::store::validate_user_annotator("alice").is_ok());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_spantag"))
+        .args(["--annotator", "curated", "some.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("reserved"));
+}
