@@ -193,6 +193,14 @@ impl LayerState {
     }
 }
 
+/// A layer read from its file, to add to a session read-only.
+#[derive(Debug)]
+pub struct ReadOnlyLayer {
+    id: LayerId,
+    loaded: Loaded,
+    path: PathBuf,
+}
+
 /// What tagging a selection did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tagged {
@@ -218,7 +226,9 @@ pub struct Restored {
 /// One document and its layers.
 #[derive(Debug)]
 pub struct Session {
-    doc: Document,
+    /// Shared so that a loader thread can go on reading layers of the document after the
+    /// session is on screen.
+    doc: std::sync::Arc<Document>,
     layers: BTreeMap<LayerId, LayerState>,
     editable: LayerId,
     scheme: LabelScheme,
@@ -230,7 +240,7 @@ impl Session {
         let mut layers = BTreeMap::new();
         layers.insert(editable.clone(), LayerState::new(loaded, path, true));
         let mut session = Self {
-            doc,
+            doc: std::sync::Arc::new(doc),
             layers,
             editable,
             scheme: LabelScheme::default(),
@@ -286,11 +296,25 @@ impl Session {
         doc_path: &Path,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Self, String> {
-        let mut session = Self::open(doc_path, CURATED, progress)?;
-        let annotators: Vec<String> = store::annotation_files(doc_path)
+        let (mut session, ids) = Self::open_review_first(doc_path, progress)?;
+        let loaded =
+            Self::load_read_only(&session.document_arc(), &ids).map_err(|e| e.to_string())?;
+        session.insert_read_only(loaded);
+        Ok(session)
+    }
+
+    /// The first half of [`Self::open_review`]: the document and the curated layer, and the
+    /// annotators whose layers are still to be loaded (with [`Self::load_read_only`], on
+    /// another thread while the document is already on screen).
+    pub fn open_review_first(
+        doc_path: &Path,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<(Self, Vec<LayerId>), String> {
+        let annotators: Vec<LayerId> = store::annotation_files(doc_path)
             .into_iter()
             .map(|(name, _)| name)
             .filter(|name| name != CURATED)
+            .map(LayerId::Annotator)
             .collect();
         if annotators.is_empty() {
             return Err(format!(
@@ -298,12 +322,7 @@ impl Session {
                 doc_path.display()
             ));
         }
-        for name in annotators {
-            session
-                .add_read_only(LayerId::Annotator(name))
-                .map_err(|e| e.to_string())?;
-        }
-        Ok(session)
+        Ok((Self::open(doc_path, CURATED, progress)?, annotators))
     }
 
     /// The read-only layers (the annotators' in review), in order.
@@ -313,6 +332,70 @@ impl Session {
             .filter(|(_, s)| !s.editable)
             .map(|(id, _)| id.clone())
             .collect()
+    }
+
+    /// The document, shared (for a loader thread).
+    pub fn document_arc(&self) -> std::sync::Arc<Document> {
+        std::sync::Arc::clone(&self.doc)
+    }
+
+    /// Reads layers of a document from their files for [`Self::insert_read_only`], parsing
+    /// them on all cores at once. Read-only files are not hashed: they are never saved over.
+    pub fn load_read_only(
+        doc: &Document,
+        ids: &[LayerId],
+    ) -> Result<Vec<ReadOnlyLayer>, StoreError> {
+        let Some(doc_path) = doc.path().map(Path::to_path_buf) else {
+            return Ok(Vec::new());
+        };
+        let threads = std::thread::available_parallelism()
+            .map_or(2, std::num::NonZero::get)
+            .clamp(1, ids.len().max(1));
+        let load = |id: &LayerId| -> Result<ReadOnlyLayer, StoreError> {
+            let path = store::annotation_path(&doc_path, id.name());
+            let loaded = if path.exists() {
+                store::loaded_from(AnnotationFile::read_unhashed(&path)?, doc, id.name())
+            } else {
+                Loaded {
+                    layer: Layer::new(id.name()),
+                    problems: Vec::new(),
+                    changed: false,
+                    disk_hash: None,
+                }
+            };
+            Ok(ReadOnlyLayer {
+                id: id.clone(),
+                loaded,
+                path,
+            })
+        };
+        let chunk = ids.len().div_ceil(threads).max(1);
+        let results: Vec<Result<ReadOnlyLayer, StoreError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = ids
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || part.iter().map(load).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        vec![Err(StoreError::BadAnnotator(
+                            "a layer could not be loaded".into(),
+                        ))]
+                    })
+                })
+                .collect()
+        });
+        results.into_iter().collect()
+    }
+
+    /// Adds layers read by [`Self::load_read_only`], read-only.
+    pub fn insert_read_only(&mut self, layers: Vec<ReadOnlyLayer>) {
+        for l in layers {
+            self.layers
+                .insert(l.id, LayerState::new(l.loaded, l.path, false));
+        }
+        self.unify_scheme();
     }
 
     /// Adds another layer of this document from its file, read-only.

@@ -101,6 +101,11 @@ impl Navigator {
         Some(self.disagreements[next].start)
     }
 
+    /// How many disagreements were rejected (changes when one is).
+    pub fn rejected_count(&self) -> usize {
+        self.rejected.len()
+    }
+
     /// Marks the current disagreement rejected.
     pub fn reject_current(&mut self) {
         if let Some(d) = self.current() {

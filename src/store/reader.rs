@@ -36,6 +36,16 @@ impl AnnotationFile {
 
     /// Reads a file from disk, with the hash of its bytes (to notice later changes).
     pub fn read_with_hash(path: &Path) -> Result<(Self, String), StoreError> {
+        Self::read_hashing(path, true)
+    }
+
+    /// Reads a file from disk without hashing it (layers shown read-only, which are never
+    /// saved over).
+    pub fn read_unhashed(path: &Path) -> Result<Self, StoreError> {
+        Self::read_hashing(path, false).map(|(file, _)| file)
+    }
+
+    fn read_hashing(path: &Path, hash: bool) -> Result<(Self, String), StoreError> {
         let io = |source| StoreError::Io {
             action: "read",
             path: path.to_path_buf(),
@@ -49,7 +59,11 @@ impl AnnotationFile {
             });
         }
         let bytes = std::fs::read(path).map_err(io)?;
-        let hash = crate::document::hash_bytes(&bytes);
+        let hash = if hash {
+            crate::document::hash_bytes(&bytes)
+        } else {
+            String::new()
+        };
         let text = String::from_utf8(bytes).map_err(|e| {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;

@@ -26,6 +26,8 @@ pub struct ReviewState {
     key: Option<(Vec<u64>, Vec<LayerId>)>,
     /// Options of "Accept all agreed".
     pub options: CurateOptions,
+    /// Open disagreements, for the curated layer's revision and the rejections then.
+    open_count: Option<((u64, usize), usize)>,
 }
 
 impl ReviewState {
@@ -36,6 +38,20 @@ impl ReviewState {
             .into_iter()
             .filter(|id| !self.hidden.contains(id))
             .collect()
+    }
+
+    /// How many disagreements are open (cached per change of the curated layer).
+    pub fn open_count(&mut self, session: &Session) -> usize {
+        let curated = session.editable();
+        let key = (curated.revision(), self.navigator.rejected_count());
+        match self.open_count {
+            Some((k, n)) if k == key => n,
+            _ => {
+                let n = self.navigator.open_count(curated.layer());
+                self.open_count = Some((key, n));
+                n
+            }
+        }
     }
 
     /// Recomputes the disagreements when a shown annotator layer changed or was shown or
@@ -60,6 +76,7 @@ impl ReviewState {
             self.navigator.recompute(&layers);
         }
         self.key = Some(key);
+        self.open_count = None;
     }
 }
 
@@ -133,8 +150,8 @@ pub fn review_ui(
     ui.separator();
 
     // The navigator.
+    let open_count = state.open_count(session);
     let nav = &state.navigator;
-    let open_count = nav.open_count(curated);
     let total = nav.all().len();
     ui.horizontal(|ui| {
         ui.label(RichText::new("Disagreements").strong());

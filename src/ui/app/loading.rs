@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use egui::RichText;
 
 use super::SpantagApp;
-use crate::session::Session;
+use crate::session::{ReadOnlyLayer, Session};
 use crate::store;
 use crate::ui::open::OpenDocument;
 
@@ -37,7 +37,12 @@ pub(super) struct Loading {
     done: Arc<AtomicUsize>,
     total: Arc<AtomicUsize>,
     result: mpsc::Receiver<Result<Session, String>>,
+    /// Review: the annotators' layers, which arrive after the document is on screen.
+    layers: PendingLayers,
 }
+
+/// Annotators' layers still being read (review).
+pub(super) type PendingLayers = mpsc::Receiver<Result<Vec<ReadOnlyLayer>, String>>;
 
 impl Loading {
     /// What the status bar says meanwhile.
@@ -84,6 +89,7 @@ impl SpantagApp {
             return;
         }
         let (tx, rx) = mpsc::channel();
+        let (layers_tx, layers_rx) = mpsc::channel();
         let done = Arc::new(AtomicUsize::new(0));
         let total = Arc::new(AtomicUsize::new(0));
         let (thread_done, thread_total) = (Arc::clone(&done), Arc::clone(&total));
@@ -95,11 +101,27 @@ impl SpantagApp {
                     thread_total.store(t, Ordering::Relaxed);
                     thread_done.store(d, Ordering::Relaxed);
                 };
-                let session = match kind {
-                    Kind::Annotate => Session::open(&doc_path, &annotator, &mut progress),
-                    Kind::Review => Session::open_review(&doc_path, &mut progress),
-                };
-                let _ = tx.send(session);
+                match kind {
+                    Kind::Annotate => {
+                        let _ = tx.send(Session::open(&doc_path, &annotator, &mut progress));
+                    }
+                    Kind::Review => {
+                        // The document and the curated layer go on screen first; the
+                        // annotators' layers follow.
+                        match Session::open_review_first(&doc_path, &mut progress) {
+                            Ok((session, ids)) => {
+                                let doc = session.document_arc();
+                                let _ = tx.send(Ok(session));
+                                let layers =
+                                    Session::load_read_only(&doc, &ids).map_err(|e| e.to_string());
+                                let _ = layers_tx.send(layers);
+                            }
+                            Err(err) => {
+                                let _ = tx.send(Err(err));
+                            }
+                        }
+                    }
+                }
             });
         if let Err(err) = spawned {
             self.error(format!("Could not open {}: {err}", path.display()));
@@ -112,9 +134,13 @@ impl SpantagApp {
             done,
             total,
             result: rx,
+            layers: layers_rx,
         };
         match loading.result.recv_timeout(WAIT_BEFORE_PROGRESS) {
-            Ok(result) => self.finish_loading(path, kind, result),
+            Ok(result) => {
+                self.pending_layers = (kind == Kind::Review).then_some(loading.layers);
+                self.finish_loading(path, kind, result);
+            }
             Err(_) => self.loading = Some(loading),
         }
     }
@@ -126,7 +152,52 @@ impl SpantagApp {
                 .result
                 .recv()
                 .unwrap_or_else(|_| Err("the loader stopped".to_owned()));
+            self.pending_layers = (loading.kind == Kind::Review).then_some(loading.layers);
             self.finish_loading(&loading.path, loading.kind, result);
+        }
+        if let Some(rx) = self.pending_layers.take() {
+            let layers = rx
+                .recv()
+                .unwrap_or_else(|_| Err("the loader stopped".to_owned()));
+            self.insert_layers(layers);
+        }
+    }
+
+    /// Whether the annotators' layers of a review are still being read.
+    pub fn layers_pending(&self) -> bool {
+        self.pending_layers.is_some()
+    }
+
+    fn insert_layers(&mut self, layers: Result<Vec<ReadOnlyLayer>, String>) {
+        if self.review.is_none() {
+            // Review was left (or another document opened) before they arrived.
+            return;
+        }
+        let layers = match layers {
+            Ok(layers) => layers,
+            Err(err) => {
+                self.error(format!("Could not read the annotators' layers: {err}"));
+                return;
+            }
+        };
+        let Some(open) = &mut self.open else { return };
+        let n = layers.len();
+        open.session.insert_read_only(layers);
+        if !open.show_problems {
+            open.show_problems = open.session.layers().any(|(_, l)| !l.problems().is_empty());
+        }
+        let open_count = match &mut self.review {
+            Some(review) => {
+                review.refresh(&open.session);
+                review.open_count(&open.session)
+            }
+            None => 0,
+        };
+        self.info(format!(
+            "Reviewing {n} annotators: {open_count} disagreement(s) open — N goes to the next, Alt+1…9 accepts a version"
+        ));
+        if std::mem::take(&mut self.goto_first_disagreement) {
+            self.step_disagreement(true);
         }
     }
 
@@ -136,11 +207,27 @@ impl SpantagApp {
     }
 
     pub(super) fn poll_loading(&mut self, ctx: &egui::Context) {
+        if let Some(rx) = &self.pending_layers {
+            match rx.try_recv() {
+                Ok(layers) => {
+                    self.pending_layers = None;
+                    self.insert_layers(layers);
+                }
+                Err(mpsc::TryRecvError::Empty) => {
+                    ctx.request_repaint_after(Duration::from_millis(20));
+                }
+                Err(mpsc::TryRecvError::Disconnected) => {
+                    self.pending_layers = None;
+                    self.error("Could not read the annotators' layers: the loader stopped");
+                }
+            }
+        }
         let Some(loading) = &self.loading else { return };
         match loading.result.try_recv() {
             Ok(result) => {
                 let (path, kind) = (loading.path.clone(), loading.kind);
-                self.loading = None;
+                let taken = self.loading.take();
+                self.pending_layers = taken.filter(|_| kind == Kind::Review).map(|l| l.layers);
                 self.finish_loading(&path, kind, result);
             }
             Err(mpsc::TryRecvError::Empty) => {
@@ -213,19 +300,7 @@ impl SpantagApp {
         self.settings.last_annotator = Some(self.annotator.clone());
         self.save_settings();
         if kind == Kind::Review {
-            let (annotators, open_count) = match (&self.open, &self.review) {
-                (Some(open), Some(review)) => (
-                    open.session.read_only_ids().len(),
-                    review.navigator.open_count(open.session.editable().layer()),
-                ),
-                _ => (0, 0),
-            };
-            self.info(format!(
-                "Reviewing {annotators} annotators: {open_count} disagreement(s) open — N goes to the next, Alt+1…9 accepts a version"
-            ));
-            if std::mem::take(&mut self.goto_first_disagreement) {
-                self.step_disagreement(true);
-            }
+            self.info("Reading the annotators' layers…");
         } else if let Some(notice) = notice {
             self.warn(notice);
         } else if source_changed {

@@ -101,6 +101,7 @@ pub struct SpantagApp {
     /// Review mode's state, when the open document is being reviewed.
     review: Option<crate::ui::review::ReviewState>,
     goto_first_disagreement: bool,
+    pending_layers: Option<loading::PendingLayers>,
     /// The agreement panel.
     pub agreement: agreement::AgreementPanel,
     log_edits: bool,
@@ -160,6 +161,7 @@ impl SpantagApp {
             loading: None,
             review: None,
             goto_first_disagreement: false,
+            pending_layers: None,
             agreement: agreement::AgreementPanel::default(),
             log_edits: std::env::var_os("SPANTAG_LOG_EDITS").is_some(),
         };
