@@ -21,8 +21,7 @@ use crate::document::Document;
 use crate::edit::{Edit, EditError, History, LayerContent};
 use crate::store::{self, AnnotationFile, Loaded, Problem, StoreError};
 
-/// The name under which the curated (gold) layer is saved: `<document>.curated.ron`.
-pub const CURATED: &str = "curated";
+pub use crate::store::CURATED;
 
 /// Which layer of a document.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -31,7 +31,7 @@ mod writer;
 
 pub use load::{Loaded, load_layer, loaded_from, loaded_with_progress, open_with_layer};
 pub use naming::{
-    annotation_files, annotation_path, file_name_candidates, parse_file_name,
+    CURATED, annotation_files, annotation_path, file_name_candidates, parse_file_name,
     split_annotation_path, validate_annotator, validate_user_annotator,
 };
 pub use problems::Problem;

@@ -32,11 +32,14 @@ pub fn validate_annotator(name: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The name under which the curated (gold) layer is saved: `<document>.curated.ron`.
+pub const CURATED: &str = "curated";
+
 /// Checks a name a person gives as theirs (the app's annotator field, `--annotator`,
 /// imports): a valid annotator name that is not `curated`, which is the curated layer's.
 pub fn validate_user_annotator(name: &str) -> Result<(), StoreError> {
     validate_annotator(name)?;
-    if name == crate::session::CURATED {
+    if name == CURATED {
         return Err(StoreError::BadAnnotator(format!(
             "annotator name {name:?} is reserved for the curated layer made in review (View → Review); choose another name"
         )));

@@ -134,8 +134,8 @@ impl AgreementPanel {
         let screen = ctx.content_rect();
         egui::Window::new(title)
             .open(&mut open)
-            .default_pos([screen.right() - 660.0, screen.top() + 60.0])
-            .default_size([620.0, 560.0])
+            .default_pos([screen.right() - 660.0, screen.top() + 30.0])
+            .default_size([640.0, 780.0])
             .vscroll(true)
             .show(ctx, |ui| {
                 if let Some(err) = &self.error {
@@ -353,15 +353,27 @@ fn report_ui(
         .enumerate()
         .map(|(i, (name, v))| egui_plot::Bar::new(i as f64, *v).name(name))
         .collect();
+    let names: Vec<String> = chart.iter().map(|(n, _)| n.clone()).collect();
     egui_plot::Plot::new("agreement-chart")
-        .height(180.0)
+        .height(160.0)
+        .x_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() > 1e-6 || i < 0.0 {
+                return String::new();
+            }
+            names.get(i as usize).cloned().unwrap_or_default()
+        })
         .include_y(0.0)
         .include_y(1.0)
         .allow_scroll(false)
         .allow_drag(false)
         .allow_zoom(false)
         .show(ui, |plot| {
-            plot.bar_chart(egui_plot::BarChart::new(measure.name(), bars).width(0.6));
+            plot.bar_chart(
+                egui_plot::BarChart::new(measure.name(), bars)
+                    .width(0.6)
+                    .color(egui::Color32::from_rgb(0x4e, 0x79, 0xa7)),
+            );
         });
     command
 }
