@@ -323,6 +323,7 @@ fn sigkill_mid_session_loses_nothing_older_than_two_seconds() {
     let mut h = egui_kittest::Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
         .build_eframe(move |cc| spantag::ui::SpantagApp::new(cc, options));
+    h.state_mut().wait_until_loaded();
     h.run();
     h.get_by_label_contains("Restore unsaved work?");
     h.get_by_role_and_label(egui::accesskit::Role::Button, "Restore")

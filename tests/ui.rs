@@ -46,6 +46,8 @@ fn harness_with(
     };
     let builder = Harness::builder().with_size(vec2(1400.0, 900.0));
     let mut harness = configure(builder).build_eframe(move |cc| SpantagApp::new(cc, options));
+    // The document opens on a loader thread; the tests start once it is open.
+    harness.state_mut().wait_until_loaded();
     harness.run();
     harness
 }
@@ -340,6 +342,7 @@ fn non_ascii_and_crlf_offsets_are_code_points() {
         .with_size(vec2(1400.0, 900.0))
         .allow_missing_glyphs()
         .build_eframe(move |cc| SpantagApp::new(cc, options));
+    h.state_mut().wait_until_loaded();
     h.run();
     let chars: Vec<char> = text.chars().collect();
     let find = |needle: &str| {

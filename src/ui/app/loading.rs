@@ -16,8 +16,8 @@ use crate::session::{ReadOnlyLayer, Session};
 use crate::store;
 use crate::ui::open::OpenDocument;
 
-/// How long opening may block the UI before progress is shown instead.
-const WAIT_BEFORE_PROGRESS: Duration = Duration::from_millis(150);
+/// How long opening may block the UI before progress is shown instead: one frame.
+const WAIT_BEFORE_PROGRESS: Duration = Duration::from_millis(16);
 
 /// What a document is opened for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
