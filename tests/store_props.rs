@@ -85,10 +85,13 @@ proptest! {
         let slow: AnnotationFile = ron::from_str(&text).unwrap();
         prop_assert_eq!(&slow, &file);
         prop_assert_eq!(&AnnotationFile::from_ron(&text, Path::new("x.ron")).unwrap(), &file);
-        // The writer sorts: the same spans in reverse order give the same text.
-        let mut reversed = file.clone();
-        reversed.spans.reverse();
-        prop_assert_eq!(reversed.to_ron(), text.as_str());
+        // The writer sorts: the same spans in reverse order give the same text (when no two
+        // spans tie on (start, end, label, id), which would keep their order either way).
+        if file.spans.windows(2).all(|w| w[0].order(&w[1]).is_lt()) {
+            let mut reversed = file.clone();
+            reversed.spans.reverse();
+            prop_assert_eq!(reversed.to_ron(), text.as_str());
+        }
         // One span per line (split on '\n' only, so a raw CR or LF in a string would show):
         // the lines of the `spans` list are exactly the spans, each a whole RON value that
         // parses on its own to that span, in (start, end, label) order.
