@@ -43,7 +43,19 @@ fn sigkill_during_saves_never_leaves_a_broken_file() {
     let target = dir.path().join("doc.txt.alice.ron");
     std::fs::write(&target, &text_a).unwrap();
     let mut seed = 12_345u64;
+    // What each kill interrupted, from what the save loop (a, b, a, b, …) left on disk:
+    // a `.spantag-*.tmp` file means a save was in flight; `b` as the file or as its `.bak`
+    // means at least one whole save of each version had happened.
+    let (mut in_flight, mut after_both, mut idle) = (0, 0, 0);
     for round in 0..100 {
+        // Each round starts from version a with no backup and no temporary file.
+        for entry in std::fs::read_dir(dir.path()).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            if name.ends_with(".tmp") || name.ends_with(".bak") {
+                std::fs::remove_file(dir.path().join(name)).unwrap();
+            }
+        }
+        std::fs::write(&target, &text_a).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_spantag"))
             .arg("stress-save")
             .args([&target, &a, &b])
@@ -60,7 +72,37 @@ fn sigkill_during_saves_never_leaves_a_broken_file() {
             "round {round}: the file is neither version"
         );
         assert!(AnnotationFile::from_ron(&now, &target).is_ok());
+        let bak = std::fs::read_to_string(dir.path().join("doc.txt.alice.ron.bak")).ok();
+        let tmp = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                let name = e.as_ref().unwrap().file_name();
+                let name = name.to_string_lossy();
+                name.starts_with(".spantag-") && name.ends_with(".tmp")
+            })
+            .count();
+        if let Some(bak) = &bak {
+            assert!(
+                *bak == text_a || *bak == text_b,
+                "round {round}: the backup is neither version"
+            );
+        }
+        if tmp > 0 {
+            in_flight += 1;
+        } else if now == text_b || bak.as_deref() == Some(text_b.as_str()) {
+            after_both += 1;
+        } else {
+            idle += 1;
+        }
     }
+    eprintln!(
+        "kills: {in_flight} during a save, {after_both} between saves after both versions were saved, {idle} before that"
+    );
+    assert!(
+        in_flight + after_both >= 60,
+        "most kills must land while saving: {in_flight} in flight, {after_both} after both, {idle} idle"
+    );
+    assert!(in_flight >= 10, "some kills land mid-save: {in_flight}");
 }
 
 #[test]
@@ -217,6 +259,48 @@ fn bad_input_is_reported_and_no_file_changes() {
     });
 }
 
+/// `good` with a field `extra` (which the schema ignores) holding `depth` nested lists: a
+/// valid file in every other way, so that what stops the parser is the nesting limit.
+fn nested_in_a_field(good: &str, depth: usize) -> String {
+    let nested = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let with = good.replacen(
+        "    version: 1,\n",
+        &format!("    version: 1,\n    extra: {nested},\n"),
+        1,
+    );
+    assert_ne!(with, good);
+    with
+}
+
+/// The `ron` crate's message when the recursion limit stops it.
+const RECURSION_LIMIT: &str = "Exceeded recursion limit";
+
+#[test]
+fn deep_nesting_in_a_field_is_stopped_by_the_recursion_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("doc.txt"), "Mayor Reyes said so.").unwrap();
+    let doc = Document::open(&dir.path().join("doc.txt")).unwrap();
+    let layer = layer_with(&doc, &[("Mayor Reyes", "actor")]);
+    let good = AnnotationFile::from_layer(&layer, &doc).to_ron();
+    let path = Path::new("d.ron");
+    // `ron` counts two levels per list (the list and its element) plus two for the file's
+    // struct and the field: 10 lists are 22 levels, within spantag's limit of 32, and load
+    // (the field is ignored; the file is otherwise valid).
+    let shallow = AnnotationFile::from_ron(&nested_in_a_field(&good, 10), path).unwrap();
+    assert_eq!(shallow.spans.len(), 1);
+    // 40 lists: 82 levels, past spantag's limit of 32 but within the `ron` crate's default of
+    // 128. A million: far past any stack, so without a limit this test dies of a stack
+    // overflow.
+    for depth in [40, 1_000_000] {
+        let err = AnnotationFile::from_ron(&nested_in_a_field(&good, depth), path).unwrap_err();
+        let StoreError::Parse { line, message, .. } = &err else {
+            panic!("depth {depth}: expected a parse error, got {err}");
+        };
+        assert!(message.contains(RECURSION_LIMIT), "depth {depth}: {err}");
+        assert_eq!(*line, 3, "depth {depth}: the error is in the field: {err}");
+    }
+}
+
 #[test]
 fn broken_annotation_files_report_line_and_column_and_stay_untouched() {
     let dir = tempfile::tempdir().unwrap();
@@ -232,10 +316,7 @@ fn broken_annotation_files_report_line_and_column_and_stay_untouched() {
             "not utf-8",
             "(\n version: 1,\n source: \"\u{fffd}".replace('\u{fffd}', "\u{0}"),
         ),
-        (
-            "deeply nested",
-            format!("{}{}", "[".repeat(50_000), "]".repeat(50_000)),
-        ),
+        ("deeply nested", nested_in_a_field(&good, 50_000)),
         ("future version", good.replace("version: 1", "version: 99")),
     ];
     for (what, text) in cases {
@@ -250,7 +331,25 @@ fn broken_annotation_files_report_line_and_column_and_stay_untouched() {
         match (&err, what) {
             (StoreError::Version { found: 99, .. }, "future version") => {}
             (StoreError::Parse { line, col, .. }, _) => {
-                assert!(*line >= 1 && *col >= 1, "{what}: {err}");
+                // Where each error is, counted by hand in the file `good` (line 1 is `(`,
+                // the labels take lines 6–10, the span is line 12, `    ],` line 13).
+                let expected = match what {
+                    // The last 21 bytes are `    relations: [],\n)\n`; cutting 20 leaves
+                    // its first space, so the text ends `    ],\n `. `ron` reports where
+                    // the missing field should have begun: right after the last thing it
+                    // read, the `,` of `    ],` (line 13, column 6), so column 7.
+                    "truncated" => (13, 7),
+                    // `        (id: 1, start: 0, end: ` is 31 characters.
+                    "hand-broken" => (12, 32),
+                    // ` source: "` is 10 bytes; the bad byte is the 11th.
+                    "not utf-8" => (3, 11),
+                    // The field `extra` is line 3 and `    extra: ` is 11 characters;
+                    // the struct and the field take 2 levels and each list 2 more, so the
+                    // 16th `[` (column 27) would be level 33, one past the limit of 32.
+                    "deeply nested" => (3, 27),
+                    _ => (0, 0),
+                };
+                assert_eq!((*line, *col), expected, "{what}: {err}");
                 assert!(err.to_string().contains("left untouched"), "{what}: {err}");
             }
             _ => panic!("{what}: unexpected {err}"),

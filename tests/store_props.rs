@@ -84,10 +84,36 @@ proptest! {
         prop_assert_eq!(fast.as_ref(), Some(&file));
         let slow: AnnotationFile = ron::from_str(&text).unwrap();
         prop_assert_eq!(&slow, &file);
-        prop_assert_eq!(AnnotationFile::from_ron(&text, Path::new("x.ron")).unwrap(), file);
-        for line in text.lines().filter(|l| l.contains("start:")) {
-            prop_assert!(!line.trim_end_matches(',').contains('\n'));
+        prop_assert_eq!(&AnnotationFile::from_ron(&text, Path::new("x.ron")).unwrap(), &file);
+        // The writer sorts: the same spans in reverse order give the same text (when no two
+        // spans tie on (start, end, label, id), which would keep their order either way).
+        if file.spans.windows(2).all(|w| w[0].order(&w[1]).is_lt()) {
+            let mut reversed = file.clone();
+            reversed.spans.reverse();
+            prop_assert_eq!(reversed.to_ron(), text.as_str());
         }
+        // One span per line (split on '\n' only, so a raw CR or LF in a string would show):
+        // the lines of the `spans` list are exactly the spans, each a whole RON value that
+        // parses on its own to that span, in (start, end, label) order.
+        let lines: Vec<&str> = text.split('\n').collect();
+        let span_lines: Vec<&str> = if file.spans.is_empty() {
+            prop_assert!(lines.contains(&"    spans: [],"));
+            Vec::new()
+        } else {
+            let open = lines.iter().position(|l| *l == "    spans: [").unwrap();
+            let close = open + lines[open..].iter().position(|l| *l == "    ],").unwrap();
+            lines[open + 1..close].to_vec()
+        };
+        prop_assert_eq!(span_lines.len(), file.spans.len());
+        let parsed: Vec<Span> = span_lines
+            .iter()
+            .map(|line| {
+                let item = line.strip_prefix("        ").unwrap().strip_suffix(',').unwrap();
+                ron::from_str::<Span>(item).unwrap()
+            })
+            .collect();
+        prop_assert!(parsed.is_sorted_by(|a, b| a.order(b).is_le()));
+        prop_assert_eq!(&parsed, &file.spans);
     }
 
     #[test]

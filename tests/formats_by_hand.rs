@@ -1,0 +1,288 @@
+//! Every export format against output written by hand from the format's specification, not
+//! regenerated from the code (the golden files in `tests/formats.rs` catch changes; these catch
+//! mistakes).
+//!
+//! The text has an emoji (two UTF-16 code units), CJK and CRLF line endings. Its offsets were
+//! computed independently with Python slicing (`t.index(s)`, and `len(t[:i].encode("utf-16-le"))
+//! // 2` for UTF-16), never by running spantag:
+//!
+//! | span | label | code points | UTF-16 |
+//! |---|---|---|---|
+//! | `Ana` | actor | 0..3 | 0..3 |
+//! | `met 東京 staff.\r\nMayor Reyes` | claim | 6..32 | 7..33 |
+//! | `東京` | event | 10..12 | 11..13 |
+//! | `Mayor Reyes` (note `=1+1`) | actor | 21..32 | 22..33 |
+//!
+//! The `\r` is code point 19 and the `\n` 20. JSON outputs are read back with `serde_json` (an
+//! independent reader, so key order does not matter) and compared with hand-written values;
+//! the text formats are compared byte for byte.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests may panic: that is how they fail.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+use spantag::annotation::{Layer, Relation, Span};
+use spantag::corpus::{self, LayerChoice};
+use spantag::document::Document;
+use spantag::formats::{self, Format, Offsets, Output};
+use spantag::store;
+
+const TEXT: &str = "Ana 👋 met 東京 staff.\r\nMayor Reyes said \"no\".\r\n";
+const CLAIM: &str = "met 東京 staff.\r\nMayor Reyes";
+
+/// Writes `doc.txt` and alice's layer (four spans and one relation) into `dir`.
+fn fixture(dir: &Path) -> PathBuf {
+    let path = dir.join("doc.txt");
+    std::fs::write(&path, TEXT).unwrap();
+    let doc = Document::open(&path).unwrap();
+    let mut layer = Layer::new("alice");
+    for (id, start, end, label, text, note) in [
+        (1, 0, 3, "actor", "Ana", None),
+        (2, 6, 32, "claim", CLAIM, None),
+        (3, 10, 12, "event", "東京", None),
+        (4, 21, 32, "actor", "Mayor Reyes", Some("=1+1")),
+    ] {
+        layer.insert(Span {
+            id,
+            start,
+            end,
+            label: label.to_owned(),
+            text: text.to_owned(),
+            note: note.map(str::to_owned),
+        });
+    }
+    layer.relations.push(Relation {
+        id: 5,
+        from: 4,
+        to: 2,
+        label: "says".to_owned(),
+    });
+    let ann = store::annotation_path(&path, "alice");
+    store::save_layer(&layer, &doc, &ann).unwrap();
+    // The fixture itself is what the table above says.
+    let loaded = store::load_layer(&doc, &ann, "alice").unwrap();
+    assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+    path
+}
+
+/// Exports alice's layer of `doc.txt` to `out` (a file or, for folder formats, a folder).
+fn export(format: Format, offsets: Offsets) -> (tempfile::TempDir, PathBuf, formats::Report) {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = fixture(dir.path());
+    let out = dir.path().join("out");
+    let jobs = corpus::plan(&[doc], &LayerChoice::Annotator("alice".to_owned())).unwrap();
+    let report = formats::export(
+        &jobs,
+        format,
+        offsets,
+        &Output::Path(out.clone()),
+        &mut |_, _| {},
+    )
+    .unwrap();
+    (dir, out, report)
+}
+
+fn export_text(format: Format, offsets: Offsets) -> String {
+    let (_dir, out, _) = export(format, offsets);
+    std::fs::read_to_string(out).unwrap()
+}
+
+fn json_lines(text: &str) -> Vec<Value> {
+    assert!(text.ends_with('\n'), "JSON Lines end with a newline");
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn jsonl_by_hand() {
+    let text = export_text(Format::Jsonl, Offsets::Codepoints);
+    let expected = json!({
+        "text": TEXT,
+        "spans": [
+            {"id": 1, "start": 0, "end": 3, "label": "actor", "text": "Ana"},
+            {"id": 2, "start": 6, "end": 32, "label": "claim", "text": CLAIM},
+            {"id": 3, "start": 10, "end": 12, "label": "event", "text": "東京"},
+            {"id": 4, "start": 21, "end": 32, "label": "actor", "text": "Mayor Reyes", "note": "=1+1"},
+        ],
+        "relations": [{"id": 5, "from": 4, "to": 2, "label": "says"}],
+        "meta": {"source": "doc.txt", "annotator": "alice"},
+    });
+    assert_eq!(json_lines(&text), [expected]);
+}
+
+#[test]
+fn doccano_by_hand_code_points() {
+    let text = export_text(Format::Doccano, Offsets::Codepoints);
+    let expected = json!({
+        "text": TEXT,
+        "label": [[0, 3, "actor"], [6, 32, "claim"], [10, 12, "event"], [21, 32, "actor"]],
+        "source": "doc.txt",
+        "annotator": "alice",
+    });
+    assert_eq!(json_lines(&text), [expected]);
+}
+
+#[test]
+fn doccano_by_hand_utf16() {
+    let text = export_text(Format::Doccano, Offsets::Utf16);
+    let expected = json!({
+        "text": TEXT,
+        "label": [[0, 3, "actor"], [7, 33, "claim"], [11, 13, "event"], [22, 33, "actor"]],
+        "source": "doc.txt",
+        "annotator": "alice",
+    });
+    assert_eq!(json_lines(&text), [expected]);
+}
+
+/// A Label Studio `labels` result, as its docs describe one.
+fn ls_result(id: &str, start: usize, end: usize, text: &str, label: &str) -> Value {
+    json!({
+        "id": id,
+        "from_name": "label",
+        "to_name": "text",
+        "type": "labels",
+        "origin": "manual",
+        "value": {"start": start, "end": end, "text": text, "labels": [label]},
+    })
+}
+
+fn ls_task(results: Vec<Value>) -> Value {
+    json!([{
+        "id": 1,
+        "data": {"text": TEXT},
+        "meta": {"source": "doc.txt", "annotators": ["alice"]},
+        "annotations": [{"id": 1, "result": results}],
+    }])
+}
+
+#[test]
+fn label_studio_by_hand_code_points() {
+    let text = export_text(Format::LabelStudio, Offsets::Codepoints);
+    let expected = ls_task(vec![
+        ls_result("s1", 0, 3, "Ana", "actor"),
+        ls_result("s2", 6, 32, CLAIM, "claim"),
+        ls_result("s3", 10, 12, "東京", "event"),
+        ls_result("s4", 21, 32, "Mayor Reyes", "actor"),
+    ]);
+    assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), expected);
+}
+
+#[test]
+fn label_studio_by_hand_utf16() {
+    let text = export_text(Format::LabelStudio, Offsets::Utf16);
+    let expected = ls_task(vec![
+        ls_result("s1", 0, 3, "Ana", "actor"),
+        ls_result("s2", 7, 33, CLAIM, "claim"),
+        ls_result("s3", 11, 13, "東京", "event"),
+        ls_result("s4", 22, 33, "Mayor Reyes", "actor"),
+    ]);
+    assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), expected);
+}
+
+#[test]
+fn csv_by_hand() {
+    // RFC 4180: a field with CR or LF is quoted; the empty note is an empty field; the note
+    // `=1+1` gets the apostrophe against formula injection.
+    let expected = "document,annotator,start,end,label,text,note\n\
+                    doc.txt,alice,0,3,actor,Ana,\n\
+                    doc.txt,alice,6,32,claim,\"met 東京 staff.\r\nMayor Reyes\",\n\
+                    doc.txt,alice,10,12,event,東京,\n\
+                    doc.txt,alice,21,32,actor,Mayor Reyes,'=1+1\n";
+    assert_eq!(export_text(Format::Csv, Offsets::Codepoints), expected);
+}
+
+// Tokens by UAX #29: `👋` is one word, each Han ideograph is its own word, `.` and `"` are
+// words of their own, `\r\n` is white space. Each line is one sentence. Innermost span wins:
+// `東京` is the event inside the claim, `Mayor Reyes` the actor inside it; `staff` comes
+// after the event, so the claim begins again (B); the sentence break ends the claim's chunk.
+// Dropped tags: 東, 京, Mayor, Reyes each lose the claim.
+
+#[test]
+fn conll_by_hand() {
+    let (_dir, out, report) = export(Format::Conll, Offsets::Codepoints);
+    let expected = "-DOCSTART-\tO\n\
+                    \n\
+                    Ana\tB-actor\n\
+                    👋\tO\n\
+                    met\tB-claim\n\
+                    東\tB-event\n\
+                    京\tI-event\n\
+                    staff\tB-claim\n\
+                    .\tI-claim\n\
+                    \n\
+                    Mayor\tB-actor\n\
+                    Reyes\tI-actor\n\
+                    said\tO\n\
+                    \"\tO\n\
+                    no\tO\n\
+                    \"\tO\n\
+                    .\tO\n\
+                    \n";
+    assert_eq!(std::fs::read_to_string(out).unwrap(), expected);
+    assert_eq!(report.dropped_token_tags, 4);
+}
+
+#[test]
+fn hf_by_hand() {
+    let (_dir, out, report) = export(Format::Hf, Offsets::Codepoints);
+    // labels.json: O, then B-x, I-x per label in scheme order (claim, actor, event).
+    let labels: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("labels.json")).unwrap()).unwrap();
+    assert_eq!(
+        labels,
+        json!([
+            "O", "B-claim", "I-claim", "B-actor", "I-actor", "B-event", "I-event"
+        ])
+    );
+    // So B-claim 1, I-claim 2, B-actor 3, I-actor 4, B-event 5, I-event 6.
+    let data = std::fs::read_to_string(out.join("data.jsonl")).unwrap();
+    assert_eq!(
+        json_lines(&data),
+        [
+            json!({
+                "id": "0",
+                "tokens": ["Ana", "👋", "met", "東", "京", "staff", "."],
+                "ner_tags": [3, 0, 1, 5, 6, 1, 2],
+                "source": "doc.txt",
+                "annotator": "alice",
+            }),
+            json!({
+                "id": "1",
+                "tokens": ["Mayor", "Reyes", "said", "\"", "no", "\"", "."],
+                "ner_tags": [3, 4, 0, 0, 0, 0, 0],
+                "source": "doc.txt",
+                "annotator": "alice",
+            }),
+        ]
+    );
+    assert_eq!(report.dropped_token_tags, 4);
+}
+
+#[test]
+fn brat_by_hand() {
+    let (_dir, out, _) = export(Format::Brat, Offsets::Codepoints);
+    let read = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
+    // brat standoff: `T<n>\t<type> <start> <end>[;<start> <end>…]\t<text>`, code point
+    // offsets into the .txt; a span across the CRLF (code points 19 and 20) becomes two
+    // fragments, whose texts are joined with a space. Notes are AnnotatorNotes lines.
+    assert_eq!(read("doc.txt"), TEXT);
+    assert_eq!(
+        read("doc.ann"),
+        "T1\tactor 0 3\tAna\n\
+         T2\tclaim 6 19;21 32\tmet 東京 staff. Mayor Reyes\n\
+         T3\tevent 10 12\t東京\n\
+         T4\tactor 21 32\tMayor Reyes\n\
+         #1\tAnnotatorNotes T4\t=1+1\n\
+         R1\tsays Arg1:T4 Arg2:T2\n"
+    );
+    assert_eq!(
+        read("annotation.conf"),
+        "[entities]\nclaim\nactor\nevent\n\n[relations]\nsays\tArg1:<ENTITY>, Arg2:<ENTITY>\n\n[events]\n\n[attributes]\n"
+    );
+    assert_eq!(
+        read("visual.conf"),
+        "[labels]\n\n[drawing]\nclaim\tbgColor:#4e79a7\nactor\tbgColor:#e15759\nevent\tbgColor:#59a14f\n"
+    );
+}
