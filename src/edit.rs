@@ -10,6 +10,10 @@ pub enum Edit {
     AddSpan(Span),
     /// Remove the span with this id.
     RemoveSpan(u64),
+    /// Add many spans at once (tag all matches); their ids must be fresh.
+    AddSpans(Vec<Span>),
+    /// Remove many spans at once.
+    RemoveSpans(Vec<u64>),
     /// Change a span's label.
     Relabel {
         /// The span.
@@ -108,6 +112,40 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
         Edit::RemoveSpan(id) => {
             let span = layer.remove(id).ok_or(EditError::NoSuchSpan(id))?;
             Ok(Edit::AddSpan(span))
+        }
+        Edit::AddSpans(spans) => {
+            let mut ids = std::collections::HashSet::with_capacity(spans.len());
+            for span in &spans {
+                if !ids.insert(span.id)
+                    || layer.get(span.id).is_some()
+                    || layer.orphans.iter().any(|o| o.id == span.id)
+                {
+                    return Err(EditError::DuplicateId(span.id));
+                }
+            }
+            let mut added_labels = Vec::new();
+            for span in &spans {
+                if layer.scheme.ensure(&span.label) {
+                    added_labels.push(span.label.clone());
+                }
+            }
+            let ids: Vec<u64> = spans.iter().map(|s| s.id).collect();
+            layer.insert_many(spans);
+            let back = Edit::RemoveSpans(ids);
+            Ok(if added_labels.is_empty() {
+                back
+            } else {
+                let mut edits = vec![back];
+                edits.extend(added_labels.into_iter().map(Edit::RemoveLabel));
+                Edit::Batch(edits)
+            })
+        }
+        Edit::RemoveSpans(ids) => {
+            let wanted: std::collections::HashSet<u64> = ids.iter().copied().collect();
+            if let Some(missing) = ids.iter().find(|&&id| layer.get(id).is_none()) {
+                return Err(EditError::NoSuchSpan(*missing));
+            }
+            Ok(Edit::AddSpans(layer.remove_many(&wanted)))
         }
         Edit::Relabel { id, label } => {
             let mut span = layer.get(id).cloned().ok_or(EditError::NoSuchSpan(id))?;
@@ -502,6 +540,41 @@ mod tests {
         assert_eq!(
             apply(&mut layer, Edit::AddSpan(span(4, 0, 1, "claim"))),
             Err(EditError::DuplicateId(4))
+        );
+    }
+
+    #[test]
+    fn many_spans_at_once_undo_as_one() {
+        let mut layer = Layer::new("a");
+        let mut history = History::new();
+        history
+            .apply(&mut layer, Edit::AddSpan(span(1, 50, 60, "claim")))
+            .unwrap();
+        let many: Vec<Span> = (0..100)
+            .map(|i| span(10 + i, i as usize * 3, i as usize * 3 + 2, "quote"))
+            .collect();
+        history.apply(&mut layer, Edit::AddSpans(many)).unwrap();
+        assert_eq!(layer.spans().len(), 101);
+        assert!(layer.spans().is_sorted_by(|a, b| a.order(b).is_le()));
+        for (i, s) in layer.spans().iter().enumerate() {
+            assert_eq!(layer.position(s.id), Some(i));
+        }
+        assert_eq!(
+            layer
+                .counts()
+                .iter()
+                .find(|(n, _)| n == "quote")
+                .map(|(_, c)| *c),
+            Some(100)
+        );
+        history.undo(&mut layer);
+        assert_eq!(layer.spans().len(), 1);
+        assert!(layer.scheme.get("quote").is_none());
+        history.redo(&mut layer);
+        assert_eq!(layer.spans().len(), 101);
+        assert_eq!(
+            apply(&mut layer, Edit::AddSpans(vec![span(1, 0, 1, "claim")])),
+            Err(EditError::DuplicateId(1))
         );
     }
 

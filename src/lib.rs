@@ -15,6 +15,7 @@ pub mod formats;
 pub mod reanchor;
 pub mod recovery;
 pub mod review;
+pub mod search;
 pub mod session;
 pub mod settings;
 pub mod store;

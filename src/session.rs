@@ -544,6 +544,45 @@ impl Session {
         Ok(Tagged::Added(span_id))
     }
 
+    /// Tags every range with `label` as one undoable step, skipping ranges that already
+    /// carry it (and white-space-only ones); returns how many spans were added.
+    pub fn tag_all(
+        &mut self,
+        id: &LayerId,
+        ranges: &[Range<usize>],
+        label: &str,
+    ) -> Result<usize, SessionError> {
+        let doc = std::sync::Arc::clone(&self.doc);
+        let state = self.editable_mut(id)?;
+        let mut next = state.layer.next_id();
+        let mut seen = std::collections::HashSet::new();
+        let mut spans = Vec::new();
+        for range in ranges {
+            let range = doc.trim_range(range.clone());
+            if range.is_empty()
+                || range.end > doc.char_len()
+                || state.layer.find_duplicate(range.clone(), label).is_some()
+                || !seen.insert((range.start, range.end))
+            {
+                continue;
+            }
+            spans.push(Span {
+                id: next,
+                start: range.start,
+                end: range.end,
+                label: label.to_owned(),
+                text: doc.slice(range).to_owned(),
+                note: None,
+            });
+            next += 1;
+        }
+        let n = spans.len();
+        if n > 0 {
+            self.apply(id, Edit::AddSpans(spans))?;
+        }
+        Ok(n)
+    }
+
     /// Places an orphaned span at a range of the text (trimmed), keeping its id, label and
     /// note.
     pub fn place_orphan(
