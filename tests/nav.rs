@@ -463,3 +463,98 @@ fn arrows_home_end_and_rows_move_the_caret() {
         "Ctrl+A selects the paragraph"
     );
 }
+
+fn document_has_focus(h: &Harness<'_, SpantagApp>) -> bool {
+    let id = h.state().view.id();
+    id.is_some() && h.ctx.memory(|m| m.focused()) == id
+}
+
+#[test]
+fn esc_closes_each_dialog_and_the_document_gets_the_keys_again() {
+    let fx = fixture(SHORT.to_owned());
+    let mut h = harness(&fx);
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    h.run();
+    assert!(h.state().export.open);
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(!h.state().export.open, "Esc closes Export…");
+    assert!(document_has_focus(&h));
+
+    h.state_mut().push(Command::ShowImport);
+    h.run();
+    assert!(h.state().import.open);
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(!h.state().import.open, "Esc closes Import…");
+    assert!(document_has_focus(&h));
+
+    h.key_press(Key::F1);
+    h.run();
+    assert!(
+        h.query_all_by_label("Keyboard shortcuts").next().is_some(),
+        "F1 shows the shortcuts"
+    );
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(
+        h.query_all_by_label("Keyboard shortcuts").next().is_none(),
+        "Esc closes the shortcuts window"
+    );
+    assert!(document_has_focus(&h));
+    // The keys reach the document again.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::End);
+    h.run();
+    assert_eq!(h.state().view.caret(), Some(SHORT.chars().count()));
+
+    // The unsaved-changes question: Esc cancels.
+    h.state_mut().view.selection = Some(Selection { anchor: 0, head: 3 });
+    h.key_press(Key::Num2);
+    h.run();
+    h.state_mut().push(Command::CloseDocument);
+    h.run();
+    h.get_by_label_contains("Save your changes");
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(h.query_by_label_contains("Save your changes").is_none());
+    assert!(h.state().open.is_some());
+}
+
+#[test]
+fn enter_confirms_the_default_button() {
+    let fx = fixture(SHORT.to_owned());
+    let mut h = harness(&fx);
+    h.state_mut().view.selection = Some(Selection { anchor: 0, head: 3 });
+    h.key_press(Key::Num2);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    h.run();
+    let out = fx.dir.path().join("out.jsonl");
+    h.state_mut().export.out = out.display().to_string();
+    h.key_press(Key::Enter);
+    for _ in 0..500 {
+        let _ = h.try_run();
+        if !h.state().export.busy() && out.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(out.exists(), "Enter started the export");
+    // The unsaved-changes question: Enter saves.
+    h.state_mut().view.selection = Some(Selection {
+        anchor: 4,
+        head: 12,
+    });
+    h.key_press(Key::Escape); // closes the Export… dialog
+    h.run();
+    h.key_press(Key::Num1);
+    h.run();
+    h.state_mut().push(Command::CloseDocument);
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(h.state().open.is_none(), "saved and closed");
+    let file = AnnotationFile::read(&annotation_path(&fx.doc, "tester")).unwrap();
+    assert_eq!(file.spans.len(), 2);
+}

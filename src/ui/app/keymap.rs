@@ -338,14 +338,19 @@ impl SpantagApp {
         true
     }
 
-    /// Reads the frame's shortcuts. Editing keys are ignored while a text field has focus.
+    /// Reads the frame's shortcuts. Editing keys are ignored while a text field has focus;
+    /// Esc and Enter belong to an open dialog.
     pub(super) fn shortcuts(&mut self, ctx: &egui::Context) {
         let typing = ctx.text_edit_focused();
+        let dialog_open = self.export.open || self.import.open || self.show_shortcuts;
         let mut actions = Vec::new();
         let mut digits = Vec::new();
         ctx.input_mut(|i| {
             for binding in BINDINGS {
                 if typing && !binding.while_typing {
+                    continue;
+                }
+                if dialog_open && binding.action == Action::Deselect {
                     continue;
                 }
                 if let Some(shortcut) = binding.shortcuts.iter().find(|s| i.consume_shortcut(s)) {
