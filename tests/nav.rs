@@ -558,3 +558,68 @@ fn enter_confirms_the_default_button() {
     let file = AnnotationFile::read(&annotation_path(&fx.doc, "tester")).unwrap();
     assert_eq!(file.spans.len(), 2);
 }
+
+fn document_width(h: &Harness<'_, SpantagApp>) -> f32 {
+    viewport(h).width()
+}
+
+#[test]
+fn narrow_windows_keep_most_of_the_width_for_the_document() {
+    let fx = fixture(long_text(20_000));
+    let mut h = harness_sized(&fx, vec2(800.0, 560.0));
+    assert!(
+        document_width(&h) >= 0.6 * 800.0,
+        "the document gets {} of 800",
+        document_width(&h)
+    );
+    // Wide again: the panels get their remembered widths back.
+    h.set_size(vec2(1400.0, 900.0));
+    h.run();
+    h.run();
+    let wide = document_width(&h);
+    assert!(wide < 1400.0 * 0.65, "the panels are back: {wide}");
+    // Hiding both panels gives the document the whole width; the key table's keys work.
+    h.key_press(Key::F9);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::CloseBracket);
+    h.run();
+    assert!(document_width(&h) > 1300.0, "{}", document_width(&h));
+    drop(h);
+    // It is remembered.
+    let h = harness_sized(&fx, vec2(1400.0, 900.0));
+    assert!(document_width(&h) > 1300.0, "hidden panels stay hidden");
+}
+
+#[test]
+fn a_resized_panel_keeps_its_width_across_runs() {
+    let fx = fixture(long_text(20_000));
+    let mut h = harness(&fx);
+    let before = document_width(&h);
+    // The right panel's edge sits just left of the span list; drag it 80 points right.
+    let view = viewport(&h);
+    let edge = egui::pos2(view.max.x + 1.0, view.center().y);
+    let to = edge + vec2(80.0, 0.0);
+    h.hover_at(edge);
+    h.run();
+    h.drag_at(edge);
+    h.run();
+    h.hover_at(edge + vec2(40.0, 0.0));
+    h.run();
+    h.hover_at(to);
+    h.run();
+    h.drop_at(to);
+    h.run();
+    h.run();
+    let after = document_width(&h);
+    assert!(
+        after > before + 40.0,
+        "the span list got narrower: {before} → {after}"
+    );
+    drop(h);
+    let h = harness(&fx);
+    assert!(
+        (document_width(&h) - after).abs() < 4.0,
+        "remembered: {after} vs {}",
+        document_width(&h)
+    );
+}

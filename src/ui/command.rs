@@ -49,4 +49,8 @@ pub enum Command {
     ShowImport,
     /// Show or hide the keyboard shortcuts.
     ToggleShortcuts,
+    /// Show or hide the left panel (labels, span details).
+    ToggleLeftPanel,
+    /// Show or hide the right panel (the span list).
+    ToggleRightPanel,
 }

@@ -28,6 +28,8 @@ pub(super) enum Action {
     /// Caret keys: which one was pressed says where the caret goes; Shift extends.
     Caret,
     SelectBlock,
+    ToggleLeftPanel,
+    ToggleRightPanel,
 }
 
 /// One row of the key table.
@@ -188,6 +190,20 @@ const BINDINGS: &[Binding] = &[
         while_typing: false,
     },
     Binding {
+        action: Action::ToggleLeftPanel,
+        shortcuts: &[key(CMD, Key::OpenBracket), key(NONE, Key::F9)],
+        keys: "Ctrl+[ / F9",
+        what: "Show or hide the labels panel",
+        while_typing: true,
+    },
+    Binding {
+        action: Action::ToggleRightPanel,
+        shortcuts: &[key(CMD, Key::CloseBracket), key(NONE, Key::F10)],
+        keys: "Ctrl+] / F10",
+        what: "Show or hide the span list",
+        while_typing: true,
+    },
+    Binding {
         action: Action::Delete,
         shortcuts: &[key(NONE, Key::Delete), key(NONE, Key::Backspace)],
         keys: "Del / Backspace",
@@ -319,6 +335,8 @@ impl SpantagApp {
                 }
                 return None;
             }
+            Action::ToggleLeftPanel => Command::ToggleLeftPanel,
+            Action::ToggleRightPanel => Command::ToggleRightPanel,
             Action::Delete => Command::DeleteSelected,
             Action::Deselect => {
                 self.view.selection = None;
