@@ -389,6 +389,45 @@ fn wheel_scrolling_over_unmeasured_text_moves_exactly_by_the_wheel() {
     }
 }
 
+#[test]
+fn the_view_follows_the_caret_by_rows_and_pages() {
+    let fx = fixture(long_text(1_000_000));
+    let mut h = harness(&fx);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Home);
+    h.run();
+    let mut last = 0;
+    for press in 0..60 {
+        h.key_press(Key::ArrowDown);
+        two_frames(&mut h);
+        let caret = h.state().view.caret().unwrap();
+        assert!(caret > last, "press {press}: ↓ moves on ({last} → {caret})");
+        assert!(
+            on_screen(&h, caret),
+            "press {press}: the caret stays in view"
+        );
+        last = caret;
+    }
+    for press in 0..5 {
+        h.key_press(Key::PageDown);
+        two_frames(&mut h);
+        let caret = h.state().view.caret().unwrap();
+        assert!(caret > last, "PgDn {press} moves on");
+        assert!(
+            on_screen(&h, caret),
+            "PgDn {press}: the caret stays in view"
+        );
+        last = caret;
+    }
+    h.key_press_modifiers(Modifiers::SHIFT, Key::PageUp);
+    two_frames(&mut h);
+    let sel = h.state().view.selection.unwrap();
+    assert_eq!(
+        sel.anchor, last,
+        "Shift+PgUp selects from where the caret was"
+    );
+    assert!(sel.head < last && on_screen(&h, sel.head));
+}
+
 const SHORT: &str = "Zoë Ångström met Daniel Reyes in Zürich.\n\nThe council approved $40 million in June.\nCritics say the plan is late.\n";
 
 #[test]
