@@ -74,8 +74,7 @@ pub fn find_all(doc: &Document, query: &Query) -> Result<Vec<Range<usize>>, Sear
 
 fn first_line(s: &str) -> String {
     s.lines()
-        .filter(|l| !l.trim().is_empty())
-        .last()
+        .rfind(|l| !l.trim().is_empty())
         .unwrap_or(s)
         .trim()
         .to_owned()

@@ -20,6 +20,14 @@ pub struct Settings {
     pub dark_mode: bool,
     /// Font size of the document text, in points.
     pub font_size: f32,
+    /// Width of the left panel (labels, span details), in points.
+    pub left_panel_width: f32,
+    /// Width of the right panel (the span list), in points.
+    pub right_panel_width: f32,
+    /// Whether the left panel is shown.
+    pub show_left_panel: bool,
+    /// Whether the right panel is shown.
+    pub show_right_panel: bool,
 }
 
 impl Default for Settings {
@@ -29,6 +37,10 @@ impl Default for Settings {
             recent: Vec::new(),
             dark_mode: true,
             font_size: 17.0,
+            left_panel_width: 230.0,
+            right_panel_width: 330.0,
+            show_left_panel: true,
+            show_right_panel: true,
         }
     }
 }
@@ -113,5 +125,20 @@ mod tests {
         assert_eq!(Settings::load(dir.path()), s);
         std::fs::write(dir.path().join("settings.ron"), "(broken").unwrap();
         assert_eq!(Settings::load(dir.path()), Settings::default());
+    }
+
+    #[test]
+    fn settings_from_before_the_panel_widths_still_load() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("settings.ron"),
+            "(last_annotator: Some(\"alice\"), recent: [], dark_mode: false, font_size: 19.0)",
+        )
+        .unwrap();
+        let s = Settings::load(dir.path());
+        assert_eq!(s.font_size, 19.0);
+        assert!(!s.dark_mode);
+        assert_eq!(s.left_panel_width, Settings::default().left_panel_width);
+        assert!(s.show_left_panel && s.show_right_panel);
     }
 }

@@ -66,4 +66,8 @@ pub enum Command {
     ToggleLayer(LayerId),
     /// Show the agreement panel for the document's folder.
     ShowAgreement,
+    /// Show or hide the left panel (labels, span details).
+    ToggleLeftPanel,
+    /// Show or hide the right panel (the span list).
+    ToggleRightPanel,
 }

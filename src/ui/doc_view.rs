@@ -33,15 +33,48 @@ impl Selection {
     }
 }
 
-/// Where to scroll on the next frame.
+/// Where to scroll on the next frame. Every target is resolved against laid-out text (the
+/// blocks it needs are measured first), so it lands exactly whatever was estimated before.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ScrollTarget {
-    /// Put the block holding this offset at the top of the view.
+    /// Put the row holding this offset at the top of the view.
     Top(usize),
-    /// Scroll only if this offset is out of view, then centre it.
+    /// Scroll only if this offset is out of view; then show its row a third of the way down,
+    /// with context above (jumps: span list, search, review).
     Reveal(usize),
+    /// Scroll as little as needed to show the row holding this offset (the caret).
+    Keep(usize),
     /// The very end of the document.
     End,
+}
+
+/// A caret movement asked for by a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Motion {
+    /// One character (grapheme) back.
+    Left,
+    /// One character (grapheme) on.
+    Right,
+    /// To the start of this or the previous word.
+    WordLeft,
+    /// To the end of this or the next word.
+    WordRight,
+    /// One visual row up.
+    Up,
+    /// One visual row down.
+    Down,
+    /// To the start of the visual row.
+    RowStart,
+    /// To the end of the visual row.
+    RowEnd,
+    /// A screen up (the view scrolls with it).
+    PageUp,
+    /// A screen down (the view scrolls with it).
+    PageDown,
+    /// The start of the document.
+    DocStart,
+    /// The end of the document.
+    DocEnd,
 }
 
 /// What the view reports back to the app after a frame.
@@ -175,17 +208,52 @@ struct VisibleBlock {
     lanes: Vec<(usize, usize, usize)>,
 }
 
+/// Where the view is, as a place in the document: the top edge of the view is `dy` points
+/// below the top of block `block`. Measuring blocks later (their estimated heights replaced)
+/// never moves it, unlike a pixel offset into estimated content.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+struct Anchor {
+    block: usize,
+    dy: f32,
+}
+
+/// What blocks are laid out with (set at the start of each frame).
+#[derive(Clone)]
+struct LayoutParams {
+    font: egui::FontId,
+    col_width: f32,
+    line_h: f32,
+    color: Color32,
+}
+
+/// Space under the last line of the document.
+const BOTTOM_PAD: f32 = 40.0;
+
 /// The view's own state between frames.
 #[derive(Default)]
 pub struct DocView {
     heights: Heights,
     layout_key: Option<(u32, u32, usize)>,
-    /// The current text selection.
+    /// The current text selection; its `head` is the caret.
     pub selection: Option<Selection>,
+    /// The caret, kept when the selection is cleared (after tagging, Esc).
+    caret: Option<usize>,
+    /// The x position Up and Down keep to, in galley coordinates.
+    preferred_x: Option<f32>,
     scroll_target: Option<ScrollTarget>,
-    /// Scroll offset to force on the next frame.
-    forced_offset: Option<f32>,
-    scroll_offset: f32,
+    /// The scroll position (the source of truth; the scroll area's pixel offset follows it).
+    anchor: Anchor,
+    /// The pixel offset given to the scroll area in the last frame, and the one it ended
+    /// the frame with (after the wheel or the scroll bar moved it).
+    used_offset: Option<f32>,
+    ended_offset: f32,
+    /// Scrolling asked for by the view itself (auto-scroll while dragging, page keys).
+    pending_delta: f32,
+    params: Option<LayoutParams>,
+    view_height: f32,
+    /// The document's widget id, and whether it should take the keyboard focus.
+    id: Option<egui::Id>,
+    focus_request: bool,
     visible: Vec<VisibleBlock>,
     visible_rect: Option<Rect>,
     text_row_height: f32,
@@ -323,6 +391,7 @@ impl DocView {
     pub fn ui(&mut self, ui: &mut egui::Ui, input: &ViewInput<'_>) -> ViewOutput {
         let mut output = ViewOutput::default();
         let doc = input.doc;
+        let ctx = ui.ctx().clone();
         let blocks = doc.blocks();
         let avail = ui.available_size();
         let col_width =
@@ -330,21 +399,38 @@ impl DocView {
         let font = theme::document_font(input.font_size);
         self.text_row_height = ui.fonts_mut(|f| f.row_height(&font));
         let line_h = theme::line_height_for(self.text_row_height, input.lanes);
+        let text_color = theme::document_text(input.dark_mode);
+        self.view_height = avail.y.max(1.0);
+        let galley_key = (
+            col_width.to_bits(),
+            input.font_size.to_bits() ^ (input.lanes as u32),
+            text_color.to_array(),
+            ctx.pixels_per_point().to_bits(),
+        );
+        if self.galley_key != Some(galley_key) || self.galleys.len() > MAX_CACHED_GALLEYS {
+            self.galleys.clear();
+            self.galley_key = Some(galley_key);
+        }
+        self.params = Some(LayoutParams {
+            font,
+            col_width,
+            line_h,
+            color: text_color,
+        });
 
-        // Re-estimate heights when the width, font or document changes, keeping the block
-        // at the top of the view where it is.
+        // Re-estimate heights when the width, font or document changes, keeping the first
+        // visible character at the top of the view.
         let key = (
             col_width.to_bits(),
             input.font_size.to_bits() ^ (input.lanes as u32),
             blocks.len(),
         );
         if self.layout_key != Some(key) {
-            if self.layout_key.is_some()
-                && self.scroll_target.is_none()
-                && let Some(top) = self.visible.first()
-            {
-                self.scroll_target = Some(ScrollTarget::Top(top.start));
-            }
+            let keep = self
+                .layout_key
+                .is_some()
+                .then(|| self.first_visible_char())
+                .flatten();
             let char_w = input.font_size * 0.5;
             let per_row = (col_width / char_w).max(1.0);
             let estimates = blocks
@@ -359,35 +445,438 @@ impl DocView {
                 .collect();
             self.heights.reset(estimates);
             self.layout_key = Some(key);
+            self.used_offset = None;
+            if self.anchor.block >= blocks.len() {
+                self.anchor = Anchor::default();
+            }
+            if let Some(offset) = keep
+                && self.scroll_target.is_none()
+            {
+                self.scroll_target = Some(ScrollTarget::Top(offset));
+            }
         }
 
-        let view_height = avail.y;
+        // The scrolling since the last frame (wheel, scroll bar, the view's own) moves the
+        // anchor; a target replaces it. Both measure the blocks they pass over.
+        let mut delta = std::mem::take(&mut self.pending_delta);
+        if let Some(used) = self.used_offset {
+            delta += self.ended_offset - used;
+        }
+        if delta.abs() > 0.01 {
+            self.move_anchor(&ctx, doc, delta);
+        }
         if let Some(target) = self.scroll_target.take() {
-            let y_of = |offset: usize| self.heights.prefix(doc.block_at(offset)) as f32;
-            self.forced_offset = match target {
-                ScrollTarget::Top(offset) => Some(y_of(offset)),
-                ScrollTarget::End => Some(self.heights.total() as f32),
-                ScrollTarget::Reveal(offset) => {
-                    let y = y_of(offset);
-                    let visible =
-                        y >= self.scroll_offset && y + line_h <= self.scroll_offset + view_height;
-                    (!visible).then(|| (y - view_height / 3.0).max(0.0))
-                }
-            };
+            self.apply_target(&ctx, doc, target);
         }
+        self.clamp_to_end(&ctx, doc);
+        let offset = (self.heights.prefix(self.anchor.block) + f64::from(self.anchor.dy)) as f32;
 
-        let mut area = egui::ScrollArea::vertical()
+        let area = egui::ScrollArea::vertical()
             .id_salt("document")
             .auto_shrink(false)
-            .content_margin(0.0);
-        if let Some(y) = self.forced_offset.take() {
-            area = area.vertical_scroll_offset(y);
-        }
+            .content_margin(0.0)
+            .vertical_scroll_offset(offset);
+        // No rubber-banding: it would pull the offset back to last frame's bounds when
+        // measuring made the content longer, which would read as the user scrolling.
+        let spacing = ui.spacing().scroll;
+        ui.spacing_mut().scroll.kinetic.rubber_band = false;
         let scroll = area.show_viewport(ui, |ui, viewport| {
             self.content_ui(ui, viewport, input, col_width, &mut output);
         });
-        self.scroll_offset = scroll.state.clamped_offset().y;
+        ui.spacing_mut().scroll = spacing;
+        self.used_offset = Some(offset);
+        self.ended_offset = scroll.state.clamped_offset().y;
+        if let Some(sel) = self.selection {
+            self.caret = Some(sel.head);
+        }
         output
+    }
+
+    /// The laid-out block `i` (from the cache, or laid out now with the last frame's
+    /// parameters).
+    fn galley(&mut self, ctx: &egui::Context, doc: &Document, i: usize) -> Option<Arc<Galley>> {
+        if let Some(galley) = self.galleys.get(&i) {
+            return Some(galley.clone());
+        }
+        let params = self.params.as_ref()?;
+        if i >= doc.blocks().len() {
+            return None;
+        }
+        let text = doc.block_text(i).to_owned();
+        let mut job = egui::text::LayoutJob::single_section(
+            text,
+            egui::TextFormat {
+                font_id: params.font.clone(),
+                color: params.color,
+                line_height: Some(params.line_h),
+                ..Default::default()
+            },
+        );
+        job.wrap.max_width = params.col_width;
+        let galley = ctx.fonts_mut(|f| f.layout_job(job));
+        self.galleys.insert(i, galley.clone());
+        Some(galley)
+    }
+
+    /// Lays out block `i` and records its real height.
+    fn measure(&mut self, ctx: &egui::Context, doc: &Document, i: usize) -> f32 {
+        let line_h = self.params.as_ref().map_or(1.0, |p| p.line_h);
+        match self.galley(ctx, doc, i) {
+            Some(galley) => {
+                let h = block_height(&galley, line_h);
+                self.heights.set(i, h);
+                h
+            }
+            None => self.heights.values.get(i).copied().unwrap_or(0.0),
+        }
+    }
+
+    /// Moves the view by `delta` points of laid-out text (a long way, like a scroll bar
+    /// drag, goes by the estimates instead).
+    fn move_anchor(&mut self, ctx: &egui::Context, doc: &Document, delta: f32) {
+        let n = self.heights.len();
+        if n == 0 {
+            self.anchor = Anchor::default();
+            return;
+        }
+        let mut block = self.anchor.block.min(n - 1);
+        let mut dy = self.anchor.dy + delta;
+        if delta.abs() > 3.0 * self.view_height {
+            let y = (self.heights.prefix(block) + f64::from(dy)).max(0.0);
+            block = self.heights.find(y);
+            dy = (y - self.heights.prefix(block)) as f32;
+        }
+        while dy < 0.0 && block > 0 {
+            block -= 1;
+            dy += self.measure(ctx, doc, block);
+        }
+        dy = dy.max(0.0);
+        while block + 1 < n {
+            let h = self.measure(ctx, doc, block);
+            if dy < h {
+                break;
+            }
+            dy -= h;
+            block += 1;
+        }
+        self.anchor = Anchor { block, dy };
+    }
+
+    /// The block holding `offset` and the top and bottom of its row within that block.
+    fn row_of(
+        &mut self,
+        ctx: &egui::Context,
+        doc: &Document,
+        offset: usize,
+    ) -> Option<(usize, f32, f32)> {
+        let blocks = doc.blocks();
+        if blocks.is_empty() {
+            return None;
+        }
+        let b = doc.block_at(offset).min(blocks.len() - 1);
+        let galley = self.galley(ctx, doc, b)?;
+        self.measure(ctx, doc, b);
+        let local = offset
+            .saturating_sub(blocks[b].start)
+            .min(blocks[b].end - blocks[b].start);
+        let rect = galley.pos_from_cursor(egui::text::CCursor::new(local));
+        Some((b, rect.min.y, rect.max.y))
+    }
+
+    /// Where the row holding `offset` is, relative to the top of the view (infinite when it
+    /// is more than a screen away).
+    fn row_in_view(&mut self, ctx: &egui::Context, doc: &Document, offset: usize) -> (f32, f32) {
+        let Some((b, top, bottom)) = self.row_of(ctx, doc, offset) else {
+            return (f32::INFINITY, f32::INFINITY);
+        };
+        if b < self.anchor.block {
+            return (f32::NEG_INFINITY, f32::NEG_INFINITY);
+        }
+        let mut y = -self.anchor.dy;
+        for k in self.anchor.block..b {
+            y += self.measure(ctx, doc, k);
+            if y > self.view_height {
+                return (f32::INFINITY, f32::INFINITY);
+            }
+        }
+        (y + top, y + bottom)
+    }
+
+    fn apply_target(&mut self, ctx: &egui::Context, doc: &Document, target: ScrollTarget) {
+        let view_h = self.view_height;
+        match target {
+            ScrollTarget::Top(offset) => {
+                if let Some((block, top, _)) = self.row_of(ctx, doc, offset) {
+                    self.anchor = Anchor { block, dy: top };
+                }
+            }
+            ScrollTarget::End => self.anchor_at_end(ctx, doc),
+            ScrollTarget::Reveal(offset) => {
+                let (top, bottom) = self.row_in_view(ctx, doc, offset);
+                if top >= 0.0 && bottom <= view_h {
+                    return;
+                }
+                if let Some((block, top, _)) = self.row_of(ctx, doc, offset) {
+                    self.anchor = Anchor { block, dy: top };
+                    self.move_anchor(ctx, doc, -(view_h / 3.0).round());
+                }
+            }
+            ScrollTarget::Keep(offset) => {
+                let (top, bottom) = self.row_in_view(ctx, doc, offset);
+                if top >= 0.0 && bottom <= view_h {
+                    return;
+                }
+                if let Some((block, top, bottom)) = self.row_of(ctx, doc, offset) {
+                    if self.anchor.block > block
+                        || (self.anchor.block == block && self.anchor.dy > top)
+                    {
+                        self.anchor = Anchor { block, dy: top };
+                    } else {
+                        self.anchor = Anchor { block, dy: bottom };
+                        self.move_anchor(ctx, doc, -view_h);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The view showing the last line at its bottom.
+    fn anchor_at_end(&mut self, ctx: &egui::Context, doc: &Document) {
+        let need = (self.view_height - BOTTOM_PAD).max(0.0);
+        let mut tail = 0.0;
+        let mut k = self.heights.len();
+        while k > 0 {
+            k -= 1;
+            tail += self.measure(ctx, doc, k);
+            if tail >= need {
+                self.anchor = Anchor {
+                    block: k,
+                    dy: tail - need,
+                };
+                return;
+            }
+        }
+        self.anchor = Anchor::default();
+    }
+
+    /// Never scrolls past the end: near it, the blocks to the end are measured, and the view
+    /// is moved up when they do not fill it.
+    fn clamp_to_end(&mut self, ctx: &egui::Context, doc: &Document) {
+        let n = self.heights.len();
+        if n == 0 {
+            return;
+        }
+        let y = self.heights.prefix(self.anchor.block) + f64::from(self.anchor.dy);
+        if self.heights.total() - y > 4.0 * f64::from(self.view_height) {
+            return;
+        }
+        let need = (self.view_height - BOTTOM_PAD).max(0.0);
+        let mut tail = 0.0;
+        let mut k = n;
+        while k > self.anchor.block {
+            k -= 1;
+            tail += self.measure(ctx, doc, k);
+            if k > self.anchor.block && tail >= need {
+                return;
+            }
+        }
+        if tail - self.anchor.dy < need {
+            self.anchor_at_end(ctx, doc);
+        }
+    }
+
+    /// Makes the document take the keyboard focus on the next frame (after a dialog closes).
+    pub fn focus(&mut self) {
+        self.focus_request = true;
+    }
+
+    /// The document widget's id (once shown).
+    pub fn id(&self) -> Option<egui::Id> {
+        self.id
+    }
+
+    /// The caret: the selection's moving end, or where it was last.
+    pub fn caret(&self) -> Option<usize> {
+        self.selection.map(|s| s.head).or(self.caret)
+    }
+
+    /// The first character at least partly visible at the top of the view in the last frame.
+    pub fn first_visible_char(&self) -> Option<usize> {
+        let top = self.visible_rect?.min.y;
+        for block in &self.visible {
+            let mut start = 0;
+            for row in &block.galley.rows {
+                if block.origin.y + row.max_y() > top {
+                    return Some(block.start + start);
+                }
+                start += row.char_count_including_newline().0;
+            }
+        }
+        None
+    }
+
+    /// The part of the screen the document was drawn in, in the last frame.
+    pub fn viewport(&self) -> Option<Rect> {
+        self.visible_rect
+    }
+
+    /// The screen rectangles covering a range of the document, for what is on screen.
+    pub fn screen_rects_of(&self, range: Range<usize>, doc: &Document) -> Vec<Rect> {
+        let band_half = self.text_row_height / 2.0;
+        let mut rects = Vec::new();
+        for block in &self.visible {
+            let block_range = doc.blocks()[block.index].range();
+            range_rects_into(block, &block_range, range.clone(), band_half, &mut rects);
+        }
+        rects
+    }
+
+    /// Selects the block (paragraph) holding the caret.
+    pub fn select_block(&mut self, doc: &Document) {
+        let Some(caret) = self.caret().or_else(|| self.first_visible_char()) else {
+            return;
+        };
+        if let Some(block) = doc.blocks().get(doc.block_at(caret)) {
+            self.selection = Some(Selection {
+                anchor: block.start,
+                head: block.end,
+            });
+            self.caret = Some(block.end);
+        }
+    }
+
+    /// Moves the caret as a key asks; with `extend` the selection's anchor stays put. The
+    /// view follows the caret.
+    pub fn move_caret(
+        &mut self,
+        ctx: &egui::Context,
+        doc: &Document,
+        motion: Motion,
+        extend: bool,
+    ) {
+        if doc.blocks().is_empty() {
+            return;
+        }
+        let from = self
+            .caret()
+            .or_else(|| self.first_visible_char())
+            .unwrap_or(0)
+            .min(doc.char_len());
+        if !matches!(
+            motion,
+            Motion::Up | Motion::Down | Motion::PageUp | Motion::PageDown
+        ) {
+            self.preferred_x = None;
+        }
+        let selected = self.selected_range().filter(|_| !extend);
+        let line_h = self.params.as_ref().map_or(20.0, |p| p.line_h);
+        let to = match motion {
+            Motion::Left => selected.map_or_else(|| char_left(doc, from), |r| r.start),
+            Motion::Right => selected.map_or_else(|| char_right(doc, from), |r| r.end),
+            Motion::WordLeft => word_left(doc, from),
+            Motion::WordRight => word_right(doc, from),
+            Motion::Up => self.row_step(ctx, doc, from, false),
+            Motion::Down => self.row_step(ctx, doc, from, true),
+            Motion::PageUp | Motion::PageDown => {
+                let down = motion == Motion::PageDown;
+                let page = (self.view_height - 2.0 * line_h).max(line_h);
+                let rows = (page / line_h).floor().max(1.0) as usize;
+                let mut to = from;
+                for _ in 0..rows {
+                    to = self.row_step(ctx, doc, to, down);
+                }
+                self.pending_delta += if down { page } else { -page };
+                to
+            }
+            Motion::RowStart | Motion::RowEnd => self.row_edge(ctx, doc, from, motion),
+            Motion::DocStart => 0,
+            Motion::DocEnd => doc.char_len(),
+        };
+        let anchor = match (extend, self.selection) {
+            (true, Some(sel)) => sel.anchor,
+            _ => from,
+        };
+        self.selection = Some(Selection {
+            anchor: if extend { anchor } else { to },
+            head: to,
+        });
+        self.caret = Some(to);
+        self.scroll_target = Some(match motion {
+            Motion::DocStart => ScrollTarget::Top(0),
+            Motion::DocEnd => ScrollTarget::End,
+            _ => ScrollTarget::Keep(to),
+        });
+    }
+
+    /// One visual row up or down from `from`, keeping to the preferred x position.
+    fn row_step(&mut self, ctx: &egui::Context, doc: &Document, from: usize, down: bool) -> usize {
+        let blocks = doc.blocks();
+        let b = doc.block_at(from).min(blocks.len() - 1);
+        let Some(galley) = self.galley(ctx, doc, b) else {
+            return from;
+        };
+        let block = blocks[b];
+        let local = from
+            .saturating_sub(block.start)
+            .min(block.end - block.start);
+        let cursor = egui::text::CCursor {
+            index: egui::text::CharIndex(local),
+            prefer_next_row: true,
+        };
+        let x = *self
+            .preferred_x
+            .get_or_insert_with(|| galley.pos_from_cursor(cursor).min.x);
+        let row = galley.layout_from_cursor(cursor).row;
+        let next = if down { b + 1 } else { b.wrapping_sub(1) };
+        if down && row + 1 < galley.rows.len() {
+            let (c, _) = galley.cursor_down_one_row(&cursor, Some(x));
+            block.start + c.index.0
+        } else if !down && row > 0 {
+            let (c, _) = galley.cursor_up_one_row(&cursor, Some(x));
+            block.start + c.index.0
+        } else if next < blocks.len()
+            && let Some(other) = self.galley(ctx, doc, next)
+        {
+            let y = if down {
+                other.rows.first().map_or(0.0, |r| r.rect().center().y)
+            } else {
+                other.rows.last().map_or(0.0, |r| r.rect().center().y)
+            };
+            blocks[next].start + other.cursor_from_pos(vec2(x, y)).index.0
+        } else if down {
+            block.end
+        } else {
+            block.start
+        }
+    }
+
+    /// The start or end of the visual row holding `from`.
+    fn row_edge(
+        &mut self,
+        ctx: &egui::Context,
+        doc: &Document,
+        from: usize,
+        motion: Motion,
+    ) -> usize {
+        let blocks = doc.blocks();
+        let b = doc.block_at(from).min(blocks.len() - 1);
+        let Some(galley) = self.galley(ctx, doc, b) else {
+            return from;
+        };
+        let block = blocks[b];
+        let local = from
+            .saturating_sub(block.start)
+            .min(block.end - block.start);
+        let cursor = egui::text::CCursor {
+            index: egui::text::CharIndex(local),
+            prefer_next_row: true,
+        };
+        let c = if motion == Motion::RowStart {
+            galley.cursor_begin_of_row(&cursor)
+        } else {
+            galley.cursor_end_of_row(&cursor)
+        };
+        block.start + c.index.0
     }
 
     fn content_ui(
@@ -399,64 +888,27 @@ impl DocView {
         output: &mut ViewOutput,
     ) {
         let doc = input.doc;
+        let ctx = ui.ctx().clone();
         let total = self.heights.total() as f32;
         let content_width = ui.available_width();
-        ui.set_min_size(vec2(content_width, total + 40.0));
+        ui.set_min_size(vec2(content_width, total + BOTTOM_PAD));
         let origin = ui.max_rect().min;
         let x0 = ((content_width - col_width) / 2.0).max(theme::TEXT_MARGIN);
-        let font = theme::document_font(input.font_size);
         let line_h = theme::line_height_for(self.text_row_height, input.lanes);
         let text_color = theme::document_text(input.dark_mode);
 
-        // Lay out the blocks in view.
+        // Lay out the blocks in view, from the anchor down: the anchor block's top is `dy`
+        // above the top of the view, whatever the heights above it are estimated to be.
         self.visible.clear();
         let n = self.heights.len();
-        let first = self.heights.find(f64::from(viewport.min.y.max(0.0)));
-        let mut y = self.heights.prefix(first) as f32;
-        let mut i = first;
-        let mut measured_above = 0.0;
-        let galley_key = (
-            col_width.to_bits(),
-            input.font_size.to_bits() ^ (input.lanes as u32),
-            text_color.to_array(),
-            ui.ctx().pixels_per_point().to_bits(),
-        );
-        if self.galley_key != Some(galley_key) || self.galleys.len() > MAX_CACHED_GALLEYS {
-            self.galleys.clear();
-            self.galley_key = Some(galley_key);
-        }
+        let mut i = self.anchor.block;
+        let mut y = viewport.min.y - self.anchor.dy;
         while i < n && y < viewport.max.y {
-            let galley = match self.galleys.get(&i) {
-                Some(galley) => galley.clone(),
-                None => {
-                    let text = doc.block_text(i).to_owned();
-                    let mut job = egui::text::LayoutJob::single_section(
-                        text,
-                        egui::TextFormat {
-                            font_id: font.clone(),
-                            color: text_color,
-                            line_height: Some(line_h),
-                            ..Default::default()
-                        },
-                    );
-                    job.wrap.max_width = col_width;
-                    let galley = ui.fonts_mut(|f| f.layout_job(job));
-                    self.galleys.insert(i, galley.clone());
-                    galley
-                }
+            let Some(galley) = self.galley(&ctx, doc, i) else {
+                break;
             };
-            let h = if galley.job.text.is_empty() {
-                empty_block_height(line_h)
-            } else {
-                galley.rect.height().max(line_h)
-            };
-            let old = self.heights.values[i];
-            if (old - h).abs() > 0.01 {
-                if y < viewport.min.y {
-                    measured_above += h - old;
-                }
-                self.heights.set(i, h);
-            }
+            let h = block_height(&galley, line_h);
+            self.heights.set(i, h);
             self.visible.push(VisibleBlock {
                 index: i,
                 start: doc.blocks()[i].start,
@@ -468,12 +920,10 @@ impl DocView {
             y += h;
             i += 1;
         }
-        if measured_above.abs() > 0.5 {
-            // A block above the top edge turned out taller or shorter than estimated: keep
-            // the text on screen still.
-            self.forced_offset = Some(self.scroll_offset + measured_above);
-            ui.ctx().request_repaint();
-        }
+        ui.set_min_size(vec2(
+            content_width,
+            self.heights.total() as f32 + BOTTOM_PAD,
+        ));
         let visible_rect = Rect::from_min_max(
             origin + viewport.min.to_vec2(),
             origin + viewport.max.to_vec2(),
@@ -540,6 +990,24 @@ impl DocView {
         response.widget_info(|| {
             egui::WidgetInfo::labeled(egui::accesskit::Role::Document, true, "Document")
         });
+        self.id = Some(id);
+        if std::mem::take(&mut self.focus_request) || response.clicked() || response.drag_started()
+        {
+            response.request_focus();
+        }
+        if response.has_focus() {
+            // Arrow keys move the caret, not the focus to another widget.
+            ui.memory_mut(|m| {
+                m.set_focus_lock_filter(
+                    id,
+                    egui::EventFilter {
+                        horizontal_arrows: true,
+                        vertical_arrows: true,
+                        ..Default::default()
+                    },
+                );
+            });
+        }
         self.handle_pointer(ui, &response, input, output);
 
         // Paint.
@@ -597,6 +1065,13 @@ impl DocView {
         painter.add(egui::Shape::mesh(mesh));
         for block in &self.visible {
             painter.galley(block.origin, block.galley.clone(), text_color);
+        }
+        if let Some(at) = self.caret().and_then(|c| self.screen_pos_of(c)) {
+            let x = at.x - 0.5;
+            painter.line_segment(
+                [pos2(x, at.y - band_half), pos2(x, at.y + band_half)],
+                Stroke::new(1.5, text_color),
+            );
         }
         // The selected span: outline and a label chip above its start.
         if let Some(span) = input.selected_span.and_then(|r| {
@@ -754,9 +1229,12 @@ impl DocView {
                 0.0
             };
             if dy != 0.0 {
-                self.forced_offset = Some((self.scroll_offset - dy).max(0.0));
+                self.pending_delta -= dy;
                 ui.ctx().request_repaint();
             }
+        }
+        if response.clicked() || response.drag_started() {
+            self.preferred_x = None;
         }
         if response.clicked()
             && let Some(pos) = response.interact_pointer_pos()
@@ -784,6 +1262,110 @@ impl DocView {
 /// Blank lines take half a line: paragraphs stay apart without wasting the screen.
 fn empty_block_height(line_h: f32) -> f32 {
     (line_h * 0.5).round()
+}
+
+/// The height a laid-out block takes on screen.
+fn block_height(galley: &Galley, line_h: f32) -> f32 {
+    if galley.job.text.is_empty() {
+        empty_block_height(line_h)
+    } else {
+        galley.rect.height().max(line_h)
+    }
+}
+
+/// One grapheme back from `from`; from the start of a line, the end of the line before.
+fn char_left(doc: &Document, from: usize) -> usize {
+    let blocks = doc.blocks();
+    let b = doc.block_at(from);
+    let Some(block) = blocks.get(b) else {
+        return from;
+    };
+    if from <= block.start {
+        return if b > 0 { blocks[b - 1].end } else { 0 };
+    }
+    if from > block.end {
+        return block.end;
+    }
+    doc.snap_to_grapheme(from - 1)
+}
+
+/// One grapheme on from `from`; from the end of a line, the start of the next.
+fn char_right(doc: &Document, from: usize) -> usize {
+    let blocks = doc.blocks();
+    let b = doc.block_at(from);
+    let Some(block) = blocks.get(b) else {
+        return from;
+    };
+    if from >= block.end {
+        return blocks.get(b + 1).map_or(block.end, |next| next.start);
+    }
+    let mut to = from + 1;
+    while to < block.end && doc.snap_to_grapheme(to) != to {
+        to += 1;
+    }
+    to
+}
+
+/// Whether a word segment is a word (not spaces or punctuation).
+fn is_word(text: &str) -> bool {
+    text.chars().any(char::is_alphanumeric)
+}
+
+/// The end of the word at or after `from` (across line ends).
+fn word_right(doc: &Document, from: usize) -> usize {
+    let blocks = doc.blocks();
+    let mut at = from;
+    loop {
+        let b = doc.block_at(at);
+        let Some(block) = blocks.get(b) else {
+            return at;
+        };
+        if at >= block.end {
+            match blocks.get(b + 1) {
+                Some(next) => {
+                    at = next.start;
+                    continue;
+                }
+                None => return block.end.max(at.min(doc.char_len())),
+            }
+        }
+        let word = doc.word_at(at);
+        if word.end <= at {
+            return at;
+        }
+        if is_word(doc.slice(word.clone())) {
+            return word.end;
+        }
+        at = word.end;
+    }
+}
+
+/// The start of the word before `from` (across line ends).
+fn word_left(doc: &Document, from: usize) -> usize {
+    let blocks = doc.blocks();
+    let mut at = from.min(doc.char_len());
+    loop {
+        let b = doc.block_at(at);
+        let Some(block) = blocks.get(b) else {
+            return at;
+        };
+        if at <= block.start {
+            if b == 0 {
+                return block.start;
+            }
+            at = blocks[b - 1].end;
+            continue;
+        }
+        let at_in = at.min(block.end);
+        let word = doc.word_at(at_in - 1);
+        if word.start >= at_in {
+            return at_in;
+        }
+        if is_word(doc.slice(word.clone())) {
+            return word.start;
+        }
+        at = word.start;
+    }
 }
 
 fn label_color(scheme: &LabelScheme, label: &str) -> Color32 {

@@ -193,52 +193,48 @@ pub fn review_ui(
                 "Settled",
             );
         }
-        egui::Grid::new("who-said-what")
-            .num_columns(3)
-            .spacing([8.0, 4.0])
-            .show(ui, |ui| {
-                for (k, says) in d.says.iter().enumerate() {
-                    ui.strong(&says.annotator);
-                    if says.spans.is_empty() {
-                        ui.weak("no span");
-                    } else {
-                        ui.vertical(|ui| {
-                            for s in &says.spans {
-                                let color = open
-                                    .scheme()
-                                    .get(&s.label)
-                                    .map_or(egui::Color32::GRAY, theme::label_color);
-                                ui.horizontal(|ui| {
-                                    let (rect, _) =
-                                        ui.allocate_exact_size(vec2(8.0, 8.0), Sense::hover());
-                                    ui.painter().rect_filled(rect, CornerRadius::same(2), color);
-                                    ui.label(format!(
-                                        "{} “{}”",
-                                        s.label,
-                                        preview(session.document().slice(s.start..s.end), 30)
-                                    ));
-                                });
-                            }
-                        });
-                    }
-                    let key = if k < 9 {
-                        format!("Alt+{}", k + 1)
-                    } else {
-                        String::new()
-                    };
-                    if ui
-                        .button("Accept")
-                        .on_hover_text(format!(
-                            "Make {}'s version the curated one {key}",
-                            says.annotator
-                        ))
-                        .clicked()
-                    {
-                        commands.push(Command::AcceptVersion(LayerId::from_name(&says.annotator)));
-                    }
-                    ui.end_row();
+        // One row per annotator: the Accept button first, so that it stays visible however
+        // narrow the panel is; the spans' text is cut to the width left.
+        for (k, says) in d.says.iter().enumerate() {
+            ui.horizontal(|ui| {
+                let key = if k < 9 {
+                    format!(" (Alt+{})", k + 1)
+                } else {
+                    String::new()
+                };
+                if ui
+                    .button("Accept")
+                    .on_hover_text(format!(
+                        "Make {}'s version the curated one{key}",
+                        says.annotator
+                    ))
+                    .clicked()
+                {
+                    commands.push(Command::AcceptVersion(LayerId::from_name(&says.annotator)));
+                }
+                ui.strong(&says.annotator);
+                if says.spans.is_empty() {
+                    ui.weak("no span");
                 }
             });
+            for s in &says.spans {
+                let color = open
+                    .scheme()
+                    .get(&s.label)
+                    .map_or(egui::Color32::GRAY, theme::label_color);
+                ui.horizontal(|ui| {
+                    ui.add_space(18.0);
+                    let (rect, _) = ui.allocate_exact_size(vec2(8.0, 8.0), Sense::hover());
+                    ui.painter().rect_filled(rect, CornerRadius::same(2), color);
+                    let text = format!(
+                        "{} “{}”",
+                        s.label,
+                        preview(session.document().slice(s.start..s.end), 60)
+                    );
+                    ui.add(egui::Label::new(text).truncate());
+                });
+            }
+        }
         if ui
             .button("Reject all versions")
             .on_hover_text("Keep none of these spans in the curated layer (X)")

@@ -179,6 +179,17 @@ fn dialog_window(title: &str) -> egui::Window<'_> {
         .default_width(460.0)
 }
 
+/// Esc (close) and Enter (the default button) for a dialog, taken from the frame's input
+/// before its text fields see them.
+fn dialog_keys(ctx: &egui::Context) -> (bool, bool) {
+    ctx.input_mut(|i| {
+        (
+            i.consume_key(egui::Modifiers::NONE, egui::Key::Escape),
+            i.consume_key(egui::Modifiers::NONE, egui::Key::Enter),
+        )
+    })
+}
+
 fn progress_ui(ui: &mut egui::Ui, job: &Job) {
     let fraction = if job.total == 0 {
         0.0
@@ -308,7 +319,12 @@ impl ExportDialog {
             self.out = path.display().to_string();
         }
         let mut open = self.open;
-        let mut start = false;
+        let (escape, enter) = dialog_keys(ctx);
+        let mut start = enter && self.job.is_none() && !self.out.trim().is_empty();
+        if escape && self.job.is_none() {
+            self.open = false;
+            return false;
+        }
         dialog_window("Export").open(&mut open).show(ctx, |ui| {
             let busy = self.job.is_some();
             ui.add_enabled_ui(!busy, |ui| {
@@ -529,7 +545,15 @@ impl ImportDialog {
             self.into = path.display().to_string();
         }
         let mut open = self.open;
-        let mut start = false;
+        let (escape, enter) = dialog_keys(ctx);
+        let mut start = enter
+            && self.job.is_none()
+            && !self.input.trim().is_empty()
+            && !self.into.trim().is_empty();
+        if escape && self.job.is_none() {
+            self.open = false;
+            return None;
+        }
         let mut open_doc = None;
         dialog_window("Import").open(&mut open).show(ctx, |ui| {
             let busy = self.job.is_some();

@@ -30,7 +30,8 @@ impl SpantagApp {
             ));
             ui.add_space(12.0);
             ui.horizontal(|ui| {
-                if ui.button("Save").clicked() {
+                // Enter confirms the default button (Save); Esc cancels.
+                if ui.button("Save").clicked() || ui.input(|i| i.key_pressed(Key::Enter)) {
                     choice = Some(true);
                 }
                 if ui.button("Don't save").clicked() {
@@ -38,11 +39,13 @@ impl SpantagApp {
                 }
                 if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
                     self.confirm = None;
+                    self.view.focus();
                 }
             });
         });
         let Some(save) = choice else { return };
         self.confirm = None;
+        self.view.focus();
         if save && !self.save() {
             return;
         }
@@ -68,6 +71,18 @@ impl SpantagApp {
     }
 
     pub(super) fn shortcuts_window(&mut self, ctx: &egui::Context) {
+        if !self.show_shortcuts {
+            return;
+        }
+        // Esc or Enter closes it (its only button is the close button).
+        if ctx.input_mut(|i| {
+            i.consume_key(egui::Modifiers::NONE, Key::Escape)
+                || i.consume_key(egui::Modifiers::NONE, Key::Enter)
+        }) {
+            self.show_shortcuts = false;
+            self.view.focus();
+            return;
+        }
         let mut open = self.show_shortcuts;
         egui::Window::new("Keyboard shortcuts")
             .open(&mut open)
@@ -85,10 +100,14 @@ impl SpantagApp {
                         }
                     });
             });
+        if !open {
+            self.view.focus();
+        }
         self.show_shortcuts = open;
     }
 
     pub(super) fn transfer_dialogs(&mut self, ctx: &egui::Context) {
+        let was_open = self.export.open || self.import.open;
         if let Some(path) = self
             .open
             .as_ref()
@@ -109,6 +128,9 @@ impl SpantagApp {
         }
         if let Some(path) = self.import.ui(ctx) {
             self.commands.push(Command::Open(path));
+        }
+        if was_open && !(self.export.open || self.import.open) {
+            self.view.focus();
         }
     }
 

@@ -177,6 +177,14 @@ impl SpantagApp {
                 self.save_settings();
             }
             Command::ToggleShortcuts => self.show_shortcuts = !self.show_shortcuts,
+            Command::ToggleLeftPanel => {
+                self.settings.show_left_panel = !self.settings.show_left_panel;
+                self.save_settings();
+            }
+            Command::ToggleRightPanel => {
+                self.settings.show_right_panel = !self.settings.show_right_panel;
+                self.save_settings();
+            }
             Command::PlaceOrphan(target) => {
                 let Some(open) = &mut self.open else { return };
                 let Some(range) = self.view.selected_range() else {

@@ -6,7 +6,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 
 use super::SpantagApp;
 use crate::ui::command::Command;
-use crate::ui::doc_view::ScrollTarget;
+use crate::ui::doc_view::{Motion, ScrollTarget};
 
 /// Something a key does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +29,11 @@ pub(super) enum Action {
     PreviousDisagreement,
     NextDisagreement,
     Reject,
+    /// Caret keys: which one was pressed says where the caret goes; Shift extends.
+    Caret,
+    SelectBlock,
+    ToggleLeftPanel,
+    ToggleRightPanel,
 }
 
 /// One row of the key table.
@@ -124,17 +129,83 @@ const BINDINGS: &[Binding] = &[
     },
     Binding {
         action: Action::Start,
-        shortcuts: &[key(CMD, Key::Home)],
+        shortcuts: &[key(CMD_SHIFT, Key::Home), key(CMD, Key::Home)],
         keys: "Ctrl+Home",
-        what: "Go to the start",
+        what: "Go to the start (with Shift, select to it)",
         while_typing: false,
     },
     Binding {
         action: Action::End,
-        shortcuts: &[key(CMD, Key::End)],
+        shortcuts: &[key(CMD_SHIFT, Key::End), key(CMD, Key::End)],
         keys: "Ctrl+End",
-        what: "Go to the end",
+        what: "Go to the end (with Shift, select to it)",
         while_typing: false,
+    },
+    // Shifted keys first: egui lets an unshifted shortcut match a shifted key.
+    Binding {
+        action: Action::Caret,
+        shortcuts: &[
+            key(SHIFT, Key::ArrowLeft),
+            key(NONE, Key::ArrowLeft),
+            key(SHIFT, Key::ArrowRight),
+            key(NONE, Key::ArrowRight),
+            key(SHIFT, Key::ArrowUp),
+            key(NONE, Key::ArrowUp),
+            key(SHIFT, Key::ArrowDown),
+            key(NONE, Key::ArrowDown),
+        ],
+        keys: "← → ↑ ↓",
+        what: "Move the caret by character or row (with Shift, select)",
+        while_typing: false,
+    },
+    Binding {
+        action: Action::Caret,
+        shortcuts: &[
+            key(CMD_SHIFT, Key::ArrowLeft),
+            key(CMD, Key::ArrowLeft),
+            key(CMD_SHIFT, Key::ArrowRight),
+            key(CMD, Key::ArrowRight),
+        ],
+        keys: "Ctrl+← / Ctrl+→",
+        what: "Move the caret by word (with Shift, select)",
+        while_typing: false,
+    },
+    Binding {
+        action: Action::Caret,
+        shortcuts: &[
+            key(SHIFT, Key::Home),
+            key(NONE, Key::Home),
+            key(SHIFT, Key::End),
+            key(NONE, Key::End),
+            key(SHIFT, Key::PageUp),
+            key(NONE, Key::PageUp),
+            key(SHIFT, Key::PageDown),
+            key(NONE, Key::PageDown),
+        ],
+        keys: "Home / End / PgUp / PgDn",
+        what: "Start or end of the row, a screen up or down (with Shift, select)",
+        while_typing: false,
+    },
+    Binding {
+        action: Action::SelectBlock,
+        shortcuts: &[key(CMD, Key::A)],
+        keys: "Ctrl+A",
+        what: "Select the paragraph at the caret",
+        while_typing: false,
+    },
+    Binding {
+        action: Action::ToggleLeftPanel,
+        shortcuts: &[key(CMD, Key::OpenBracket), key(NONE, Key::F9)],
+        keys: "Ctrl+[ / F9",
+        what: "Show or hide the labels panel",
+        while_typing: true,
+    },
+    Binding {
+        action: Action::ToggleRightPanel,
+        shortcuts: &[key(CMD, Key::CloseBracket), key(NONE, Key::F10)],
+        keys: "Ctrl+] / F10",
+        what: "Show or hide the span list",
+        while_typing: true,
     },
     Binding {
         action: Action::Delete,
@@ -194,6 +265,7 @@ const GESTURES: &[(&str, &str)] = &[
         "Select text (character precision; Shift+click extends)",
     ),
     ("Double-click", "Select a word"),
+    ("Click", "Put the caret there"),
     (
         "1 … 9",
         "Tag the selection with that label, or relabel the selected span",
@@ -242,7 +314,15 @@ const DIGITS: [Key; 9] = [
 ];
 
 impl SpantagApp {
-    fn command_for(&mut self, action: Action) -> Option<Command> {
+    /// What an action does; `shortcut` is the key that was pressed (caret keys differ by
+    /// key, and Shift extends the selection).
+    fn command_for(
+        &mut self,
+        ctx: &egui::Context,
+        action: Action,
+        shortcut: KeyboardShortcut,
+    ) -> Option<Command> {
+        let extend = shortcut.modifiers.shift;
         Some(match action {
             Action::Save => Command::Save,
             Action::Open => Command::OpenDialog,
@@ -253,8 +333,46 @@ impl SpantagApp {
             Action::Smaller => Command::FontSize(-1.0),
             Action::Undo => Command::Undo,
             Action::Redo => Command::Redo,
-            Action::Start => Command::GoTo(ScrollTarget::Top(0)),
-            Action::End => Command::GoTo(ScrollTarget::End),
+            Action::Start | Action::End => {
+                let motion = if action == Action::Start {
+                    Motion::DocStart
+                } else {
+                    Motion::DocEnd
+                };
+                if !self.move_caret(ctx, motion, extend) {
+                    return Some(Command::GoTo(if action == Action::Start {
+                        ScrollTarget::Top(0)
+                    } else {
+                        ScrollTarget::End
+                    }));
+                }
+                return None;
+            }
+            Action::Caret => {
+                let command = shortcut.modifiers.command;
+                let motion = match shortcut.logical_key {
+                    Key::ArrowLeft if command => Motion::WordLeft,
+                    Key::ArrowRight if command => Motion::WordRight,
+                    Key::ArrowLeft => Motion::Left,
+                    Key::ArrowRight => Motion::Right,
+                    Key::ArrowUp => Motion::Up,
+                    Key::ArrowDown => Motion::Down,
+                    Key::Home => Motion::RowStart,
+                    Key::End => Motion::RowEnd,
+                    Key::PageUp => Motion::PageUp,
+                    _ => Motion::PageDown,
+                };
+                self.move_caret(ctx, motion, extend);
+                return None;
+            }
+            Action::SelectBlock => {
+                if let Some(open) = &self.open {
+                    self.view.select_block(open.session.document());
+                }
+                return None;
+            }
+            Action::ToggleLeftPanel => Command::ToggleLeftPanel,
+            Action::ToggleRightPanel => Command::ToggleRightPanel,
             Action::Delete => Command::DeleteSelected,
             Action::Deselect if self.agreement.open => {
                 // Esc closes the agreement window first.
@@ -278,9 +396,21 @@ impl SpantagApp {
         })
     }
 
-    /// Reads the frame's shortcuts. Editing keys are ignored while a text field has focus.
+    /// Moves the document's caret; false when no document is open.
+    fn move_caret(&mut self, ctx: &egui::Context, motion: Motion, extend: bool) -> bool {
+        let Some(open) = &self.open else {
+            return false;
+        };
+        self.view
+            .move_caret(ctx, open.session.document(), motion, extend);
+        true
+    }
+
+    /// Reads the frame's shortcuts. Editing keys are ignored while a text field has focus;
+    /// Esc and Enter belong to an open dialog.
     pub(super) fn shortcuts(&mut self, ctx: &egui::Context) {
         let typing = ctx.text_edit_focused();
+        let dialog_open = self.export.open || self.import.open || self.show_shortcuts;
         let mut actions = Vec::new();
         let mut digits = Vec::new();
         let mut accepts = Vec::new();
@@ -289,8 +419,11 @@ impl SpantagApp {
                 if typing && !binding.while_typing {
                     continue;
                 }
-                if binding.shortcuts.iter().any(|s| i.consume_shortcut(s)) {
-                    actions.push(binding.action);
+                if dialog_open && binding.action == Action::Deselect {
+                    continue;
+                }
+                if let Some(shortcut) = binding.shortcuts.iter().find(|s| i.consume_shortcut(s)) {
+                    actions.push((binding.action, *shortcut));
                 }
             }
             if !typing {
@@ -304,8 +437,8 @@ impl SpantagApp {
                 }
             }
         });
-        for action in actions {
-            if let Some(command) = self.command_for(action) {
+        for (action, shortcut) in actions {
+            if let Some(command) = self.command_for(ctx, action, shortcut) {
                 self.commands.push(command);
             }
         }

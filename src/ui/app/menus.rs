@@ -90,6 +90,23 @@ impl SpantagApp {
                     self.commands.push(Command::ShowAgreement);
                 }
                 ui.separator();
+                let left = if self.settings.show_left_panel {
+                    "Hide labels panel"
+                } else {
+                    "Show labels panel"
+                };
+                if menu_item(ui, true, left, keys(Action::ToggleLeftPanel)) {
+                    self.commands.push(Command::ToggleLeftPanel);
+                }
+                let right = if self.settings.show_right_panel {
+                    "Hide span list"
+                } else {
+                    "Show span list"
+                };
+                if menu_item(ui, true, right, keys(Action::ToggleRightPanel)) {
+                    self.commands.push(Command::ToggleRightPanel);
+                }
+                ui.separator();
                 if menu_item(ui, has_doc, "Go to start", keys(Action::Start)) {
                     self.commands.push(Command::GoTo(ScrollTarget::Top(0)));
                 }

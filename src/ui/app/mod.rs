@@ -14,6 +14,7 @@
 //! | `loading.rs` | opening a document off the UI thread, with progress |
 //! | `review.rs` | review mode: the navigator, accepting and rejecting versions |
 //! | `safety.rs` | recovery files, changes on disk (reload, keep mine, merge), Save As |
+//! | `side_panels.rs` | the labels panel and the span list: resizing, hiding, narrow windows |
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -28,6 +29,7 @@ mod loading;
 mod menus;
 mod review;
 mod safety;
+mod side_panels;
 mod start;
 mod status;
 
@@ -329,38 +331,7 @@ impl SpantagApp {
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
 
         if self.open.is_some() {
-            egui::Panel::left("labels")
-                .resizable(true)
-                .default_size(230.0)
-                .min_size(180.0)
-                .show(ui, |ui| {
-                    if let (Some(open), Some(review)) = (&self.open, &mut self.review) {
-                        crate::ui::review::review_ui(ui, open, review, &mut self.commands);
-                        ui.separator();
-                    }
-                    if let Some(open) = &self.open {
-                        panels::palette_ui(
-                            ui,
-                            open,
-                            &self.view,
-                            &mut self.label_input,
-                            &mut self.label_error,
-                            &mut self.commands,
-                        );
-                        ui.separator();
-                        panels::details_ui(ui, open, &mut self.commands);
-                        panels::orphans_ui(ui, open, &self.view, &mut self.commands);
-                    }
-                });
-            egui::Panel::right("spans")
-                .resizable(true)
-                .default_size(330.0)
-                .min_size(220.0)
-                .show(ui, |ui| {
-                    if let Some(open) = &self.open {
-                        panels::span_list_ui(ui, open, &mut self.span_list, &mut self.commands);
-                    }
-                });
+            self.side_panels(ui);
         }
 
         egui::CentralPanel::default()
