@@ -381,6 +381,34 @@ impl Document {
         offset..offset
     }
 
+    /// Widens a range to whole words: an end inside a word moves to that word's end, a start
+    /// inside a word to its start (a drag that stops a few pixels short of `Forum` selects
+    /// `Forum`, not `Foru`). Ends in white space or punctuation stay where they are.
+    pub fn snap_to_words(&self, range: Range<usize>) -> Range<usize> {
+        if range.is_empty() {
+            return range;
+        }
+        let is_word = |r: &Range<usize>| {
+            self.slice(r.clone())
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+        };
+        let first = self.word_at(range.start);
+        let start = if is_word(&first) && first.start < range.start {
+            first.start
+        } else {
+            range.start
+        };
+        let last = self.word_at(range.end - 1);
+        let end = if is_word(&last) && last.end > range.end {
+            last.end
+        } else {
+            range.end
+        };
+        start..end
+    }
+
     /// Moves `offset` to the nearest grapheme cluster boundary at or before it, so that a
     /// selection never splits a base letter from its combining marks or an emoji sequence.
     pub fn snap_to_grapheme(&self, offset: usize) -> usize {
@@ -624,5 +652,17 @@ mod tests {
         assert_eq!(text, "café crème brûlée");
         assert!(matches!(enc, Encoding::Legacy(_)));
         assert!(decode(b"\x00\x01\x02ELF").is_none());
+    }
+
+    #[test]
+    fn ranges_snap_to_whole_words() {
+        let d = Document::from_text("The Forum met, said Zoë Reyes.".to_owned());
+        // "Foru" (4..8) becomes "Forum" (4..9); "orum met" (5..13) becomes "Forum met".
+        assert_eq!(d.snap_to_words(4..8), 4..9);
+        assert_eq!(d.snap_to_words(5..13), 4..13);
+        // Ends on spaces or punctuation stay put: "met," keeps its comma out or in as given.
+        assert_eq!(d.snap_to_words(10..14), 10..14);
+        assert_eq!(d.snap_to_words(20..22), 20..23, "Zoë, by code points");
+        assert_eq!(d.snap_to_words(3..4), 3..4, "a space alone stays");
     }
 }

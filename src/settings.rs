@@ -28,6 +28,8 @@ pub struct Settings {
     pub show_left_panel: bool,
     /// Whether the right panel is shown.
     pub show_right_panel: bool,
+    /// Whether a drag selects whole words (Alt+drag keeps character precision).
+    pub snap_to_words: bool,
 }
 
 impl Default for Settings {
@@ -41,6 +43,7 @@ impl Default for Settings {
             right_panel_width: 330.0,
             show_left_panel: true,
             show_right_panel: true,
+            snap_to_words: true,
         }
     }
 }

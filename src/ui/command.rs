@@ -49,6 +49,16 @@ pub enum Command {
     ShowImport,
     /// Show or hide the keyboard shortcuts.
     ToggleShortcuts,
+    /// Show the search bar (Ctrl+F).
+    ShowSearch,
+    /// Go to the next (`true`) or previous search match.
+    SearchStep(bool),
+    /// Close the search bar.
+    CloseSearch,
+    /// Tag every search match with this label (one step).
+    TagAllMatches(String),
+    /// Turn snapping drags to whole words on or off.
+    ToggleSnapWords,
     /// Open a document in review mode (every annotator's layer read-only, the curated layer
     /// editable), optionally going to its first disagreement.
     Review(PathBuf, bool),

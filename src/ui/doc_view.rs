@@ -116,6 +116,12 @@ pub struct ViewInput<'a> {
     /// Review: each layer has its own lane (in the order of `layers`); read-only layers are
     /// drawn as lane bars only, the editable one filled.
     pub lanes_by_layer: bool,
+    /// A drag selects whole words (Alt+drag keeps character precision).
+    pub snap_words: bool,
+    /// Search matches to highlight, sorted, not overlapping.
+    pub highlights: &'a [Range<usize>],
+    /// The match the user is on.
+    pub current_highlight: Option<usize>,
 }
 
 /// Heights of all blocks with prefix sums (a Fenwick tree, sums in f64 for precision).
@@ -236,6 +242,8 @@ pub struct DocView {
     layout_key: Option<(u32, u32, usize)>,
     /// The current text selection; its `head` is the caret.
     pub selection: Option<Selection>,
+    /// Where the current drag started, before snapping to words.
+    drag_anchor: Option<usize>,
     /// The caret, kept when the selection is cleared (after tagging, Esc).
     caret: Option<usize>,
     /// The x position Up and Down keep to, in galley coordinates.
@@ -1055,6 +1063,21 @@ impl DocView {
                     mesh.add_colored_rect(bar, color);
                 }
             }
+            // Search matches in this block (binary search: the list may hold 10k+).
+            let first = input
+                .highlights
+                .partition_point(|r| r.end <= block_range.start);
+            for (i, r) in input.highlights[first..].iter().enumerate() {
+                if r.start >= block_range.end.max(block_range.start + 1) {
+                    break;
+                }
+                let fill =
+                    theme::search_fill(input.dark_mode, input.current_highlight == Some(first + i));
+                range_rects_into(block, &block_range, r.clone(), band_half, &mut rects);
+                for rect in rects.drain(..) {
+                    mesh.add_colored_rect(rect, fill);
+                }
+            }
             if let Some(sel) = &selection {
                 range_rects_into(block, &block_range, sel.clone(), band_half, &mut rects);
                 for rect in rects.drain(..) {
@@ -1204,6 +1227,7 @@ impl DocView {
                     (true, Some(sel)) => sel.anchor,
                     _ => offset,
                 };
+                self.drag_anchor = Some(anchor);
                 self.selection = Some(Selection {
                     anchor,
                     head: offset,
@@ -1214,10 +1238,23 @@ impl DocView {
         if response.dragged()
             && let Some(pos) = response.interact_pointer_pos()
         {
+            let alt = ui.input(|i| i.modifiers.alt);
             if let Some(offset) = self.offset_at(pos)
                 && let Some(sel) = &mut self.selection
             {
-                sel.head = doc.snap_to_grapheme(offset);
+                let head = doc.snap_to_grapheme(offset);
+                let anchor = self.drag_anchor.unwrap_or(sel.anchor);
+                if input.snap_words && !alt && anchor != head {
+                    // Whole words by default; the selection keeps its direction.
+                    let words = doc.snap_to_words(anchor.min(head)..anchor.max(head));
+                    (sel.anchor, sel.head) = if anchor <= head {
+                        (words.start, words.end)
+                    } else {
+                        (words.end, words.start)
+                    };
+                } else {
+                    (sel.anchor, sel.head) = (anchor, head);
+                }
             }
             // Auto-scroll when dragging past the top or bottom edge.
             let r = self.visible_rect.unwrap_or(Rect::EVERYTHING);

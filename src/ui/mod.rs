@@ -7,6 +7,7 @@ pub mod doc_view;
 pub mod open;
 pub mod panels;
 pub mod review;
+pub mod search;
 pub mod theme;
 pub mod transfer;
 

@@ -68,6 +68,16 @@ pub fn selected_span_fill(color: Color32, dark_mode: bool) -> Color32 {
     color.gamma_multiply(alpha)
 }
 
+/// The fill behind search matches; `current` for the one the user is on.
+pub fn search_fill(dark_mode: bool, current: bool) -> Color32 {
+    let base = if dark_mode {
+        Color32::from_rgb(0xd8, 0xa6, 0x1e)
+    } else {
+        Color32::from_rgb(0xf2, 0xc1, 0x2e)
+    };
+    base.gamma_multiply(if current { 0.75 } else { 0.35 })
+}
+
 /// Readable text on top of a label-coloured chip.
 pub fn text_on(color: Color32) -> Color32 {
     let [r, g, b, _] = color.to_array();

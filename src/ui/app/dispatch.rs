@@ -177,6 +177,62 @@ impl SpantagApp {
                 self.save_settings();
             }
             Command::ToggleShortcuts => self.show_shortcuts = !self.show_shortcuts,
+            Command::ShowSearch => {
+                if self.open.is_none() {
+                    self.info("Open a document first");
+                    return;
+                }
+                // A selection on one line becomes the text to find.
+                if let (Some(open), Some(range)) = (&self.open, self.view.selected_range()) {
+                    let text = open.session.document().slice(range);
+                    if !text.contains('\n') && text.chars().count() <= 200 {
+                        self.search.query.text = text.to_owned();
+                    }
+                }
+                self.search.show();
+            }
+            Command::CloseSearch => {
+                self.search.open = false;
+                self.view.focus();
+            }
+            Command::SearchStep(forward) => {
+                if !self.search.open {
+                    self.search.show();
+                    return;
+                }
+                let offset = self
+                    .view
+                    .selected_range()
+                    .map_or_else(|| self.view.top_offset().unwrap_or(0), |r| r.start);
+                match self.search.step(forward, offset) {
+                    Some(range) => {
+                        self.view.selection = Some(crate::ui::doc_view::Selection {
+                            anchor: range.start,
+                            head: range.end,
+                        });
+                        self.view.scroll_to(ScrollTarget::Reveal(range.start));
+                    }
+                    None => self.info("No matches"),
+                }
+            }
+            Command::TagAllMatches(label) => {
+                let Some(open) = &mut self.open else { return };
+                let id = open.layer_id().clone();
+                let total = self.search.matches.len();
+                match open.session.tag_all(&id, &self.search.matches, &label) {
+                    Ok(0) => {
+                        self.info(format!("All {total} matches are tagged as {label} already"))
+                    }
+                    Ok(n) => self.info(format!(
+                        "Tagged {n} of {total} matches as {label} (Ctrl+Z undoes it)"
+                    )),
+                    Err(err) => self.error(format!("Could not tag: {err}")),
+                }
+            }
+            Command::ToggleSnapWords => {
+                self.settings.snap_to_words = !self.settings.snap_to_words;
+                self.save_settings();
+            }
             Command::ToggleLeftPanel => {
                 self.settings.show_left_panel = !self.settings.show_left_panel;
                 self.save_settings();

@@ -25,6 +25,9 @@ pub(super) enum Action {
     Delete,
     Deselect,
     Help,
+    Find,
+    FindNext,
+    FindPrevious,
     Review,
     PreviousDisagreement,
     NextDisagreement,
@@ -222,6 +225,27 @@ const BINDINGS: &[Binding] = &[
         while_typing: false,
     },
     Binding {
+        action: Action::Find,
+        shortcuts: &[key(CMD, Key::F)],
+        keys: "Ctrl+F",
+        what: "Find in the document (Enter / Shift+Enter: next / previous match)",
+        while_typing: true,
+    },
+    Binding {
+        action: Action::FindPrevious,
+        shortcuts: &[key(SHIFT, Key::F3)],
+        keys: "Shift+F3",
+        what: "Previous search match",
+        while_typing: true,
+    },
+    Binding {
+        action: Action::FindNext,
+        shortcuts: &[key(NONE, Key::F3)],
+        keys: "F3",
+        what: "Next search match",
+        while_typing: true,
+    },
+    Binding {
         action: Action::Review,
         shortcuts: &[key(CMD, Key::R)],
         keys: "Ctrl+R",
@@ -374,6 +398,9 @@ impl SpantagApp {
             Action::ToggleLeftPanel => Command::ToggleLeftPanel,
             Action::ToggleRightPanel => Command::ToggleRightPanel,
             Action::Delete => Command::DeleteSelected,
+            Action::Find => Command::ShowSearch,
+            Action::FindNext => Command::SearchStep(true),
+            Action::FindPrevious => Command::SearchStep(false),
             Action::Deselect if self.agreement.open => {
                 // Esc closes the agreement window first.
                 self.agreement.open = false;

@@ -58,6 +58,10 @@ impl SpantagApp {
                     self.commands.push(Command::Redo);
                 }
                 ui.separator();
+                if menu_item(ui, has_doc, "Find…", keys(Action::Find)) {
+                    self.commands.push(Command::ShowSearch);
+                }
+                ui.separator();
                 if menu_item(ui, has_span, "Delete span", keys(Action::Delete)) {
                     self.commands.push(Command::DeleteSelected);
                 }
@@ -88,6 +92,15 @@ impl SpantagApp {
                 }
                 if menu_item(ui, has_doc, "Agreement…", "") {
                     self.commands.push(Command::ShowAgreement);
+                }
+                ui.separator();
+                let mut snap = self.settings.snap_to_words;
+                if ui
+                    .checkbox(&mut snap, "Select whole words when dragging")
+                    .on_hover_text("Alt+drag keeps character precision")
+                    .changed()
+                {
+                    self.commands.push(Command::ToggleSnapWords);
                 }
                 ui.separator();
                 let left = if self.settings.show_left_panel {

@@ -106,6 +106,8 @@ pub struct SpantagApp {
     pending_layers: Option<loading::PendingLayers>,
     /// The agreement panel.
     pub agreement: agreement::AgreementPanel,
+    /// The search bar.
+    pub search: crate::ui::search::SearchState,
     log_edits: bool,
 }
 
@@ -165,6 +167,7 @@ impl SpantagApp {
             goto_first_disagreement: false,
             pending_layers: None,
             agreement: agreement::AgreementPanel::default(),
+            search: crate::ui::search::SearchState::default(),
             log_edits: std::env::var_os("SPANTAG_LOG_EDITS").is_some(),
         };
         if let Some(path) = options.document {
@@ -302,6 +305,13 @@ impl SpantagApp {
                 theme::MAX_LANES
             },
             lanes_by_layer: self.review.is_some(),
+            snap_words: self.settings.snap_to_words,
+            highlights: if self.search.open {
+                &self.search.matches
+            } else {
+                &[]
+            },
+            current_highlight: self.search.current,
         };
         let out = self.view.ui(ui, &input);
         if let Some(clicked) = out.clicked_span {
@@ -338,6 +348,11 @@ impl SpantagApp {
             .frame(egui::Frame::central_panel(ui.style()).inner_margin(0.0))
             .show(ui, |ui| {
                 self.problems_strip(ui);
+                if self.search.open
+                    && let Some(open) = &self.open
+                {
+                    crate::ui::search::search_ui(ui, open, &mut self.search, &mut self.commands);
+                }
                 if self.open.is_some() {
                     self.document_ui(ui);
                 } else if self.loading.is_some() {

@@ -1,0 +1,161 @@
+//! Fast annotation through the real app (egui_kittest): drags that snap to whole words (and
+//! Alt+drag that does not), and search with "tag all matches" as one undoable step. Expected
+//! offsets are computed in the tests from the text (code points), not by spantag.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests may panic: that is how they fail.
+
+use egui::{Event, Key, Modifiers, Pos2, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use spantag::store::{AnnotationFile, annotation_path};
+use spantag::ui::{AppOptions, Command, SpantagApp};
+
+const TEXT: &str = "The Forum met on Tuesday. Reyes told the Forum that Reyes and the Forum disagree.\nForumites were not asked; the forum's chair, Zoë Reyes, said nothing.\n";
+
+fn chars_before(needle_byte: usize) -> usize {
+    TEXT[..needle_byte].chars().count()
+}
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    doc: std::path::PathBuf,
+}
+
+fn harness() -> (Fixture, Harness<'static, SpantagApp>) {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("forum.txt");
+    std::fs::write(&doc, TEXT).unwrap();
+    let options = AppOptions {
+        document: Some(doc.clone()),
+        annotator: Some("tester".to_owned()),
+        config_dir: Some(dir.path().join("config")),
+        ..Default::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(vec2(1400.0, 900.0))
+        .build_eframe(move |cc| SpantagApp::new(cc, options));
+    h.state_mut().wait_until_loaded();
+    h.run();
+    (Fixture { dir, doc }, h)
+}
+
+fn pos(h: &Harness<'_, SpantagApp>, offset: usize) -> Pos2 {
+    h.state().view.screen_pos_of(offset).unwrap()
+}
+
+fn drag(h: &mut Harness<'_, SpantagApp>, from: usize, to: usize, modifiers: Modifiers) {
+    let (from, to) = (pos(h, from), pos(h, to));
+    h.event(Event::ModifiersChanged(modifiers));
+    h.hover_at(from);
+    h.run();
+    h.drag_at(from);
+    h.run();
+    h.hover_at(from + (to - from) * 0.5);
+    h.run();
+    h.hover_at(to);
+    h.run();
+    h.drop_at(to);
+    h.run();
+    h.event(Event::ModifiersChanged(Modifiers::NONE));
+    h.run();
+}
+
+#[test]
+fn a_drag_short_of_a_word_end_selects_the_whole_word_and_alt_keeps_characters() {
+    let (_fx, mut h) = harness();
+    // "The Forum": F at 4; the drag ends between "Foru" and "m" (offset 8).
+    let f = chars_before(TEXT.find("Forum").unwrap());
+    drag(&mut h, f, f + 4, Modifiers::NONE);
+    let sel = h.state().view.selected_range().unwrap();
+    assert_eq!(sel, f..f + 5, "Foru became Forum");
+    // Starting inside "Tuesday" and ending inside it again: the whole word.
+    let t = chars_before(TEXT.find("Tuesday").unwrap());
+    drag(&mut h, t + 2, t + 5, Modifiers::NONE);
+    assert_eq!(h.state().view.selected_range().unwrap(), t..t + 7);
+    // Alt+drag keeps character precision.
+    drag(&mut h, f, f + 4, Modifiers::ALT);
+    assert_eq!(h.state().view.selected_range().unwrap(), f..f + 4);
+}
+
+#[test]
+fn search_and_tag_all_matches_in_one_undoable_step() {
+    let (fx, mut h) = harness();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run();
+    h.get_by_label("Find").type_text("Forum");
+    h.run();
+    // Case-sensitive whole words: the three capitalised "Forum" (not "Forumites", not
+    // "forum's").
+    h.get_by_label("Aa").click();
+    h.run();
+    h.get_by_label("Word").click();
+    h.run();
+    let expected: Vec<std::ops::Range<usize>> = TEXT
+        .match_indices("Forum")
+        .filter(|(b, _)| !TEXT[b + 5..].starts_with("ites"))
+        .map(|(b, _)| chars_before(b)..chars_before(b) + 5)
+        .collect();
+    assert_eq!(expected.len(), 3);
+    assert_eq!(h.state().search.matches, expected);
+    h.get_by_label_contains("3 matches");
+    // F3 (or Enter in the field) goes to the first match and selects it.
+    h.key_press(Key::F3);
+    h.run();
+    assert_eq!(h.state().view.selected_range(), Some(expected[0].clone()));
+    // That match is tagged by hand first (a click on the palette's label does this); "tag
+    // all" then skips it.
+    h.state_mut().push(Command::Tag("claim".to_owned()));
+    h.run();
+    assert_eq!(h.state().layer().unwrap().spans().len(), 1);
+    h.get_by_label("Tag all as claim").click();
+    h.run();
+    let tagged = |h: &Harness<'_, SpantagApp>, label: &str| -> Vec<std::ops::Range<usize>> {
+        h.state()
+            .layer()
+            .unwrap()
+            .spans()
+            .iter()
+            .filter(|s| s.label == label)
+            .map(|s| s.range())
+            .collect()
+    };
+    assert_eq!(tagged(&h, "claim"), expected);
+    // Tag all again: nothing new.
+    h.get_by_label("Tag all as claim").click();
+    h.run();
+    assert_eq!(tagged(&h, "claim").len(), 3);
+    // One undo takes the whole "tag all" back, not one span.
+    h.key_press(Key::Escape); // out of the search field
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(tagged(&h, "claim"), [expected[0].clone()]);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    let file = AnnotationFile::read(&annotation_path(&fx.doc, "tester")).unwrap();
+    let chars: Vec<char> = TEXT.chars().collect();
+    assert_eq!(file.spans.len(), 3);
+    for s in &file.spans {
+        assert_eq!(chars[s.start..s.end].iter().collect::<String>(), "Forum");
+    }
+    drop(fx.dir);
+}
+
+#[test]
+fn a_bad_pattern_says_so_and_finds_nothing() {
+    let (_fx, mut h) = harness();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run();
+    h.get_by_label("Find").type_text("(Reyes");
+    h.run();
+    assert!(
+        h.state().search.error.is_none(),
+        "as plain text it is no error"
+    );
+    h.get_by_label(".*").click();
+    h.run();
+    assert!(h.state().search.matches.is_empty());
+    h.get_by_label_contains("not a valid regular expression");
+}
