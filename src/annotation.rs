@@ -244,6 +244,8 @@ pub struct Layer {
     pub relations: Vec<Relation>,
     /// Spans that lost their place when the source text changed (old offsets kept).
     pub orphans: Vec<Span>,
+    /// The annotator marked the document done.
+    pub done: bool,
     next_id: u64,
     /// Position of each span id in `spans`, built on first lookup after a change, so that
     /// finding a span by id is O(1) however many spans there are.
@@ -294,6 +296,7 @@ impl PartialEq for Layer {
             &self.spans,
             &self.relations,
             &self.orphans,
+            self.done,
             self.next_id,
         ) == (
             &other.annotator,
@@ -301,6 +304,7 @@ impl PartialEq for Layer {
             &other.spans,
             &other.relations,
             &other.orphans,
+            other.done,
             other.next_id,
         )
     }
@@ -317,6 +321,7 @@ impl Layer {
             spans: std::sync::Arc::new(Vec::new()),
             relations: Vec::new(),
             orphans: Vec::new(),
+            done: false,
             next_id: 1,
             positions: std::sync::OnceLock::new(),
             label_counts: std::collections::HashMap::new(),
@@ -353,6 +358,7 @@ impl Layer {
             spans: std::sync::Arc::new(spans),
             relations,
             orphans: Vec::new(),
+            done: false,
             next_id,
             positions: std::sync::OnceLock::new(),
             label_counts,
@@ -401,6 +407,7 @@ impl Layer {
             spans: std::sync::Arc::clone(&self.spans),
             relations: self.relations.clone(),
             orphans: self.orphans.clone(),
+            done: self.done,
             next_id: self.next_id,
             positions: std::sync::OnceLock::new(),
             label_counts: std::collections::HashMap::new(),

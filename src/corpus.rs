@@ -121,6 +121,80 @@ pub fn plan(inputs: &[PathBuf], choice: &LayerChoice) -> Result<Vec<DocumentJob>
     Ok(jobs)
 }
 
+/// A document of a corpus folder, with one annotator's progress on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorpusEntry {
+    /// The document.
+    pub path: PathBuf,
+    /// Its path relative to the folder, with `/`.
+    pub name: String,
+    /// Spans in the annotator's file (`None`: no file yet, or it does not parse).
+    pub spans: Option<usize>,
+    /// The annotator marked it done.
+    pub done: bool,
+}
+
+/// The extensions of the documents a corpus folder lists.
+const DOCUMENT_EXTENSIONS: [&str; 2] = ["txt", "md"];
+
+/// Every document (`.txt`, `.md`) in `dir` and its subfolders, annotated or not, sorted by
+/// path; hidden files and folders are skipped.
+pub fn documents(dir: &Path) -> Result<Vec<PathBuf>, CorpusError> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        let entries = std::fs::read_dir(&folder).map_err(|source| CorpusError::Io {
+            path: folder.clone(),
+            source,
+        })?;
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else if path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| DOCUMENT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+            {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The documents of a corpus folder with `annotator`'s span count and done flag for each
+/// (read from their annotation files; a file that does not parse shows no count).
+pub fn entries(dir: &Path, annotator: &str) -> Result<Vec<CorpusEntry>, CorpusError> {
+    Ok(documents(dir)?
+        .into_iter()
+        .map(|path| {
+            let file = crate::store::annotation_path(&path, annotator);
+            let parsed = file
+                .exists()
+                .then(|| crate::store::AnnotationFile::read_unhashed(&file).ok())
+                .flatten();
+            let name = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            CorpusEntry {
+                spans: parsed.as_ref().map(|f| f.spans.len()),
+                done: parsed.is_some_and(|f| f.done),
+                path,
+                name,
+            }
+        })
+        .collect())
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -216,6 +290,38 @@ mod tests {
         .unwrap();
         assert_eq!(direct[0].layers[0].0, "bob");
         assert!(plan(&[dir.path().join("nope")], &LayerChoice::All).is_err());
+    }
+
+    #[test]
+    fn a_corpus_lists_every_document_with_progress() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("week 2");
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::create_dir(dir.path().join(".git")).unwrap();
+        for (path, text) in [
+            (dir.path().join("a.txt"), "Reyes spoke."),
+            (dir.path().join("notes.md"), "Notes."),
+            (sub.join("b.txt"), "More."),
+            (dir.path().join("image.png"), "png"),
+            (dir.path().join(".git/config.txt"), "hidden"),
+        ] {
+            std::fs::write(path, text).unwrap();
+        }
+        let file = "(\n    version: 1,\n    source: \"a.txt\",\n    source_hash: \"h\",\n    annotator: \"alice\",\n    done: true,\n    spans: [\n        (id: 1, start: 0, end: 5, label: \"actor\", text: \"Reyes\"),\n    ],\n)\n";
+        std::fs::write(dir.path().join("a.txt.alice.ron"), file).unwrap();
+        let entries = entries(dir.path(), "alice").unwrap();
+        let shown: Vec<(&str, Option<usize>, bool)> = entries
+            .iter()
+            .map(|e| (e.name.as_str(), e.spans, e.done))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("a.txt", Some(1), true),
+                ("notes.md", None, false),
+                ("week 2/b.txt", None, false)
+            ]
+        );
     }
 
     #[test]

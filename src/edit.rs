@@ -46,6 +46,8 @@ pub enum Edit {
     AddOrphan(Span),
     /// Remove an orphaned span by id.
     RemoveOrphan(u64),
+    /// Mark the document done (or not done).
+    SetDone(bool),
     /// Several edits as one step (one undo undoes them all).
     Batch(Vec<Edit>),
 }
@@ -61,6 +63,8 @@ pub struct LayerContent {
     pub relations: Vec<Relation>,
     /// The orphaned spans.
     pub orphans: Vec<Span>,
+    /// Whether the document is marked done.
+    pub done: bool,
 }
 
 impl LayerContent {
@@ -71,6 +75,7 @@ impl LayerContent {
             spans: layer.spans().to_vec(),
             relations: layer.relations.clone(),
             orphans: layer.orphans.clone(),
+            done: layer.done,
         }
     }
 }
@@ -200,10 +205,12 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
                 spans,
                 relations,
                 orphans,
+                done,
             } = *content;
             let next_id = layer.next_id();
             let mut replaced = Layer::from_parts(&layer.annotator, scheme, spans, relations);
             replaced.set_orphans(orphans);
+            replaced.done = done;
             // Ids handed out before stay taken.
             replaced.reserve_id(next_id.saturating_sub(1));
             *layer = replaced;
@@ -226,6 +233,7 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
                 .ok_or(EditError::NoSuchSpan(id))?;
             Ok(Edit::AddOrphan(layer.orphans.remove(at)))
         }
+        Edit::SetDone(done) => Ok(Edit::SetDone(std::mem::replace(&mut layer.done, done))),
         Edit::Batch(edits) => {
             let mut inverses = Vec::with_capacity(edits.len());
             for edit in edits {
@@ -520,6 +528,7 @@ mod tests {
             spans: vec![span(2, 0, 3, "actor")],
             relations: vec![],
             orphans: vec![span(3, 5, 6, "event")],
+            done: true,
         };
         history
             .apply(&mut layer, Edit::Replace(Box::new(content)))

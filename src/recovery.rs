@@ -229,6 +229,7 @@ mod tests {
             source: "a.txt".into(),
             source_hash: "h".into(),
             annotator: "alice".into(),
+            done: false,
             labels: vec![],
             spans: vec![Span {
                 id: 1,

@@ -30,6 +30,8 @@ pub struct Settings {
     pub show_right_panel: bool,
     /// Whether a drag selects whole words (Alt+drag keeps character precision).
     pub snap_to_words: bool,
+    /// The document last worked on in each corpus folder.
+    pub last_in_folder: std::collections::BTreeMap<PathBuf, PathBuf>,
 }
 
 impl Default for Settings {
@@ -44,6 +46,7 @@ impl Default for Settings {
             show_left_panel: true,
             show_right_panel: true,
             snap_to_words: true,
+            last_in_folder: std::collections::BTreeMap::new(),
         }
     }
 }

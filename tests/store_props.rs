@@ -51,6 +51,7 @@ fn arb_file() -> impl Strategy<Value = AnnotationFile> {
             let orphans: Vec<Span> = spans.iter().rev().take(2).cloned().collect();
             AnnotationFile {
                 orphans,
+                done: spans.len() % 2 == 1,
                 version: 1,
                 source,
                 source_hash: "sha256:0".to_owned(),

@@ -75,6 +75,26 @@ impl<'a> Parser<'a> {
         Some(value)
     }
 
+    fn bool(&mut self) -> Option<bool> {
+        self.skip_ws();
+        let rest = &self.bytes[self.pos..];
+        let (value, len) = if rest.starts_with(b"true") {
+            (true, 4)
+        } else if rest.starts_with(b"false") {
+            (false, 5)
+        } else {
+            return None;
+        };
+        if rest
+            .get(len)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        {
+            return None;
+        }
+        self.pos += len;
+        Some(value)
+    }
+
     fn usize(&mut self) -> Option<usize> {
         usize::try_from(self.uint()?).ok()
     }
@@ -254,11 +274,13 @@ pub fn parse(text: &str) -> Option<AnnotationFile> {
     }
     let (mut version, mut source, mut source_hash, mut annotator) = (None, None, None, None);
     let (mut labels, mut spans, mut relations, mut orphans) = (None, None, None, None);
+    let mut done = None;
     p.fields(|p, name| match name {
         "version" => set(&mut version, p.u32()),
         "source" => set(&mut source, p.string()),
         "source_hash" => set(&mut source_hash, p.string()),
         "annotator" => set(&mut annotator, p.string()),
+        "done" => set(&mut done, p.bool()),
         "labels" => set(&mut labels, p.list(label)),
         "spans" => set(&mut spans, p.list(span)),
         "relations" => set(&mut relations, p.list(relation)),
@@ -274,6 +296,7 @@ pub fn parse(text: &str) -> Option<AnnotationFile> {
         source: source?,
         source_hash: source_hash?,
         annotator: annotator?,
+        done: done.unwrap_or(false),
         labels: labels.unwrap_or_default(),
         spans: spans?,
         relations: relations.unwrap_or_default(),

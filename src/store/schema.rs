@@ -18,6 +18,9 @@ pub struct AnnotationFile {
     pub source_hash: String,
     /// Who annotated.
     pub annotator: String,
+    /// The annotator marked the document done (the corpus panel's tick).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub done: bool,
     /// The labels, in order (the first nine have hotkeys 1–9).
     #[serde(default)]
     pub labels: Vec<Label>,
@@ -45,6 +48,7 @@ impl AnnotationFile {
             source: source.to_owned(),
             source_hash: source_hash.to_owned(),
             annotator: layer.annotator.clone(),
+            done: layer.done,
             labels: layer.scheme.labels().to_vec(),
             spans: layer.spans().to_vec(),
             relations: layer.relations.clone(),
@@ -81,6 +85,7 @@ impl AnnotationFile {
         }
         let mut layer = Layer::from_parts(&self.annotator, scheme, spans, self.relations);
         layer.set_orphans(orphans);
+        layer.done = self.done;
         layer
     }
 }

@@ -40,6 +40,9 @@ impl AnnotationFile {
             push_ron_string(&mut out, value);
             out.push_str(",\n");
         }
+        if self.done {
+            out.push_str("    done: true,\n");
+        }
         write_list(&mut out, "labels", &self.labels);
         write_list(&mut out, "spans", spans);
         write_list(&mut out, "relations", &relations);

@@ -49,6 +49,12 @@ pub enum Command {
     ShowImport,
     /// Show or hide the keyboard shortcuts.
     ToggleShortcuts,
+    /// Show the folder dialog (open a folder as a corpus).
+    OpenFolderDialog,
+    /// Go to the next (`true`) or previous document of the corpus, saving first.
+    NextDocument(bool),
+    /// Mark the open document done, or not done.
+    ToggleDone,
     /// Show the search bar (Ctrl+F).
     ShowSearch,
     /// Go to the next (`true`) or previous search match.

@@ -177,6 +177,43 @@ impl SpantagApp {
                 self.save_settings();
             }
             Command::ToggleShortcuts => self.show_shortcuts = !self.show_shortcuts,
+            Command::OpenFolderDialog => self.open_folder_dialog(ctx),
+            Command::NextDocument(forward) => {
+                let (Some(corpus), Some(current)) = (
+                    &self.corpus,
+                    self.open
+                        .as_ref()
+                        .and_then(|o| o.session.document().path())
+                        .map(Path::to_path_buf),
+                ) else {
+                    self.info("Open a folder first (File → Open folder…, or spantag FOLDER)");
+                    return;
+                };
+                let Some(next) = corpus.neighbour(&current, forward) else {
+                    self.info("This is the corpus's only document");
+                    return;
+                };
+                if self.is_dirty() && !self.save() {
+                    return;
+                }
+                self.open_document(&next);
+            }
+            Command::ToggleDone => {
+                let Some(open) = &self.open else { return };
+                let done = !open.layer().done;
+                self.apply_edit(Edit::SetDone(done));
+                if let Some(open) = &self.open
+                    && let (Some(corpus), Some(path)) =
+                        (&mut self.corpus, open.session.document().path())
+                {
+                    corpus.update(path, open.layer().spans().len(), done);
+                }
+                self.info(if done {
+                    "Marked done (saved with your annotations)"
+                } else {
+                    "Marked not done"
+                });
+            }
             Command::ShowSearch => {
                 if self.open.is_none() {
                     self.info("Open a document first");
@@ -311,6 +348,38 @@ impl SpantagApp {
                 self.settings.font_size = (self.settings.font_size + delta).clamp(lo, hi);
                 self.save_settings();
             }
+        }
+    }
+
+    fn open_folder_dialog(&mut self, ctx: &egui::Context) {
+        if self.dialog.is_some() {
+            return;
+        }
+        let (tx, rx) = mpsc::channel();
+        let ctx = ctx.clone();
+        let start_dir = self
+            .settings
+            .recent
+            .first()
+            .and_then(|p| p.parent())
+            .map(Path::to_path_buf);
+        let spawned = std::thread::Builder::new()
+            .name("folder-dialog".into())
+            .spawn(move || {
+                let mut dialog =
+                    rfd::FileDialog::new().set_title("Open a folder of documents to annotate");
+                if let Some(dir) = start_dir {
+                    dialog = dialog.set_directory(dir);
+                }
+                let _ = tx.send(dialog.pick_folder());
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => {
+                self.dialog = Some(rx);
+                self.info("Choosing a folder…");
+            }
+            Err(err) => self.error(format!("Could not show the folder dialog: {err}")),
         }
     }
 

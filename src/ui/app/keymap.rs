@@ -26,6 +26,8 @@ pub(super) enum Action {
     Deselect,
     Help,
     Find,
+    NextDocument,
+    PreviousDocument,
     FindNext,
     FindPrevious,
     Review,
@@ -225,6 +227,20 @@ const BINDINGS: &[Binding] = &[
         while_typing: false,
     },
     Binding {
+        action: Action::NextDocument,
+        shortcuts: &[key(CMD, Key::PageDown)],
+        keys: "Ctrl+PgDn",
+        what: "Corpus: save, then open the next document",
+        while_typing: true,
+    },
+    Binding {
+        action: Action::PreviousDocument,
+        shortcuts: &[key(CMD, Key::PageUp)],
+        keys: "Ctrl+PgUp",
+        what: "Corpus: save, then open the previous document",
+        while_typing: true,
+    },
+    Binding {
         action: Action::Find,
         shortcuts: &[key(CMD, Key::F)],
         keys: "Ctrl+F",
@@ -399,6 +415,8 @@ impl SpantagApp {
             Action::ToggleRightPanel => Command::ToggleRightPanel,
             Action::Delete => Command::DeleteSelected,
             Action::Find => Command::ShowSearch,
+            Action::NextDocument => Command::NextDocument(true),
+            Action::PreviousDocument => Command::NextDocument(false),
             Action::FindNext => Command::SearchStep(true),
             Action::FindPrevious => Command::SearchStep(false),
             Action::Deselect if self.agreement.open => {

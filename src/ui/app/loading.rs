@@ -67,7 +67,60 @@ impl SpantagApp {
     /// Opens a document and the annotator's layer for it. On failure the current state is
     /// kept and the reason shown.
     pub fn open_document(&mut self, path: &Path) {
+        if path.is_dir() {
+            self.open_folder(path);
+            return;
+        }
         self.start_loading(path, Kind::Annotate);
+    }
+
+    /// Opens a folder as a corpus: lists its documents (in the background), then opens the
+    /// one last worked on there, else the first not done.
+    pub fn open_folder(&mut self, path: &Path) {
+        let root = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.corpus = Some(crate::ui::corpus::CorpusState::open(
+            &root,
+            &self.annotator,
+            None,
+        ));
+        self.info(format!("Listing {}…", root.display()));
+    }
+
+    /// Takes the corpus listing when it is ready and opens its first document.
+    pub(super) fn poll_corpus(&mut self, ctx: &egui::Context, wait: bool) {
+        let Some(corpus) = &mut self.corpus else {
+            return;
+        };
+        match corpus.poll(wait) {
+            None => {
+                if corpus.is_listing() {
+                    ctx.request_repaint_after(Duration::from_millis(50));
+                }
+            }
+            Some(Err(err)) => {
+                self.corpus = None;
+                self.error(format!("Could not list the folder: {err}"));
+            }
+            Some(Ok(())) => {
+                let n = corpus.entries.len();
+                if n == 0 {
+                    let root = corpus.root.display().to_string();
+                    self.corpus = None;
+                    self.error(format!(
+                        "{root} holds no documents (.txt or .md files) to annotate"
+                    ));
+                    return;
+                }
+                let last = self.settings.last_in_folder.get(&corpus.root).cloned();
+                let first = corpus
+                    .open_when_listed
+                    .then(|| corpus.first_to_open(last.as_deref()))
+                    .flatten();
+                if let Some(first) = first {
+                    self.commands.push(crate::ui::command::Command::Open(first));
+                }
+            }
+        }
     }
 
     pub(super) fn start_loading(&mut self, path: &Path, kind: Kind) {
@@ -147,6 +200,18 @@ impl SpantagApp {
 
     /// Blocks until a document being opened is open (benchmarks, tests).
     pub fn wait_until_loaded(&mut self) {
+        if self.corpus.as_ref().is_some_and(|c| c.is_listing()) {
+            let ctx = egui::Context::default();
+            self.poll_corpus(&ctx, true);
+            let commands = std::mem::take(&mut self.commands);
+            for command in commands {
+                if let crate::ui::command::Command::Open(path) = command {
+                    self.open_document(&path);
+                } else {
+                    self.commands.push(command);
+                }
+            }
+        }
         if let Some(loading) = self.loading.take() {
             let result = loading
                 .result
@@ -297,6 +362,13 @@ impl SpantagApp {
         self.span_list = crate::ui::panels::SpanListState::default();
         self.offer_recovery();
         self.settings.touch_recent(path);
+        if let Some(corpus) = &self.corpus
+            && path.starts_with(&corpus.root)
+        {
+            self.settings
+                .last_in_folder
+                .insert(corpus.root.clone(), path.to_path_buf());
+        }
         self.settings.last_annotator = Some(self.annotator.clone());
         self.save_settings();
         if kind == Kind::Review {

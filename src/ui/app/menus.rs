@@ -13,6 +13,9 @@ impl SpantagApp {
                 if menu_item(ui, true, "Open…", keys(Action::Open)) {
                     self.commands.push(Command::OpenDialog);
                 }
+                if menu_item(ui, true, "Open folder…", "") {
+                    self.commands.push(Command::OpenFolderDialog);
+                }
                 ui.menu_button("Open recent", |ui| {
                     if self.settings.recent.is_empty() {
                         ui.weak("No recent documents");

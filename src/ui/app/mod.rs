@@ -108,6 +108,8 @@ pub struct SpantagApp {
     pub agreement: agreement::AgreementPanel,
     /// The search bar.
     pub search: crate::ui::search::SearchState,
+    /// The open corpus folder, if any.
+    pub corpus: Option<crate::ui::corpus::CorpusState>,
     log_edits: bool,
 }
 
@@ -168,6 +170,7 @@ impl SpantagApp {
             pending_layers: None,
             agreement: agreement::AgreementPanel::default(),
             search: crate::ui::search::SearchState::default(),
+            corpus: None,
             log_edits: std::env::var_os("SPANTAG_LOG_EDITS").is_some(),
         };
         if let Some(path) = options.document {
@@ -247,6 +250,11 @@ impl SpantagApp {
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
                 let n = open.layer().spans().len();
+                if let (Some(corpus), Some(doc)) =
+                    (&mut self.corpus, open.session.document().path())
+                {
+                    corpus.update(doc, n, open.layer().done);
+                }
                 self.info(format!("Saved {n} spans to {name}"));
                 true
             }
@@ -326,6 +334,7 @@ impl SpantagApp {
     pub fn ui_root(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.poll_loading(&ctx);
+        self.poll_corpus(&ctx, false);
         self.poll_dialog();
         self.handle_dropped_files(&ctx);
         self.handle_close_request(&ctx);
@@ -401,10 +410,10 @@ impl SpantagApp {
                 "{}{} — {} — spantag",
                 if open.session.is_dirty() { "● " } else { "" },
                 open.session.document().display_name(),
-                if self.review.is_some() {
-                    "review".to_owned()
-                } else {
-                    open.layer_id().to_string()
+                match (&self.corpus, &self.review) {
+                    (Some(corpus), _) => corpus.name(),
+                    (None, Some(_)) => "review".to_owned(),
+                    (None, None) => open.layer_id().to_string(),
                 }
             ),
             None => "spantag".to_owned(),

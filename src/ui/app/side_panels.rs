@@ -47,6 +47,12 @@ impl SpantagApp {
                     .id_salt("left-panel")
                     .auto_shrink([false, true])
                     .show(ui, |ui| {
+                        if let Some(corpus) = &mut self.corpus {
+                            let current =
+                                self.open.as_ref().and_then(|o| o.session.document().path());
+                            crate::ui::corpus::corpus_ui(ui, corpus, current, &mut self.commands);
+                            ui.separator();
+                        }
                         if let (Some(open), Some(review)) = (&self.open, &mut self.review) {
                             crate::ui::review::review_ui(ui, open, review, &mut self.commands);
                             ui.separator();

@@ -65,6 +65,14 @@ impl SpantagApp {
                     {
                         self.commands.push(Command::OpenDialog);
                     }
+                    ui.add_space(4.0);
+                    if ui
+                        .add_sized([width, 26.0], egui::Button::new("Open folder…"))
+                        .on_hover_text("A folder of documents as a corpus: a list of them, your progress, Ctrl+PgDn to the next")
+                        .clicked()
+                    {
+                        self.commands.push(Command::OpenFolderDialog);
+                    }
                     ui.add_space(8.0);
                     ui.horizontal(|ui| {
                         let field = ui.add(
