@@ -46,6 +46,10 @@ pub enum Edit {
     AddOrphan(Span),
     /// Remove an orphaned span by id.
     RemoveOrphan(u64),
+    /// Add a relation between two spans (its id must be fresh).
+    AddRelation(Relation),
+    /// Remove the relation with this id.
+    RemoveRelation(u64),
     /// Mark the document done (or not done).
     SetDone(bool),
     /// Several edits as one step (one undo undoes them all).
@@ -89,6 +93,9 @@ pub enum EditError {
     /// The label is still used by spans.
     #[error("label {0:?} is still in use")]
     LabelInUse(String),
+    /// The edit names a relation that does not exist.
+    #[error("no relation with id {0}")]
+    NoSuchRelation(u64),
     /// The edit adds a span whose id is taken.
     #[error("a span with id {0} exists already")]
     DuplicateId(u64),
@@ -116,7 +123,15 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
         }
         Edit::RemoveSpan(id) => {
             let span = layer.remove(id).ok_or(EditError::NoSuchSpan(id))?;
-            Ok(Edit::AddSpan(span))
+            // Relations go with their spans; undo brings both back.
+            let gone = take_relations(layer, |r| r.from == id || r.to == id);
+            Ok(if gone.is_empty() {
+                Edit::AddSpan(span)
+            } else {
+                let mut back = vec![Edit::AddSpan(span)];
+                back.extend(gone.into_iter().map(Edit::AddRelation));
+                Edit::Batch(back)
+            })
         }
         Edit::AddSpans(spans) => {
             let mut ids = std::collections::HashSet::with_capacity(spans.len());
@@ -150,7 +165,43 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
             if let Some(missing) = ids.iter().find(|&&id| layer.get(id).is_none()) {
                 return Err(EditError::NoSuchSpan(*missing));
             }
-            Ok(Edit::AddSpans(layer.remove_many(&wanted)))
+            let spans = layer.remove_many(&wanted);
+            let gone = take_relations(layer, |r| {
+                wanted.contains(&r.from) || wanted.contains(&r.to)
+            });
+            Ok(if gone.is_empty() {
+                Edit::AddSpans(spans)
+            } else {
+                let mut back = vec![Edit::AddSpans(spans)];
+                back.extend(gone.into_iter().map(Edit::AddRelation));
+                Edit::Batch(back)
+            })
+        }
+        Edit::AddRelation(relation) => {
+            let taken = layer.get(relation.id).is_some()
+                || layer.relations.iter().any(|r| r.id == relation.id)
+                || layer.orphans.iter().any(|o| o.id == relation.id);
+            if taken {
+                return Err(EditError::DuplicateId(relation.id));
+            }
+            for end in [relation.from, relation.to] {
+                if layer.get(end).is_none() {
+                    return Err(EditError::NoSuchSpan(end));
+                }
+            }
+            let id = relation.id;
+            layer.reserve_id(id);
+            layer.relations.push(relation);
+            layer.relations.sort_by_key(|r| r.id);
+            Ok(Edit::RemoveRelation(id))
+        }
+        Edit::RemoveRelation(id) => {
+            let at = layer
+                .relations
+                .iter()
+                .position(|r| r.id == id)
+                .ok_or(EditError::NoSuchRelation(id))?;
+            Ok(Edit::AddRelation(layer.relations.remove(at)))
         }
         Edit::Relabel { id, label } => {
             let mut span = layer.get(id).cloned().ok_or(EditError::NoSuchSpan(id))?;
@@ -252,6 +303,15 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
             Ok(Edit::Batch(inverses))
         }
     }
+}
+
+/// Removes and returns the relations matching `which`.
+fn take_relations(layer: &mut Layer, which: impl Fn(&Relation) -> bool) -> Vec<Relation> {
+    let (gone, kept): (Vec<Relation>, Vec<Relation>) = std::mem::take(&mut layer.relations)
+        .into_iter()
+        .partition(|r| which(r));
+    layer.relations = kept;
+    gone
 }
 
 /// Undo/redo stacks and the saved-state marker.
@@ -585,6 +645,58 @@ mod tests {
             apply(&mut layer, Edit::AddSpans(vec![span(1, 0, 1, "claim")])),
             Err(EditError::DuplicateId(1))
         );
+    }
+
+    #[test]
+    fn relations_go_with_their_spans_and_come_back_on_undo() {
+        let mut layer = Layer::new("a");
+        let mut history = History::new();
+        history
+            .apply(&mut layer, Edit::AddSpan(span(1, 0, 5, "actor")))
+            .unwrap();
+        history
+            .apply(&mut layer, Edit::AddSpan(span(2, 6, 20, "claim")))
+            .unwrap();
+        let says = Relation {
+            id: 3,
+            from: 1,
+            to: 2,
+            label: "says".into(),
+        };
+        history
+            .apply(&mut layer, Edit::AddRelation(says.clone()))
+            .unwrap();
+        assert_eq!(
+            layer.allocate_id(),
+            4,
+            "relation ids share the span counter"
+        );
+        assert_eq!(
+            apply(
+                &mut layer,
+                Edit::AddRelation(Relation {
+                    id: 9,
+                    from: 1,
+                    to: 99,
+                    label: "says".into()
+                })
+            ),
+            Err(EditError::NoSuchSpan(99))
+        );
+        history.apply(&mut layer, Edit::RemoveSpan(2)).unwrap();
+        assert!(layer.relations.is_empty(), "deleted with its span");
+        history.undo(&mut layer);
+        assert_eq!(layer.relations, [says.clone()], "undo brings both back");
+        history
+            .apply(&mut layer, Edit::RemoveSpans(vec![1]))
+            .unwrap();
+        assert!(layer.relations.is_empty());
+        history.undo(&mut layer);
+        assert_eq!(layer.relations, [says]);
+        history.apply(&mut layer, Edit::RemoveRelation(3)).unwrap();
+        assert!(layer.relations.is_empty());
+        history.undo(&mut layer);
+        assert_eq!(layer.relations.len(), 1);
     }
 
     #[test]
