@@ -537,13 +537,7 @@ fn import(
             for note in &report.notes {
                 eprintln!("note: {note}");
             }
-            eprintln!(
-                "{} document(s), {} annotation file(s), {} span(s) imported into {}",
-                report.documents,
-                report.files.len(),
-                report.spans,
-                into.display()
-            );
+            eprintln!("{}", report.summary(into));
             0
         }
         Err(err) => {

@@ -148,6 +148,30 @@ fn ls_result(id: &str, start: usize, end: usize, text: &str, label: &str) -> Val
     })
 }
 
+/// A per-region `textarea` result (Label Studio's TextArea with `perRegion`): the same id as
+/// the region it annotates.
+fn ls_note(id: &str, start: usize, end: usize, note: &str) -> Value {
+    json!({
+        "id": id,
+        "from_name": "note",
+        "to_name": "text",
+        "type": "textarea",
+        "origin": "manual",
+        "value": {"start": start, "end": end, "text": [note]},
+    })
+}
+
+/// The fixture's relation as a Label Studio `relation` result: Mayor Reyes says the claim.
+fn ls_says() -> Value {
+    json!({
+        "from_id": "s4",
+        "to_id": "s2",
+        "type": "relation",
+        "direction": "right",
+        "labels": ["says"],
+    })
+}
+
 fn ls_task(results: Vec<Value>) -> Value {
     json!([{
         "id": 1,
@@ -165,6 +189,8 @@ fn label_studio_by_hand_code_points() {
         ls_result("s2", 6, 32, CLAIM, "claim"),
         ls_result("s3", 10, 12, "東京", "event"),
         ls_result("s4", 21, 32, "Mayor Reyes", "actor"),
+        ls_note("s4", 21, 32, "=1+1"),
+        ls_says(),
     ]);
     assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), expected);
 }
@@ -177,6 +203,8 @@ fn label_studio_by_hand_utf16() {
         ls_result("s2", 7, 33, CLAIM, "claim"),
         ls_result("s3", 11, 13, "東京", "event"),
         ls_result("s4", 22, 33, "Mayor Reyes", "actor"),
+        ls_note("s4", 22, 33, "=1+1"),
+        ls_says(),
     ]);
     assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), expected);
 }
@@ -266,7 +294,8 @@ fn brat_by_hand() {
     let read = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
     // brat standoff: `T<n>\t<type> <start> <end>[;<start> <end>…]\t<text>`, code point
     // offsets into the .txt; a span across the CRLF (code points 19 and 20) becomes two
-    // fragments, whose texts are joined with a space. Notes are AnnotatorNotes lines.
+    // fragments, whose texts are joined with a space. Notes are AnnotatorNotes lines. T and R
+    // numbers are the span and relation ids (1–4 and 5).
     assert_eq!(read("doc.txt"), TEXT);
     assert_eq!(
         read("doc.ann"),
@@ -275,7 +304,7 @@ fn brat_by_hand() {
          T3\tevent 10 12\t東京\n\
          T4\tactor 21 32\tMayor Reyes\n\
          #1\tAnnotatorNotes T4\t=1+1\n\
-         R1\tsays Arg1:T4 Arg2:T2\n"
+         R5\tsays Arg1:T4 Arg2:T2\n"
     );
     assert_eq!(
         read("annotation.conf"),
@@ -284,5 +313,234 @@ fn brat_by_hand() {
     assert_eq!(
         read("visual.conf"),
         "[labels]\n\n[drawing]\nclaim\tbgColor:#4e79a7\nactor\tbgColor:#e15759\nevent\tbgColor:#59a14f\n"
+    );
+}
+
+// Imports of hand-written input, each written from the format's documentation (brat:
+// brat.nlplab.org/standoff.html; Label Studio: labelstud.io/guide/export, the `labels`,
+// per-region `textarea` and `relation` results); the expected spans, relations and notes
+// were worked out by hand from the offsets in the table at the top.
+
+/// Imports `records` into a fresh folder and loads `annotator`'s layer of `name`.
+fn import_by_hand(
+    records: Vec<formats::Imported>,
+    name: &str,
+    annotator: &str,
+) -> (formats::ImportReport, Layer) {
+    let dir = tempfile::tempdir().unwrap();
+    let report = formats::write_imported(records, dir.path(), false).unwrap();
+    let path = dir.path().join(name);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), TEXT);
+    let doc = Document::open(&path).unwrap();
+    let loaded =
+        store::load_layer(&doc, &store::annotation_path(&path, annotator), annotator).unwrap();
+    assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+    (report, loaded.layer)
+}
+
+fn span(id: u64, start: usize, end: usize, label: &str, text: &str, note: Option<&str>) -> Span {
+    Span {
+        id,
+        start,
+        end,
+        label: label.to_owned(),
+        text: text.to_owned(),
+        note: note.map(str::to_owned),
+    }
+}
+
+fn relation(id: u64, from: u64, to: u64, label: &str) -> Relation {
+    Relation {
+        id,
+        from,
+        to,
+        label: label.to_owned(),
+    }
+}
+
+#[test]
+fn brat_import_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("doc.txt"), TEXT).unwrap();
+    // One line of every kind brat's standoff documentation lists.
+    std::fs::write(
+        dir.path().join("doc.ann"),
+        "T1\tactor 0 3\tAna\n\
+         T2\tclaim 6 19;21 32\tmet 東京 staff. Mayor Reyes\n\
+         T3\tevent 10 12\t東京\n\
+         T4\tactor 21 32\tMayor Reyes\n\
+         T5\tspeech 33 37\tsaid\n\
+         R1\tsays Arg1:T4 Arg2:T2\n\
+         R2\tlocated Arg1:T3 Arg2:T9\n\
+         E1\tspeech:T5 Speaker:T4\n\
+         A1\tNegation E1\n\
+         N1\tReference T4 Wikidata:Q42\tMayor Reyes\n\
+         *\tEquiv T1 T4\n\
+         #1\tAnnotatorNotes T4\t=1+1\n\
+         #2\tAnnotatorNotes R1\tcheck the quote\n",
+    )
+    .unwrap();
+    let records =
+        formats::read_import(Format::Brat, dir.path(), Offsets::Codepoints, "dan").unwrap();
+    let (report, layer) = import_by_hand(records, "doc.txt", "dan");
+    // T<n> keeps id n; the discontinuous claim becomes its hull 6..32.
+    assert_eq!(
+        layer.spans(),
+        [
+            span(1, 0, 3, "actor", "Ana", None),
+            span(2, 6, 32, "claim", CLAIM, None),
+            span(3, 10, 12, "event", "東京", None),
+            span(4, 21, 32, "actor", "Mayor Reyes", Some("=1+1")),
+            span(5, 33, 37, "speech", "said", None),
+        ]
+    );
+    // R1's id 1 is T1's, so it gets the next free id, 6; R2 names T9, which does not exist.
+    assert_eq!(layer.relations, [relation(6, 4, 2, "says")]);
+    assert_eq!(
+        (report.spans, report.relations, report.span_notes),
+        (5, 1, 1)
+    );
+    assert_eq!(report.skipped_relations, 1);
+    let not_modelled: Vec<(&str, usize)> = report
+        .not_modelled
+        .iter()
+        .map(|(k, n)| (k.as_str(), *n))
+        .collect();
+    assert_eq!(
+        not_modelled,
+        [
+            ("brat AnnotatorNotes on relations, events or attributes", 1),
+            ("brat attributes (A)", 1),
+            ("brat equivalences (*)", 1),
+            ("brat events (E)", 1),
+            ("brat normalizations (N)", 1),
+        ]
+    );
+    let summary = report.summary(Path::new("out"));
+    assert!(
+        summary.contains("5 span(s), 1 relation(s), 1 note(s)")
+            && summary.contains("1 relation(s) left out")
+            && summary.contains("1 brat events (E)"),
+        "{summary}"
+    );
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n.contains("relation R2 (located) skipped: T9")),
+        "{:?}",
+        report.notes
+    );
+}
+
+#[test]
+fn jsonl_import_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    // spantag's JSONL: span ids, a note, relations by span id; one relation names a span
+    // that is not there, one is Prodigy's token-based shape, which spantag does not read.
+    let line = json!({
+        "text": TEXT,
+        "spans": [
+            {"id": 10, "start": 0, "end": 3, "label": "actor"},
+            {"id": 4, "start": 21, "end": 32, "label": "actor", "note": "=1+1"},
+            {"id": 2, "start": 6, "end": 32, "label": "claim"},
+            {"start": 10, "end": 12, "label": "event"},
+        ],
+        "relations": [
+            {"id": 7, "from": 4, "to": 2, "label": "says"},
+            {"from": 10, "to": 9, "label": "knows"},
+            {"head": 0, "child": 3, "label": "x"},
+        ],
+        "meta": {"source": "doc.txt", "annotator": "erin"},
+    });
+    std::fs::write(&input, format!("{line}\n")).unwrap();
+    let records =
+        formats::read_import(Format::Jsonl, &input, Offsets::Codepoints, "nobody").unwrap();
+    let (report, layer) = import_by_hand(records, "doc.txt", "erin");
+    // Ids 10, 4 and 2 are kept, relation 7 too; the span without an id gets 11, the first id
+    // above every kept one.
+    assert_eq!(
+        layer.spans(),
+        [
+            span(10, 0, 3, "actor", "Ana", None),
+            span(2, 6, 32, "claim", CLAIM, None),
+            span(11, 10, 12, "event", "東京", None),
+            span(4, 21, 32, "actor", "Mayor Reyes", Some("=1+1")),
+        ]
+    );
+    assert_eq!(layer.relations, [relation(7, 4, 2, "says")]);
+    assert_eq!(
+        (report.spans, report.relations, report.skipped_relations),
+        (4, 1, 1)
+    );
+    assert_eq!(
+        report
+            .not_modelled
+            .get("JSONL relations without numeric from, to and label"),
+        Some(&1)
+    );
+}
+
+#[test]
+fn label_studio_import_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("tasks.json");
+    let region = |id: &str, start: usize, end: usize, text: &str, label: &str| {
+        json!({"id": id, "from_name": "label", "to_name": "text", "type": "labels",
+               "value": {"start": start, "end": end, "text": text, "labels": [label]}})
+    };
+    let tasks = json!([{
+        "id": 7,
+        "data": {"text": TEXT},
+        "annotations": [{"id": 1, "result": [
+            region("a1", 0, 3, "Ana", "actor"),
+            region("b2", 21, 32, "Mayor Reyes", "actor"),
+            region("c3", 6, 32, CLAIM, "claim"),
+            // A per-region TextArea: the same id as its region.
+            {"id": "b2", "from_name": "note", "to_name": "text", "type": "textarea",
+             "value": {"start": 21, "end": 32, "text": ["=1+1"]}},
+            {"from_id": "b2", "to_id": "c3", "type": "relation", "direction": "right",
+             "labels": ["says"]},
+            // "left" points from to_id to from_id; no label.
+            {"from_id": "c3", "to_id": "a1", "type": "relation", "direction": "left",
+             "labels": []},
+            {"from_id": "a1", "to_id": "zz", "type": "relation", "direction": "right",
+             "labels": ["knows"]},
+            {"id": "d4", "from_name": "sentiment", "to_name": "text", "type": "choices",
+             "value": {"choices": ["neutral"]}},
+        ]}],
+    }]);
+    std::fs::write(&input, tasks.to_string()).unwrap();
+    let records =
+        formats::read_import(Format::LabelStudio, &input, Offsets::Codepoints, "fay").unwrap();
+    // Without meta the task is named by its id.
+    let (report, layer) = import_by_hand(records, "task-7.txt", "fay");
+    // Region ids that are not spantag's `s<n>` get ids in result order: a1 1, b2 2, c3 3;
+    // relations follow: 4 and 5; the one to the missing region zz is left out.
+    assert_eq!(
+        layer.spans(),
+        [
+            span(1, 0, 3, "actor", "Ana", None),
+            span(3, 6, 32, "claim", CLAIM, None),
+            span(2, 21, 32, "actor", "Mayor Reyes", Some("=1+1")),
+        ]
+    );
+    assert_eq!(
+        layer.relations,
+        [relation(4, 2, 3, "says"), relation(5, 1, 3, "related")]
+    );
+    assert_eq!(
+        (
+            report.spans,
+            report.relations,
+            report.span_notes,
+            report.skipped_relations
+        ),
+        (3, 2, 1, 1)
+    );
+    assert_eq!(
+        report.not_modelled.get("Label Studio \"choices\" results"),
+        Some(&1)
     );
 }

@@ -11,8 +11,8 @@ use spantag::formats::{self, Imported, Offsets};
 fn check(records: Vec<Imported>) {
     for record in records {
         let doc = Document::from_text(record.text);
-        for (_, spans) in record.layers {
-            for span in spans {
+        for layer in record.layers {
+            for span in layer.spans {
                 if span.start < span.end && span.end <= doc.char_len() {
                     let _ = doc.slice(span.start..span.end);
                 }
@@ -41,5 +41,5 @@ fuzz_target!(|data: &[u8]| {
             check(records);
         }
     }
-    let _ = formats::brat::parse_ann(text, path);
+    let _ = formats::brat::parse_ann(text, path, "fuzz");
 });

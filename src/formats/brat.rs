@@ -1,14 +1,18 @@
 //! brat standoff: a folder of `<name>.txt` + `<name>.ann`, with `annotation.conf` listing the
 //! labels and `visual.conf` their colours. `T` lines for spans (split into fragments at line
-//! breaks, which brat needs), `R` lines for relations, `#` AnnotatorNotes for notes. brat
-//! offsets are code points of the text file. Label names may not contain spaces in brat:
-//! spaces become `_`.
+//! breaks, which brat needs), `R` lines for relations, `#` AnnotatorNotes for notes; `T<n>`
+//! and `R<n>` carry the span's and the relation's id, so an import gives the same ids back.
+//! brat offsets are code points of the text file. Label names may not contain spaces in brat:
+//! spaces become `_`; notes are one line in brat: line breaks in notes become spaces.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::{FormatError, Imported, ImportedSpan, Item, Output, Report, Sink};
+use super::{
+    FormatError, Imported, ImportedLayer, ImportedRelation, ImportedSpan, Item, Output, Report,
+    Sink,
+};
 use crate::annotation::Label;
 use crate::document::Document;
 
@@ -60,10 +64,11 @@ fn write_file(path: &Path, contents: &str, report: &mut Report) -> Result<(), Fo
 fn ann(doc: &Document, layer: &crate::annotation::Layer) -> String {
     let chars: Vec<char> = doc.text().chars().collect();
     let mut out = String::new();
-    let mut t_of: HashMap<u64, usize> = HashMap::new();
+    let mut t_of: HashMap<u64, u64> = HashMap::new();
     let mut note_n = 0;
-    for (i, span) in layer.spans().iter().enumerate() {
-        let t = i + 1;
+    for span in layer.spans() {
+        // brat ids are the span and relation ids, so an import gives them back.
+        let t = span.id;
         t_of.insert(span.id, t);
         // Fragments between line breaks.
         let mut fragments = Vec::new();
@@ -96,12 +101,12 @@ fn ann(doc: &Document, layer: &crate::annotation::Layer) -> String {
             let _ = writeln!(out, "#{note_n}\tAnnotatorNotes T{t}\t{}", one_line(note));
         }
     }
-    for (i, rel) in layer.relations.iter().enumerate() {
+    for rel in &layer.relations {
         if let (Some(a), Some(b)) = (t_of.get(&rel.from), t_of.get(&rel.to)) {
             let _ = writeln!(
                 out,
                 "R{}\t{} Arg1:T{a} Arg2:T{b}",
-                i + 1,
+                rel.id,
                 brat_label(&rel.label)
             );
         }
@@ -214,7 +219,7 @@ pub fn import(input: &Path, annotator: &str) -> Result<Vec<Imported>, FormatErro
         let (text, _) = crate::document::decode(&bytes)
             .ok_or_else(|| FormatError::Input(format!("{} is not text", txt_path.display())))?;
         let ann_text = std::fs::read_to_string(&ann_path).map_err(FormatError::io(&ann_path))?;
-        let spans = parse_ann(&ann_text, &ann_path)?;
+        let layer = parse_ann(&ann_text, &ann_path, annotator)?;
         let name = txt_path
             .strip_prefix(root)
             .unwrap_or(&txt_path)
@@ -225,50 +230,111 @@ pub fn import(input: &Path, annotator: &str) -> Result<Vec<Imported>, FormatErro
         out.push(Imported {
             name,
             text,
-            layers: vec![(annotator.to_owned(), spans)],
+            layers: vec![layer],
         });
     }
     Ok(out)
 }
 
-/// Parses the text of a `.ann` file: `T` lines become spans (a discontinuous span becomes
-/// its hull), `#` AnnotatorNotes become notes; other lines are skipped. `ann_path` only
-/// names the file in messages.
-pub fn parse_ann(ann_text: &str, ann_path: &Path) -> Result<Vec<ImportedSpan>, FormatError> {
-    let mut spans: Vec<(String, ImportedSpan)> = Vec::new();
+/// Parses the text of a `.ann` file into `annotator`'s layer. `T` lines become spans (a
+/// discontinuous span becomes its hull; `T<n>` keeps the id `n`), `R` lines relations (the
+/// first argument is the source, the second the target), `#` AnnotatorNotes on a `T` become
+/// its note. Lines spantag does not model — events `E`, attributes `A` (and the older `M`),
+/// normalizations `N`, equivalences `*`, notes on anything but a span, lines of unknown kind —
+/// are counted in [`ImportedLayer::not_modelled`]. `ann_path` only names the file in messages.
+pub fn parse_ann(
+    ann_text: &str,
+    ann_path: &Path,
+    annotator: &str,
+) -> Result<ImportedLayer, FormatError> {
+    let mut layer = ImportedLayer::new(annotator.to_owned(), Vec::new());
+    let mut notes: Vec<(String, String)> = Vec::new();
     for (i, line) in ann_text.lines().enumerate() {
         let parse_error = |message: &str| FormatError::Parse {
             path: ann_path.to_path_buf(),
             line: i + 1,
             message: message.to_owned(),
         };
+        if line.trim().is_empty() {
+            continue;
+        }
         let mut fields = line.splitn(3, '\t');
         let id = fields.next().unwrap_or("");
         let middle = fields.next().unwrap_or("");
-        if id.starts_with('T') {
-            let (label, ranges) = middle
-                .split_once(' ')
-                .ok_or_else(|| parse_error("expected 'label start end'"))?;
-            let mut lo = usize::MAX;
-            let mut hi = 0;
-            for range in ranges.split(';') {
-                let mut nums = range.split_whitespace().map(str::parse::<usize>);
-                match (nums.next(), nums.next()) {
-                    (Some(Ok(s)), Some(Ok(e))) => {
-                        lo = lo.min(s);
-                        hi = hi.max(e);
+        let rest = fields.next().unwrap_or("");
+        let number = id.get(1..).and_then(|n| n.parse::<u64>().ok());
+        match id.chars().next() {
+            Some('T') => {
+                let (label, ranges) = middle
+                    .split_once(' ')
+                    .ok_or_else(|| parse_error("expected 'label start end'"))?;
+                let mut lo = usize::MAX;
+                let mut hi = 0;
+                for range in ranges.split(';') {
+                    let mut nums = range.split_whitespace().map(str::parse::<usize>);
+                    match (nums.next(), nums.next()) {
+                        (Some(Ok(s)), Some(Ok(e))) => {
+                            lo = lo.min(s);
+                            hi = hi.max(e);
+                        }
+                        _ => return Err(parse_error("expected numeric offsets")),
                     }
-                    _ => return Err(parse_error("expected numeric offsets")),
                 }
+                let mut span = ImportedSpan::new(lo, hi, label.to_owned());
+                span.key = Some(id.to_owned());
+                span.id = number;
+                layer.spans.push(span);
             }
-            spans.push((id.to_owned(), ImportedSpan::new(lo, hi, label.to_owned())));
-        } else if id.starts_with('#') {
-            let target = middle.strip_prefix("AnnotatorNotes ").map(str::trim);
-            let note = line.splitn(3, '\t').nth(2).unwrap_or("").to_owned();
-            if let Some(span) = target.and_then(|t| spans.iter_mut().find(|(id, _)| id == t)) {
-                span.1.note = Some(note);
+            Some('R') => {
+                let mut parts = middle.split_whitespace();
+                let label = parts.next().unwrap_or("");
+                let args: Vec<&str> = parts
+                    .map(|arg| arg.split_once(':').map_or(arg, |(_, target)| target))
+                    .collect();
+                let [from, to] = args.as_slice() else {
+                    return Err(parse_error("expected 'type Arg1:T1 Arg2:T2'"));
+                };
+                if label.is_empty() {
+                    return Err(parse_error("expected 'type Arg1:T1 Arg2:T2'"));
+                }
+                layer.relations.push(ImportedRelation {
+                    key: id.to_owned(),
+                    id: number,
+                    from: (*from).to_owned(),
+                    to: (*to).to_owned(),
+                    label: label.to_owned(),
+                });
             }
+            Some('#') => match middle.split_once(' ') {
+                Some(("AnnotatorNotes", target)) => {
+                    notes.push((target.trim().to_owned(), rest.to_owned()));
+                }
+                _ => layer.not_modelled("brat comments other than AnnotatorNotes (#)"),
+            },
+            Some('E') => layer.not_modelled("brat events (E)"),
+            Some('A' | 'M') => layer.not_modelled("brat attributes (A)"),
+            Some('N') => layer.not_modelled("brat normalizations (N)"),
+            Some('*') => layer.not_modelled("brat equivalences (*)"),
+            _ => layer.not_modelled("brat lines of unknown kind"),
         }
     }
-    Ok(spans.into_iter().map(|(_, s)| s).collect())
+    for (target, note) in notes {
+        match layer
+            .spans
+            .iter_mut()
+            .find(|s| s.key.as_deref() == Some(target.as_str()))
+        {
+            Some(span) => {
+                span.note = Some(match span.note.take() {
+                    Some(earlier) => format!("{earlier}\n{note}"),
+                    None => note,
+                });
+            }
+            None if target.starts_with('T') => {
+                layer.not_modelled("brat AnnotatorNotes on a missing text-bound annotation");
+            }
+            None => layer.not_modelled("brat AnnotatorNotes on relations, events or attributes"),
+        }
+    }
+    Ok(layer)
 }

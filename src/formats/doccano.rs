@@ -6,7 +6,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{FormatError, Imported, ImportedSpan, Item, Offsets, Report, Sink, offsets_of};
+use super::{
+    FormatError, Imported, ImportedLayer, ImportedSpan, Item, Offsets, Report, Sink, offsets_of,
+};
 use crate::document::Document;
 
 #[derive(Serialize, Deserialize)]
@@ -120,7 +122,7 @@ pub fn parse(
         } else {
             record.annotator
         };
-        super::push_record(&mut out, name, record.text, who, spans);
+        super::push_record(&mut out, name, record.text, ImportedLayer::new(who, spans));
     }
     Ok(out)
 }

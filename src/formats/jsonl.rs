@@ -8,7 +8,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{FormatError, Imported, ImportedSpan, Item, Report, Sink};
+use super::{
+    FormatError, Imported, ImportedLayer, ImportedRelation, ImportedSpan, Item, Report, Sink,
+};
 
 #[derive(Serialize, Deserialize)]
 struct Record<'a> {
@@ -19,6 +21,30 @@ struct Record<'a> {
     relations: Vec<RecordRelation<'a>>,
     #[serde(default)]
     meta: Meta<'a>,
+}
+
+/// A record as read: relations are checked one by one, so that one of another shape is
+/// counted rather than failing the line.
+#[derive(Deserialize)]
+struct RecordIn<'a> {
+    #[serde(borrow)]
+    text: std::borrow::Cow<'a, str>,
+    #[serde(default)]
+    spans: Vec<RecordSpan<'a>>,
+    #[serde(default)]
+    relations: Vec<serde_json::Value>,
+    #[serde(default)]
+    meta: Meta<'a>,
+}
+
+/// A relation as spantag writes it; `id` may be missing in hand-written input.
+#[derive(Deserialize)]
+struct RelationIn {
+    #[serde(default)]
+    id: Option<u64>,
+    from: u64,
+    to: u64,
+    label: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -107,7 +133,9 @@ impl super::Exporter for Exporter {
 }
 
 /// Reads JSONL records (one document per line); records without `meta` are named
-/// `doc-<line>.txt` and given `annotator`.
+/// `doc-<line>.txt` and given `annotator`. Spans keep their `id`s and notes; `relations`
+/// (`{"id"?, "from", "to", "label"}`, ends being span ids) are read too, and relations of any
+/// other shape are counted in the summary.
 pub fn import(path: &Path, annotator: &str) -> Result<Vec<Imported>, FormatError> {
     let text = std::fs::read_to_string(path).map_err(FormatError::io(path))?;
     parse(&text, path, annotator)
@@ -120,7 +148,7 @@ pub fn parse(text: &str, path: &Path, annotator: &str) -> Result<Vec<Imported>, 
         if line.trim().is_empty() {
             continue;
         }
-        let record: Record<'_> = serde_json::from_str(line).map_err(|e| FormatError::Parse {
+        let record: RecordIn<'_> = serde_json::from_str(line).map_err(|e| FormatError::Parse {
             path: path.to_path_buf(),
             line: i + 1,
             message: e.to_string(),
@@ -139,14 +167,31 @@ pub fn parse(text: &str, path: &Path, annotator: &str) -> Result<Vec<Imported>, 
             .spans
             .into_iter()
             .map(|s| ImportedSpan {
+                key: s.id.map(|id| id.to_string()),
+                id: s.id,
                 start: s.start,
                 end: s.end,
                 label: s.label.into_owned(),
                 note: s.note.map(|n| n.into_owned()),
             })
             .collect();
+        let mut layer = ImportedLayer::new(who, spans);
+        for (n, value) in record.relations.into_iter().enumerate() {
+            match serde_json::from_value::<RelationIn>(value) {
+                Ok(r) => layer.relations.push(ImportedRelation {
+                    key: r
+                        .id
+                        .map_or_else(|| format!("#{}", n + 1), |id| id.to_string()),
+                    id: r.id,
+                    from: r.from.to_string(),
+                    to: r.to.to_string(),
+                    label: r.label,
+                }),
+                Err(_) => layer.not_modelled("JSONL relations without numeric from, to and label"),
+            }
+        }
         let text = record.text.into_owned();
-        super::push_record(&mut out, name, text, who, spans);
+        super::push_record(&mut out, name, text, layer);
     }
     Ok(out)
 }

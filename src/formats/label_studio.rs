@@ -1,14 +1,21 @@
 //! Label Studio JSON: a list of tasks, one per document, with one annotation per annotator
 //! layer; each span is a `labels` result (`value.start`, `value.end`, `value.text`,
-//! `value.labels`). Task `meta` records the source file and the annotators, in annotation
-//! order. `--offsets utf16` counts UTF-16 code units, as Label Studio's browser front end does.
+//! `value.labels`) with the id `s<span id>`, its note a per-region `textarea` result with the
+//! same id (`value.text: [note]`), each relation a `relation` result (`from_id`, `to_id`,
+//! `direction: "right"`, `labels: [label]`). On import a relation gets a fresh id (Label
+//! Studio relations have none), an unlabelled one the label `related`, `direction: "left"`
+//! is read as `to_id` → `from_id`; other result types are counted in the summary. Task
+//! `meta` records the source file and the annotators, in annotation order. `--offsets utf16` counts UTF-16 code units, as Label Studio's browser front end does.
 
 use std::path::Path;
 
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{FormatError, Imported, ImportedSpan, Item, Offsets, Report, Sink, offsets_of};
+use super::{
+    FormatError, Imported, ImportedLayer, ImportedRelation, ImportedSpan, Item, Offsets, Report,
+    Sink, offsets_of,
+};
 use crate::document::Document;
 
 /// The Label Studio writer (streams the JSON list).
@@ -37,21 +44,40 @@ impl super::Exporter for Exporter {
         let mut annotations = Vec::new();
         for layer in item.layers {
             self.annotations += 1;
-            let result: Vec<serde_json::Value> = layer
-                .spans()
-                .iter()
-                .map(|s| {
-                    let (start, end) = offsets_of(item.doc, s, self.offsets);
-                    json!({
+            let mut result: Vec<serde_json::Value> = Vec::new();
+            for s in layer.spans() {
+                let (start, end) = offsets_of(item.doc, s, self.offsets);
+                result.push(json!({
+                    "id": format!("s{}", s.id),
+                    "from_name": "label",
+                    "to_name": "text",
+                    "type": "labels",
+                    "origin": "manual",
+                    "value": {"start": start, "end": end, "text": s.text, "labels": [s.label]},
+                }));
+                if let Some(note) = &s.note {
+                    // A per-region TextArea: the same id as the region it belongs to.
+                    result.push(json!({
                         "id": format!("s{}", s.id),
-                        "from_name": "label",
+                        "from_name": "note",
                         "to_name": "text",
-                        "type": "labels",
+                        "type": "textarea",
                         "origin": "manual",
-                        "value": {"start": start, "end": end, "text": s.text, "labels": [s.label]},
-                    })
-                })
-                .collect();
+                        "value": {"start": start, "end": end, "text": [note]},
+                    }));
+                }
+            }
+            for r in &layer.relations {
+                if layer.get(r.from).is_some() && layer.get(r.to).is_some() {
+                    result.push(json!({
+                        "from_id": format!("s{}", r.from),
+                        "to_id": format!("s{}", r.to),
+                        "type": "relation",
+                        "direction": "right",
+                        "labels": [r.label],
+                    }));
+                }
+            }
             annotations.push(json!({"id": self.annotations, "result": result}));
         }
         let annotators: Vec<&str> = item.layers.iter().map(|l| l.annotator.as_str()).collect();
@@ -102,10 +128,20 @@ struct Annotation {
 
 #[derive(Deserialize)]
 struct ResultItem {
+    #[serde(default)]
+    id: Option<serde_json::Value>,
     #[serde(rename = "type", default)]
     kind: String,
     #[serde(default)]
     value: Option<Value>,
+    #[serde(default)]
+    from_id: Option<serde_json::Value>,
+    #[serde(default)]
+    to_id: Option<serde_json::Value>,
+    #[serde(default)]
+    direction: Option<String>,
+    #[serde(default)]
+    labels: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -114,7 +150,23 @@ struct Value {
     end: Option<usize>,
     #[serde(default)]
     labels: Vec<String>,
+    /// A TextArea's texts.
+    #[serde(default)]
+    text: Option<serde_json::Value>,
 }
+
+/// A result id as text (Label Studio writes strings; numbers are accepted).
+fn id_text(id: Option<&serde_json::Value>) -> Option<String> {
+    match id? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The label a relation gets when its result has none (Label Studio allows unlabelled
+/// relations).
+pub const UNLABELLED_RELATION: &str = "related";
 
 /// Reads a Label Studio JSON export (a list of tasks, or one task).
 pub fn import(
@@ -171,14 +223,68 @@ pub fn parse(
                     annotator.to_owned()
                 }
             });
-            let mut spans = Vec::new();
+            let mut layer = ImportedLayer::new(who, Vec::new());
+            let mut notes: Vec<(String, String)> = Vec::new();
             for item in annotation.result {
-                let Some(value) = item.value.filter(|_| item.kind == "labels") else {
+                let key = id_text(item.id.as_ref());
+                match item.kind.as_str() {
+                    "labels" => {}
+                    "relation" => {
+                        let (Some(mut from), Some(mut to)) =
+                            (id_text(item.from_id.as_ref()), id_text(item.to_id.as_ref()))
+                        else {
+                            layer.not_modelled("Label Studio relations without from_id and to_id");
+                            continue;
+                        };
+                        if item.direction.as_deref() == Some("left") {
+                            std::mem::swap(&mut from, &mut to);
+                        }
+                        let n = layer.relations.len() + 1;
+                        layer.relations.push(ImportedRelation {
+                            key: format!("{from}->{to} (relation {n})"),
+                            id: None,
+                            from,
+                            to,
+                            label: item
+                                .labels
+                                .into_iter()
+                                .next()
+                                .unwrap_or_else(|| UNLABELLED_RELATION.to_owned()),
+                        });
+                        continue;
+                    }
+                    "textarea" => {
+                        let texts = item.value.and_then(|v| v.text);
+                        let note = match texts {
+                            Some(serde_json::Value::Array(parts)) => Some(
+                                parts
+                                    .iter()
+                                    .filter_map(|p| p.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join("\n"),
+                            ),
+                            Some(serde_json::Value::String(one)) => Some(one),
+                            _ => None,
+                        };
+                        match (key, note) {
+                            (Some(key), Some(note)) => notes.push((key, note)),
+                            _ => layer.not_modelled("Label Studio textarea results without text"),
+                        }
+                        continue;
+                    }
+                    other => {
+                        layer.not_modelled(&format!("Label Studio {other:?} results"));
+                        continue;
+                    }
+                }
+                let Some(value) = item.value else {
+                    layer.not_modelled("Label Studio labels results without a value");
                     continue;
                 };
                 let (Some(start), Some(end), Some(label)) =
                     (value.start, value.end, value.labels.into_iter().next())
                 else {
+                    layer.not_modelled("Label Studio labels results without start, end or label");
                     continue;
                 };
                 let (start, end) = match offsets {
@@ -194,9 +300,31 @@ pub fn parse(
                         }
                     }
                 };
-                spans.push(ImportedSpan::new(start, end, label));
+                let mut span = ImportedSpan::new(start, end, label);
+                // spantag writes `s<id>`; other ids are only keys.
+                span.id = key
+                    .as_deref()
+                    .and_then(|k| k.strip_prefix('s'))
+                    .and_then(|n| n.parse::<u64>().ok());
+                span.key = key;
+                layer.spans.push(span);
             }
-            layers.push((who, spans));
+            for (key, note) in notes {
+                match layer
+                    .spans
+                    .iter_mut()
+                    .find(|s| s.key.as_deref() == Some(key.as_str()))
+                {
+                    Some(span) => {
+                        span.note = Some(match span.note.take() {
+                            Some(earlier) => format!("{earlier}\n{note}"),
+                            None => note,
+                        });
+                    }
+                    None => layer.not_modelled("Label Studio textarea results not on a span"),
+                }
+            }
+            layers.push(layer);
         }
         out.push(Imported { name, text, layers });
     }

@@ -15,7 +15,7 @@ pub mod label_studio;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::annotation::{Layer, Span};
+use crate::annotation::{LabelScheme, Layer, Relation, Span};
 use crate::corpus::DocumentJob;
 use crate::document::Document;
 use crate::store;
@@ -449,13 +449,50 @@ pub struct Imported {
     pub name: String,
     /// The text.
     pub text: String,
-    /// (annotator, spans) pairs.
-    pub layers: Vec<(String, Vec<ImportedSpan>)>,
+    /// One layer per annotator.
+    pub layers: Vec<ImportedLayer>,
+}
+
+/// One annotator's imported spans and relations, and what the format had that spantag does
+/// not model.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportedLayer {
+    /// Who annotated.
+    pub annotator: String,
+    /// The spans.
+    pub spans: Vec<ImportedSpan>,
+    /// Relations between the spans, by their keys.
+    pub relations: Vec<ImportedRelation>,
+    /// Things in the input spantag does not model, counted by kind (`"brat events (E)"`):
+    /// reported in the summary, never silently dropped.
+    pub not_modelled: std::collections::BTreeMap<String, usize>,
+}
+
+impl ImportedLayer {
+    /// A layer of spans only.
+    pub fn new(annotator: String, spans: Vec<ImportedSpan>) -> Self {
+        Self {
+            annotator,
+            spans,
+            ..Self::default()
+        }
+    }
+
+    /// Counts one thing of this kind that is not imported.
+    pub fn not_modelled(&mut self, kind: &str) {
+        *self.not_modelled.entry(kind.to_owned()).or_insert(0) += 1;
+    }
 }
 
 /// An imported span, offsets in code points.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportedSpan {
+    /// How relations in the input refer to it (`T3` in brat, `"4"` in JSONL, a result id in
+    /// Label Studio); `None` when the input gives it no name.
+    pub key: Option<String>,
+    /// The id to keep, when the input has a numeric one; a span whose id is taken by an
+    /// earlier span gets a fresh one.
+    pub id: Option<u64>,
     /// First code point.
     pub start: usize,
     /// One past the last code point.
@@ -467,15 +504,33 @@ pub struct ImportedSpan {
 }
 
 impl ImportedSpan {
-    /// A span without a note.
+    /// A span without a key, id or note.
     pub fn new(start: usize, end: usize, label: String) -> Self {
         Self {
+            key: None,
+            id: None,
             start,
             end,
             label,
             note: None,
         }
     }
+}
+
+/// An imported relation between two spans, named by their [`ImportedSpan::key`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedRelation {
+    /// How the input names it (`R1`), for messages.
+    pub key: String,
+    /// The id to keep when the input has a numeric one that no span or earlier relation
+    /// took; otherwise it gets a fresh one.
+    pub id: Option<u64>,
+    /// The source span's key.
+    pub from: String,
+    /// The target span's key.
+    pub to: String,
+    /// The relation's label.
+    pub label: String,
 }
 
 /// What an import did.
@@ -487,8 +542,57 @@ pub struct ImportReport {
     pub files: Vec<PathBuf>,
     /// Spans written.
     pub spans: usize,
+    /// Relations written.
+    pub relations: usize,
+    /// Notes written (on spans).
+    pub span_notes: usize,
+    /// Spans left out (outside their text).
+    pub skipped_spans: usize,
+    /// Relations left out because one of their ends is not an imported span.
+    pub skipped_relations: usize,
+    /// Things in the input spantag does not model, by kind, summed over all layers.
+    pub not_modelled: std::collections::BTreeMap<String, usize>,
     /// Problems that did not stop the import.
     pub notes: Vec<String>,
+}
+
+impl ImportReport {
+    /// A one-paragraph summary: what was imported into `into`, and what was not.
+    pub fn summary(&self, into: &Path) -> String {
+        let mut s = format!(
+            "{} document(s), {} annotation file(s), {} span(s), {} relation(s), {} note(s) imported into {}",
+            self.documents,
+            self.files.len(),
+            self.spans,
+            self.relations,
+            self.span_notes,
+            into.display()
+        );
+        if self.skipped_spans > 0 {
+            s.push_str(&format!(
+                "; {} span(s) outside their text left out",
+                self.skipped_spans
+            ));
+        }
+        if self.skipped_relations > 0 {
+            s.push_str(&format!(
+                "; {} relation(s) left out because an end is not an imported span",
+                self.skipped_relations
+            ));
+        }
+        if !self.not_modelled.is_empty() {
+            let kinds: Vec<String> = self
+                .not_modelled
+                .iter()
+                .map(|(kind, n)| format!("{n} {kind}"))
+                .collect();
+            s.push_str(&format!(
+                "; not imported (spantag does not model them): {}",
+                kinds.join(", ")
+            ));
+        }
+        s
+    }
 }
 
 /// Reads records of a format from an input file (or a brat folder).
@@ -511,19 +615,13 @@ pub fn read_import(
 }
 
 /// Adds an imported layer to the record of its document (same name and text), or starts one.
-pub fn push_record(
-    out: &mut Vec<Imported>,
-    name: String,
-    text: String,
-    annotator: String,
-    spans: Vec<ImportedSpan>,
-) {
+pub fn push_record(out: &mut Vec<Imported>, name: String, text: String, layer: ImportedLayer) {
     match out.iter_mut().find(|d| d.name == name && d.text == text) {
-        Some(existing) => existing.layers.push((annotator, spans)),
+        Some(existing) => existing.layers.push(layer),
         None => out.push(Imported {
             name,
             text,
-            layers: vec![(annotator, spans)],
+            layers: vec![layer],
         }),
     }
 }
@@ -578,7 +676,8 @@ pub fn write_imported(
             Document::open(&doc_path).map_err(|e| FormatError::Input(e.to_string()))?
         };
         let mut wrote_any = false;
-        for (annotator, spans) in record.layers {
+        for imported in record.layers {
+            let annotator = imported.annotator.clone();
             if let Err(e) = store::validate_annotator(&annotator) {
                 report
                     .notes
@@ -592,33 +691,10 @@ pub fn write_imported(
                     path.display()
                 )));
             }
-            let mut layer = Layer::new(&annotator);
-            for ImportedSpan {
-                start,
-                end,
-                label,
-                note,
-            } in spans
-            {
-                if start >= end || end > doc.char_len() {
-                    report.notes.push(format!(
-                        "{}: span {start}..{end} ({label}) is outside the text; skipped",
-                        rel.display()
-                    ));
-                    continue;
-                }
-                let id = layer.allocate_id();
-                layer.scheme.ensure(&label);
-                layer.insert(Span {
-                    id,
-                    start,
-                    end,
-                    text: doc.slice(start..end).to_owned(),
-                    label,
-                    note,
-                });
-            }
+            let layer = imported_layer(imported, &doc, &rel.display().to_string(), &mut report);
             report.spans += layer.spans().len();
+            report.relations += layer.relations.len();
+            report.span_notes += layer.spans().iter().filter(|s| s.note.is_some()).count();
             store::save_layer(&layer, &doc, &path)
                 .map_err(|e| FormatError::Output(e.to_string()))?;
             report.files.push(path);
@@ -629,4 +705,99 @@ pub fn write_imported(
         }
     }
     Ok(report)
+}
+
+/// Builds the layer of one imported annotator over its document. Spans outside the text are
+/// left out; relations whose ends are not imported spans are left out; both are counted and
+/// named in the report. Ids: a span keeps its input id unless an earlier span took it, then a
+/// relation keeps its input id unless a span or an earlier relation took it; everything else
+/// gets a fresh id above all of those, so ids are unique across spans and relations (as
+/// [`Layer::allocate_id`] keeps them).
+fn imported_layer(
+    imported: ImportedLayer,
+    doc: &Document,
+    name: &str,
+    report: &mut ImportReport,
+) -> Layer {
+    use std::collections::{HashMap, HashSet};
+    let ImportedLayer {
+        annotator,
+        spans,
+        relations,
+        not_modelled,
+    } = imported;
+    for (kind, n) in not_modelled {
+        report.notes.push(format!(
+            "{name} ({annotator}): {n} {kind} not imported (spantag does not model them)"
+        ));
+        *report.not_modelled.entry(kind).or_insert(0) += n;
+    }
+    let mut taken: HashSet<u64> = HashSet::new();
+    let mut kept: Vec<(ImportedSpan, Option<u64>)> = Vec::new();
+    for span in spans {
+        if span.start >= span.end || span.end > doc.char_len() {
+            report.skipped_spans += 1;
+            report.notes.push(format!(
+                "{name} ({annotator}): span {}..{} ({}) is outside the text; skipped",
+                span.start, span.end, span.label
+            ));
+            continue;
+        }
+        let id = span.id.filter(|id| taken.insert(*id));
+        kept.push((span, id));
+    }
+    let relation_ids: Vec<Option<u64>> = relations
+        .iter()
+        .map(|r| r.id.filter(|id| taken.insert(*id)))
+        .collect();
+    let mut next = taken.iter().max().map_or(1, |m| m + 1);
+    let mut fresh = |id: Option<u64>| {
+        id.unwrap_or_else(|| {
+            let id = next;
+            next += 1;
+            id
+        })
+    };
+    let mut by_key: HashMap<String, u64> = HashMap::new();
+    let mut out_spans = Vec::with_capacity(kept.len());
+    for (span, id) in kept {
+        let id = fresh(id);
+        if let Some(key) = span.key {
+            by_key.entry(key).or_insert(id);
+        }
+        out_spans.push(Span {
+            id,
+            start: span.start,
+            end: span.end,
+            text: doc.slice(span.start..span.end).to_owned(),
+            label: span.label,
+            note: span.note,
+        });
+    }
+    let mut out_relations = Vec::with_capacity(relations.len());
+    for (relation, id) in relations.into_iter().zip(relation_ids) {
+        match (by_key.get(&relation.from), by_key.get(&relation.to)) {
+            (Some(&from), Some(&to)) => out_relations.push(Relation {
+                id: fresh(id),
+                from,
+                to,
+                label: relation.label,
+            }),
+            (from, to) => {
+                let missing: Vec<&str> = [(from, &relation.from), (to, &relation.to)]
+                    .into_iter()
+                    .filter(|(found, _)| found.is_none())
+                    .map(|(_, key)| key.as_str())
+                    .collect();
+                report.skipped_relations += 1;
+                report.notes.push(format!(
+                    "{name} ({annotator}): relation {} ({}) skipped: {} is not an imported span",
+                    relation.key,
+                    relation.label,
+                    missing.join(" and ")
+                ));
+            }
+        }
+    }
+    Layer::from_parts(&annotator, LabelScheme::default(), out_spans, out_relations)
 }

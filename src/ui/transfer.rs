@@ -509,13 +509,7 @@ impl ImportDialog {
             let report =
                 formats::write_imported(records, &into, force).map_err(|e| e.to_string())?;
             progress(1, 1);
-            let mut text = format!(
-                "{} document(s), {} annotation file(s), {} span(s) imported into {}",
-                report.documents,
-                report.files.len(),
-                report.spans,
-                into.display()
-            );
+            let mut text = report.summary(&into);
             for note in report.notes.iter().take(50) {
                 text.push_str("\n• ");
                 text.push_str(note);

@@ -1,0 +1,533 @@
+//! The project file, `spantag.ron`: the label scheme a team shares for a folder of documents.
+//!
+//! It lives in the documents' folder or any parent folder ([`find`]); the nearest one wins.
+//! It holds each label's name, colour, key and description, and the relation types with the
+//! labels they may link:
+//!
+//! ```ron
+//! (
+//!     version: 1,
+//!     labels: [
+//!         (name: "claim", color: "#4e79a7", key: Some('1'), description: Some("Something asserted as true")),
+//!         (name: "actor", color: "#e15759", key: Some('2')),
+//!         (name: "event", color: "#59a14f"),
+//!     ],
+//!     relation_types: [
+//!         (name: "says", from: ["actor"], to: ["claim"]),
+//!         (name: "about", from: [], to: []),
+//!     ],
+//! )
+//! ```
+//!
+//! `key` and `description` may be left out; a key is a digit `'1'`–`'9'` (written as a char,
+//! a string or a number). Empty `from` or `to` lists allow any label. Without a
+//! `relation_types` field the defaults apply: `says` actor → claim and `participates`
+//! actor → event (each only when the labels it names exist).
+//!
+//! [`load`] reports every problem with a line and column: broken RON, a colour that is not
+//! `#rrggbb`, two labels with one name or one key, a relation type naming an unknown label.
+//! Nothing here writes the file; a caller that gets an error uses the scheme it would use
+//! without a project file ([`resolve`]).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::annotation::{Label, LabelScheme, parse_hex_color, validate_label_name};
+
+/// The project file's name.
+pub const FILE_NAME: &str = "spantag.ron";
+
+/// The version this spantag writes and reads.
+pub const VERSION: u32 = 1;
+
+/// A project file's contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Project {
+    /// The file format's version ([`VERSION`]).
+    pub version: u32,
+    /// The labels, in the order the palette shows them (see [`effective_scheme`] for keys).
+    #[serde(default)]
+    pub labels: Vec<ProjectLabel>,
+    /// The relation types. When the file has no `relation_types` field,
+    /// [`default_relation_types`] (restricted to the labels that exist).
+    #[serde(default = "missing_relation_types")]
+    pub relation_types: Vec<RelationType>,
+}
+
+/// One label of a project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectLabel {
+    /// Its name, as written into annotation files.
+    pub name: String,
+    /// Its colour, `#rrggbb`.
+    pub color: String,
+    /// Its hotkey.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<Key>,
+    /// What it is for, shown to annotators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A label hotkey: the digit `1`–`9`. In the file it may be written `'1'`, `"1"` or `1`; it is
+/// written back as `'1'`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key(u8);
+
+impl Key {
+    /// The key for a digit 1–9.
+    pub fn new(digit: u8) -> Option<Self> {
+        (1..=9).contains(&digit).then_some(Self(digit))
+    }
+
+    /// Its digit, 1–9.
+    pub fn digit(self) -> u8 {
+        self.0
+    }
+
+    /// Its character, `'1'`–`'9'`.
+    pub fn char(self) -> char {
+        char::from(b'0' + self.0)
+    }
+
+    fn from_str(s: &str) -> Option<Self> {
+        let mut chars = s.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => c
+                .to_digit(10)
+                .and_then(|d| u8::try_from(d).ok())
+                .and_then(Self::new),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for Key {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_char(self.char())
+    }
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        const EXPECTED: &str = "a key '1' to '9'";
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Key;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(EXPECTED)
+            }
+            fn visit_char<E: serde::de::Error>(self, c: char) -> Result<Key, E> {
+                Key::from_str(c.encode_utf8(&mut [0; 4]))
+                    .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Char(c), &EXPECTED))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Key, E> {
+                Key::from_str(s)
+                    .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Str(s), &EXPECTED))
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Key, E> {
+                u8::try_from(n)
+                    .ok()
+                    .and_then(Key::new)
+                    .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Unsigned(n), &EXPECTED))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Key, E> {
+                u8::try_from(n)
+                    .ok()
+                    .and_then(Key::new)
+                    .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Signed(n), &EXPECTED))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// A relation type: its name and the labels its source and target may have.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationType {
+    /// Its name, as written into annotation files.
+    pub name: String,
+    /// Labels the source span may have; empty: any.
+    #[serde(default)]
+    pub from: Vec<String>,
+    /// Labels the target span may have; empty: any.
+    #[serde(default)]
+    pub to: Vec<String>,
+}
+
+impl RelationType {
+    fn new(name: &str, from: &str, to: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            from: vec![from.to_owned()],
+            to: vec![to.to_owned()],
+        }
+    }
+
+    /// Whether a relation of this type may go from a span labelled `from` to one labelled
+    /// `to`.
+    pub fn allows(&self, from: &str, to: &str) -> bool {
+        (self.from.is_empty() || self.from.iter().any(|l| l == from))
+            && (self.to.is_empty() || self.to.iter().any(|l| l == to))
+    }
+}
+
+/// The relation types of a project whose file names none: `says` actor → claim and
+/// `participates` actor → event.
+pub fn default_relation_types() -> Vec<RelationType> {
+    vec![
+        RelationType::new("says", "actor", "claim"),
+        RelationType::new("participates", "actor", "event"),
+    ]
+}
+
+/// Marks a missing `relation_types` field (replaced in [`parse`] once the labels are known);
+/// a name no file can hold, since label and type names cannot contain control characters.
+const MISSING: &str = "\u{0}missing";
+
+fn missing_relation_types() -> Vec<RelationType> {
+    vec![RelationType {
+        name: MISSING.to_owned(),
+        from: Vec::new(),
+        to: Vec::new(),
+    }]
+}
+
+impl Project {
+    /// A project with these labels and the default relation types.
+    pub fn new(labels: Vec<ProjectLabel>) -> Self {
+        let mut project = Self {
+            version: VERSION,
+            labels,
+            relation_types: missing_relation_types(),
+        };
+        project.fill_default_relation_types();
+        project
+    }
+
+    /// A label by name.
+    pub fn label(&self, name: &str) -> Option<&ProjectLabel> {
+        self.labels.iter().find(|l| l.name == name)
+    }
+
+    /// A label's description.
+    pub fn description(&self, name: &str) -> Option<&str> {
+        self.label(name).and_then(|l| l.description.as_deref())
+    }
+
+    /// A relation type by name.
+    pub fn relation_type(&self, name: &str) -> Option<&RelationType> {
+        self.relation_types.iter().find(|t| t.name == name)
+    }
+
+    /// The file's text, as [`load`] reads it.
+    pub fn to_ron(&self) -> String {
+        let config = ron::ser::PrettyConfig::default()
+            .struct_names(false)
+            .depth_limit(2);
+        ron::ser::to_string_pretty(self, config).unwrap_or_default()
+    }
+
+    fn fill_default_relation_types(&mut self) {
+        if self.relation_types.len() == 1 && self.relation_types[0].name == MISSING {
+            let defaults = LabelScheme::default();
+            let exists = |name: &str| {
+                if self.labels.is_empty() {
+                    defaults.get(name).is_some()
+                } else {
+                    self.label(name).is_some()
+                }
+            };
+            self.relation_types = default_relation_types()
+                .into_iter()
+                .filter(|t| t.from.iter().chain(&t.to).all(|l| exists(l)))
+                .collect();
+        }
+    }
+}
+
+/// Why a project file could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProjectError {
+    /// The file could not be read.
+    #[error("{path}: {message}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        message: String,
+    },
+    /// The file is not a valid project file.
+    #[error("{path}:{line}:{column}: {message}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column, in characters.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// The nearest project file: `dir/spantag.ron`, else in its parent, and so on up to the root.
+/// `dir` may also be a document, whose folder is searched first.
+pub fn find(dir: &Path) -> Option<PathBuf> {
+    let start = if dir.is_file() { dir.parent()? } else { dir };
+    start
+        .ancestors()
+        .map(|d| d.join(FILE_NAME))
+        .find(|p| p.is_file())
+}
+
+/// Reads and checks a project file.
+pub fn load(path: &Path) -> Result<Project, ProjectError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ProjectError::Read {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    parse(&text, path)
+}
+
+/// Parses and checks the text of a project file (`path` only names it in messages).
+pub fn parse(text: &str, path: &Path) -> Result<Project, ProjectError> {
+    let invalid = |(line, column): (usize, usize), message: String| ProjectError::Invalid {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+    };
+    let options = ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(16);
+    let mut project: Project = options
+        .from_str(text)
+        .map_err(|e| invalid((e.span.start.line, e.span.start.col), e.code.to_string()))?;
+    let locate = Locator { text };
+    if project.version != VERSION {
+        return Err(invalid(
+            locate.word("version", 0),
+            format!(
+                "version {} is not one this spantag reads (it reads {VERSION})",
+                project.version
+            ),
+        ));
+    }
+    // Where each label's entry is: the quoted name, searched in order from `labels`.
+    let labels_at = locate.word("labels", 0);
+    let mut cursor = locate.offset(labels_at);
+    let mut seen_keys: Vec<(Key, &str)> = Vec::new();
+    for (i, label) in project.labels.iter().enumerate() {
+        let name_at = locate.quoted(&label.name, cursor);
+        let entry = locate.entry_start(cursor, name_at);
+        cursor = locate.offset(name_at).max(cursor) + 1;
+        if let Err(e) = validate_label_name(&label.name) {
+            return Err(invalid(name_at, format!("label {}: {e}", i + 1)));
+        }
+        if project.labels[..i].iter().any(|l| l.name == label.name) {
+            return Err(invalid(
+                name_at,
+                format!("label {:?} is defined twice", label.name),
+            ));
+        }
+        if parse_hex_color(&label.color).is_none() {
+            return Err(invalid(
+                locate.quoted(&label.color, entry),
+                format!(
+                    "label {:?}: colour {:?} is not #rrggbb (six hex digits)",
+                    label.name, label.color
+                ),
+            ));
+        }
+        if let Some(key) = label.key {
+            if let Some((_, other)) = seen_keys.iter().find(|(k, _)| *k == key) {
+                return Err(invalid(
+                    locate.word("key", entry),
+                    format!(
+                        "label {:?}: key {} is already {other:?}'s",
+                        label.name,
+                        key.char()
+                    ),
+                ));
+            }
+            seen_keys.push((key, &label.name));
+        }
+    }
+    project.fill_default_relation_types();
+    let types_at = locate.word("relation_types", 0);
+    let mut cursor = locate.offset(types_at);
+    let defaults = LabelScheme::default();
+    for (i, relation_type) in project.relation_types.iter().enumerate() {
+        let name_at = locate.quoted(&relation_type.name, cursor);
+        let entry = locate.entry_start(cursor, name_at);
+        cursor = locate.offset(name_at).max(cursor) + 1;
+        if let Err(e) = validate_label_name(&relation_type.name) {
+            return Err(invalid(name_at, format!("relation type {}: {e}", i + 1)));
+        }
+        if project.relation_types[..i]
+            .iter()
+            .any(|t| t.name == relation_type.name)
+        {
+            return Err(invalid(
+                name_at,
+                format!("relation type {:?} is defined twice", relation_type.name),
+            ));
+        }
+        for label in relation_type.from.iter().chain(&relation_type.to) {
+            let known = if project.labels.is_empty() {
+                defaults.get(label).is_some()
+            } else {
+                project.label(label).is_some()
+            };
+            if !known {
+                return Err(invalid(
+                    locate.quoted(label, entry),
+                    format!(
+                        "relation type {:?} names the label {label:?}, which the project does not define",
+                        relation_type.name
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(project)
+}
+
+/// Finds positions in the file's text for messages about what serde already parsed.
+struct Locator<'a> {
+    text: &'a str,
+}
+
+impl Locator<'_> {
+    /// The line and column of the first `"s"` (as RON writes `s`) at or after byte `from`;
+    /// where it is not found (escapes written differently), the position of `from`.
+    fn quoted(&self, s: &str, from: usize) -> (usize, usize) {
+        let needle = format!("{s:?}");
+        self.find(&needle, from)
+    }
+
+    /// The line and column of the first `word` that is a whole identifier at or after `from`.
+    fn word(&self, word: &str, from: usize) -> (usize, usize) {
+        let mut at = from;
+        while let Some(found) = self.text.get(at..).and_then(|t| t.find(word)) {
+            let start = at + found;
+            let end = start + word.len();
+            let ident = |c: char| c.is_alphanumeric() || c == '_';
+            let before = self.text[..start].chars().next_back().is_some_and(ident);
+            let after = self.text[end..].chars().next().is_some_and(ident);
+            if !before && !after {
+                return self.position(start);
+            }
+            at = end;
+        }
+        self.position(from)
+    }
+
+    /// Where the entry whose name is at `name_at` begins: the last `(` between `from` and the
+    /// name (else the name itself), so that its other fields are searched from there.
+    fn entry_start(&self, from: usize, name_at: (usize, usize)) -> usize {
+        let name = self.offset(name_at);
+        self.text
+            .get(from..name)
+            .and_then(|t| t.rfind('('))
+            .map_or(name, |i| from + i)
+    }
+
+    fn find(&self, needle: &str, from: usize) -> (usize, usize) {
+        match self.text.get(from..).and_then(|t| t.find(needle)) {
+            Some(found) => self.position(from + found),
+            None => self.position(from),
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    fn position(&self, offset: usize) -> (usize, usize) {
+        let before = self.text.get(..offset).unwrap_or(self.text);
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, before[line_start..].chars().count() + 1)
+    }
+
+    /// The byte offset of a line and column from [`Self::position`].
+    fn offset(&self, (line, column): (usize, usize)) -> usize {
+        let line_start: usize = self
+            .text
+            .split_inclusive('\n')
+            .take(line.saturating_sub(1))
+            .map(str::len)
+            .sum();
+        let rest = self.text.get(line_start..).unwrap_or("");
+        line_start
+            + rest
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(rest.len(), |(i, _)| i)
+    }
+}
+
+/// The label scheme a document's layers use. Precedence, first that applies:
+///
+/// 1. **The project file** (`project` is `Some` and defines at least one label): its labels
+///    with their colours. A label with a key gets the position of that key (key `'3'`: third,
+///    so hotkey 3, since hotkeys go by position); labels without a key fill the free
+///    positions in file order. A scheme has no holes, so where fewer labels exist than a key's
+///    number the positions close up and that label gets a smaller hotkey. Labels of
+///    `file_labels` the project does not define follow, with their file colours, so that no
+///    span's label is hidden.
+/// 2. **The labels stored in the annotation file** (`file_labels`, non-empty), in their order.
+/// 3. **The defaults**: claim (1), actor (2), event (3).
+pub fn effective_scheme(project: Option<&Project>, file_labels: &[Label]) -> LabelScheme {
+    match project.filter(|p| !p.labels.is_empty()) {
+        Some(project) => {
+            let count = project.labels.len();
+            let mut slots: Vec<Option<&ProjectLabel>> = vec![None; count.max(9)];
+            let mut unkeyed = Vec::new();
+            for label in &project.labels {
+                match label.key {
+                    Some(key) if slots[usize::from(key.digit()) - 1].is_none() => {
+                        slots[usize::from(key.digit()) - 1] = Some(label);
+                    }
+                    _ => unkeyed.push(label),
+                }
+            }
+            let mut unkeyed = unkeyed.into_iter();
+            for slot in slots.iter_mut().filter(|s| s.is_none()) {
+                *slot = unkeyed.next();
+            }
+            let mut labels: Vec<Label> = slots
+                .into_iter()
+                .flatten()
+                .map(|l| Label {
+                    name: l.name.clone(),
+                    color: l.color.clone(),
+                })
+                .collect();
+            labels.extend(
+                file_labels
+                    .iter()
+                    .filter(|l| project.label(&l.name).is_none())
+                    .cloned(),
+            );
+            LabelScheme::from_labels(labels)
+        }
+        None if !file_labels.is_empty() => LabelScheme::from_labels(file_labels.to_vec()),
+        None => LabelScheme::default(),
+    }
+}
+
+/// The scheme for documents in `dir` whose annotation file stores `file_labels`: the nearest
+/// project file's ([`find`], [`load`], [`effective_scheme`]). A project file that cannot be
+/// used is returned as the error beside the scheme used instead — the one without a project
+/// file (`file_labels`, else the defaults); nothing is written.
+pub fn resolve(dir: &Path, file_labels: &[Label]) -> (LabelScheme, Option<ProjectError>) {
+    match find(dir).map(|path| load(&path)) {
+        Some(Ok(project)) => (effective_scheme(Some(&project), file_labels), None),
+        Some(Err(e)) => (effective_scheme(None, file_labels), Some(e)),
+        None => (effective_scheme(None, file_labels), None),
+    }
+}
