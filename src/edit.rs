@@ -686,7 +686,11 @@ mod tests {
         history.apply(&mut layer, Edit::RemoveSpan(2)).unwrap();
         assert!(layer.relations.is_empty(), "deleted with its span");
         history.undo(&mut layer);
-        assert_eq!(layer.relations, std::slice::from_ref(&says), "undo brings both back");
+        assert_eq!(
+            layer.relations,
+            std::slice::from_ref(&says),
+            "undo brings both back"
+        );
         history
             .apply(&mut layer, Edit::RemoveSpans(vec![1]))
             .unwrap();

@@ -100,6 +100,8 @@ pub struct LayerState {
     history: History,
     index: SpanIndex,
     counts: Vec<(String, usize)>,
+    /// Positions in `layer.relations` of the relations touching each span.
+    relations_by_span: std::collections::HashMap<u64, Vec<usize>>,
     path: PathBuf,
     disk: DiskState,
     problems: Vec<Problem>,
@@ -119,6 +121,7 @@ impl LayerState {
         let mut state = Self {
             index: SpanIndex::default(),
             counts: Vec::new(),
+            relations_by_span: std::collections::HashMap::new(),
             layer: loaded.layer,
             history,
             path,
@@ -134,6 +137,27 @@ impl LayerState {
     fn reindex(&mut self) {
         self.index = SpanIndex::build(self.layer.spans());
         self.counts = self.layer.counts();
+        self.relations_by_span.clear();
+        for (i, r) in self.layer.relations.iter().enumerate() {
+            self.relations_by_span.entry(r.from).or_default().push(i);
+            if r.to != r.from {
+                self.relations_by_span.entry(r.to).or_default().push(i);
+            }
+        }
+    }
+
+    /// The relations touching a span (as source or target).
+    pub fn relations_of(&self, span: u64) -> impl Iterator<Item = &crate::annotation::Relation> {
+        self.relations_by_span
+            .get(&span)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.layer.relations.get(i))
+    }
+
+    /// The index behind [`Self::relations_of`] (the document view draws from it).
+    pub fn relation_index(&self) -> &std::collections::HashMap<u64, Vec<usize>> {
+        &self.relations_by_span
     }
 
     /// The layer.
@@ -231,6 +255,10 @@ pub struct Session {
     layers: BTreeMap<LayerId, LayerState>,
     editable: LayerId,
     scheme: LabelScheme,
+    /// The relation types: the project file's, else `says` and `participates`.
+    relation_types: Vec<crate::project::RelationType>,
+    /// Why the project file (`spantag.ron`) could not be used, if it could not.
+    project_error: Option<String>,
 }
 
 impl Session {
@@ -243,7 +271,10 @@ impl Session {
             layers,
             editable,
             scheme: LabelScheme::default(),
+            relation_types: crate::project::default_relation_types(),
+            project_error: None,
         };
+        session.apply_project();
         session.unify_scheme();
         session
     }
@@ -420,6 +451,85 @@ impl Session {
     /// tie-breaks all come from here.
     pub fn scheme(&self) -> &LabelScheme {
         &self.scheme
+    }
+
+    /// Reads the project file (`spantag.ron` in the document's folder or above): its labels
+    /// come first in the editable layer's scheme, its relation types replace the defaults. A
+    /// bad file is reported ([`Self::project_error`]) and the defaults used; nothing is
+    /// written.
+    fn apply_project(&mut self) {
+        let Some(dir) = self
+            .doc
+            .path()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+        else {
+            return;
+        };
+        let Some(path) = crate::project::find(&dir) else {
+            return;
+        };
+        match crate::project::load(&path) {
+            Ok(project) => {
+                if let Some(state) = self.layers.get_mut(&self.editable) {
+                    let scheme = crate::project::effective_scheme(
+                        Some(&project),
+                        state.layer.scheme.labels(),
+                    );
+                    state.layer.scheme = scheme;
+                    state.reindex();
+                }
+                self.relation_types = project.relation_types.clone();
+                self.unify_scheme();
+            }
+            Err(err) => self.project_error = Some(err.to_string()),
+        }
+    }
+
+    /// Why the project file could not be used (the defaults are used instead).
+    pub fn project_error(&self) -> Option<&str> {
+        self.project_error.as_deref()
+    }
+
+    /// The relation types (the project file's, else `says` actor → claim and
+    /// `participates` actor → event).
+    pub fn relation_types(&self) -> &[crate::project::RelationType] {
+        &self.relation_types
+    }
+
+    /// Adds a relation of type `label` from span `from` to span `to` of a layer, as one
+    /// undoable step; returns its id. Refused when a span is missing, the relation would link
+    /// a span to itself, or the same relation exists.
+    pub fn add_relation(
+        &mut self,
+        id: &LayerId,
+        from: u64,
+        to: u64,
+        label: &str,
+    ) -> Result<u64, SessionError> {
+        let state = self.editable_mut(id)?;
+        if from == to {
+            return Err(SessionError::Edit(EditError::NoSuchSpan(to)));
+        }
+        if let Some(existing) = state
+            .layer
+            .relations
+            .iter()
+            .find(|r| r.from == from && r.to == to && r.label == label)
+        {
+            return Ok(existing.id);
+        }
+        let rel = state.layer.next_id();
+        self.apply(
+            id,
+            Edit::AddRelation(crate::annotation::Relation {
+                id: rel,
+                from,
+                to,
+                label: label.to_owned(),
+            }),
+        )?;
+        Ok(rel)
     }
 
     /// The editable layer's id.

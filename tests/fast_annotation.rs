@@ -159,3 +159,86 @@ fn a_bad_pattern_says_so_and_finds_nothing() {
     assert!(h.state().search.matches.is_empty());
     h.get_by_label_contains("not a valid regular expression");
 }
+
+fn click(h: &mut Harness<'_, SpantagApp>, offset: usize) {
+    let p = pos(h, offset) + vec2(3.0, 0.0);
+    h.hover_at(p);
+    h.run();
+    for pressed in [true, false] {
+        h.event(Event::PointerButton {
+            pos: p,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    h.run();
+}
+
+fn tag_range(h: &mut Harness<'_, SpantagApp>, range: std::ops::Range<usize>, label: &str) {
+    h.state_mut().view.selection = Some(spantag::ui::doc_view::Selection {
+        anchor: range.start,
+        head: range.end,
+    });
+    h.state_mut().push(Command::Tag(label.to_owned()));
+    h.run();
+}
+
+#[test]
+fn a_relation_is_made_with_r_and_a_click_and_goes_with_its_span() {
+    let (fx, mut h) = harness();
+    // "Reyes told the Forum that Reyes and the Forum disagree": Reyes (actor) says the claim
+    // "Reyes and the Forum disagree" (offsets from the text).
+    let reyes = chars_before(TEXT.find("Reyes told").unwrap());
+    let claim_byte = TEXT.find("Reyes and the Forum disagree").unwrap();
+    let claim = chars_before(claim_byte)
+        ..chars_before(claim_byte) + "Reyes and the Forum disagree".chars().count();
+    tag_range(&mut h, reyes..reyes + 5, "actor");
+    tag_range(&mut h, claim.clone(), "claim");
+    let layer = h.state().layer().unwrap();
+    let actor_id = layer
+        .spans()
+        .iter()
+        .find(|s| s.label == "actor")
+        .unwrap()
+        .id;
+    let claim_id = layer
+        .spans()
+        .iter()
+        .find(|s| s.label == "claim")
+        .unwrap()
+        .id;
+    // Click the actor, press R, click the claim (on "and", inside it only), pick "says".
+    click(&mut h, reyes + 1);
+    assert_eq!(h.state().selected_span().map(|r| r.id), Some(actor_id));
+    h.key_press(Key::R);
+    h.run();
+    click(&mut h, claim.start + 7);
+    h.get_by_label("says").click();
+    h.run();
+    let relations = h.state().layer().unwrap().relations.clone();
+    assert_eq!(relations.len(), 1);
+    assert_eq!(
+        (
+            relations[0].from,
+            relations[0].to,
+            relations[0].label.as_str()
+        ),
+        (actor_id, claim_id, "says")
+    );
+    // Saved in the file's relations.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    let file = AnnotationFile::read(&annotation_path(&fx.doc, "tester")).unwrap();
+    assert_eq!(file.relations, relations);
+    // Deleting the claim deletes the relation; one undo brings both back.
+    click(&mut h, claim.start + 7);
+    assert_eq!(h.state().selected_span().map(|r| r.id), Some(claim_id));
+    h.key_press(Key::Delete);
+    h.run();
+    assert!(h.state().layer().unwrap().relations.is_empty());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(h.state().layer().unwrap().relations, relations);
+    assert!(h.state().layer().unwrap().get(claim_id).is_some());
+}

@@ -49,6 +49,14 @@ pub enum Command {
     ShowImport,
     /// Show or hide the keyboard shortcuts.
     ToggleShortcuts,
+    /// Start a relation from the selected span (the next span clicked is its target).
+    StartRelation,
+    /// Add a relation of this type from one span to another of the same layer.
+    AddRelation(SpanRef, u64, String),
+    /// Delete a relation of a layer.
+    DeleteRelation(LayerId, u64),
+    /// Stop making a relation.
+    CancelRelation,
     /// Show the folder dialog (open a folder as a corpus).
     OpenFolderDialog,
     /// Go to the next (`true`) or previous document of the corpus, saving first.

@@ -138,14 +138,12 @@ pub fn corpus_ui(
                 });
                 return;
             }
-            ui.horizontal(|ui| {
-                ui.weak(format!("{done} of {} done", state.entries.len()));
-                ui.weak("·  Ctrl+PgDn / Ctrl+PgUp");
-            });
+            ui.weak(format!("{done} of {} done", state.entries.len()))
+                .on_hover_text("Ctrl+PgDn / Ctrl+PgUp: save and open the next / previous document");
             ui.add(
                 egui::TextEdit::singleline(&mut state.filter)
                     .hint_text("Filter documents")
-                    .desired_width(f32::INFINITY),
+                    .desired_width(ui.available_width()),
             );
             let needle = state.filter.to_lowercase();
             let rows: Vec<&CorpusEntry> = state

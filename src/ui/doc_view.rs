@@ -95,6 +95,9 @@ pub struct ViewLayer<'a> {
     /// Whether it is the layer being edited (drawn filled); read-only layers are drawn
     /// fainter, with their lanes.
     pub editable: bool,
+    /// Positions in `layer.relations` of the relations touching each span (arcs are drawn
+    /// for the spans on screen only).
+    pub relation_index: Option<&'a std::collections::HashMap<u64, Vec<usize>>>,
 }
 
 /// What the view reads each frame (never mutated by the view).
@@ -1027,6 +1030,9 @@ impl DocView {
         let mut mesh = egui::Mesh::default();
         let selection_fill = ui.visuals().selection.bg_fill.gamma_multiply(0.8);
         let mut rects = Vec::new();
+        // The first rectangle of each span on screen, for the relation arcs.
+        let mut span_tops: std::collections::HashMap<(usize, u64), Rect> =
+            std::collections::HashMap::new();
         for block in &self.visible {
             let block_range = doc.blocks()[block.index].range();
             for &(k, p, lane) in &block.lanes {
@@ -1050,6 +1056,13 @@ impl DocView {
                 let lane = lane.min(input.lanes.max(1) - 1) as f32;
                 let filled = !input.lanes_by_layer || layer.editable || selected;
                 range_rects_into(block, &block_range, span.range(), band_half, &mut rects);
+                if let Some(first) = rects.first()
+                    && layer
+                        .relation_index
+                        .is_some_and(|i| i.contains_key(&span.id))
+                {
+                    span_tops.entry((k, span.id)).or_insert(*first);
+                }
                 for rect in rects.drain(..) {
                     if filled {
                         mesh.add_colored_rect(rect, fill);
@@ -1089,6 +1102,7 @@ impl DocView {
         for block in &self.visible {
             painter.galley(block.origin, block.galley.clone(), text_color);
         }
+        self.paint_relations(&painter, input, &span_tops);
         if let Some(at) = self.caret().and_then(|c| self.screen_pos_of(c)) {
             let x = at.x - 0.5;
             painter.line_segment(
@@ -1169,6 +1183,92 @@ impl DocView {
                         ui.weak(format!("and {} more", spans.len() - 6));
                     }
                 });
+            }
+        }
+    }
+
+    /// Relation arcs above the text, from source to target, for relations whose ends are
+    /// both on screen; a relation whose other end is off screen gets a short labelled stub.
+    fn paint_relations(
+        &self,
+        painter: &egui::Painter,
+        input: &ViewInput<'_>,
+        span_tops: &std::collections::HashMap<(usize, u64), Rect>,
+    ) {
+        if span_tops.is_empty() {
+            return;
+        }
+        let font = egui::FontId::proportional((input.font_size * 0.6).max(9.0));
+        let mut drawn = std::collections::HashSet::new();
+        for &(k, id) in span_tops.keys() {
+            let Some(layer) = input.layers.get(k) else {
+                continue;
+            };
+            let Some(index) = layer.relation_index else {
+                continue;
+            };
+            for &i in index.get(&id).into_iter().flatten() {
+                let Some(rel) = layer.layer.relations.get(i) else {
+                    continue;
+                };
+                if !drawn.insert((k, rel.id)) {
+                    continue;
+                }
+                let color = layer
+                    .layer
+                    .get(rel.from)
+                    .map_or(Color32::GRAY, |s| label_color(input.scheme, &s.label));
+                let stroke = Stroke::new(1.4, color.gamma_multiply(0.9));
+                let from = span_tops.get(&(k, rel.from));
+                let to = span_tops.get(&(k, rel.to));
+                match (from, to) {
+                    (Some(a), Some(b)) => {
+                        let (a, b) = (a.center_top(), b.center_top());
+                        let lift =
+                            (18.0 + (b.x - a.x).abs() * 0.12 + (b.y - a.y).abs() * 0.3).min(80.0);
+                        let top = a.y.min(b.y) - lift;
+                        let c1 = pos2(a.x, top);
+                        let c2 = pos2(b.x, top);
+                        painter.add(egui::epaint::CubicBezierShape::from_points_stroke(
+                            [a, c1, c2, b],
+                            false,
+                            Color32::TRANSPARENT,
+                            stroke,
+                        ));
+                        // Arrowhead at the target.
+                        let tip = b;
+                        painter.add(egui::Shape::convex_polygon(
+                            vec![tip, tip + vec2(-4.0, -7.0), tip + vec2(4.0, -7.0)],
+                            color,
+                            Stroke::NONE,
+                        ));
+                        let mid = pos2((a.x + b.x) / 2.0, top + lift * 0.25);
+                        let galley = painter.layout_no_wrap(rel.label.clone(), font.clone(), color);
+                        let chip = Rect::from_center_size(
+                            pos2(mid.x, mid.y - galley.size().y / 2.0),
+                            galley.size() + vec2(6.0, 0.0),
+                        );
+                        painter.rect_filled(
+                            chip,
+                            CornerRadius::same(3),
+                            theme::relation_label_bg(input.dark_mode),
+                        );
+                        painter.galley(chip.min + vec2(3.0, 0.0), galley, color);
+                    }
+                    (Some(a), None) | (None, Some(a)) => {
+                        let outgoing = from.is_some();
+                        let start = a.center_top();
+                        let end = start + vec2(if outgoing { 22.0 } else { -22.0 }, -14.0);
+                        painter.line_segment([start, end], stroke);
+                        let text = if outgoing {
+                            format!("{} →", rel.label)
+                        } else {
+                            format!("→ {}", rel.label)
+                        };
+                        painter.text(end, egui::Align2::LEFT_BOTTOM, text, font.clone(), color);
+                    }
+                    (None, None) => {}
+                }
             }
         }
     }

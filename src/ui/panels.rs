@@ -199,7 +199,49 @@ pub fn details_ui(ui: &mut egui::Ui, open: &OpenDocument, commands: &mut Vec<Com
         if ui.button("Show in text").clicked() {
             commands.push(Command::SelectSpan(Some(open.own(span.id)), true));
         }
+        if ui
+            .button("Relate…")
+            .on_hover_text("Make a relation from this span: press R, then click the target span")
+            .clicked()
+        {
+            commands.push(Command::StartRelation);
+        }
     });
+    let state = open.session.editable();
+    let relations: Vec<_> = state.relations_of(span.id).collect();
+    if !relations.is_empty() {
+        ui.add_space(6.0);
+        ui.label(RichText::new("Relations").strong());
+        for rel in relations {
+            let (arrow, other) = if rel.from == span.id {
+                ("→", rel.to)
+            } else {
+                ("←", rel.from)
+            };
+            let text = open
+                .layer()
+                .get(other)
+                .map(|s| preview(&s.text, 28))
+                .unwrap_or_default();
+            ui.horizontal(|ui| {
+                if ui
+                    .small_button("✕")
+                    .on_hover_text("Delete this relation")
+                    .clicked()
+                {
+                    commands.push(Command::DeleteRelation(open.layer_id().clone(), rel.id));
+                }
+                let label = ui.label(format!("{} {arrow} “{text}”", rel.label));
+                if label
+                    .interact(egui::Sense::click())
+                    .on_hover_text("Go to the other span")
+                    .clicked()
+                {
+                    commands.push(Command::SelectSpan(Some(open.own(other)), true));
+                }
+            });
+        }
+    }
 }
 
 /// Spans that lost their place when the source text changed: place or delete each.

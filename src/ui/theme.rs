@@ -78,6 +78,15 @@ pub fn search_fill(dark_mode: bool, current: bool) -> Color32 {
     base.gamma_multiply(if current { 0.75 } else { 0.35 })
 }
 
+/// The background behind a relation arc's label, so that it reads over the text below.
+pub fn relation_label_bg(dark_mode: bool) -> Color32 {
+    if dark_mode {
+        Color32::from_rgb(0x1b, 0x1b, 0x1b)
+    } else {
+        Color32::from_rgb(0xf8, 0xf8, 0xf8)
+    }
+}
+
 /// Readable text on top of a label-coloured chip.
 pub fn text_on(color: Color32) -> Color32 {
     let [r, g, b, _] = color.to_array();

@@ -124,7 +124,22 @@ impl SpantagApp {
                 }
                 self.info("Span deleted (Ctrl+Z brings it back)");
             }
+            Command::SelectSpan(Some(target), false)
+                if self.relating.as_ref().is_some_and(|source| {
+                    source.layer == target.layer && source.id != target.id
+                }) =>
+            {
+                // The click that picks a relation's target.
+                if let Some(source) = self.relating.take() {
+                    self.relation_pick = Some((source, target.id));
+                }
+            }
             Command::SelectSpan(target, reveal) => {
+                if self.relating.take().is_some() {
+                    self.info(
+                        "No relation made (click another span of the same layer as its target)",
+                    );
+                }
                 let Some(open) = &mut self.open else { return };
                 let id = open.layer_id().clone();
                 open.session.break_coalescing(&id);
@@ -178,6 +193,50 @@ impl SpantagApp {
             }
             Command::ToggleShortcuts => self.show_shortcuts = !self.show_shortcuts,
             Command::OpenFolderDialog => self.open_folder_dialog(ctx),
+            Command::StartRelation => {
+                let Some(source) = self
+                    .open
+                    .as_ref()
+                    .and_then(|o| o.selected_own().map(|id| o.own(id)))
+                else {
+                    self.info(
+                        "Select a span first (click it), then press R and click the target span",
+                    );
+                    return;
+                };
+                let text = self
+                    .open
+                    .as_ref()
+                    .and_then(|o| o.layer().get(source.id))
+                    .map(|s| preview(&s.text, 30))
+                    .unwrap_or_default();
+                self.relating = Some(source);
+                self.info(format!(
+                    "Relation from “{text}”: click the target span (Esc cancels)"
+                ));
+            }
+            Command::CancelRelation => {
+                self.relating = None;
+                self.relation_pick = None;
+            }
+            Command::AddRelation(source, target, label) => {
+                self.relation_pick = None;
+                let Some(open) = &mut self.open else { return };
+                match open
+                    .session
+                    .add_relation(&source.layer, source.id, target, &label)
+                {
+                    Ok(_) => self.info(format!("Added a “{label}” relation (Ctrl+Z undoes it)")),
+                    Err(err) => self.error(format!("Could not add the relation: {err}")),
+                }
+            }
+            Command::DeleteRelation(layer, id) => {
+                let Some(open) = &mut self.open else { return };
+                match open.session.apply(&layer, Edit::RemoveRelation(id)) {
+                    Ok(()) => self.info("Relation deleted (Ctrl+Z brings it back)"),
+                    Err(err) => self.error(format!("Could not delete the relation: {err}")),
+                }
+            }
             Command::NextDocument(forward) => {
                 let (Some(corpus), Some(current)) = (
                     &self.corpus,

@@ -26,6 +26,7 @@ pub(super) enum Action {
     Deselect,
     Help,
     Find,
+    Relate,
     NextDocument,
     PreviousDocument,
     FindNext,
@@ -227,6 +228,13 @@ const BINDINGS: &[Binding] = &[
         while_typing: false,
     },
     Binding {
+        action: Action::Relate,
+        shortcuts: &[key(NONE, Key::R)],
+        keys: "R",
+        what: "Start a relation from the selected span; then click its target",
+        while_typing: false,
+    },
+    Binding {
         action: Action::NextDocument,
         shortcuts: &[key(CMD, Key::PageDown)],
         keys: "Ctrl+PgDn",
@@ -415,10 +423,14 @@ impl SpantagApp {
             Action::ToggleRightPanel => Command::ToggleRightPanel,
             Action::Delete => Command::DeleteSelected,
             Action::Find => Command::ShowSearch,
+            Action::Relate => Command::StartRelation,
             Action::NextDocument => Command::NextDocument(true),
             Action::PreviousDocument => Command::NextDocument(false),
             Action::FindNext => Command::SearchStep(true),
             Action::FindPrevious => Command::SearchStep(false),
+            Action::Deselect if self.relating.is_some() || self.relation_pick.is_some() => {
+                Command::CancelRelation
+            }
             Action::Deselect if self.agreement.open => {
                 // Esc closes the agreement window first.
                 self.agreement.open = false;

@@ -13,6 +13,7 @@
 //! | `dialogs.rs` | unsaved-changes, shortcuts, export/import and the problems strip |
 //! | `loading.rs` | opening a document off the UI thread, with progress |
 //! | `review.rs` | review mode: the navigator, accepting and rejecting versions |
+//! | `relations.rs` | picking a new relation's type |
 //! | `safety.rs` | recovery files, changes on disk (reload, keep mine, merge), Save As |
 //! | `side_panels.rs` | the labels panel and the span list: resizing, hiding, narrow windows |
 
@@ -27,6 +28,7 @@ mod dispatch;
 mod keymap;
 mod loading;
 mod menus;
+mod relations;
 mod review;
 mod safety;
 mod side_panels;
@@ -110,6 +112,10 @@ pub struct SpantagApp {
     pub search: crate::ui::search::SearchState,
     /// The open corpus folder, if any.
     pub corpus: Option<crate::ui::corpus::CorpusState>,
+    /// A relation being made: its source span, waiting for a click on the target.
+    relating: Option<SpanRef>,
+    /// Source and target chosen; the type is being picked.
+    relation_pick: Option<(SpanRef, u64)>,
     log_edits: bool,
 }
 
@@ -171,6 +177,8 @@ impl SpantagApp {
             agreement: agreement::AgreementPanel::default(),
             search: crate::ui::search::SearchState::default(),
             corpus: None,
+            relating: None,
+            relation_pick: None,
             log_edits: std::env::var_os("SPANTAG_LOG_EDITS").is_some(),
         };
         if let Some(path) = options.document {
@@ -298,6 +306,7 @@ impl SpantagApp {
                 layer: state.layer(),
                 index: state.index(),
                 editable: state.is_editable(),
+                relation_index: Some(state.relation_index()),
             })
             .collect();
         let input = ViewInput {
@@ -371,6 +380,7 @@ impl SpantagApp {
                 }
             });
 
+        self.relation_picker(&ctx);
         self.confirm_dialog(&ctx);
         self.shortcuts_window(&ctx);
         self.transfer_dialogs(&ctx);
