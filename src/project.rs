@@ -43,17 +43,47 @@ pub const VERSION: u32 = 1;
 
 /// A project file's contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(from = "ProjectFile")]
 pub struct Project {
     /// The file format's version ([`VERSION`]).
     pub version: u32,
     /// The labels, in the order the palette shows them (see [`effective_scheme`] for keys).
-    #[serde(default)]
     pub labels: Vec<ProjectLabel>,
     /// The relation types. When the file has no `relation_types` field,
     /// [`default_relation_types`] (restricted to the labels that exist).
-    #[serde(default = "missing_relation_types")]
     pub relation_types: Vec<RelationType>,
+}
+
+/// The file as read, before the default relation types are filled in.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProjectFile {
+    version: u32,
+    #[serde(default)]
+    labels: Vec<ProjectLabel>,
+    #[serde(default, deserialize_with = "present")]
+    relation_types: Option<Vec<RelationType>>,
+}
+
+/// A field that is there (`None` only when it is missing).
+fn present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<RelationType>>, D::Error> {
+    Vec::deserialize(deserializer).map(Some)
+}
+
+impl From<ProjectFile> for Project {
+    fn from(file: ProjectFile) -> Self {
+        let mut project = Self {
+            version: file.version,
+            labels: file.labels,
+            relation_types: Vec::new(),
+        };
+        project.relation_types = file
+            .relation_types
+            .unwrap_or_else(|| project.default_relation_types());
+        project
+    }
 }
 
 /// One label of a project.
@@ -185,27 +215,15 @@ pub fn default_relation_types() -> Vec<RelationType> {
     ]
 }
 
-/// Marks a missing `relation_types` field (replaced in [`parse`] once the labels are known);
-/// a name no file can hold, since label and type names cannot contain control characters.
-const MISSING: &str = "\u{0}missing";
-
-fn missing_relation_types() -> Vec<RelationType> {
-    vec![RelationType {
-        name: MISSING.to_owned(),
-        from: Vec::new(),
-        to: Vec::new(),
-    }]
-}
-
 impl Project {
     /// A project with these labels and the default relation types.
     pub fn new(labels: Vec<ProjectLabel>) -> Self {
         let mut project = Self {
             version: VERSION,
             labels,
-            relation_types: missing_relation_types(),
+            relation_types: Vec::new(),
         };
-        project.fill_default_relation_types();
+        project.relation_types = project.default_relation_types();
         project
     }
 
@@ -232,21 +250,21 @@ impl Project {
         ron::ser::to_string_pretty(self, config).unwrap_or_default()
     }
 
-    fn fill_default_relation_types(&mut self) {
-        if self.relation_types.len() == 1 && self.relation_types[0].name == MISSING {
-            let defaults = LabelScheme::default();
-            let exists = |name: &str| {
-                if self.labels.is_empty() {
-                    defaults.get(name).is_some()
-                } else {
-                    self.label(name).is_some()
-                }
-            };
-            self.relation_types = default_relation_types()
-                .into_iter()
-                .filter(|t| t.from.iter().chain(&t.to).all(|l| exists(l)))
-                .collect();
-        }
+    /// [`default_relation_types`] whose labels all exist in this project (in the default
+    /// labels when it defines none).
+    fn default_relation_types(&self) -> Vec<RelationType> {
+        let defaults = LabelScheme::default();
+        let exists = |name: &str| {
+            if self.labels.is_empty() {
+                defaults.get(name).is_some()
+            } else {
+                self.label(name).is_some()
+            }
+        };
+        default_relation_types()
+            .into_iter()
+            .filter(|t| t.from.iter().chain(&t.to).all(|l| exists(l)))
+            .collect()
     }
 }
 
@@ -305,7 +323,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Project, ProjectError> {
     let options = ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .with_recursion_limit(16);
-    let mut project: Project = options
+    let project: Project = options
         .from_str(text)
         .map_err(|e| invalid((e.span.start.line, e.span.start.col), e.code.to_string()))?;
     let locate = Locator { text };
@@ -358,7 +376,6 @@ pub fn parse(text: &str, path: &Path) -> Result<Project, ProjectError> {
             seen_keys.push((key, &label.name));
         }
     }
-    project.fill_default_relation_types();
     let types_at = locate.word("relation_types", 0);
     let mut cursor = locate.offset(types_at);
     let defaults = LabelScheme::default();

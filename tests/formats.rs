@@ -481,3 +481,18 @@ proptest! {
         prop_assert_eq!(records[0].layers[0].spans.iter().map(|s| (s.start, s.end)).collect::<Vec<_>>(), layer.spans().iter().map(|s| (s.start, s.end)).collect::<Vec<_>>());
     }
 }
+
+#[test]
+fn brat_ann_with_crlf_lines_reads_like_lf() {
+    let lf = "T1\tactor 0 3\tAna\nT2\tclaim 6 32\tx\nR1\tsays Arg1:T1 Arg2:T2\n#1\tAnnotatorNotes T1\tcheck\nE1\tx:T2\n";
+    let crlf = lf.replace('\n', "\r\n");
+    let a = formats::brat::parse_ann(lf, Path::new("x.ann"), "a").unwrap();
+    let b = formats::brat::parse_ann(&crlf, Path::new("x.ann"), "a").unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a.spans[0].note.as_deref(), Some("check"));
+    assert_eq!(
+        (a.relations[0].from.as_str(), a.relations[0].to.as_str()),
+        ("T1", "T2")
+    );
+    assert_eq!(a.not_modelled.get("brat events (E)"), Some(&1));
+}

@@ -307,7 +307,10 @@ pub fn parse_ann(
             }
             Some('#') => match middle.split_once(' ') {
                 Some(("AnnotatorNotes", target)) => {
-                    notes.push((target.trim().to_owned(), rest.to_owned()));
+                    notes.push((
+                        target.trim().to_owned(),
+                        rest.trim_end_matches('\r').to_owned(),
+                    ));
                 }
                 _ => layer.not_modelled("brat comments other than AnnotatorNotes (#)"),
             },
