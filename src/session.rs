@@ -1164,4 +1164,61 @@ mod tests {
             .collect();
         assert_eq!(starts, (0..300).map(|i| i * 13 + 15).collect::<Vec<_>>());
     }
+
+    #[test]
+    fn the_project_file_sets_labels_and_relation_types_and_a_bad_one_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("week 1");
+        std::fs::create_dir(&sub).unwrap();
+        let doc = sub.join("doc.txt");
+        std::fs::write(&doc, "Reyes said so.").unwrap();
+        std::fs::write(
+            dir.path().join("spantag.ron"),
+            "(\n    version: 1,\n    labels: [\n        (name: \"quote\", color: \"#f28e2b\", key: '1'),\n        (name: \"actor\", color: \"#e15759\"),\n    ],\n    relation_types: [\n        (name: \"utters\", from: [\"actor\"], to: [\"quote\"]),\n    ],\n)\n",
+        )
+        .unwrap();
+        let session = Session::open(&doc, "alice", &mut |_, _| {}).unwrap();
+        assert!(session.project_error().is_none());
+        let names: Vec<&str> = session
+            .scheme()
+            .labels()
+            .iter()
+            .map(|l| l.name.as_str())
+            .collect();
+        assert_eq!(
+            &names[..2],
+            ["quote", "actor"],
+            "the project's labels first, quote on key 1"
+        );
+        assert_eq!(
+            session.scheme().by_hotkey(1).map(|l| l.name.as_str()),
+            Some("quote")
+        );
+        let types: Vec<&str> = session
+            .relation_types()
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
+        assert_eq!(types, ["utters"]);
+        // A broken file: reported, defaults used, nothing written.
+        std::fs::write(
+            dir.path().join("spantag.ron"),
+            "(version: 1, labels: [(name: \"x\", color: \"red\")])",
+        )
+        .unwrap();
+        let session = Session::open(&doc, "alice", &mut |_, _| {}).unwrap();
+        let err = session.project_error().unwrap();
+        assert!(err.contains("spantag.ron:1:"), "{err}");
+        let names: Vec<&str> = session
+            .scheme()
+            .labels()
+            .iter()
+            .map(|l| l.name.as_str())
+            .collect();
+        assert_eq!(names, ["claim", "actor", "event"]);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("spantag.ron")).unwrap(),
+            "(version: 1, labels: [(name: \"x\", color: \"red\")])"
+        );
+    }
 }

@@ -349,6 +349,7 @@ impl SpantagApp {
             .iter()
             .any(|p| matches!(p, store::Problem::StaleSource { .. }));
         let annotator = session.editable_id().to_string();
+        let project_error = session.project_error().map(str::to_owned);
         self.open = Some(OpenDocument::new(session));
         self.view.reset();
         self.review = None;
@@ -371,7 +372,11 @@ impl SpantagApp {
         }
         self.settings.last_annotator = Some(self.annotator.clone());
         self.save_settings();
-        if kind == Kind::Review {
+        if let Some(err) = project_error {
+            self.warn(format!(
+                "The project file was not used: {err}. Using the labels of the annotation file (or the defaults)"
+            ));
+        } else if kind == Kind::Review {
             self.info("Reading the annotators' layers…");
         } else if let Some(notice) = notice {
             self.warn(notice);
