@@ -107,34 +107,64 @@ impl Session {
                 .expect("start Xvfb"),
         );
         wait_for("Xvfb", Duration::from_secs(10), || socket.exists());
-        let mut command = Command::new(env!("CARGO_BIN_EXE_spantag"));
-        command
-            .arg("--annotator")
-            .arg(annotator)
-            .arg(doc)
-            .env("DISPLAY", &display)
-            .env("SPANTAG_CONFIG_DIR", config)
-            .env_remove("WAYLAND_DISPLAY");
-        if let Some(log) = log {
-            command
-                .env("SPANTAG_LOG_EDITS", "1")
-                .stderr(std::fs::File::create(log).expect("log file"));
-        }
-        let app = Killed(command.spawn().expect("start spantag"));
         let name = doc
             .file_name()
             .expect("name")
             .to_string_lossy()
             .into_owned();
+        // The app is started again if it exits before its window shows (a display that was
+        // not ready yet on a loaded machine); what it printed is shown if it never does.
         let mut window = String::new();
-        wait_for("the spantag window", Duration::from_secs(60), || {
-            window = xdotool(&display, &["search", "--onlyvisible", "--name", &name])
-                .lines()
-                .next()
-                .unwrap_or("")
-                .to_owned();
-            !window.is_empty()
-        });
+        let mut app = None;
+        let mut stderr_of_failures = String::new();
+        for attempt in 0..3 {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_spantag"));
+            command
+                .arg("--annotator")
+                .arg(annotator)
+                .arg(doc)
+                .env("DISPLAY", &display)
+                .env("SPANTAG_CONFIG_DIR", config)
+                .env_remove("WAYLAND_DISPLAY");
+            let own_log = config.with_extension(format!("stderr-{attempt}"));
+            let log_path = log.map_or(own_log.clone(), Path::to_path_buf);
+            if log.is_some() {
+                command.env("SPANTAG_LOG_EDITS", "1");
+            }
+            command.stderr(std::fs::File::create(&log_path).expect("log file"));
+            let mut child = Killed(command.spawn().expect("start spantag"));
+            let started = Instant::now();
+            let mut exited = false;
+            while started.elapsed() < Duration::from_secs(40) {
+                window = xdotool(&display, &["search", "--onlyvisible", "--name", &name])
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .to_owned();
+                if !window.is_empty() {
+                    break;
+                }
+                if child.0.try_wait().ok().flatten().is_some() {
+                    exited = true;
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            if !window.is_empty() {
+                app = Some(child);
+                break;
+            }
+            stderr_of_failures.push_str(&format!(
+                "attempt {attempt} ({}): {}\n",
+                if exited { "exited" } else { "no window" },
+                std::fs::read_to_string(&log_path).unwrap_or_default()
+            ));
+            drop(child);
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        let Some(app) = app else {
+            panic!("timed out waiting for the spantag window:\n{stderr_of_failures}");
+        };
         std::thread::sleep(Duration::from_secs(2)); // first frames, font atlas
         let geometry = xdotool(&display, &["getwindowgeometry", "--shell", &window]);
         let value = |key: &str| -> i32 {
