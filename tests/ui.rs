@@ -690,3 +690,49 @@ fn a_change_on_disk_without_local_edits_is_reloaded() {
             .contains("reloaded")
     );
 }
+
+#[test]
+fn the_restore_offer_answers_enter_and_esc_without_losing_anything() {
+    let fx = fixture(TEXT);
+    let ann = annotation_path(&fx.doc, "tester");
+    let recovery = spantag::recovery::recovery_path(&ann);
+    let make_recovery = |fx: &Fixture| {
+        let mut h = harness(fx);
+        tag(&mut h, "council", Key::Num2);
+        run_until(&mut h, "the recovery file", |_| {
+            std::fs::read_to_string(&recovery).is_ok_and(|t| t.contains("\"council\""))
+        });
+    };
+    // Esc: the dialog closes, the recovered work goes to a side file, nothing else changes.
+    make_recovery(&fx);
+    let mut h = harness(&fx);
+    h.get_by_label_contains("Restore unsaved work?");
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(h.query_by_label_contains("Restore unsaved work?").is_none());
+    assert!(spans(&h).is_empty(), "nothing restored");
+    assert!(!recovery.exists());
+    let side: Vec<_> = std::fs::read_dir(fx.dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".recovered-"))
+        .collect();
+    assert_eq!(side.len(), 1);
+    assert!(
+        std::fs::read_to_string(side[0].path())
+            .unwrap()
+            .contains("\"council\"")
+    );
+    drop(h);
+    // Enter: restores (and one Ctrl+Z takes the restore back).
+    make_recovery(&fx);
+    let mut h = harness(&fx);
+    h.get_by_label_contains("Restore unsaved work?");
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(h.query_by_label_contains("Restore unsaved work?").is_none());
+    assert_eq!(spans(&h).len(), 1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(spans(&h).is_empty());
+}

@@ -16,6 +16,16 @@ const RECOVERY_DELAY: Duration = Duration::from_millis(1_000);
 /// How often the annotation file is checked for changes made by others.
 const POLL_INTERVAL: Duration = Duration::from_secs(2);
 
+/// What the user chose in the restore offer.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RestoreChoice {
+    /// Restore it (one undoable step).
+    Bring,
+    Discard,
+    /// Keep the recovered work in a side file and decide later (Esc).
+    Later,
+}
+
 /// State of the safety features.
 #[derive(Default)]
 pub(super) struct Safety {
@@ -263,20 +273,46 @@ impl SpantagApp {
                 ));
                 ui.add_space(12.0);
                 ui.horizontal(|ui| {
-                    if ui.button("Restore").clicked() {
-                        choice = Some(true);
+                    if ui.button(RichText::new("Restore").strong()).on_hover_text("Enter; Ctrl+Z undoes it").clicked() {
+                        choice = Some(RestoreChoice::Bring);
                     }
                     if ui.button("Discard").on_hover_text("Delete the recovery file and keep the saved annotations").clicked() {
-                        choice = Some(false);
+                        choice = Some(RestoreChoice::Discard);
+                    }
+                    if ui.button("Later").on_hover_text("Esc: keep the recovered work in a side file and decide later").clicked() {
+                        choice = Some(RestoreChoice::Later);
                     }
                 });
+                let (enter, esc) = ui.input(|i| (i.key_pressed(Key::Enter), i.key_pressed(Key::Escape)));
+                if choice.is_none() && enter {
+                    choice = Some(RestoreChoice::Bring);
+                } else if choice.is_none() && esc {
+                    choice = Some(RestoreChoice::Later);
+                }
             });
-            if let Some(restore) = choice
+            if let Some(RestoreChoice::Later) = choice
+                && self.safety.restore.take().is_some()
+                && let Some(open) = &self.open
+            {
+                // Nothing recovered is lost: the recovery file becomes a side file (the next
+                // recovery write would replace it otherwise).
+                let path = open.session.editable().path().to_path_buf();
+                let side = side_file(&path, "recovered");
+                match std::fs::rename(recovery::recovery_path(&path), &side) {
+                    Ok(()) => self.info(format!(
+                        "The recovered work was kept as {} — open it in a text editor, or merge it by hand",
+                        side.display()
+                    )),
+                    Err(err) => self.warn(format!("Could not keep the recovered work aside ({err}); it stays in the recovery file")),
+                }
+                return;
+            }
+            if let Some(choice) = choice
                 && let Some(offer) = self.safety.restore.take()
                 && let Some(open) = &mut self.open
             {
                 let id = open.layer_id().clone();
-                if restore {
+                if choice == RestoreChoice::Bring {
                     match open.session.restore(&id, offer.file) {
                         Ok(restored) => {
                             let moved = if restored.moved + restored.orphaned > 0 {
@@ -326,7 +362,9 @@ impl SpantagApp {
                     {
                         choice = Some(2);
                     }
-                    if ui.button("Later").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
+                    if ui.button("Later").on_hover_text("Esc or Enter: change nothing now; saving asks again").clicked()
+                        || ui.input(|i| i.key_pressed(Key::Escape) || i.key_pressed(Key::Enter))
+                    {
                         choice = Some(3);
                     }
                 });
@@ -371,7 +409,12 @@ impl SpantagApp {
                 .labelled_by(label.id);
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
-                    if ui.button(RichText::new("Save here").strong()).clicked() {
+                    if ui
+                        .button(RichText::new("Save here").strong())
+                        .on_hover_text("Enter")
+                        .clicked()
+                        || ui.input(|i| i.key_pressed(Key::Enter))
+                    {
                         action = Some(true);
                     }
                     if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
