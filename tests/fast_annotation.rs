@@ -242,3 +242,36 @@ fn a_relation_is_made_with_r_and_a_click_and_goes_with_its_span() {
     assert_eq!(h.state().layer().unwrap().relations, relations);
     assert!(h.state().layer().unwrap().get(claim_id).is_some());
 }
+
+#[test]
+fn tab_walks_through_the_spans_in_text_order() {
+    let (_fx, mut h) = harness();
+    let forum = chars_before(TEXT.find("Forum").unwrap());
+    let reyes = chars_before(TEXT.find("Reyes").unwrap());
+    tag_range(&mut h, reyes..reyes + 5, "actor");
+    tag_range(&mut h, forum..forum + 5, "actor");
+    h.state_mut().push(Command::SelectSpan(None, false));
+    h.run();
+    let order: Vec<u64> = h
+        .state()
+        .layer()
+        .unwrap()
+        .spans()
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        h.key_press(Key::Tab);
+        h.run();
+        seen.push(h.state().selected_span().map(|r| r.id).unwrap());
+    }
+    assert_eq!(
+        seen,
+        [order[0], order[1], order[0]],
+        "in text order, wrapping"
+    );
+    h.key_press_modifiers(Modifiers::SHIFT, Key::Tab);
+    h.run();
+    assert_eq!(h.state().selected_span().map(|r| r.id), Some(order[1]));
+}

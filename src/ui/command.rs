@@ -49,6 +49,8 @@ pub enum Command {
     ShowImport,
     /// Show or hide the keyboard shortcuts.
     ToggleShortcuts,
+    /// Select the next (`true`) or previous span of the editable layer, in text order.
+    WalkSpans(bool),
     /// Start a relation from the selected span (the next span clicked is its target).
     StartRelation,
     /// Add a relation of this type from one span to another of the same layer.

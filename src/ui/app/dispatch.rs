@@ -193,6 +193,37 @@ impl SpantagApp {
             }
             Command::ToggleShortcuts => self.show_shortcuts = !self.show_shortcuts,
             Command::OpenFolderDialog => self.open_folder_dialog(ctx),
+            Command::WalkSpans(forward) => {
+                let Some(open) = &self.open else { return };
+                let spans = open.layer().spans();
+                if spans.is_empty() {
+                    self.info("No spans yet");
+                    return;
+                }
+                let n = spans.len();
+                let next = match open.selected_own().and_then(|id| open.layer().position(id)) {
+                    Some(at) if forward => (at + 1) % n,
+                    Some(at) => (at + n - 1) % n,
+                    None => {
+                        // From the caret (or the top of the view).
+                        let from = self
+                            .view
+                            .selected_range()
+                            .map(|r| r.start)
+                            .or_else(|| self.view.top_offset())
+                            .unwrap_or(0);
+                        let at = spans.partition_point(|s| s.start < from);
+                        if forward {
+                            at % n
+                        } else {
+                            at.checked_sub(1).unwrap_or(n - 1)
+                        }
+                    }
+                };
+                let target = open.own(spans[next].id);
+                self.span_list.reveal = true;
+                self.commands.push(Command::SelectSpan(Some(target), true));
+            }
             Command::StartRelation => {
                 let Some(source) = self
                     .open
