@@ -18,12 +18,14 @@
 use std::path::Path;
 use std::time::Instant;
 
-use egui::{Event, Modifiers, MouseWheelUnit, Pos2, RawInput, Rect, pos2, vec2};
 use spantag::annotation::{Layer, Span};
 use spantag::document::Document;
 use spantag::session::Session;
 use spantag::store;
 use spantag::ui::{AppOptions, SpantagApp};
+
+mod app_driver;
+use app_driver::Driver;
 
 const ANNOTATORS: [&str; 5] = ["alice", "bob", "chen", "dana", "eli"];
 
@@ -89,51 +91,6 @@ fn median(v: &mut [f64]) -> f64 {
 fn p99(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
     v[((v.len() as f64 * 0.99) as usize).min(v.len() - 1)]
-}
-
-struct Driver {
-    ctx: egui::Context,
-    app: SpantagApp,
-    frame: u64,
-}
-
-impl Driver {
-    fn new(app: SpantagApp) -> Self {
-        let ctx = egui::Context::default();
-        ctx.set_theme(egui::Theme::Dark);
-        let mut d = Self { ctx, app, frame: 0 };
-        for _ in 0..20 {
-            d.step();
-        }
-        d
-    }
-
-    fn step(&mut self) -> f64 {
-        let down = (self.frame / 10).is_multiple_of(2);
-        let input = RawInput {
-            screen_rect: Some(Rect::from_min_size(pos2(0.0, 0.0), vec2(1400.0, 900.0))),
-            time: Some(self.frame as f64 / 60.0),
-            predicted_dt: 1.0 / 60.0,
-            events: vec![
-                Event::PointerMoved(Pos2::new(420.0, 450.0)),
-                Event::MouseWheel {
-                    unit: MouseWheelUnit::Point,
-                    delta: vec2(0.0, if down { -120.0 } else { 120.0 }),
-                    phase: egui::TouchPhase::Move,
-                    modifiers: Modifiers::NONE,
-                    source: egui::MouseWheelSource::Wheel,
-                },
-            ],
-            ..Default::default()
-        };
-        let started = Instant::now();
-        let mut output = self.ctx.run_ui(input, |ui| self.app.ui_root(ui));
-        let shapes = std::mem::take(&mut output.shapes);
-        std::hint::black_box(self.ctx.tessellate(shapes, output.pixels_per_point));
-        output.textures_delta.clear();
-        self.frame += 1;
-        started.elapsed().as_secs_f64() * 1e3
-    }
 }
 
 fn main() {
