@@ -148,11 +148,16 @@ pub fn documents(dir: &Path) -> Result<Vec<PathBuf>, CorpusError> {
             source,
         })?;
         for entry in entries.filter_map(Result::ok) {
-            let path = entry.path();
             if entry.file_name().to_string_lossy().starts_with('.') {
                 continue;
             }
-            if path.is_dir() {
+            let path = entry.path();
+            // The entry's type comes with the listing on most systems: no extra stat.
+            let is_dir = entry
+                .file_type()
+                .map(|t| t.is_dir() || (t.is_symlink() && path.is_dir()))
+                .unwrap_or(false);
+            if is_dir {
                 stack.push(path);
             } else if path
                 .extension()
@@ -167,17 +172,12 @@ pub fn documents(dir: &Path) -> Result<Vec<PathBuf>, CorpusError> {
     Ok(out)
 }
 
-/// The documents of a corpus folder with `annotator`'s span count and done flag for each
-/// (read from their annotation files; a file that does not parse shows no count).
-pub fn entries(dir: &Path, annotator: &str) -> Result<Vec<CorpusEntry>, CorpusError> {
+/// The documents of a corpus folder, without reading any annotation file yet (the fast
+/// first half of [`entries`]): counts are `None` and nothing is done.
+pub fn listing(dir: &Path) -> Result<Vec<CorpusEntry>, CorpusError> {
     Ok(documents(dir)?
         .into_iter()
         .map(|path| {
-            let file = crate::store::annotation_path(&path, annotator);
-            let parsed = file
-                .exists()
-                .then(|| crate::store::AnnotationFile::read_unhashed(&file).ok())
-                .flatten();
             let name = path
                 .strip_prefix(dir)
                 .unwrap_or(&path)
@@ -186,13 +186,36 @@ pub fn entries(dir: &Path, annotator: &str) -> Result<Vec<CorpusEntry>, CorpusEr
                 .collect::<Vec<_>>()
                 .join("/");
             CorpusEntry {
-                spans: parsed.as_ref().map(|f| f.spans.len()),
-                done: parsed.is_some_and(|f| f.done),
+                spans: None,
+                done: false,
                 path,
                 name,
             }
         })
         .collect())
+}
+
+/// `annotator`'s span count and done flag for one document (`(None, false)` when there is
+/// no file or it does not parse).
+pub fn progress(document: &Path, annotator: &str) -> (Option<usize>, bool) {
+    let file = crate::store::annotation_path(document, annotator);
+    if !file.exists() {
+        return (None, false);
+    }
+    match crate::store::AnnotationFile::read_unhashed(&file) {
+        Ok(f) => (Some(f.spans.len()), f.done),
+        Err(_) => (None, false),
+    }
+}
+
+/// The documents of a corpus folder with `annotator`'s span count and done flag for each
+/// (read from their annotation files; a file that does not parse shows no count).
+pub fn entries(dir: &Path, annotator: &str) -> Result<Vec<CorpusEntry>, CorpusError> {
+    let mut entries = listing(dir)?;
+    for e in &mut entries {
+        (e.spans, e.done) = progress(&e.path, annotator);
+    }
+    Ok(entries)
 }
 
 fn file_name(path: &Path) -> String {

@@ -6,7 +6,18 @@ use std::sync::mpsc;
 
 use egui::RichText;
 
-use crate::corpus::{CorpusEntry, entries};
+use crate::corpus::{CorpusEntry, listing, progress};
+
+/// What the listing thread sends: first the documents (names only) and the one to open
+/// first, then everyone's counts and ticks.
+enum Listed {
+    Names {
+        entries: Vec<CorpusEntry>,
+        first_not_done: Option<PathBuf>,
+    },
+    Progress(Vec<(Option<usize>, bool)>),
+    Failed(String),
+}
 use crate::ui::command::Command;
 
 /// An open corpus folder.
@@ -17,7 +28,10 @@ pub struct CorpusState {
     pub entries: Vec<CorpusEntry>,
     /// The filter box's text.
     pub filter: String,
-    pending: Option<mpsc::Receiver<Result<Vec<CorpusEntry>, String>>>,
+    pending: Option<mpsc::Receiver<Listed>>,
+    /// Counts and ticks are still being read.
+    reading_progress: bool,
+    first_not_done: Option<PathBuf>,
     /// Open this document when the listing arrives (the last one worked on, else the first
     /// not done).
     pub open_when_listed: bool,
@@ -31,7 +45,28 @@ impl CorpusState {
         let _ = std::thread::Builder::new()
             .name("corpus".into())
             .spawn(move || {
-                let _ = tx.send(entries(&dir, &who).map_err(|e| e.to_string()));
+                let entries = match listing(&dir) {
+                    Ok(entries) => entries,
+                    Err(err) => {
+                        let _ = tx.send(Listed::Failed(err.to_string()));
+                        return;
+                    }
+                };
+                // Only as many files as it takes to find the first document not done.
+                let first_not_done = entries
+                    .iter()
+                    .find(|e| !progress(&e.path, &who).1)
+                    .map(|e| e.path.clone());
+                let paths: Vec<PathBuf> = entries.iter().map(|e| e.path.clone()).collect();
+                let _ = tx.send(Listed::Names {
+                    entries,
+                    first_not_done,
+                });
+                if let Some(ctx) = &ctx {
+                    ctx.request_repaint();
+                }
+                let all = paths.iter().map(|p| progress(p, &who)).collect();
+                let _ = tx.send(Listed::Progress(all));
                 if let Some(ctx) = ctx {
                     ctx.request_repaint();
                 }
@@ -41,39 +76,93 @@ impl CorpusState {
             entries: Vec::new(),
             filter: String::new(),
             pending: Some(rx),
+            reading_progress: false,
+            first_not_done: None,
             open_when_listed: true,
         }
     }
 
-    /// Takes the listing when it is ready; `Some(Err)` when it failed.
+    /// Takes what the listing thread sent: `Some(Ok)` when the names arrived (the panel
+    /// can show them and a document open), `Some(Err)` when listing failed. Counts and
+    /// ticks arrive later and are filled in silently.
     pub fn poll(&mut self, wait: bool) -> Option<Result<(), String>> {
-        let rx = self.pending.as_ref()?;
-        let got = if wait {
-            rx.recv().map_err(|_| mpsc::TryRecvError::Disconnected)
-        } else {
-            rx.try_recv()
-        };
-        match got {
-            Ok(Ok(entries)) => {
-                self.entries = entries;
-                self.pending = None;
-                Some(Ok(()))
-            }
-            Ok(Err(err)) => {
-                self.pending = None;
-                Some(Err(err))
-            }
-            Err(mpsc::TryRecvError::Empty) => None,
-            Err(mpsc::TryRecvError::Disconnected) => {
-                self.pending = None;
-                Some(Err("the listing stopped".into()))
+        loop {
+            let rx = self.pending.as_ref()?;
+            let got = if wait && !self.reading_progress {
+                rx.recv().map_err(|_| mpsc::TryRecvError::Disconnected)
+            } else {
+                rx.try_recv()
+            };
+            match got {
+                Ok(Listed::Names {
+                    entries,
+                    first_not_done,
+                }) => {
+                    self.entries = entries;
+                    self.first_not_done = first_not_done;
+                    self.reading_progress = true;
+                    return Some(Ok(()));
+                }
+                Ok(Listed::Progress(all)) => {
+                    for (e, (spans, done)) in self.entries.iter_mut().zip(all) {
+                        // A document changed in this session keeps what the app knows.
+                        if e.spans.is_none() {
+                            e.spans = spans;
+                            e.done = done;
+                        }
+                    }
+                    self.pending = None;
+                    self.reading_progress = false;
+                }
+                Ok(Listed::Failed(err)) => {
+                    self.pending = None;
+                    return Some(Err(err));
+                }
+                Err(mpsc::TryRecvError::Empty) => return None,
+                Err(mpsc::TryRecvError::Disconnected) => {
+                    self.pending = None;
+                    if self.reading_progress {
+                        self.reading_progress = false;
+                        return None;
+                    }
+                    return Some(Err("the listing stopped".into()));
+                }
             }
         }
     }
 
-    /// Whether the listing is still being read.
+    /// Blocks until the counts and ticks are read (tests, benchmarks).
+    pub fn wait_for_progress(&mut self) {
+        while self.reading_progress {
+            let Some(rx) = &self.pending else { return };
+            match rx.recv() {
+                Ok(Listed::Progress(all)) => {
+                    for (e, (spans, done)) in self.entries.iter_mut().zip(all) {
+                        if e.spans.is_none() {
+                            e.spans = spans;
+                            e.done = done;
+                        }
+                    }
+                    self.pending = None;
+                    self.reading_progress = false;
+                }
+                Ok(_) => {}
+                Err(_) => {
+                    self.pending = None;
+                    self.reading_progress = false;
+                }
+            }
+        }
+    }
+
+    /// Whether the documents are still being listed (names not there yet).
     pub fn is_listing(&self) -> bool {
-        self.pending.is_some()
+        self.pending.is_some() && !self.reading_progress
+    }
+
+    /// Whether the counts and ticks are still being read.
+    pub fn is_reading_progress(&self) -> bool {
+        self.reading_progress
     }
 
     /// The document to open first: `last` when it is in the corpus, else the first one not
@@ -81,6 +170,7 @@ impl CorpusState {
     pub fn first_to_open(&self, last: Option<&Path>) -> Option<PathBuf> {
         last.filter(|l| self.entries.iter().any(|e| e.path == *l))
             .map(Path::to_path_buf)
+            .or_else(|| self.first_not_done.clone())
             .or_else(|| {
                 self.entries
                     .iter()
@@ -138,7 +228,12 @@ pub fn corpus_ui(
                 });
                 return;
             }
-            ui.weak(format!("{done} of {} done", state.entries.len()))
+            let counted = if state.is_reading_progress() {
+                " (reading…)"
+            } else {
+                ""
+            };
+            ui.weak(format!("{done} of {} done{counted}", state.entries.len()))
                 .on_hover_text("Ctrl+PgDn / Ctrl+PgUp: save and open the next / previous document");
             ui.add(
                 egui::TextEdit::singleline(&mut state.filter)

@@ -247,6 +247,8 @@ pub struct DocView {
     pub selection: Option<Selection>,
     /// Where the current drag started, before snapping to words.
     drag_anchor: Option<usize>,
+    /// Relation labels laid out once (they repeat: says, participates, …).
+    relation_labels: std::collections::HashMap<(String, u32, [u8; 4]), Arc<Galley>>,
     /// The caret, kept when the selection is cleared (after tagging, Esc).
     caret: Option<usize>,
     /// The x position Up and Down keep to, in galley coordinates.
@@ -420,6 +422,7 @@ impl DocView {
         );
         if self.galley_key != Some(galley_key) || self.galleys.len() > MAX_CACHED_GALLEYS {
             self.galleys.clear();
+            self.relation_labels.clear();
             self.galley_key = Some(galley_key);
         }
         self.params = Some(LayoutParams {
@@ -1190,7 +1193,7 @@ impl DocView {
     /// Relation arcs above the text, from source to target, for relations whose ends are
     /// both on screen; a relation whose other end is off screen gets a short labelled stub.
     fn paint_relations(
-        &self,
+        &mut self,
         painter: &egui::Painter,
         input: &ViewInput<'_>,
         span_tops: &std::collections::HashMap<(usize, u64), Rect>,
@@ -1229,12 +1232,20 @@ impl DocView {
                         let top = a.y.min(b.y) - lift;
                         let c1 = pos2(a.x, top);
                         let c2 = pos2(b.x, top);
-                        painter.add(egui::epaint::CubicBezierShape::from_points_stroke(
-                            [a, c1, c2, b],
-                            false,
-                            Color32::TRANSPARENT,
-                            stroke,
-                        ));
+                        // The curve as a short polyline: a few points are enough at this
+                        // size, and far cheaper to tessellate than a flattened Bézier.
+                        let points: Vec<Pos2> = (0..=8)
+                            .map(|i| {
+                                let t = i as f32 / 8.0;
+                                let u = 1.0 - t;
+                                let p = a.to_vec2() * (u * u * u)
+                                    + c1.to_vec2() * (3.0 * u * u * t)
+                                    + c2.to_vec2() * (3.0 * u * t * t)
+                                    + b.to_vec2() * (t * t * t);
+                                p.to_pos2()
+                            })
+                            .collect();
+                        painter.add(egui::Shape::line(points, stroke));
                         // Arrowhead at the target.
                         let tip = b;
                         painter.add(egui::Shape::convex_polygon(
@@ -1243,7 +1254,19 @@ impl DocView {
                             Stroke::NONE,
                         ));
                         let mid = pos2((a.x + b.x) / 2.0, top + lift * 0.25);
-                        let galley = painter.layout_no_wrap(rel.label.clone(), font.clone(), color);
+                        let key = (rel.label.clone(), font.size.to_bits(), color.to_array());
+                        let galley = match self.relation_labels.get(&key) {
+                            Some(g) => g.clone(),
+                            None => {
+                                let g =
+                                    painter.layout_no_wrap(rel.label.clone(), font.clone(), color);
+                                if self.relation_labels.len() > 256 {
+                                    self.relation_labels.clear();
+                                }
+                                self.relation_labels.insert(key, g.clone());
+                                g
+                            }
+                        };
                         let chip = Rect::from_center_size(
                             pos2(mid.x, mid.y - galley.size().y / 2.0),
                             galley.size() + vec2(6.0, 0.0),

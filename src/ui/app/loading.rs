@@ -93,7 +93,7 @@ impl SpantagApp {
         };
         match corpus.poll(wait) {
             None => {
-                if corpus.is_listing() {
+                if corpus.is_listing() || corpus.is_reading_progress() {
                     ctx.request_repaint_after(Duration::from_millis(50));
                 }
             }
@@ -219,6 +219,9 @@ impl SpantagApp {
                 .unwrap_or_else(|_| Err("the loader stopped".to_owned()));
             self.pending_layers = (loading.kind == Kind::Review).then_some(loading.layers);
             self.finish_loading(&loading.path, loading.kind, result);
+        }
+        if let Some(corpus) = &mut self.corpus {
+            corpus.wait_for_progress();
         }
         if let Some(rx) = self.pending_layers.take() {
             let layers = rx
