@@ -81,7 +81,7 @@ impl SpantagApp {
         self.corpus = Some(crate::ui::corpus::CorpusState::open(
             &root,
             &self.annotator,
-            None,
+            self.egui_ctx.clone(),
         ));
         self.info(format!("Listing {}…", root.display()));
     }
@@ -147,6 +147,7 @@ impl SpantagApp {
         let total = Arc::new(AtomicUsize::new(0));
         let (thread_done, thread_total) = (Arc::clone(&done), Arc::clone(&total));
         let (doc_path, annotator) = (path.to_path_buf(), self.annotator.clone());
+        let wake = self.egui_ctx.clone();
         let spawned = std::thread::Builder::new()
             .name("open-document".into())
             .spawn(move || {
@@ -154,9 +155,16 @@ impl SpantagApp {
                     thread_total.store(t, Ordering::Relaxed);
                     thread_done.store(d, Ordering::Relaxed);
                 };
+                // The UI draws the result in the next frame, not at its next poll.
+                let repaint = || {
+                    if let Some(ctx) = &wake {
+                        ctx.request_repaint();
+                    }
+                };
                 match kind {
                     Kind::Annotate => {
                         let _ = tx.send(Session::open(&doc_path, &annotator, &mut progress));
+                        repaint();
                     }
                     Kind::Review => {
                         // The document and the curated layer go on screen first; the
@@ -165,12 +173,15 @@ impl SpantagApp {
                             Ok((session, ids)) => {
                                 let doc = session.document_arc();
                                 let _ = tx.send(Ok(session));
+                                repaint();
                                 let layers =
                                     Session::load_read_only(&doc, &ids).map_err(|e| e.to_string());
                                 let _ = layers_tx.send(layers);
+                                repaint();
                             }
                             Err(err) => {
                                 let _ = tx.send(Err(err));
+                                repaint();
                             }
                         }
                     }

@@ -112,6 +112,8 @@ pub struct SpantagApp {
     pub search: crate::ui::search::SearchState,
     /// The open corpus folder, if any.
     pub corpus: Option<crate::ui::corpus::CorpusState>,
+    /// The context, for background work to ask for a frame when it is done.
+    egui_ctx: Option<egui::Context>,
     /// A relation being made: its source span, waiting for a click on the target.
     relating: Option<SpanRef>,
     /// Source and target chosen; the type is being picked.
@@ -125,7 +127,7 @@ impl SpantagApp {
     /// whose spans must be re-anchored), with progress on screen.
     pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> Self {
         theme::install_fallback_fonts(&cc.egui_ctx);
-        let mut app = Self::build(options, false);
+        let mut app = Self::build(options, false, Some(cc.egui_ctx.clone()));
         theme::apply(&cc.egui_ctx, app.settings.dark_mode);
         app.title.clear();
         app
@@ -134,10 +136,10 @@ impl SpantagApp {
     /// Creates the app without a window (benchmarks, headless frames); a document given in
     /// `options` is open when this returns.
     pub fn headless(options: AppOptions) -> Self {
-        Self::build(options, true)
+        Self::build(options, true, None)
     }
 
-    fn build(options: AppOptions, wait: bool) -> Self {
+    fn build(options: AppOptions, wait: bool, egui_ctx: Option<egui::Context>) -> Self {
         let config_dir = options.config_dir.or_else(Settings::default_dir);
         let settings = config_dir
             .as_deref()
@@ -178,6 +180,7 @@ impl SpantagApp {
             search: crate::ui::search::SearchState::default(),
             corpus: None,
             relating: None,
+            egui_ctx,
             relation_pick: None,
             log_edits: std::env::var_os("SPANTAG_LOG_EDITS").is_some(),
         };
