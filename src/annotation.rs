@@ -343,7 +343,7 @@ impl Layer {
         }
         let mut label_counts = std::collections::HashMap::new();
         for span in &spans {
-            *label_counts.entry(span.label.clone()).or_insert(0) += 1;
+            bump(&mut label_counts, &span.label);
         }
         let next_id = spans
             .iter()
@@ -436,7 +436,7 @@ impl Layer {
     /// Inserts a span at its sorted place.
     pub fn insert(&mut self, span: Span) {
         self.positions.take();
-        *self.label_counts.entry(span.label.clone()).or_insert(0) += 1;
+        bump(&mut self.label_counts, &span.label);
         self.next_id = self.next_id.max(span.id + 1);
         let at = self
             .spans
@@ -451,7 +451,7 @@ impl Layer {
         }
         self.positions.take();
         for span in &spans {
-            *self.label_counts.entry(span.label.clone()).or_insert(0) += 1;
+            bump(&mut self.label_counts, &span.label);
             self.next_id = self.next_id.max(span.id + 1);
         }
         let list = std::sync::Arc::make_mut(&mut self.spans);
@@ -529,6 +529,16 @@ impl Layer {
         others.sort();
         counts.extend(others);
         counts
+    }
+}
+
+/// Counts one more span of `label` (allocating the key only for a label not seen before).
+fn bump(counts: &mut std::collections::HashMap<String, usize>, label: &str) {
+    match counts.get_mut(label) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(label.to_owned(), 1);
+        }
     }
 }
 
