@@ -289,33 +289,7 @@ impl Session {
     ) -> Result<Self, String> {
         store::validate_annotator(annotator).map_err(|e| e.to_string())?;
         let path = store::annotation_path(doc_path, annotator);
-        let (doc, file) = std::thread::scope(|scope| {
-            let reader =
-                scope.spawn(|| path.exists().then(|| AnnotationFile::read_with_hash(&path)));
-            let doc = Document::open(doc_path);
-            let file = reader
-                .join()
-                .unwrap_or_else(|_| Some(AnnotationFile::read_with_hash(&path)));
-            (doc, file)
-        });
-        let doc = doc.map_err(|e| e.to_string())?;
-        if let Some(dir) = path.parent() {
-            crate::atomic::remove_stale_temp_files(dir);
-        }
-        let loaded = match file {
-            None => Loaded {
-                layer: Layer::new(annotator),
-                problems: Vec::new(),
-                changed: false,
-                disk_hash: None,
-            },
-            Some(file) => {
-                let (file, hash) = file.map_err(|e| e.to_string())?;
-                let mut loaded = store::loaded_with_progress(file, &doc, annotator, progress);
-                loaded.disk_hash = Some(hash);
-                loaded
-            }
-        };
+        let (doc, loaded) = store::open_with_layer(doc_path, &path, annotator, progress)?;
         Ok(Self::new(doc, LayerId::from_name(annotator), loaded, path))
     }
 

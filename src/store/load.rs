@@ -22,11 +22,13 @@ pub struct Loaded {
 }
 
 /// Opens a document and loads the annotator's layer for it, reading and parsing the
-/// annotation file on another thread while the document is decoded and indexed.
+/// annotation file on another thread while the document is decoded and indexed; re-anchoring
+/// (when the source changed) reports `progress(done, total)`.
 pub fn open_with_layer(
     doc_path: &Path,
     annotation_path: &Path,
     annotator: &str,
+    progress: &mut dyn FnMut(usize, usize),
 ) -> Result<(Document, Loaded), String> {
     let (doc, file) = std::thread::scope(|scope| {
         let reader = scope.spawn(|| {
@@ -53,7 +55,7 @@ pub fn open_with_layer(
         },
         Some(file) => {
             let (file, hash) = file.map_err(|e| e.to_string())?;
-            let mut loaded = loaded_from(file, &doc, annotator);
+            let mut loaded = loaded_with_progress(file, &doc, annotator, progress);
             loaded.disk_hash = Some(hash);
             loaded
         }

@@ -442,38 +442,16 @@ impl SpantagApp {
     }
 
     fn open_folder_dialog(&mut self, ctx: &egui::Context) {
-        if self.dialog.is_some() {
-            return;
-        }
-        let (tx, rx) = mpsc::channel();
-        let ctx = ctx.clone();
-        let start_dir = self
-            .settings
-            .recent
-            .first()
-            .and_then(|p| p.parent())
-            .map(Path::to_path_buf);
-        let spawned = std::thread::Builder::new()
-            .name("folder-dialog".into())
-            .spawn(move || {
-                let mut dialog =
-                    rfd::FileDialog::new().set_title("Open a folder of documents to annotate");
-                if let Some(dir) = start_dir {
-                    dialog = dialog.set_directory(dir);
-                }
-                let _ = tx.send(dialog.pick_folder());
-                ctx.request_repaint();
-            });
-        match spawned {
-            Ok(_) => {
-                self.dialog = Some(rx);
-                self.info("Choosing a folder…");
-            }
-            Err(err) => self.error(format!("Could not show the folder dialog: {err}")),
-        }
+        self.file_dialog(ctx, true);
     }
 
     fn open_dialog(&mut self, ctx: &egui::Context) {
+        self.file_dialog(ctx, false);
+    }
+
+    /// The native dialog choosing a document (or a folder), on its own thread so that a slow
+    /// portal never freezes a frame; the answer arrives through `self.dialog`.
+    fn file_dialog(&mut self, ctx: &egui::Context, folder: bool) {
         if self.dialog.is_some() {
             return;
         }
@@ -486,22 +464,34 @@ impl SpantagApp {
             .and_then(|p| p.parent())
             .map(Path::to_path_buf);
         let spawned = std::thread::Builder::new()
-            .name("open-dialog".into())
+            .name("file-dialog".into())
             .spawn(move || {
-                let mut dialog = rfd::FileDialog::new()
-                    .set_title("Open a document to annotate")
-                    .add_filter("Text", &["txt", "md", "text", "csv", "tsv", "log"])
-                    .add_filter("All files", &["*"]);
+                let mut dialog = rfd::FileDialog::new();
                 if let Some(dir) = start_dir {
                     dialog = dialog.set_directory(dir);
                 }
-                let _ = tx.send(dialog.pick_file());
+                let chosen = if folder {
+                    dialog
+                        .set_title("Open a folder of documents to annotate")
+                        .pick_folder()
+                } else {
+                    dialog
+                        .set_title("Open a document to annotate")
+                        .add_filter("Text", &["txt", "md", "text", "csv", "tsv", "log"])
+                        .add_filter("All files", &["*"])
+                        .pick_file()
+                };
+                let _ = tx.send(chosen);
                 ctx.request_repaint();
             });
         match spawned {
             Ok(_) => {
                 self.dialog = Some(rx);
-                self.info("Choosing a file…");
+                self.info(if folder {
+                    "Choosing a folder…"
+                } else {
+                    "Choosing a file…"
+                });
             }
             Err(err) => self.error(format!("Could not show the file dialog: {err}")),
         }
