@@ -373,23 +373,41 @@ impl Session {
                 path,
             })
         };
-        let chunk = ids.len().div_ceil(threads).max(1);
-        let results: Vec<Result<ReadOnlyLayer, StoreError>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = ids
-                .chunks(chunk)
-                .map(|part| scope.spawn(move || part.iter().map(load).collect::<Vec<_>>()))
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        vec![Err(StoreError::BadAnnotator(
-                            "a layer could not be loaded".into(),
-                        ))]
+        // Each thread takes the next layer not started yet, so the cores stay busy however
+        // the layers' sizes differ.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut results: Vec<(usize, Result<ReadOnlyLayer, StoreError>)> =
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..threads)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            let mut mine = Vec::new();
+                            loop {
+                                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                let Some(id) = ids.get(k) else { break };
+                                mine.push((k, load(id)));
+                            }
+                            mine
+                        })
                     })
-                })
-                .collect()
-        });
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            vec![(
+                                usize::MAX,
+                                Err(StoreError::BadAnnotator(
+                                    "a layer could not be loaded".into(),
+                                )),
+                            )]
+                        })
+                    })
+                    .collect()
+            });
+        results.sort_by_key(|(k, _)| *k);
+        let results: Vec<Result<ReadOnlyLayer, StoreError>> =
+            results.into_iter().map(|(_, r)| r).collect();
         results.into_iter().collect()
     }
 
