@@ -358,7 +358,7 @@ impl Session {
         let load = |id: &LayerId| -> Result<ReadOnlyLayer, StoreError> {
             let path = store::annotation_path(&doc_path, id.name());
             let loaded = if path.exists() {
-                store::loaded_from(AnnotationFile::read_unhashed(&path)?, doc, id.name())
+                store::loaded_read_only(AnnotationFile::read_unhashed(&path)?, doc, id.name())
             } else {
                 Loaded {
                     layer: Layer::new(id.name()),

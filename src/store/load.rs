@@ -90,10 +90,27 @@ pub fn loaded_from(file: AnnotationFile, doc: &Document, annotator: &str) -> Loa
 /// still matches: the file's `source_hash` is out of date. `changed` is then set, so the
 /// next save records the new hash and the warning is shown once, not at every opening.
 pub fn loaded_with_progress(
+    file: AnnotationFile,
+    doc: &Document,
+    annotator: &str,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Loaded {
+    load(file, doc, annotator, progress, false)
+}
+
+/// [`loaded_from`] for a layer shown read-only: when the file was saved against this very
+/// text, its spans' texts are not compared one by one (see
+/// [`AnnotationFile::problems_trusting_hash`]).
+pub fn loaded_read_only(file: AnnotationFile, doc: &Document, annotator: &str) -> Loaded {
+    load(file, doc, annotator, &mut |_, _| {}, true)
+}
+
+fn load(
     mut file: AnnotationFile,
     doc: &Document,
     annotator: &str,
     progress: &mut dyn FnMut(usize, usize),
+    trust_hash: bool,
 ) -> Loaded {
     let source_changed = file.source_hash != doc.hash();
     let mut reanchored = None;
@@ -109,7 +126,11 @@ pub fn loaded_with_progress(
             });
         }
     }
-    let mut problems = file.problems(doc);
+    let mut problems = if trust_hash {
+        file.problems_trusting_hash(doc)
+    } else {
+        file.problems(doc)
+    };
     problems.extend(reanchored);
     let mut layer = file.into_layer();
     annotator.clone_into(&mut layer.annotator);

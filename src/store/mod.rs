@@ -29,7 +29,9 @@ mod reader;
 mod schema;
 mod writer;
 
-pub use load::{Loaded, load_layer, loaded_from, loaded_with_progress, open_with_layer};
+pub use load::{
+    Loaded, load_layer, loaded_from, loaded_read_only, loaded_with_progress, open_with_layer,
+};
 pub use naming::{
     CURATED, annotation_files, annotation_path, file_name_candidates, parse_file_name,
     split_annotation_path, validate_annotator, validate_user_annotator,
@@ -281,5 +283,36 @@ mod tests {
         let mut without = layer.clone();
         without.orphans.clear();
         assert_ne!(without, layer);
+    }
+
+    #[test]
+    fn read_only_layers_trust_the_hash_but_still_check_offsets() {
+        let (doc, layer) = sample();
+        let mut file = AnnotationFile::from_layer(&layer, &doc);
+        file.spans[1].text = "hand edited".into();
+        file.spans[2].end = 10_000;
+        let full = file.problems(&doc);
+        assert!(
+            full.iter()
+                .any(|p| matches!(p, Problem::TextMismatch { .. }))
+        );
+        let trusted = file.problems_trusting_hash(&doc);
+        assert!(
+            !trusted
+                .iter()
+                .any(|p| matches!(p, Problem::TextMismatch { .. }))
+        );
+        assert!(
+            trusted
+                .iter()
+                .any(|p| matches!(p, Problem::OutOfRange { .. }))
+        );
+        // A file saved against another text gets every check.
+        file.source_hash = "sha256:other".into();
+        assert!(
+            file.problems_trusting_hash(&doc)
+                .iter()
+                .any(|p| matches!(p, Problem::TextMismatch { .. }))
+        );
     }
 }

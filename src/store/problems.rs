@@ -103,6 +103,18 @@ impl std::fmt::Display for Problem {
 impl AnnotationFile {
     /// Problems with this file against its document (nothing is changed).
     pub fn problems(&self, doc: &Document) -> Vec<Problem> {
+        self.problems_with(doc, true)
+    }
+
+    /// [`Self::problems`] without comparing each span's stored text with the document when
+    /// the file was saved against this very text (same `source_hash`): only a hand edit
+    /// could make them differ. Offsets, ids and labels are still checked. For layers shown
+    /// read-only (a teammate's, in review), where loading five of them must stay fast.
+    pub fn problems_trusting_hash(&self, doc: &Document) -> Vec<Problem> {
+        self.problems_with(doc, self.source_hash != doc.hash())
+    }
+
+    fn problems_with(&self, doc: &Document, check_text: bool) -> Vec<Problem> {
         let mut problems = Vec::new();
         if self.source_hash != doc.hash() {
             problems.push(Problem::StaleSource {
@@ -125,7 +137,7 @@ impl AnnotationFile {
                     end: span.end,
                     len: doc.char_len(),
                 });
-            } else if !doc.text_matches(span.start, span.end, &span.text) {
+            } else if check_text && !doc.text_matches(span.start, span.end, &span.text) {
                 problems.push(Problem::TextMismatch {
                     id: span.id,
                     stored: span.text.clone(),
