@@ -750,6 +750,14 @@ fn side_by_side(drivers: &mut [(String, Driver)]) {
         "document view, 10 MB/100k vs 10 kB/10 (median): {:.2}x",
         m(&views, "view/10MB-100k") / m(&views, "view/10kB-10")
     );
+    // The same views interleaved only with each other: the naive views between them evict
+    // the CPU caches, which costs the larger documents' views more.
+    let alone = interleaved(drivers, &["view/"], rounds);
+    println!(
+        "document view alone (interleaved only with the other views), 10 MB/100k vs 10 kB/10 (median): {:.2}x; 1 MB/10k vs 10 kB/10: {:.2}x",
+        m(&alone, "view/10MB-100k") / m(&alone, "view/10kB-10"),
+        m(&alone, "view/1MB-10k") / m(&alone, "view/10kB-10")
+    );
     for (label, what) in [
         ("naive", "naive view (job built per frame)"),
         ("naive-cached", "naive view with a cached job"),
