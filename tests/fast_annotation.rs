@@ -6,7 +6,7 @@
 
 use egui::{Event, Key, Modifiers, Pos2, vec2};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use spantag::store::{AnnotationFile, annotation_path};
 use spantag::ui::{AppOptions, Command, SpantagApp};
 
@@ -274,4 +274,43 @@ fn tab_walks_through_the_spans_in_text_order() {
     h.key_press_modifiers(Modifiers::SHIFT, Key::Tab);
     h.run();
     assert_eq!(h.state().selected_span().map(|r| r.id), Some(order[1]));
+}
+
+#[test]
+fn the_span_list_sorts_by_a_click_on_a_column_heading() {
+    let (_fx, mut h) = harness();
+    let forum = chars_before(TEXT.find("Forum").unwrap());
+    let reyes = chars_before(TEXT.find("Reyes").unwrap());
+    tag_range(&mut h, forum..forum + 5, "claim");
+    tag_range(&mut h, reyes..reyes + 5, "actor");
+    let rows = |h: &Harness<'_, SpantagApp>| -> Vec<String> {
+        h.get_all_by_role(egui::accesskit::Role::ListItem)
+            .map(|n| n.accesskit_node().label().unwrap_or_default())
+            .collect()
+    };
+    assert_eq!(
+        rows(&h),
+        [
+            format!("{forum} claim Forum"),
+            format!("{reyes} actor Reyes")
+        ]
+    );
+    h.get_by_label("Sort by label").click();
+    h.run();
+    assert_eq!(
+        rows(&h),
+        [
+            format!("{reyes} actor Reyes"),
+            format!("{forum} claim Forum")
+        ]
+    );
+    h.get_by_label("Sort by text").click();
+    h.run();
+    assert_eq!(
+        rows(&h),
+        [
+            format!("{forum} claim Forum"),
+            format!("{reyes} actor Reyes")
+        ]
+    );
 }

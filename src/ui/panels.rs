@@ -301,13 +301,27 @@ pub fn orphans_ui(
 #[derive(Default)]
 pub struct SpanListState {
     filter: String,
-    cached: Option<(u64, String, Vec<usize>)>,
+    /// The column the list is sorted by.
+    pub sort: SortBy,
+    cached: Option<(u64, String, SortBy, Vec<usize>)>,
     /// Scroll the list to the selected span on the next frame.
     pub reveal: bool,
     /// Laid-out cells of rows shown recently, by span id (cleared when anything they depend
     /// on changes), so that a frame only paints them.
     cells: std::collections::HashMap<u64, RowCells>,
     cells_key: Option<(u64, u32, [u8; 4])>,
+}
+
+/// What the span list is sorted by (a click on a column heading).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SortBy {
+    /// Position in the text (the file's order).
+    #[default]
+    Start,
+    /// Label name, then position.
+    Label,
+    /// The spans' text, then position.
+    Text,
 }
 
 struct RowCells {
@@ -336,15 +350,13 @@ pub fn span_list_ui(
             .desired_width(f32::INFINITY),
     );
     let revision = open.revision();
-    let stale = state
-        .cached
-        .as_ref()
-        .is_none_or(|(rev, filter, _)| *rev != revision || *filter != state.filter);
+    let stale = state.cached.as_ref().is_none_or(|(rev, filter, sort, _)| {
+        *rev != revision || *filter != state.filter || *sort != state.sort
+    });
     if stale {
         let needle = state.filter.to_lowercase();
-        let rows = open
-            .layer()
-            .spans()
+        let all = open.layer().spans();
+        let mut rows: Vec<usize> = all
             .iter()
             .enumerate()
             .filter(|(_, s)| {
@@ -354,9 +366,16 @@ pub fn span_list_ui(
             })
             .map(|(i, _)| i)
             .collect();
-        state.cached = Some((revision, state.filter.clone(), rows));
+        // Rows are positions in the (start-ordered) span list; a stable sort keeps that order
+        // among equal keys.
+        match state.sort {
+            SortBy::Start => {}
+            SortBy::Label => rows.sort_by(|&a, &b| all[a].label.cmp(&all[b].label)),
+            SortBy::Text => rows.sort_by_cached_key(|&i| all[i].text.to_lowercase()),
+        }
+        state.cached = Some((revision, state.filter.clone(), state.sort, rows));
     }
-    let Some((_, _, rows)) = &state.cached else {
+    let Some((_, _, _, rows)) = &state.cached else {
         return;
     };
     let spans = open.layer().spans();
@@ -368,15 +387,41 @@ pub fn span_list_ui(
     let mono = egui::FontId::monospace(12.0);
     let columns = [4.0, 58.0, 124.0];
 
-    // Column headings.
+    // Column headings; a click sorts by that column.
     let (head, _) = ui.allocate_exact_size(vec2(ui.available_width(), 20.0), Sense::hover());
-    for (x, title) in columns.iter().zip(["Start", "Label", "Text"]) {
+    let ends = [columns[1], columns[2], head.width()];
+    for ((x, end), (title, by)) in columns.iter().zip(ends).zip([
+        ("Start", SortBy::Start),
+        ("Label", SortBy::Label),
+        ("Text", SortBy::Text),
+    ]) {
+        let rect = egui::Rect::from_min_max(
+            pos2(head.min.x + x, head.min.y),
+            pos2(head.min.x + end - 4.0, head.max.y),
+        );
+        let response = ui
+            .interact(rect, ui.scope_id().with(("sort", title)), Sense::click())
+            .on_hover_text(format!("Sort by {}", title.to_lowercase()));
+        let name = format!("Sort by {}", title.to_lowercase());
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+        if response.clicked() {
+            state.sort = by;
+        }
+        let shown = if state.sort == by {
+            format!("{title} ▾")
+        } else {
+            title.to_owned()
+        };
         ui.painter().text(
             pos2(head.min.x + x, head.center().y),
             egui::Align2::LEFT_CENTER,
-            title,
+            shown,
             egui::FontId::proportional(13.5),
-            visuals.strong_text_color(),
+            if response.hovered() {
+                visuals.hyperlink_color
+            } else {
+                visuals.strong_text_color()
+            },
         );
     }
 
