@@ -57,10 +57,27 @@ fn wait_for(what: &str, timeout: Duration, mut check: impl FnMut() -> bool) {
 }
 
 fn free_display() -> (u32, PathBuf) {
-    (90..140)
+    (90..1000)
         .map(|n| (n, PathBuf::from(format!("/tmp/.X11-unix/X{n}"))))
-        .find(|(n, socket)| !socket.exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists())
+        .find(|(n, socket)| {
+            let lock = PathBuf::from(format!("/tmp/.X{n}-lock"));
+            if stale_lock(&lock) {
+                // An X server killed earlier (these tests end theirs with SIGKILL) leaves its
+                // lock and socket behind; its display number is free again.
+                let _ = std::fs::remove_file(&lock);
+                let _ = std::fs::remove_file(socket);
+            }
+            !socket.exists() && !lock.exists()
+        })
         .expect("a free X display number")
+}
+
+/// Whether an X lock file names a process that no longer runs.
+fn stale_lock(lock: &Path) -> bool {
+    std::fs::read_to_string(lock)
+        .ok()
+        .and_then(|text| text.trim().parse::<u32>().ok())
+        .is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists())
 }
 
 /// The X display lock; panics when Xvfb or xdotool is missing (the tests are ignored unless
