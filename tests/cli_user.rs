@@ -90,6 +90,13 @@ fn an_edited_source_keeps_two_spans_on_a_repeated_name_apart() {
             (19, 22, "actor".to_owned())
         ]]
     );
+    // `check` says what opening it will do (move both spans), not that every offset is wrong.
+    let out = spantag(&["check"], &[&doc]);
+    let said = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("the source text changed"), "{said}");
+    assert!(said.contains("2 span(s) moved"), "{said}");
+    assert!(!said.contains("stored text"), "{said}");
 }
 
 #[test]
