@@ -264,23 +264,7 @@ fn make(kind: DisagreementKind, layers: &[Layer], items: &[Open<'_>]) -> Disagre
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotation::LabelScheme;
-
-    fn layer(who: &str, spans: &[(usize, usize, &str)]) -> Layer {
-        let spans = spans
-            .iter()
-            .enumerate()
-            .map(|(i, &(start, end, label))| Span {
-                id: i as u64 + 1,
-                start,
-                end,
-                label: label.to_owned(),
-                text: String::new(),
-                note: None,
-            })
-            .collect();
-        Layer::from_parts(who, LabelScheme::default(), spans, Vec::new())
-    }
+    use crate::review::test_support::layer;
 
     fn said(d: &Disagreement, who: &str) -> Vec<(usize, usize, String)> {
         d.says

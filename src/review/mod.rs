@@ -266,6 +266,35 @@ pub fn overlap_matches(a: &[Span], b: &[Span], rule: MatchRule) -> Vec<(usize, u
     out
 }
 
+/// Small layers and span lists for the review modules' tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::annotation::{LabelScheme, Layer, Span};
+
+    /// Spans from (start, end, label), ids 1, 2, … in list order, sorted as layers keep them.
+    pub(crate) fn spans(list: &[(usize, usize, &str)]) -> Vec<Span> {
+        let mut v: Vec<Span> = list
+            .iter()
+            .enumerate()
+            .map(|(i, &(start, end, label))| Span {
+                id: i as u64 + 1,
+                start,
+                end,
+                label: label.to_owned(),
+                text: String::new(),
+                note: None,
+            })
+            .collect();
+        v.sort_by(Span::order);
+        v
+    }
+
+    /// A layer of `who` with those spans and the default labels.
+    pub(crate) fn layer(who: &str, list: &[(usize, usize, &str)]) -> Layer {
+        Layer::from_parts(who, LabelScheme::default(), spans(list), Vec::new())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

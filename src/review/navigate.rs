@@ -214,24 +214,8 @@ pub fn accept_agreed(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotation::LabelScheme;
     use crate::edit::apply;
-
-    fn layer(name: &str, spans: &[(usize, usize, &str)]) -> Layer {
-        let spans = spans
-            .iter()
-            .enumerate()
-            .map(|(i, &(start, end, label))| Span {
-                id: i as u64 + 1,
-                start,
-                end,
-                label: label.into(),
-                text: String::new(),
-                note: None,
-            })
-            .collect();
-        Layer::from_parts(name, LabelScheme::default(), spans, Vec::new())
-    }
+    use crate::review::test_support::layer;
 
     #[test]
     fn accept_settles_reject_settles_and_the_navigator_skips_settled_ones() {

@@ -100,23 +100,7 @@ impl Confusion {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn spans(list: &[(usize, usize, &str)]) -> Vec<Span> {
-        let mut v: Vec<Span> = list
-            .iter()
-            .enumerate()
-            .map(|(i, &(start, end, label))| Span {
-                id: i as u64 + 1,
-                start,
-                end,
-                label: label.to_owned(),
-                text: String::new(),
-                note: None,
-            })
-            .collect();
-        v.sort_by(Span::order);
-        v
-    }
+    use crate::review::test_support::spans;
 
     /// By hand: A = actor 0–5, claim 0–30, event 40–45, actor 70–75;
     /// B = actor 0–5, event 0–29, claim 41–45, claim 90–95.

@@ -104,23 +104,7 @@ impl F1Counts {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn spans(list: &[(usize, usize, &str)]) -> Vec<Span> {
-        let mut v: Vec<Span> = list
-            .iter()
-            .enumerate()
-            .map(|(i, &(start, end, label))| Span {
-                id: i as u64 + 1,
-                start,
-                end,
-                label: label.to_owned(),
-                text: String::new(),
-                note: None,
-            })
-            .collect();
-        v.sort_by(Span::order);
-        v
-    }
+    use crate::review::test_support::spans;
 
     /// The seqeval README example (chunk-level F1, as in CoNLL's conlleval): true
     /// `O O O B-MISC I-MISC I-MISC O` / `B-PER I-PER O`, predicted

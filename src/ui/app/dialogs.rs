@@ -140,36 +140,34 @@ impl SpantagApp {
         if !open.show_problems {
             return;
         }
-        let problems: Vec<String> = open
-            .session
-            .layers()
-            .flat_map(|(id, l)| {
-                l.problems()
-                    .iter()
-                    .take(500)
-                    .map(move |p| format!("{id}: {p}"))
-            })
-            .take(500)
-            .collect();
-        if problems.is_empty() {
+        let count: usize = open.session.layers().map(|(_, l)| l.problems().len()).sum();
+        if count == 0 {
             return;
         }
         let path = open.session.editable().path().display().to_string();
+        let session = &open.session;
+        let mut dismiss = false;
         egui::Frame::new().fill(theme::warning_color(dark).gamma_multiply(0.15)).inner_margin(8.0).show(ui, |ui| {
             ui.horizontal(|ui| {
-                ui.colored_label(theme::warning_color(dark), format!("⚠ {} problem(s) in {path}", problems.len()));
+                ui.colored_label(theme::warning_color(dark), format!("⚠ {count} problem(s) in {path}"));
                 if ui.small_button("Dismiss").clicked() {
-                    open.show_problems = false;
+                    dismiss = true;
                 }
             });
             ui.weak("Every span was kept. Spans whose offsets do not fit the text are listed in the span table.");
             egui::CollapsingHeader::new("Details").id_salt("problem-details").show(ui, |ui| {
+                // Formatted only while the details are open, not every frame.
                 egui::ScrollArea::vertical().max_height(140.0).show(ui, |ui| {
-                    for problem in &problems {
-                        ui.label(problem);
+                    for (id, layer) in session.layers() {
+                        for problem in layer.problems().iter().take(500) {
+                            ui.label(format!("{id}: {problem}"));
+                        }
                     }
                 });
             });
         });
+        if dismiss {
+            open.show_problems = false;
+        }
     }
 }
