@@ -26,8 +26,8 @@ pub struct SearchState {
     pub error: Option<String>,
     /// The label "Tag all" uses.
     pub label: String,
-    /// The query and document revision the matches belong to.
-    key: Option<(Query, usize)>,
+    /// The query and document (its hash) the matches belong to.
+    key: Option<(Query, String)>,
     focus_field: bool,
 }
 
@@ -40,12 +40,16 @@ impl SearchState {
 
     /// Runs the query again if it changed (or the document did).
     pub fn refresh(&mut self, open: &OpenDocument) {
-        let doc_len = open.session.document().char_len();
-        let key = (self.query.clone(), doc_len);
-        if self.key.as_ref() == Some(&key) {
+        // The document is told by its hash (two documents can have one length).
+        let hash = open.session.document().hash();
+        if self
+            .key
+            .as_ref()
+            .is_some_and(|(q, h)| *q == self.query && h == hash)
+        {
             return;
         }
-        self.key = Some(key);
+        self.key = Some((self.query.clone(), hash.to_owned()));
         match find_all(open.session.document(), &self.query) {
             Ok(matches) => {
                 self.matches = matches;
