@@ -229,6 +229,20 @@ pub fn validate_label_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A suggestion the annotator turned down: it is not suggested again for this document.
+/// Kept with its text so that a reader of the file sees what was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Rejection {
+    /// First code point.
+    pub start: usize,
+    /// One past the last code point.
+    pub end: usize,
+    /// The label that was suggested.
+    pub label: String,
+    /// The text that was suggested (for people reading the file).
+    pub text: String,
+}
+
 /// One annotator's spans and relations over one document. Spans are kept sorted by
 /// [`Span::order`].
 #[derive(Debug, Clone, Default)]
@@ -246,6 +260,8 @@ pub struct Layer {
     pub orphans: Vec<Span>,
     /// The annotator marked the document done.
     pub done: bool,
+    /// Suggestions turned down, sorted (see [`Layer::is_rejected`]).
+    pub rejected: Vec<Rejection>,
     next_id: u64,
     /// Position of each span id in `spans`, built on first lookup after a change, so that
     /// finding a span by id is O(1) however many spans there are.
@@ -297,6 +313,7 @@ impl PartialEq for Layer {
             &self.relations,
             &self.orphans,
             self.done,
+            &self.rejected,
             self.next_id,
         ) == (
             &other.annotator,
@@ -305,6 +322,7 @@ impl PartialEq for Layer {
             &other.relations,
             &other.orphans,
             other.done,
+            &other.rejected,
             other.next_id,
         )
     }
@@ -322,6 +340,7 @@ impl Layer {
             relations: Vec::new(),
             orphans: Vec::new(),
             done: false,
+            rejected: Vec::new(),
             next_id: 1,
             positions: std::sync::OnceLock::new(),
             label_counts: std::collections::HashMap::new(),
@@ -359,6 +378,7 @@ impl Layer {
             relations,
             orphans: Vec::new(),
             done: false,
+            rejected: Vec::new(),
             next_id,
             positions: std::sync::OnceLock::new(),
             label_counts,
@@ -408,10 +428,49 @@ impl Layer {
             relations: self.relations.clone(),
             orphans: self.orphans.clone(),
             done: self.done,
+            rejected: self.rejected.clone(),
             next_id: self.next_id,
             positions: std::sync::OnceLock::new(),
             label_counts: std::collections::HashMap::new(),
         }
+    }
+
+    /// Whether a suggestion of this range and label was turned down.
+    pub fn is_rejected(&self, start: usize, end: usize, label: &str) -> bool {
+        self.rejected
+            .binary_search_by(|r| (r.start, r.end, r.label.as_str()).cmp(&(start, end, label)))
+            .is_ok()
+    }
+
+    /// Records a rejected suggestion; false when it was recorded already.
+    pub fn add_rejection(&mut self, rejection: Rejection) -> bool {
+        let key = |r: &Rejection| (r.start, r.end, r.label.clone());
+        match self.rejected.binary_search_by_key(&key(&rejection), key) {
+            Ok(_) => false,
+            Err(at) => {
+                self.rejected.insert(at, rejection);
+                true
+            }
+        }
+    }
+
+    /// Forgets a rejected suggestion; false when it was not recorded.
+    pub fn remove_rejection(&mut self, rejection: &Rejection) -> bool {
+        let key = |r: &Rejection| (r.start, r.end, r.label.clone());
+        match self.rejected.binary_search_by_key(&key(rejection), key) {
+            Ok(at) => {
+                self.rejected.remove(at);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Sets the rejected suggestions (sorted, without repeats).
+    pub fn set_rejected(&mut self, mut rejected: Vec<Rejection>) {
+        rejected.sort();
+        rejected.dedup_by(|a, b| (a.start, a.end, &a.label) == (b.start, b.end, &b.label));
+        self.rejected = rejected;
     }
 
     /// A span by id.

@@ -28,6 +28,10 @@ pub struct Cli {
     /// Who is annotating (default: the last name used, else your user name).
     #[arg(long, short = 'a', global = true)]
     pub annotator: Option<String>,
+    /// Suggest the spans of this annotator's layer as ghost spans to accept or reject,
+    /// e.g. a model's predictions imported with `spantag import --annotator model`.
+    #[arg(long, value_name = "ANNOTATOR")]
+    pub suggest_from: Option<String>,
     /// A subcommand (without one, the app opens).
     #[command(subcommand)]
     pub command: Option<CliCommand>,

@@ -1,7 +1,7 @@
 //! Every change to a layer is an [`Edit`]; [`apply`] performs it and returns its inverse,
 //! which is what the undo history stores.
 
-use crate::annotation::{Label, LabelScheme, Layer, Relation, Span};
+use crate::annotation::{Label, LabelScheme, Layer, Rejection, Relation, Span};
 
 /// A change to a layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +52,10 @@ pub enum Edit {
     RemoveRelation(u64),
     /// Mark the document done (or not done).
     SetDone(bool),
+    /// Turn a suggestion down (it is not suggested again).
+    Reject(Rejection),
+    /// Forget a turned-down suggestion (the inverse of [`Edit::Reject`]).
+    Unreject(Rejection),
     /// Several edits as one step (one undo undoes them all).
     Batch(Vec<Edit>),
 }
@@ -69,6 +73,8 @@ pub struct LayerContent {
     pub orphans: Vec<Span>,
     /// Whether the document is marked done.
     pub done: bool,
+    /// The suggestions turned down.
+    pub rejected: Vec<Rejection>,
 }
 
 impl LayerContent {
@@ -80,6 +86,7 @@ impl LayerContent {
             relations: layer.relations.clone(),
             orphans: layer.orphans.clone(),
             done: layer.done,
+            rejected: layer.rejected.clone(),
         }
     }
 }
@@ -257,11 +264,13 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
                 relations,
                 orphans,
                 done,
+                rejected,
             } = *content;
             let next_id = layer.next_id();
             let mut replaced = Layer::from_parts(&layer.annotator, scheme, spans, relations);
             replaced.set_orphans(orphans);
             replaced.done = done;
+            replaced.set_rejected(rejected);
             // Ids handed out before stay taken.
             replaced.reserve_id(next_id.saturating_sub(1));
             *layer = replaced;
@@ -285,6 +294,16 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
             Ok(Edit::AddOrphan(layer.orphans.remove(at)))
         }
         Edit::SetDone(done) => Ok(Edit::SetDone(std::mem::replace(&mut layer.done, done))),
+        Edit::Reject(rejection) => Ok(if layer.add_rejection(rejection.clone()) {
+            Edit::Unreject(rejection)
+        } else {
+            Edit::Batch(Vec::new())
+        }),
+        Edit::Unreject(rejection) => Ok(if layer.remove_rejection(&rejection) {
+            Edit::Reject(rejection)
+        } else {
+            Edit::Batch(Vec::new())
+        }),
         Edit::Batch(edits) => {
             let mut inverses = Vec::with_capacity(edits.len());
             for edit in edits {
@@ -589,16 +608,51 @@ mod tests {
             relations: vec![],
             orphans: vec![span(3, 5, 6, "event")],
             done: true,
+            rejected: vec![crate::annotation::Rejection {
+                start: 0,
+                end: 1,
+                label: "actor".into(),
+                text: "x".into(),
+            }],
         };
         history
             .apply(&mut layer, Edit::Replace(Box::new(content)))
             .unwrap();
         assert_eq!(layer.spans().len(), 1);
         assert_eq!(layer.orphans.len(), 1);
+        assert!(layer.is_rejected(0, 1, "actor"));
         assert!(layer.next_id() > 7, "ids handed out before are not reused");
         history.undo(&mut layer);
         assert_eq!(layer.spans(), before.spans());
         assert!(layer.orphans.is_empty());
+        assert!(layer.rejected.is_empty());
+    }
+
+    #[test]
+    fn rejecting_a_suggestion_is_undoable_and_recorded_once() {
+        let mut layer = Layer::new("a");
+        let mut history = History::new();
+        let r = crate::annotation::Rejection {
+            start: 4,
+            end: 7,
+            label: "actor".into(),
+            text: "Bob".into(),
+        };
+        history.apply(&mut layer, Edit::Reject(r.clone())).unwrap();
+        history.apply(&mut layer, Edit::Reject(r.clone())).unwrap();
+        assert_eq!(layer.rejected, vec![r.clone()]);
+        assert!(layer.is_rejected(4, 7, "actor"));
+        assert!(!layer.is_rejected(4, 7, "claim"));
+        history.undo(&mut layer);
+        assert_eq!(
+            layer.rejected,
+            vec![r.clone()],
+            "the repeat changed nothing"
+        );
+        history.undo(&mut layer);
+        assert!(layer.rejected.is_empty());
+        history.redo(&mut layer);
+        assert!(layer.is_rejected(4, 7, "actor"));
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod search;
 pub mod session;
 pub mod settings;
 pub mod store;
+pub mod suggest;
 pub mod synth;
 pub mod tokens;
 #[cfg(feature = "gui")]

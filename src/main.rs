@@ -21,11 +21,11 @@ fn main() -> std::process::ExitCode {
             u8::try_from(cli::run(command, args.annotator)).unwrap_or(1),
         );
     }
-    if let Some(name) = &args.annotator
-        && let Err(err) = spantag::store::validate_user_annotator(name)
-    {
-        eprintln!("spantag: {err}");
-        return std::process::ExitCode::from(2);
+    for name in args.annotator.iter().chain(&args.suggest_from) {
+        if let Err(err) = spantag::store::validate_user_annotator(name) {
+            eprintln!("spantag: {err}");
+            return std::process::ExitCode::from(2);
+        }
     }
     let options = AppOptions {
         review: review.is_some(),
@@ -33,6 +33,7 @@ fn main() -> std::process::ExitCode {
         document: review.map(|(document, _)| document).or(args.document),
         annotator: args.annotator,
         config_dir: None,
+        suggest_from: args.suggest_from,
         exit_after_first_frame: std::env::var_os("SPANTAG_EXIT_AFTER_FIRST_FRAME").map(|_| started),
     };
     match ui::run(options) {

@@ -230,6 +230,7 @@ mod tests {
             source_hash: "h".into(),
             annotator: "alice".into(),
             done: false,
+            rejected: vec![],
             labels: vec![],
             spans: vec![Span {
                 id: 1,

@@ -30,6 +30,10 @@ pub struct Settings {
     pub show_right_panel: bool,
     /// Whether a drag selects whole words (Alt+drag keeps character precision).
     pub snap_to_words: bool,
+    /// Whether suggestions (ghost spans) are shown.
+    pub suggestions: bool,
+    /// Whether text tagged elsewhere is suggested (besides a source layer's spans).
+    pub suggest_tagged_elsewhere: bool,
     /// The document last worked on in each corpus folder.
     pub last_in_folder: std::collections::BTreeMap<PathBuf, PathBuf>,
 }
@@ -46,6 +50,8 @@ impl Default for Settings {
             show_left_panel: true,
             show_right_panel: true,
             snap_to_words: true,
+            suggestions: true,
+            suggest_tagged_elsewhere: true,
             last_in_folder: std::collections::BTreeMap::new(),
         }
     }

@@ -49,7 +49,19 @@ fn arb_file() -> impl Strategy<Value = AnnotationFile> {
                 .collect();
             spans.sort_by(Span::order);
             let orphans: Vec<Span> = spans.iter().rev().take(2).cloned().collect();
+            let mut rejected: Vec<spantag::annotation::Rejection> = spans
+                .iter()
+                .step_by(3)
+                .map(|s| spantag::annotation::Rejection {
+                    start: s.start,
+                    end: s.end,
+                    label: s.label.clone(),
+                    text: s.text.clone(),
+                })
+                .collect();
+            rejected.sort();
             AnnotationFile {
+                rejected,
                 orphans,
                 done: spans.len() % 2 == 1,
                 version: 1,

@@ -8,7 +8,7 @@
 //! For every input it accepts, it gives exactly what `ron` gives (a property test checks).
 
 use super::AnnotationFile;
-use crate::annotation::{Label, Relation, Span};
+use crate::annotation::{Label, Rejection, Relation, Span};
 
 struct Parser<'a> {
     bytes: &'a [u8],
@@ -262,6 +262,23 @@ fn relation(p: &mut Parser<'_>) -> Option<Relation> {
     })
 }
 
+fn rejection(p: &mut Parser<'_>) -> Option<Rejection> {
+    let (mut start, mut end, mut label, mut text) = (None, None, None, None);
+    p.fields(|p, name| match name {
+        "start" => set(&mut start, p.usize()),
+        "end" => set(&mut end, p.usize()),
+        "label" => set(&mut label, p.string()),
+        "text" => set(&mut text, p.string()),
+        _ => None,
+    })?;
+    Some(Rejection {
+        start: start?,
+        end: end?,
+        label: label?,
+        text: text?,
+    })
+}
+
 /// Parses an annotation file, or `None` when the text is outside what this reader handles.
 pub fn parse(text: &str) -> Option<AnnotationFile> {
     let mut p = Parser {
@@ -274,7 +291,7 @@ pub fn parse(text: &str) -> Option<AnnotationFile> {
     }
     let (mut version, mut source, mut source_hash, mut annotator) = (None, None, None, None);
     let (mut labels, mut spans, mut relations, mut orphans) = (None, None, None, None);
-    let mut done = None;
+    let (mut done, mut rejected) = (None, None);
     p.fields(|p, name| match name {
         "version" => set(&mut version, p.u32()),
         "source" => set(&mut source, p.string()),
@@ -285,6 +302,7 @@ pub fn parse(text: &str) -> Option<AnnotationFile> {
         "spans" => set(&mut spans, p.list(span)),
         "relations" => set(&mut relations, p.list(relation)),
         "orphans" => set(&mut orphans, p.list(span)),
+        "rejected" => set(&mut rejected, p.list(rejection)),
         _ => None,
     })?;
     p.skip_ws();
@@ -301,6 +319,7 @@ pub fn parse(text: &str) -> Option<AnnotationFile> {
         spans: spans?,
         relations: relations.unwrap_or_default(),
         orphans: orphans.unwrap_or_default(),
+        rejected: rejected.unwrap_or_default(),
     })
 }
 
@@ -327,6 +346,7 @@ mod tests {
         (id: 2, start: 1, end: 2, label: "claim", text: "é", note: None),
     ],
     relations: [(id: 3, from: 1, to: 2, label: "says")],
+    rejected: [(start: 1, end: 2, label: "claim", text: "é")],
 )
 "##;
         let fast = parse(text).expect("fast path");

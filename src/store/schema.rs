@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::annotation::{Label, LabelScheme, Layer, Relation, Span};
+use crate::annotation::{Label, LabelScheme, Layer, Rejection, Relation, Span};
 use crate::document::Document;
 
 use super::FORMAT_VERSION;
@@ -33,6 +33,9 @@ pub struct AnnotationFile {
     /// offsets; kept until the user places or deletes them.
     #[serde(default)]
     pub orphans: Vec<Span>,
+    /// Suggestions the annotator turned down (not suggested again for this document).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejected: Vec<Rejection>,
 }
 
 impl AnnotationFile {
@@ -53,6 +56,7 @@ impl AnnotationFile {
             spans: layer.spans().to_vec(),
             relations: layer.relations.clone(),
             orphans: layer.orphans.clone(),
+            rejected: layer.rejected.clone(),
         }
     }
 
@@ -86,6 +90,7 @@ impl AnnotationFile {
         let mut layer = Layer::from_parts(&self.annotator, scheme, spans, self.relations);
         layer.set_orphans(orphans);
         layer.done = self.done;
+        layer.set_rejected(self.rejected);
         layer
     }
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::annotation::{Label, Relation, Span};
+use crate::annotation::{Label, Rejection, Relation, Span};
 
 use super::AnnotationFile;
 
@@ -48,6 +48,11 @@ impl AnnotationFile {
         write_list(&mut out, "relations", &relations);
         if !self.orphans.is_empty() {
             write_list(&mut out, "orphans", &self.orphans);
+        }
+        if !self.rejected.is_empty() {
+            let mut rejected = self.rejected.clone();
+            rejected.sort();
+            write_list(&mut out, "rejected", &rejected);
         }
         out.push_str(")\n");
         out
@@ -131,6 +136,16 @@ impl RonLine for Relation {
             self.id, self.from, self.to
         );
         push_ron_string(out, &self.label);
+        out.push(')');
+    }
+}
+
+impl RonLine for Rejection {
+    fn ron_line(&self, out: &mut String) {
+        let _ = write!(out, "(start: {}, end: {}, label: ", self.start, self.end);
+        push_ron_string(out, &self.label);
+        out.push_str(", text: ");
+        push_ron_string(out, &self.text);
         out.push(')');
     }
 }

@@ -96,4 +96,14 @@ pub enum Command {
     ToggleLeftPanel,
     /// Show or hide the right panel (the span list).
     ToggleRightPanel,
+    /// Accept a suggestion (its index; `None`: the current one).
+    AcceptSuggestion(Option<usize>),
+    /// Reject the current suggestion (it is not suggested again for this document).
+    RejectSuggestion,
+    /// Show or hide suggestions.
+    ToggleSuggestions,
+    /// Suggest text tagged elsewhere, or not.
+    ToggleSuggestTaggedElsewhere,
+    /// Suggest the spans of this annotator's layer (`None`: no layer).
+    SuggestFrom(Option<String>),
 }

@@ -82,6 +82,9 @@ pub enum Motion {
 pub struct ViewOutput {
     /// The user clicked a span (or empty text, `Some(None)`).
     pub clicked_span: Option<Option<SpanRef>>,
+    /// The user clicked a suggestion (its index in [`ViewInput::suggestions`]) where there
+    /// is no span: accept it.
+    pub clicked_suggestion: Option<usize>,
 }
 
 /// One layer drawn by the view.
@@ -125,6 +128,11 @@ pub struct ViewInput<'a> {
     pub highlights: &'a [Range<usize>],
     /// The match the user is on.
     pub current_highlight: Option<usize>,
+    /// Suggested spans, sorted by start; those still live for the editable layer are drawn
+    /// as ghosts (dashed outlines).
+    pub suggestions: &'a [crate::suggest::Suggestion],
+    /// The suggestion `Enter` accepts, drawn emphasised.
+    pub current_suggestion: Option<usize>,
 }
 
 /// Heights of all blocks with prefix sums (a Fenwick tree, sums in f64 for precision).
@@ -277,6 +285,8 @@ pub struct DocView {
     galleys: std::collections::HashMap<usize, Arc<Galley>>,
     /// What the cached galleys depend on: width, font size, colour, pixels per point.
     galley_key: Option<(u32, u32, [u8; 4], u32)>,
+    /// Where suggestions were drawn in the last frame (for clicks), with their index.
+    ghosts: Vec<(Rect, usize)>,
 }
 
 /// How many laid-out blocks the view keeps; past this the cache starts over.
@@ -1036,6 +1046,9 @@ impl DocView {
         // The first rectangle of each span on screen, for the relation arcs.
         let mut span_tops: std::collections::HashMap<(usize, u64), Rect> =
             std::collections::HashMap::new();
+        let editable = input.layers.iter().find(|l| l.editable);
+        // Ghost rectangles: (rect, colour, is the current one, suggestion index).
+        let mut ghosts: Vec<(Rect, Color32, bool, usize)> = Vec::new();
         for block in &self.visible {
             let block_range = doc.blocks()[block.index].range();
             for &(k, p, lane) in &block.lanes {
@@ -1094,6 +1107,37 @@ impl DocView {
                     mesh.add_colored_rect(rect, fill);
                 }
             }
+            // Suggestions in this block that still stand (binary search, then a liveness
+            // check against the editable layer for the few on screen).
+            if let Some(own) = editable {
+                let first = input
+                    .suggestions
+                    .partition_point(|s| s.end <= block_range.start);
+                for (i, s) in input.suggestions[first..].iter().enumerate() {
+                    if s.start >= block_range.end.max(block_range.start + 1) {
+                        break;
+                    }
+                    if s.end <= block_range.start
+                        || !crate::suggest::is_live(s, own.layer, own.index)
+                    {
+                        continue;
+                    }
+                    let color = label_color(input.scheme, &s.label);
+                    let current = input.current_suggestion == Some(first + i);
+                    range_rects_into(block, &block_range, s.range(), band_half, &mut rects);
+                    for rect in rects.drain(..) {
+                        mesh.add_colored_rect(
+                            rect,
+                            theme::span_fill(color, input.dark_mode).gamma_multiply(if current {
+                                0.55
+                            } else {
+                                0.25
+                            }),
+                        );
+                        ghosts.push((rect, color, current, first + i));
+                    }
+                }
+            }
             if let Some(sel) = &selection {
                 range_rects_into(block, &block_range, sel.clone(), band_half, &mut rects);
                 for rect in rects.drain(..) {
@@ -1105,6 +1149,44 @@ impl DocView {
         for block in &self.visible {
             painter.galley(block.origin, block.galley.clone(), text_color);
         }
+        for &(rect, color, current, _) in &ghosts {
+            let r = rect.expand(1.0);
+            let outline = [
+                r.left_top(),
+                r.right_top(),
+                r.right_bottom(),
+                r.left_bottom(),
+                r.left_top(),
+            ];
+            let width = if current { 2.0 } else { 1.2 };
+            painter.extend(egui::Shape::dashed_line(
+                &outline,
+                Stroke::new(width, color),
+                4.0,
+                3.0,
+            ));
+        }
+        if let Some(&(rect, color, _, i)) = ghosts.iter().find(|g| g.2)
+            && let Some(s) = input.suggestions.get(i)
+        {
+            // The current suggestion: a chip saying what Enter would tag.
+            let chip_font = egui::FontId::proportional((input.font_size * 0.62).max(9.0));
+            let galley =
+                painter.layout_no_wrap(format!("{}? Enter / Backspace", s.label), chip_font, color);
+            let chip = Rect::from_min_size(
+                pos2(rect.min.x, rect.min.y - galley.size().y - 3.0),
+                galley.size() + vec2(8.0, 1.0),
+            );
+            painter.rect_filled(chip, CornerRadius::same(3), ui.visuals().extreme_bg_color);
+            painter.rect_stroke(
+                chip,
+                CornerRadius::same(3),
+                Stroke::new(1.0, color),
+                StrokeKind::Inside,
+            );
+            painter.galley(chip.min + vec2(4.0, 0.5), galley, color);
+        }
+        self.ghosts = ghosts.iter().map(|g| (g.0, g.3)).collect();
         self.paint_relations(&painter, input, &span_tops);
         if let Some(at) = self.caret().and_then(|c| self.screen_pos_of(c)) {
             let x = at.x - 0.5;
@@ -1164,6 +1246,23 @@ impl DocView {
                         .map(move |s| (l.id, s))
                 })
                 .collect();
+            let ghost = self
+                .ghosts
+                .iter()
+                .find(|(r, _)| r.contains(pos))
+                .and_then(|&(_, i)| input.suggestions.get(i));
+            if spans.is_empty()
+                && let Some(s) = ghost
+            {
+                response.clone().on_hover_ui_at_pointer(|ui| {
+                    ui.horizontal(|ui| {
+                        ui.label("Suggested:");
+                        ui.strong(&s.label);
+                        ui.weak(format!("({})", s.origin));
+                    });
+                    ui.weak("Click or Enter to accept, Backspace to reject");
+                });
+            }
             if !spans.is_empty() {
                 response.clone().on_hover_ui_at_pointer(|ui| {
                     for (layer, span) in spans.iter().take(6) {
@@ -1413,7 +1512,13 @@ impl DocView {
                 self.selection = self
                     .offset_at(pos)
                     .map(|o| Selection { anchor: o, head: o });
-                output.clicked_span = Some(self.span_at(pos, input));
+                let span = self.span_at(pos, input);
+                if span.is_none()
+                    && let Some(&(_, i)) = self.ghosts.iter().find(|(r, _)| r.contains(pos))
+                {
+                    output.clicked_suggestion = Some(i);
+                }
+                output.clicked_span = Some(span);
             }
         }
     }

@@ -9,6 +9,7 @@ pub mod open;
 pub mod panels;
 pub mod review;
 pub mod search;
+pub mod suggestions;
 pub mod theme;
 pub mod transfer;
 

@@ -356,6 +356,22 @@ impl SpantagApp {
                     Err(err) => self.error(format!("Could not tag: {err}")),
                 }
             }
+            Command::AcceptSuggestion(which) => self.accept_suggestion(which),
+            Command::RejectSuggestion => self.reject_suggestion(),
+            Command::ToggleSuggestions => {
+                self.settings.suggestions = !self.settings.suggestions;
+                self.save_settings();
+            }
+            Command::ToggleSuggestTaggedElsewhere => {
+                self.settings.suggest_tagged_elsewhere = !self.settings.suggest_tagged_elsewhere;
+                self.save_settings();
+            }
+            Command::SuggestFrom(source) => {
+                if let Some(name) = &source {
+                    self.info(format!("Suggesting {name}'s spans"));
+                }
+                self.suggestions.set_source(source);
+            }
             Command::ToggleSnapWords => {
                 self.settings.snap_to_words = !self.settings.snap_to_words;
                 self.save_settings();

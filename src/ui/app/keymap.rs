@@ -23,6 +23,7 @@ pub(super) enum Action {
     Start,
     End,
     Delete,
+    Accept,
     Deselect,
     Help,
     Find,
@@ -219,7 +220,14 @@ const BINDINGS: &[Binding] = &[
         action: Action::Delete,
         shortcuts: &[key(NONE, Key::Delete), key(NONE, Key::Backspace)],
         keys: "Del / Backspace",
-        what: "Delete the selected span",
+        what: "Delete the selected span; with none selected, reject the current suggestion",
+        while_typing: false,
+    },
+    Binding {
+        action: Action::Accept,
+        shortcuts: &[key(NONE, Key::Enter)],
+        keys: "Enter",
+        what: "Accept the current suggestion (the ghost span with the chip)",
         while_typing: false,
     },
     Binding {
@@ -437,7 +445,25 @@ impl SpantagApp {
             }
             Action::ToggleLeftPanel => Command::ToggleLeftPanel,
             Action::ToggleRightPanel => Command::ToggleRightPanel,
+            Action::Delete
+                if self
+                    .open
+                    .as_ref()
+                    .is_some_and(|o| o.selected_own().is_none())
+                    && self.suggestions_shown()
+                    && self.suggestions.current.is_some() =>
+            {
+                Command::RejectSuggestion
+            }
             Action::Delete => Command::DeleteSelected,
+            Action::Accept
+                if !self.suggestions_shown()
+                    || self.relating.is_some()
+                    || self.relation_pick.is_some() =>
+            {
+                return None;
+            }
+            Action::Accept => Command::AcceptSuggestion(None),
             Action::Find => Command::ShowSearch,
             Action::Relate => Command::StartRelation,
             Action::NextSpan => Command::WalkSpans(true),
@@ -494,7 +520,7 @@ impl SpantagApp {
                 if typing && !binding.while_typing {
                     continue;
                 }
-                if dialog_open && binding.action == Action::Deselect {
+                if dialog_open && matches!(binding.action, Action::Deselect | Action::Accept) {
                     continue;
                 }
                 if let Some(shortcut) = binding.shortcuts.iter().find(|s| i.consume_shortcut(s)) {

@@ -97,6 +97,8 @@ impl SpantagApp {
                     self.commands.push(Command::ShowAgreement);
                 }
                 ui.separator();
+                self.suggestions_menu(ui, has_doc);
+                ui.separator();
                 let mut snap = self.settings.snap_to_words;
                 if ui
                     .checkbox(&mut snap, "Select whole words when dragging")
@@ -150,5 +152,76 @@ impl SpantagApp {
                 }
             });
         });
+    }
+
+    /// View → Suggestions: on or off, text tagged elsewhere, and a layer to suggest from.
+    fn suggestions_menu(&mut self, ui: &mut egui::Ui, has_doc: bool) {
+        ui.menu_button("Suggestions", |ui| {
+            let mut on = self.settings.suggestions;
+            if ui
+                .checkbox(&mut on, "Show suggestions")
+                .on_hover_text("Ghost spans you accept (Enter or click) or reject (Backspace)")
+                .changed()
+            {
+                self.commands.push(Command::ToggleSuggestions);
+            }
+            ui.add_enabled_ui(on, |ui| {
+                let mut tagged = self.settings.suggest_tagged_elsewhere;
+                if ui
+                    .checkbox(&mut tagged, "Text tagged elsewhere")
+                    .on_hover_text(
+                        "Text you tagged in this document or another of the folder, \
+                         found again untagged",
+                    )
+                    .changed()
+                {
+                    self.commands.push(Command::ToggleSuggestTaggedElsewhere);
+                }
+                ui.separator();
+                ui.weak("Spans of another layer:");
+                let current = self.suggestions.source.clone();
+                if ui.radio(current.is_none(), "None").clicked() {
+                    self.commands.push(Command::SuggestFrom(None));
+                }
+                let mut names = self.suggestion_sources();
+                if let Some(name) = &current
+                    && !names.contains(name)
+                {
+                    names.push(name.clone());
+                }
+                for name in names {
+                    if ui
+                        .add_enabled(
+                            has_doc,
+                            egui::RadioButton::new(current.as_ref() == Some(&name), &name),
+                        )
+                        .on_hover_text(format!(
+                            "Suggest the spans of {name}'s file beside the document \
+                             (e.g. a model's predictions imported with \
+                             spantag import --annotator {name})"
+                        ))
+                        .clicked()
+                    {
+                        self.commands.push(Command::SuggestFrom(Some(name)));
+                    }
+                }
+            });
+        });
+    }
+
+    /// The other annotators with a file beside the open document.
+    fn suggestion_sources(&self) -> Vec<String> {
+        let Some(open) = &self.open else {
+            return Vec::new();
+        };
+        let Some(path) = open.session.document().path() else {
+            return Vec::new();
+        };
+        let own = open.layer().annotator.clone();
+        crate::store::annotation_files(path)
+            .into_iter()
+            .map(|(name, _)| name)
+            .filter(|name| *name != own && name != crate::store::CURATED)
+            .collect()
     }
 }

@@ -14,6 +14,7 @@
 //! | `loading.rs` | opening a document off the UI thread, with progress |
 //! | `review.rs` | review mode: the navigator, accepting and rejecting versions |
 //! | `relations.rs` | picking a new relation's type |
+//! | `suggesting.rs` | accepting and rejecting suggestions |
 //! | `safety.rs` | recovery files, changes on disk (reload, keep mine, merge), Save As |
 //! | `side_panels.rs` | the labels panel and the span list: resizing, hiding, narrow windows |
 
@@ -34,6 +35,7 @@ mod safety;
 mod side_panels;
 mod start;
 mod status;
+mod suggesting;
 
 pub use keymap::SHORTCUTS;
 
@@ -63,6 +65,8 @@ pub struct AppOptions {
     pub review: bool,
     /// Also show the agreement panel for the document's folder.
     pub agreement: bool,
+    /// Suggest the spans of this annotator's layer (e.g. `model`, imported predictions).
+    pub suggest_from: Option<String>,
 }
 
 /// What to do once the user has answered the unsaved-changes question.
@@ -112,6 +116,8 @@ pub struct SpantagApp {
     pub search: crate::ui::search::SearchState,
     /// The open corpus folder, if any.
     pub corpus: Option<crate::ui::corpus::CorpusState>,
+    /// Suggestions for the open document.
+    pub suggestions: crate::ui::suggestions::SuggestState,
     /// The context, for background work to ask for a frame when it is done.
     egui_ctx: Option<egui::Context>,
     /// A relation being made: its source span, waiting for a click on the target.
@@ -179,11 +185,17 @@ impl SpantagApp {
             agreement: agreement::AgreementPanel::default(),
             search: crate::ui::search::SearchState::default(),
             corpus: None,
+            suggestions: crate::ui::suggestions::SuggestState::default(),
             relating: None,
             egui_ctx,
             relation_pick: None,
             log_edits: std::env::var_os("SPANTAG_LOG_EDITS").is_some(),
         };
+        app.suggestions.set_source(
+            options
+                .suggest_from
+                .filter(|name| store::validate_user_annotator(name).is_ok()),
+        );
         if let Some(path) = options.document {
             if options.review {
                 app.open_review(&path, true);
@@ -265,6 +277,8 @@ impl SpantagApp {
                     (&mut self.corpus, open.session.document().path())
                 {
                     corpus.update(doc, n, open.layer().done);
+                    // What was tagged here is suggested in the corpus's other documents.
+                    self.suggestions.remember_layer(doc, open.layer());
                 }
                 self.info(format!("Saved {n} spans to {name}"));
                 true
@@ -332,14 +346,51 @@ impl SpantagApp {
                 &[]
             },
             current_highlight: self.search.current,
+            suggestions: if self.suggestions_shown() {
+                &self.suggestions.items
+            } else {
+                &[]
+            },
+            current_suggestion: self.suggestions.current,
         };
         let out = self.view.ui(ui, &input);
+        if let Some(i) = out.clicked_suggestion {
+            self.commands.push(Command::AcceptSuggestion(Some(i)));
+            return;
+        }
         if let Some(clicked) = out.clicked_span {
             if clicked.is_some() {
                 self.span_list.reveal = true;
             }
             self.commands.push(Command::SelectSpan(clicked, false));
         }
+    }
+
+    /// Whether suggestions are shown now (on, a document open, not reviewing).
+    pub fn suggestions_shown(&self) -> bool {
+        self.settings.suggestions && self.open.is_some() && self.review.is_none()
+    }
+
+    /// Keeps the suggestions up to date with the editable layer and the caret.
+    fn tick_suggestions(&mut self, ctx: &egui::Context) {
+        if !self.suggestions_shown() {
+            self.suggestions.current = None;
+            return;
+        }
+        let Some(open) = &self.open else { return };
+        let corpus = self
+            .corpus
+            .as_ref()
+            .filter(|c| !c.is_listing())
+            .map(|c| (c.root.as_path(), c.entries.as_slice()));
+        let caret = self.view.caret().or_else(|| self.view.first_visible_char());
+        self.suggestions.tick(
+            open,
+            corpus,
+            self.settings.suggest_tagged_elsewhere,
+            caret,
+            self.egui_ctx.as_ref().or(Some(ctx)),
+        );
     }
 
     /// The whole UI of one frame (what `eframe` calls; benchmarks call it headless).
@@ -357,6 +408,7 @@ impl SpantagApp {
         if let (Some(review), Some(open)) = (&mut self.review, &self.open) {
             review.refresh(&open.session);
         }
+        self.tick_suggestions(&ctx);
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));

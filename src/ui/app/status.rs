@@ -94,6 +94,29 @@ impl SpantagApp {
                 } else {
                     ui.weak("✔ Saved");
                 }
+                if self.suggestions_shown() {
+                    let live = self.live_suggestions(1000);
+                    if live > 0 {
+                        ui.separator();
+                        let shown = if live >= 1000 {
+                            "1000+".to_owned()
+                        } else {
+                            live.to_string()
+                        };
+                        ui.label(format!(
+                            "{shown} suggestion{}",
+                            if live == 1 { "" } else { "s" }
+                        ))
+                        .on_hover_text(
+                            "Ghost spans (dashed): Enter or a click accepts the one with the \
+                             chip, Backspace rejects it. View → Suggestions turns them off",
+                        );
+                    }
+                    if let Some(err) = &self.suggestions.source_error {
+                        ui.separator();
+                        ui.colored_label(theme::warning_color(dark), err);
+                    }
+                }
             } else {
                 ui.weak(format!("Annotator: {}", self.annotator));
             }

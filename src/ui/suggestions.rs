@@ -1,0 +1,257 @@
+//! The app's side of suggestions ([`crate::suggest`]): asking the worker thread again when
+//! the layer changes, loading the corpus's tagged texts and a source layer, and knowing
+//! which suggestion `Enter` / `Backspace` act on.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc;
+
+use crate::annotation::Layer;
+use crate::suggest::{self, Lexicon, Request, Suggestion, Worker};
+use crate::ui::open::OpenDocument;
+
+/// What the last request was computed from; a new request goes out when it changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Asked {
+    document: String,
+    revision: u64,
+    tagged_elsewhere: bool,
+    source: Option<String>,
+    lexicon: u64,
+}
+
+/// Suggestions for the open document.
+#[derive(Default)]
+pub struct SuggestState {
+    worker: Option<Worker>,
+    /// The suggestions, sorted by start (some may have been tagged or rejected since: check
+    /// with [`suggest::is_live`]).
+    pub items: Vec<Suggestion>,
+    /// The one `Enter` accepts and `Backspace` rejects (an index into `items`).
+    pub current: Option<usize>,
+    generation: u64,
+    /// The generation of the answer in `items`.
+    answered: u64,
+    asked: Option<Asked>,
+    /// The document the suggestions are for (its hash and name).
+    document: Option<String>,
+    /// Texts tagged in the corpus folder, once read.
+    lexicon: Option<Arc<Lexicon>>,
+    lexicon_root: Option<PathBuf>,
+    lexicon_version: u64,
+    lexicon_loading: Option<mpsc::Receiver<(PathBuf, Lexicon)>>,
+    /// The layer whose spans are suggested: its annotator, and the layer once loaded for
+    /// the open document.
+    pub source: Option<String>,
+    source_layer: Option<(PathBuf, Layer)>,
+    /// Why the source layer could not be loaded, for the status bar.
+    pub source_error: Option<String>,
+}
+
+impl SuggestState {
+    /// Forgets what belongs to the previous document (the source layer's name stays: it is
+    /// loaded again for the next document).
+    pub fn document_closed(&mut self) {
+        self.items.clear();
+        self.current = None;
+        self.asked = None;
+        self.source_layer = None;
+        self.source_error = None;
+    }
+
+    /// Chooses the layer whose spans are suggested (`None`: no layer).
+    pub fn set_source(&mut self, source: Option<String>) {
+        if self.source != source {
+            self.source = source;
+            self.source_layer = None;
+            self.source_error = None;
+            self.asked = None;
+        }
+    }
+
+    /// The open document's own tags, recorded after a save so that the next document of the
+    /// corpus gets them as suggestions.
+    pub fn remember_layer(&mut self, doc: &Path, layer: &Layer) {
+        if let Some(lexicon) = &mut self.lexicon {
+            Arc::make_mut(lexicon).set_layer(doc, layer);
+            self.lexicon_version += 1;
+        }
+    }
+
+    /// Once per frame: picks up answers, asks again when the layer changed, and finds the
+    /// current suggestion from `caret`.
+    pub fn tick(
+        &mut self,
+        open: &OpenDocument,
+        corpus: Option<(&Path, &[crate::corpus::CorpusEntry])>,
+        tagged_elsewhere: bool,
+        caret: Option<usize>,
+        ctx: Option<&egui::Context>,
+    ) {
+        let document = format!(
+            "{}:{}",
+            open.session.document().hash(),
+            open.session.document().display_name()
+        );
+        if self.document.as_deref() != Some(document.as_str()) {
+            // Another document: the old suggestions' offsets mean nothing here.
+            self.document_closed();
+            self.document = Some(document);
+        }
+        self.poll_lexicon(corpus, &open.layer().annotator, ctx);
+        self.load_source(open);
+        let worker = self.worker.get_or_insert_with(|| {
+            let ctx = ctx.cloned();
+            Worker::start(move || {
+                if let Some(ctx) = &ctx {
+                    ctx.request_repaint();
+                }
+            })
+        });
+        if let Some((generation, items)) = worker.poll()
+            && generation == self.generation
+        {
+            self.items = items;
+            self.answered = generation;
+        }
+        let session = &open.session;
+        let asked = Asked {
+            document: session.document().hash().to_owned(),
+            revision: open.revision(),
+            tagged_elsewhere,
+            source: self.source_layer.as_ref().map(|(_, l)| l.annotator.clone()),
+            lexicon: self.lexicon_version,
+        };
+        if self.asked.as_ref() != Some(&asked) {
+            self.generation += 1;
+            worker.request(Request {
+                doc: session.document_arc(),
+                path: session.document().path().map(Path::to_path_buf),
+                layer: open.layer().snapshot(),
+                lexicon: self.lexicon.clone(),
+                tagged_elsewhere,
+                source: self.source_layer.as_ref().map(|(_, l)| l.snapshot()),
+                generation: self.generation,
+            });
+            self.asked = Some(asked);
+        }
+        let state = session.editable();
+        self.current = suggest::next_live(
+            &self.items,
+            caret.unwrap_or(0),
+            state.layer(),
+            state.index(),
+        );
+    }
+
+    /// Waits (up to `timeout`) until suggestions for the layer as it is now have arrived:
+    /// for tests and benchmarks.
+    pub fn wait(&mut self, timeout: std::time::Duration) -> bool {
+        let deadline = std::time::Instant::now() + timeout;
+        while std::time::Instant::now() < deadline {
+            if let Some(worker) = &self.worker
+                && let Some((generation, items)) = worker.poll()
+                && generation == self.generation
+            {
+                self.items = items;
+                self.answered = generation;
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        false
+    }
+
+    /// Whether `items` answer the newest request and the corpus's texts have been read (the
+    /// suggestions on screen are up to date).
+    pub fn is_settled(&self) -> bool {
+        self.lexicon_loading.is_none() && self.asked.is_some() && self.answered == self.generation
+    }
+
+    /// Whether the corpus's tagged texts are still being read.
+    pub fn is_loading(&self) -> bool {
+        self.lexicon_loading.is_some()
+    }
+
+    fn poll_lexicon(
+        &mut self,
+        corpus: Option<(&Path, &[crate::corpus::CorpusEntry])>,
+        annotator: &str,
+        ctx: Option<&egui::Context>,
+    ) {
+        if let Some(rx) = &self.lexicon_loading
+            && let Ok((root, lexicon)) = rx.try_recv()
+        {
+            self.lexicon_loading = None;
+            if self.lexicon_root.as_deref() == Some(root.as_path()) {
+                self.lexicon = Some(Arc::new(lexicon));
+                self.lexicon_version += 1;
+            }
+        }
+        let Some((root, documents)) = corpus else {
+            if self.lexicon_root.take().is_some() {
+                self.lexicon = None;
+                self.lexicon_version += 1;
+            }
+            return;
+        };
+        if self.lexicon_root.as_deref() == Some(root) {
+            return;
+        }
+        self.lexicon_root = Some(root.to_path_buf());
+        self.lexicon = None;
+        self.lexicon_version += 1;
+        let (tx, rx) = mpsc::channel();
+        let documents: Vec<PathBuf> = documents.iter().map(|e| e.path.clone()).collect();
+        let (root, annotator, ctx) = (root.to_path_buf(), annotator.to_owned(), ctx.cloned());
+        let spawned = std::thread::Builder::new()
+            .name("spantag-lexicon".into())
+            .spawn(move || {
+                let (lexicon, _) = Lexicon::load(&documents, &annotator);
+                let _ = tx.send((root, lexicon));
+                if let Some(ctx) = ctx {
+                    ctx.request_repaint();
+                }
+            });
+        if spawned.is_ok() {
+            self.lexicon_loading = Some(rx);
+        }
+    }
+
+    fn load_source(&mut self, open: &OpenDocument) {
+        let Some(name) = &self.source else {
+            self.source_layer = None;
+            return;
+        };
+        let doc = open.session.document();
+        let Some(path) = doc.path() else { return };
+        if self
+            .source_layer
+            .as_ref()
+            .is_some_and(|(p, _)| p.as_path() == path)
+        {
+            return;
+        }
+        let file = crate::store::annotation_path(path, name);
+        if !file.exists() {
+            self.source_error = Some(format!(
+                "No suggestions from {name}: {} does not exist",
+                file.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            ));
+            self.source_layer = Some((path.to_path_buf(), Layer::new(name)));
+            return;
+        }
+        match crate::store::load_layer(doc, &file, name) {
+            Ok(loaded) => {
+                self.source_layer = Some((path.to_path_buf(), loaded.layer));
+                self.source_error = None;
+            }
+            Err(err) => {
+                self.source_error = Some(format!("No suggestions from {name}: {err}"));
+                self.source_layer = Some((path.to_path_buf(), Layer::new(name)));
+            }
+        }
+    }
+}
