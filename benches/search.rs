@@ -7,6 +7,11 @@
 //! - tag all: `Session::tag_all` of 10,000 matches (one undoable step) against one
 //!   `Session::tag`, on the document with its 100k spans loaded; target ≤ 20×; then one undo.
 //!
+//! - suggestions: `spantag::suggest::compute` on the same document and layer (every tagged
+//!   text found again in 10 MB, checked against 100k spans). It runs on a thread of its
+//!   own after each edit, so it is reported, not held to a ratio; the UI thread only checks
+//!   the few suggestions on screen.
+//!
 //! Run with `cargo bench --bench search`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Benchmarks panic on set-up failure.
@@ -125,4 +130,26 @@ fn main() {
         if ratio <= 20.0 { "within" } else { "over" }
     );
     println!("| undo of that tag all | {undo:.1} ms | | | |");
+
+    // Suggestions over the whole document (the worker thread's job after an edit).
+    let request = spantag::suggest::Request {
+        doc: session.document_arc(),
+        path: None,
+        layer: session.editable().layer().snapshot(),
+        lexicon: None,
+        tagged_elsewhere: true,
+        source: None,
+        generation: 0,
+    };
+    let mut times = Vec::new();
+    let mut found = 0;
+    for _ in 0..5 {
+        let t = Instant::now();
+        found = std::hint::black_box(spantag::suggest::compute(&request)).len();
+        times.push(ms(t));
+    }
+    println!(
+        "| suggestions: every tagged text found again ({found} ghosts) | {:.0} ms (worker thread) | | | |",
+        median(&mut times)
+    );
 }

@@ -21,6 +21,17 @@ pub enum Edit {
         /// The new label.
         label: String,
     },
+    /// Move a span's ends (its text follows).
+    Resize {
+        /// The span.
+        id: u64,
+        /// The new first code point.
+        start: usize,
+        /// The new end (exclusive).
+        end: usize,
+        /// The text at the new range.
+        text: String,
+    },
     /// Change a span's note.
     SetNote {
         /// The span.
@@ -220,6 +231,23 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
                 Some(label) => Edit::Batch(vec![back, Edit::RemoveLabel(label)]),
                 None => back,
             })
+        }
+        Edit::Resize {
+            id,
+            start,
+            end,
+            text,
+        } => {
+            let mut span = layer.get(id).cloned().ok_or(EditError::NoSuchSpan(id))?;
+            let back = Edit::Resize {
+                id,
+                start: span.start,
+                end: span.end,
+                text: std::mem::replace(&mut span.text, text),
+            };
+            (span.start, span.end) = (start, end);
+            layer.replace(span);
+            Ok(back)
         }
         Edit::SetNote { id, note } => {
             let mut span = layer.get(id).cloned().ok_or(EditError::NoSuchSpan(id))?;

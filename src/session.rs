@@ -93,6 +93,53 @@ pub enum SessionError {
     Store(#[from] StoreError),
 }
 
+/// Which end of a span moves ([`Session::move_span_edge`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edge {
+    /// The first character.
+    Start,
+    /// The end.
+    End,
+}
+
+/// The next grapheme boundary after (or before) `from`.
+fn grapheme_step(doc: &Document, from: usize, forward: bool) -> usize {
+    let len = doc.char_len();
+    if forward {
+        let mut to = from + 1;
+        while to < len && doc.snap_to_grapheme(to) != to {
+            to += 1;
+        }
+        to.min(len)
+    } else {
+        doc.snap_to_grapheme(from.saturating_sub(1))
+    }
+}
+
+/// Where Ctrl+→ (Ctrl+←) goes from `from`: past the next word's end (back to the previous
+/// word's start). Looks at most 1,000 characters away.
+fn word_step(doc: &Document, from: usize, forward: bool) -> usize {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '\'' || c == '’';
+    if forward {
+        let end = (from + 1000).min(doc.char_len());
+        let chars: Vec<char> = doc.slice(from..end).chars().collect();
+        let mut i = chars.iter().take_while(|c| !is_word(**c)).count();
+        i += chars[i..].iter().take_while(|c| is_word(**c)).count();
+        from + i
+    } else {
+        let start = from.saturating_sub(1000);
+        let chars: Vec<char> = doc.slice(start..from).chars().collect();
+        let mut i = chars.len();
+        while i > 0 && !is_word(chars[i - 1]) {
+            i -= 1;
+        }
+        while i > 0 && is_word(chars[i - 1]) {
+            i -= 1;
+        }
+        start + i
+    }
+}
+
 /// One layer in a session, with everything kept about it.
 #[derive(Debug)]
 pub struct LayerState {
@@ -646,6 +693,68 @@ impl Session {
         Ok(Tagged::Added(span_id))
     }
 
+    /// Moves one end of a span by a character (a grapheme) or a word, forwards or back, as
+    /// one undoable step; the span keeps its id, label, note and relations. Returns the new
+    /// range, or `None` when the end cannot move that way (the span would vanish, or it is
+    /// at the document's edge).
+    pub fn move_span_edge(
+        &mut self,
+        id: &LayerId,
+        span_id: u64,
+        edge: Edge,
+        by_word: bool,
+        forward: bool,
+    ) -> Result<Option<Range<usize>>, SessionError> {
+        let span = self
+            .editable_mut(id)?
+            .layer
+            .get(span_id)
+            .cloned()
+            .ok_or(EditError::NoSuchSpan(span_id))?;
+        let doc = &self.doc;
+        let from = match edge {
+            Edge::Start => span.start,
+            Edge::End => span.end,
+        };
+        let to = if by_word {
+            word_step(doc, from, forward)
+        } else {
+            grapheme_step(doc, from, forward)
+        };
+        let range = match edge {
+            Edge::Start => to..span.end,
+            Edge::End => span.start..to,
+        };
+        if range.start >= range.end {
+            return Ok(None);
+        }
+        // Word steps land on word edges: the whitespace between words is not kept at the
+        // moved end.
+        let range = if by_word {
+            let trimmed = doc.trim_range(range.clone());
+            match edge {
+                Edge::Start => trimmed.start..range.end,
+                Edge::End => range.start..trimmed.end,
+            }
+        } else {
+            range
+        };
+        if range.start >= range.end || range == span.range() {
+            return Ok(None);
+        }
+        let text = doc.slice(range.clone()).to_owned();
+        self.apply(
+            id,
+            Edit::Resize {
+                id: span_id,
+                start: range.start,
+                end: range.end,
+                text,
+            },
+        )?;
+        Ok(Some(range))
+    }
+
     /// Tags every range with `label` as one undoable step, skipping ranges that already
     /// carry it (and white-space-only ones); returns how many spans were added.
     pub fn tag_all(
@@ -908,6 +1017,94 @@ mod tests {
         session.tag(&id, 0..11, "actor").unwrap();
         session.save(&id).unwrap();
         (dir, session)
+    }
+
+    #[test]
+    fn span_ends_move_by_a_character_or_a_word_and_undo() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc_path = dir.path().join("doc.txt");
+        // Offsets by hand: "Mayor Daniel Reyes, of Zoë's town." — Mayor 0..5, Daniel
+        // 6..12, Reyes 13..18, "," 18, of 20..22, Zoë's 23..28.
+        std::fs::write(&doc_path, "Mayor Daniel Reyes, of Zoë's town.").unwrap();
+        let mut session = Session::open(&doc_path, "alice", &mut |_, _| {}).unwrap();
+        let id = LayerId::from_name("alice");
+        let Tagged::Added(span) = session.tag(&id, 6..18, "actor").unwrap() else {
+            panic!("not tagged");
+        };
+        let mut step = |edge, word, forward| {
+            session
+                .move_span_edge(&id, span, edge, word, forward)
+                .unwrap()
+        };
+        assert_eq!(step(Edge::End, true, false), Some(6..12), "back over Reyes");
+        assert_eq!(
+            step(Edge::End, false, true),
+            Some(6..13),
+            "one character on"
+        );
+        assert_eq!(
+            step(Edge::End, true, true),
+            Some(6..18),
+            "to the end of Reyes"
+        );
+        assert_eq!(step(Edge::Start, true, false), Some(0..18), "Mayor joins");
+        assert_eq!(
+            step(Edge::Start, true, true),
+            Some(6..18),
+            "Mayor leaves again"
+        );
+        assert_eq!(
+            step(Edge::End, true, true),
+            Some(6..22),
+            "past the comma to of"
+        );
+        assert_eq!(
+            step(Edge::End, true, true),
+            Some(6..28),
+            "Zoë's is one word"
+        );
+        assert_eq!(step(Edge::Start, false, false), Some(5..28));
+        // A span cannot vanish: one character left, its end cannot pass its start.
+        let Tagged::Added(small) = session.tag(&id, 0..1, "claim").unwrap() else {
+            panic!("not tagged");
+        };
+        assert_eq!(
+            session
+                .move_span_edge(&id, small, Edge::End, false, false)
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            session
+                .move_span_edge(&id, small, Edge::Start, false, false)
+                .unwrap(),
+            None,
+            "at the document's start"
+        );
+        let get = |s: &Session| {
+            let span = s.editable().layer().get(span).unwrap().clone();
+            (span.start, span.end, span.text, span.label)
+        };
+        assert_eq!(
+            get(&session),
+            (
+                5,
+                28,
+                " Daniel Reyes, of Zoë's".to_owned(),
+                "actor".to_owned()
+            )
+        );
+        // Each move is one step.
+        session.undo(&id); // the claim span
+        session.undo(&id);
+        assert_eq!(get(&session).0..get(&session).1, 6..28);
+        for _ in 0..7 {
+            session.undo(&id);
+        }
+        assert_eq!(
+            get(&session),
+            (6, 18, "Daniel Reyes".to_owned(), "actor".to_owned())
+        );
     }
 
     #[test]

@@ -314,3 +314,81 @@ fn the_span_list_sorts_by_a_click_on_a_column_heading() {
         ]
     );
 }
+
+#[test]
+fn shift_and_alt_arrows_move_the_selected_spans_ends_and_undo() {
+    let (_fx, mut h) = harness();
+    let reyes = chars_before(TEXT.find("Reyes told").unwrap());
+    let tuesday = chars_before(TEXT.find("Tuesday").unwrap());
+    tag_range(&mut h, reyes..reyes + 5, "actor");
+    let range = |h: &Harness<'_, SpantagApp>| {
+        let spans = h.state().layer().unwrap().spans();
+        assert_eq!(spans.len(), 1);
+        (spans[0].range(), spans[0].text.clone())
+    };
+    let shift_alt = Modifiers {
+        alt: true,
+        shift: true,
+        ..Modifiers::NONE
+    };
+    let all = Modifiers {
+        alt: true,
+        shift: true,
+        ..Modifiers::COMMAND
+    };
+    let steps = [
+        (
+            Modifiers::COMMAND | Modifiers::SHIFT,
+            Key::ArrowRight,
+            reyes..reyes + 10,
+            "Reyes told",
+        ),
+        (
+            Modifiers::SHIFT,
+            Key::ArrowLeft,
+            reyes..reyes + 9,
+            "Reyes tol",
+        ),
+        (
+            shift_alt,
+            Key::ArrowLeft,
+            reyes - 1..reyes + 9,
+            " Reyes tol",
+        ),
+        (shift_alt, Key::ArrowRight, reyes..reyes + 9, "Reyes tol"),
+        (
+            all,
+            Key::ArrowLeft,
+            tuesday..reyes + 9,
+            "Tuesday. Reyes tol",
+        ),
+    ];
+    for (modifiers, key, expected, text) in steps.clone() {
+        h.key_press_modifiers(modifiers, key);
+        h.run();
+        assert_eq!(
+            range(&h),
+            (expected, text.to_owned()),
+            "{modifiers:?} {key:?}"
+        );
+    }
+    assert!(
+        h.state().view.selected_range().is_none(),
+        "no text got selected"
+    );
+    // Every move is one undo step.
+    for (_, _, expected, _) in steps.iter().rev().skip(1) {
+        h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+        h.run();
+        assert_eq!(range(&h).0, *expected);
+    }
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(range(&h).0, reyes..reyes + 5);
+    // With text selected, Shift+→ extends the selection and leaves the span alone.
+    h.state_mut().view.selection = Some(spantag::ui::doc_view::Selection { anchor: 0, head: 3 });
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    h.run();
+    assert_eq!(h.state().view.selected_range(), Some(0..4));
+    assert_eq!(range(&h).0, reyes..reyes + 5);
+}

@@ -96,6 +96,15 @@ pub enum Command {
     ToggleLeftPanel,
     /// Show or hide the right panel (the span list).
     ToggleRightPanel,
+    /// Move an end of the selected span by a character or a word.
+    MoveSpanEdge {
+        /// Its start (else its end).
+        start: bool,
+        /// By a word (else a character).
+        word: bool,
+        /// Right (else left).
+        forward: bool,
+    },
     /// Accept a suggestion (its index; `None`: the current one).
     AcceptSuggestion(Option<usize>),
     /// Reject the current suggestion (it is not suggested again for this document).

@@ -66,6 +66,37 @@ impl SpantagApp {
         }
     }
 
+    /// Moves an end of the selected span (Shift+arrows: its end, Alt+Shift+arrows: its
+    /// start; with Ctrl, by a word).
+    fn move_span_edge(&mut self, start: bool, word: bool, forward: bool) {
+        let Some(open) = &mut self.open else { return };
+        let Some(span_id) = open.selected_own() else {
+            return;
+        };
+        let id = open.layer_id().clone();
+        let edge = if start {
+            crate::session::Edge::Start
+        } else {
+            crate::session::Edge::End
+        };
+        match open
+            .session
+            .move_span_edge(&id, span_id, edge, word, forward)
+        {
+            Ok(Some(range)) => {
+                let text = preview(open.session.document().slice(range.clone()), 40);
+                self.view.scroll_to(ScrollTarget::Keep(if start {
+                    range.start
+                } else {
+                    range.end
+                }));
+                self.info(format!("Span now “{text}” ({}–{})", range.start, range.end));
+            }
+            Ok(None) => self.info("The span cannot shrink further that way"),
+            Err(err) => self.error(format!("Could not move the span's end: {err}")),
+        }
+    }
+
     pub(super) fn run_command(&mut self, ctx: &egui::Context, command: Command) {
         match command {
             Command::Open(path) => {
@@ -356,6 +387,11 @@ impl SpantagApp {
                     Err(err) => self.error(format!("Could not tag: {err}")),
                 }
             }
+            Command::MoveSpanEdge {
+                start,
+                word,
+                forward,
+            } => self.move_span_edge(start, word, forward),
             Command::AcceptSuggestion(which) => self.accept_suggestion(which),
             Command::RejectSuggestion => self.reject_suggestion(),
             Command::ToggleSuggestions => {

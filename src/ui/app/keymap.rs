@@ -38,6 +38,12 @@ pub(super) enum Action {
     PreviousDisagreement,
     NextDisagreement,
     Reject,
+    /// Move an end of the selected span (read from [`EDGE_KEYS`], not the table).
+    MoveSpanEdge {
+        start: bool,
+        word: bool,
+        forward: bool,
+    },
     /// Caret keys: which one was pressed says where the caret goes; Shift extends.
     Caret,
     SelectBlock,
@@ -69,6 +75,41 @@ const CMD_SHIFT: Modifiers = Modifiers {
     ..Modifiers::COMMAND
 };
 const SHIFT: Modifiers = Modifiers::SHIFT;
+
+/// The keys that move a selected span's ends: (modifiers, moves the start, by a word), most
+/// specific first (egui matches Shift and Alt loosely). Alt alone also moves the start, for
+/// desktops where Alt+Shift switches the keyboard layout.
+const EDGE_KEYS: [(Modifiers, bool, bool); 6] = [
+    (
+        Modifiers {
+            alt: true,
+            shift: true,
+            ..Modifiers::COMMAND
+        },
+        true,
+        true,
+    ),
+    (
+        Modifiers {
+            alt: true,
+            ..Modifiers::COMMAND
+        },
+        true,
+        true,
+    ),
+    (
+        Modifiers {
+            alt: true,
+            shift: true,
+            ..Modifiers::NONE
+        },
+        true,
+        false,
+    ),
+    (Modifiers::ALT, true, false),
+    (CMD_SHIFT, false, true),
+    (SHIFT, false, false),
+];
 
 /// The key table. Order matters where shortcuts share a key: Ctrl+Shift+Z must be tried
 /// before Ctrl+Z, since egui matches modifiers loosely.
@@ -334,7 +375,21 @@ const BINDINGS: &[Binding] = &[
 const GESTURES: &[(&str, &str)] = &[
     (
         "Drag",
-        "Select text (character precision; Shift+click extends)",
+        "Select text, whole words (Alt+drag: character precision; Shift+click extends)",
+    ),
+    (
+        "Shift+← / →",
+        "With a span selected (no text selected): move its end by a character",
+    ),
+    ("Ctrl+Shift+← / →", "… move its end by a word"),
+    (
+        "Alt+Shift+← / →",
+        "… move its start by a character (Alt+← / → too)",
+    ),
+    ("Ctrl+Alt+Shift+← / →", "… move its start by a word"),
+    (
+        "Click a ghost span",
+        "Accept the suggestion (Enter accepts the one with the chip)",
     ),
     ("Double-click", "Select a word"),
     ("Click", "Put the caret there"),
@@ -464,6 +519,15 @@ impl SpantagApp {
                 return None;
             }
             Action::Accept => Command::AcceptSuggestion(None),
+            Action::MoveSpanEdge {
+                start,
+                word,
+                forward,
+            } => Command::MoveSpanEdge {
+                start,
+                word,
+                forward,
+            },
             Action::Find => Command::ShowSearch,
             Action::Relate => Command::StartRelation,
             Action::NextSpan => Command::WalkSpans(true),
@@ -515,7 +579,32 @@ impl SpantagApp {
         let mut actions = Vec::new();
         let mut digits = Vec::new();
         let mut accepts = Vec::new();
+        // With a span selected and no text selected, Shift+arrows move the span's end and
+        // Alt+Shift+arrows its start (Ctrl: by a word); otherwise they extend the selection.
+        let resizing = !typing
+            && !dialog_open
+            && self.view.selected_range().is_none()
+            && self
+                .open
+                .as_ref()
+                .is_some_and(|o| o.selected_own().is_some());
         ctx.input_mut(|i| {
+            if resizing {
+                for (modifiers, start, word) in EDGE_KEYS {
+                    for (key, forward) in [(Key::ArrowLeft, false), (Key::ArrowRight, true)] {
+                        if i.consume_shortcut(&KeyboardShortcut::new(modifiers, key)) {
+                            actions.push((
+                                Action::MoveSpanEdge {
+                                    start,
+                                    word,
+                                    forward,
+                                },
+                                KeyboardShortcut::new(modifiers, key),
+                            ));
+                        }
+                    }
+                }
+            }
             for binding in BINDINGS {
                 if typing && !binding.while_typing {
                     continue;
