@@ -171,6 +171,20 @@ impl LabelScheme {
         true
     }
 
+    /// Sets a label's colour; returns the old one (`None`: no such label).
+    pub fn set_color(&mut self, name: &str, color: &str) -> Option<String> {
+        let label = self.labels.iter_mut().find(|l| l.name == name)?;
+        Some(std::mem::replace(&mut label.color, color.to_owned()))
+    }
+
+    /// Moves a label to position `to` (clamped); returns its old position.
+    pub fn move_to(&mut self, name: &str, to: usize) -> Option<usize> {
+        let from = self.position(name)?;
+        let label = self.labels.remove(from);
+        self.labels.insert(to.min(self.labels.len()), label);
+        Some(from)
+    }
+
     /// Removes a label that no span uses.
     pub fn remove(&mut self, name: &str) {
         self.labels.retain(|l| l.name != name);

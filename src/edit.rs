@@ -50,6 +50,20 @@ pub enum Edit {
     },
     /// Remove a label from the scheme (only when no span uses it).
     RemoveLabel(String),
+    /// Give a label another colour (`#rrggbb`).
+    SetLabelColor {
+        /// The label.
+        name: String,
+        /// Its new colour.
+        color: String,
+    },
+    /// Move a label to another position (its hotkey follows its position).
+    MoveLabel {
+        /// The label.
+        name: String,
+        /// Its new position.
+        to: usize,
+    },
     /// Replace everything in the layer (restoring a recovery file); the inverse puts the
     /// previous content back.
     Replace(Box<LayerContent>),
@@ -284,6 +298,14 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
             layer.scheme.remove(&name);
             Ok(Edit::InsertLabel { label, at })
         }
+        Edit::SetLabelColor { name, color } => match layer.scheme.set_color(&name, &color) {
+            Some(old) => Ok(Edit::SetLabelColor { name, color: old }),
+            None => Ok(Edit::Batch(Vec::new())),
+        },
+        Edit::MoveLabel { name, to } => match layer.scheme.move_to(&name, to) {
+            Some(from) => Ok(Edit::MoveLabel { name, to: from }),
+            None => Ok(Edit::Batch(Vec::new())),
+        },
         Edit::Replace(content) => {
             let old = LayerContent::of(layer);
             let LayerContent {
@@ -654,6 +676,43 @@ mod tests {
         assert_eq!(layer.spans(), before.spans());
         assert!(layer.orphans.is_empty());
         assert!(layer.rejected.is_empty());
+    }
+
+    #[test]
+    fn labels_are_recoloured_and_reordered_undoably() {
+        let mut layer = Layer::new("a");
+        let mut history = History::new();
+        let names = |l: &Layer| -> Vec<String> {
+            l.scheme.labels().iter().map(|l| l.name.clone()).collect()
+        };
+        history
+            .apply(
+                &mut layer,
+                Edit::SetLabelColor {
+                    name: "actor".into(),
+                    color: "#123456".into(),
+                },
+            )
+            .unwrap();
+        assert_eq!(layer.scheme.get("actor").unwrap().color, "#123456");
+        history
+            .apply(
+                &mut layer,
+                Edit::MoveLabel {
+                    name: "event".into(),
+                    to: 0,
+                },
+            )
+            .unwrap();
+        assert_eq!(names(&layer), ["event", "claim", "actor"]);
+        history.undo(&mut layer);
+        assert_eq!(names(&layer), ["claim", "actor", "event"]);
+        history.undo(&mut layer);
+        assert_eq!(
+            layer.scheme,
+            LabelScheme::default(),
+            "the default colour is back"
+        );
     }
 
     #[test]
