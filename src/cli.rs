@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use crate::corpus::{self, LayerChoice};
 use crate::document::Document;
 use crate::formats::{self, Format, Offsets, Output};
+use crate::labels::{self, LabelsError};
 use crate::review::{self, ReviewError};
 use crate::store::{self, AnnotationFile};
 
@@ -126,6 +127,13 @@ pub enum CliCommand {
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
     },
+    /// Count, rename and remove labels in every annotation file under a folder (all
+    /// annotators and the curated layer) and in the project file (`spantag.ron`).
+    Label {
+        /// What to do.
+        #[command(subcommand)]
+        command: LabelCommand,
+    },
     /// Write a synthetic news-like corpus with nested and overlapping spans (benchmarks and
     /// stress tests).
     #[command(hide = true)]
@@ -176,6 +184,43 @@ pub enum CliCommand {
         /// Dataset files (for brat: folders or .ann files).
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
+    },
+}
+
+/// `spantag label …`: labels across a folder of annotation files.
+///
+/// PATH is a folder (searched recursively) or a document. Renaming and removing read and
+/// check every file first and change none when one cannot be read; changed files are saved
+/// atomically with their previous version kept as `.bak`, the others are not touched.
+#[derive(Debug, Subcommand)]
+pub enum LabelCommand {
+    /// List every label with the number of spans (orphaned ones included) and of files
+    /// using it. Exits 2 when there are no labels.
+    List {
+        /// A folder or a document.
+        path: PathBuf,
+    },
+    /// Rename a label in every annotation file and in the project file, keeping its colour
+    /// and position. Refuses a new name that is already a label (that would merge two
+    /// labels). Exits 2 when OLD is found nowhere.
+    Rename {
+        /// The label's name now.
+        old: String,
+        /// Its new name.
+        new: String,
+        /// A folder or a document.
+        path: PathBuf,
+    },
+    /// Remove a label from every annotation file's label list and from the project file.
+    /// Refuses when spans use it, unless --force. Exits 2 when NAME is found nowhere.
+    Remove {
+        /// The label.
+        name: String,
+        /// A folder or a document.
+        path: PathBuf,
+        /// Also delete the spans that use it, and the relations touching them.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -236,6 +281,7 @@ pub fn run(command: CliCommand, annotator: Option<String>) -> i32 {
             },
             &inputs,
         ),
+        CliCommand::Label { command } => label(command),
         CliCommand::StressSave { file, a, b } => {
             let (Ok(a), Ok(b)) = (std::fs::read(&a), std::fs::read(&b)) else {
                 eprintln!("spantag stress-save: cannot read the two versions");
@@ -511,6 +557,162 @@ fn curate(
         );
         return 2;
     }
+    0
+}
+
+fn label(command: LabelCommand) -> i32 {
+    let (verb, result) = match command {
+        LabelCommand::List { path } => ("list", label_list(&path)),
+        LabelCommand::Rename { old, new, path } => (
+            "rename",
+            labels::rename(&path, &old, &new).map(print_rename),
+        ),
+        LabelCommand::Remove { name, path, force } => (
+            "remove",
+            labels::remove(&path, &name, force).map(print_removal),
+        ),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("spantag label {verb}: {err}");
+            match err {
+                LabelsError::NotFound { .. } => 2,
+                _ => 1,
+            }
+        }
+    }
+}
+
+fn label_list(path: &std::path::Path) -> Result<i32, LabelsError> {
+    let usage = labels::usage(path)?;
+    let projects = usage
+        .projects
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>();
+    if usage.labels.is_empty() {
+        let files = if usage.files.is_empty() {
+            format!(
+                "there are no annotation files (<document>.<annotator>.ron) under {}",
+                path.display()
+            )
+        } else {
+            format!(
+                "the {} annotation file(s) under {} have none",
+                usage.files.len(),
+                path.display()
+            )
+        };
+        eprintln!(
+            "spantag label list: found no labels: {files}{}",
+            if projects.is_empty() {
+                " and no project file (spantag.ron)".to_owned()
+            } else {
+                format!(" and none in {}", projects.join(", "))
+            }
+        );
+        return Ok(2);
+    }
+    let rows: Vec<[String; 3]> = usage
+        .labels
+        .iter()
+        .map(|l| [l.name.clone(), l.spans.to_string(), l.files.to_string()])
+        .collect();
+    let header = ["label", "spans", "files"].map(str::to_owned);
+    let width = |i: usize| {
+        rows.iter()
+            .chain([&header])
+            .map(|r| r[i].chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let (w0, w1, w2) = (width(0), width(1), width(2));
+    for row in std::iter::once(&header).chain(&rows) {
+        println!("{:<w0$}  {:>w1$}  {:>w2$}", row[0], row[1], row[2]);
+    }
+    eprintln!(
+        "{} label(s) in {} annotation file(s){}",
+        rows.len(),
+        usage.files.len(),
+        if projects.is_empty() {
+            String::new()
+        } else {
+            format!(" and {}", projects.join(", "))
+        }
+    );
+    Ok(0)
+}
+
+fn print_projects(projects: &[labels::ProjectChange], verb: &str) {
+    for change in projects {
+        let mut line = format!("{}: label {verb}", change.path.display());
+        if !change.relation_types.is_empty() {
+            line.push_str(&format!(
+                ", relation type(s) updated: {}",
+                change.relation_types.join(", ")
+            ));
+        }
+        if !change.relation_types_removed.is_empty() {
+            line.push_str(&format!(
+                ", relation type(s) deleted (they could link no other label): {}",
+                change.relation_types_removed.join(", ")
+            ));
+        }
+        println!("{line}");
+    }
+}
+
+fn print_rename(report: labels::RenameReport) -> i32 {
+    for file in &report.files {
+        println!(
+            "{}: {} span(s) renamed{}",
+            file.path.display(),
+            file.spans,
+            if file.scheme {
+                ", label list entry renamed"
+            } else {
+                ""
+            }
+        );
+    }
+    print_projects(&report.projects, "renamed");
+    eprintln!(
+        "renamed {:?} to {:?}: {} span(s) in {} of {} annotation file(s), {} project file(s); previous versions kept as .bak",
+        report.old,
+        report.new,
+        report.spans(),
+        report.files.len(),
+        report.searched,
+        report.projects.len()
+    );
+    0
+}
+
+fn print_removal(report: labels::RemoveReport) -> i32 {
+    for file in &report.files {
+        println!(
+            "{}: {} span(s) and {} relation(s) deleted{}",
+            file.path.display(),
+            file.spans,
+            file.relations,
+            if file.scheme {
+                ", label list entry removed"
+            } else {
+                ""
+            }
+        );
+    }
+    print_projects(&report.projects, "removed");
+    eprintln!(
+        "removed {:?}: {} span(s) and {} relation(s) deleted in {} of {} annotation file(s), {} project file(s); previous versions kept as .bak",
+        report.name,
+        report.spans(),
+        report.relations(),
+        report.files.len(),
+        report.searched,
+        report.projects.len()
+    );
     0
 }
 

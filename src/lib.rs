@@ -1,8 +1,9 @@
 //! spantag: a desktop workbench for annotating text spans.
 //!
 //! The core ([`document`], [`annotation`], [`edit`], [`session`], [`store`], [`project`],
-//! [`settings`]) knows nothing of the GUI; [`ui`] draws a [`session::Session`] with egui and
-//! changes it only through [`edit::Edit`] values applied by [`session::Session::apply`].
+//! [`labels`], [`settings`]) knows nothing of the GUI; [`ui`] draws a [`session::Session`]
+//! with egui and changes it only through [`edit::Edit`] values applied by
+//! [`session::Session::apply`].
 //! The command line ([`cli`]) calls the same core functions as the GUI.
 
 pub mod annotation;
@@ -12,6 +13,7 @@ pub mod corpus;
 pub mod document;
 pub mod edit;
 pub mod formats;
+pub mod labels;
 pub mod project;
 pub mod reanchor;
 pub mod recovery;
