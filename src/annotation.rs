@@ -92,7 +92,7 @@ pub fn parse_hex_color(s: &str) -> Option<[u8; 3]> {
 
 /// Colours given to labels in order; chosen to be distinguishable on light and dark themes
 /// and for the common forms of colour blindness (Tableau 10).
-const PALETTE: [&str; 10] = [
+pub const PALETTE: [&str; 10] = [
     "#4e79a7", "#e15759", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7",
     "#9c755f", "#bab0ac",
 ];

@@ -293,6 +293,40 @@ pub enum ProjectError {
     },
 }
 
+/// A copy of `project` whose labels are `labels`, in this order and with these colours;
+/// each label keeps its description, and the first nine get the key of their position, so
+/// that [`effective_scheme`] gives back exactly this order. Relation types are kept.
+pub fn with_labels(project: &Project, labels: &[Label]) -> Project {
+    let mut out = project.clone();
+    out.labels = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| ProjectLabel {
+            name: l.name.clone(),
+            color: l.color.clone(),
+            key: u8::try_from(i + 1).ok().and_then(Key::new),
+            description: project.description(&l.name).map(str::to_owned),
+        })
+        .collect();
+    out
+}
+
+/// Writes a project file atomically, keeping the previous one as `.bak`. The text is read
+/// back first: a project that would not load the same is not written.
+pub fn save(path: &Path, project: &Project) -> Result<(), ProjectError> {
+    let text = project.to_ron();
+    let failed = |message: String| ProjectError::Read {
+        path: path.to_path_buf(),
+        message,
+    };
+    match parse(&text, path) {
+        Ok(back) if back == *project => {}
+        Ok(_) => return Err(failed("it would read back differently; not written".into())),
+        Err(err) => return Err(err),
+    }
+    crate::store::write_atomic(path, text.as_bytes()).map_err(|e| failed(e.to_string()))
+}
+
 /// The nearest project file: `dir/spantag.ron`, else in its parent, and so on up to the root.
 /// `dir` may also be a document, whose folder is searched first.
 pub fn find(dir: &Path) -> Option<PathBuf> {

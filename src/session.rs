@@ -525,6 +525,29 @@ impl Session {
         }
     }
 
+    /// The project file that sets this document's labels, when there is one and it loads.
+    pub fn project(&self) -> Option<(PathBuf, crate::project::Project)> {
+        let dir = self.doc.path().and_then(Path::parent)?;
+        let path = crate::project::find(dir)?;
+        let project = crate::project::load(&path).ok()?;
+        Some((path, project))
+    }
+
+    /// Reads the project file again after it was changed (the label editor): labels it no
+    /// longer has leave the editable layer's list unless a span uses them.
+    pub fn reload_project(&mut self, dropped: &[String]) {
+        if let Some(state) = self.layers.get_mut(&self.editable) {
+            for name in dropped {
+                if !state.layer.spans().iter().any(|s| &s.label == name) {
+                    state.layer.scheme.remove(name);
+                }
+            }
+        }
+        self.project_error = None;
+        self.apply_project();
+        self.unify_scheme();
+    }
+
     /// Why the project file could not be used (the defaults are used instead).
     pub fn project_error(&self) -> Option<&str> {
         self.project_error.as_deref()

@@ -96,6 +96,20 @@ pub enum Command {
     ToggleLeftPanel,
     /// Show or hide the right panel (the span list).
     ToggleRightPanel,
+    /// Show or hide the label editor.
+    ShowLabelEditor,
+    /// Add a label from the label editor (to the project file when one sets the labels).
+    EditorAddLabel(String),
+    /// Give a label another colour (`#rrggbb`).
+    LabelColor(String, String),
+    /// Move a label to a position.
+    MoveLabel(String, usize),
+    /// Remove a label; `true`: also the spans of yours that use it (confirmed).
+    RemoveLabel(String, bool),
+    /// Ask before renaming a label in every file of the corpus (counts what would change).
+    AskRenameLabel(String, String),
+    /// Rename a label in every annotation file of the corpus (confirmed).
+    RenameLabel(String, String),
     /// Move an end of the selected span by a character or a word.
     MoveSpanEdge {
         /// Its start (else its end).

@@ -5,6 +5,7 @@ pub mod app;
 pub mod command;
 pub mod corpus;
 pub mod doc_view;
+pub mod label_editor;
 pub mod open;
 pub mod panels;
 pub mod review;

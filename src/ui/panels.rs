@@ -119,6 +119,13 @@ pub fn palette_ui(
     if let Some(err) = label_error {
         ui.colored_label(theme::error_color(ui.visuals().dark_mode), err.as_str());
     }
+    if ui
+        .small_button("Edit labels…")
+        .on_hover_text("Rename, recolour, reorder or remove labels")
+        .clicked()
+    {
+        commands.push(Command::ShowLabelEditor);
+    }
 }
 
 /// Details of the selected span: label, text, offsets, note, delete.

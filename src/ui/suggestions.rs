@@ -10,6 +10,13 @@ use crate::annotation::Layer;
 use crate::suggest::{self, Lexicon, Request, Suggestion, Worker};
 use crate::ui::open::OpenDocument;
 
+/// Documents up to this size (and layers up to [`INLINE_SPANS`]) get their suggestions on
+/// the UI thread; larger ones on the worker thread.
+const INLINE_BYTES: usize = 256 * 1024;
+const INLINE_SPANS: usize = 5_000;
+/// Corpora up to this many documents have their tagged texts read at once.
+const INLINE_DOCUMENTS: usize = 200;
+
 /// What the last request was computed from; a new request goes out when it changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Asked {
@@ -69,6 +76,14 @@ impl SuggestState {
         }
     }
 
+    /// Reads the corpus's tagged texts again (after labels were renamed on disk).
+    pub fn forget_corpus(&mut self) {
+        self.lexicon_root = None;
+        self.lexicon = None;
+        self.lexicon_loading = None;
+        self.lexicon_version += 1;
+    }
+
     /// The open document's own tags, recorded after a save so that the next document of the
     /// corpus gets them as suggestions.
     pub fn remember_layer(&mut self, doc: &Path, layer: &Layer) {
@@ -124,7 +139,7 @@ impl SuggestState {
         };
         if self.asked.as_ref() != Some(&asked) {
             self.generation += 1;
-            worker.request(Request {
+            let request = Request {
                 doc: session.document_arc(),
                 path: session.document().path().map(Path::to_path_buf),
                 layer: open.layer().snapshot(),
@@ -132,7 +147,20 @@ impl SuggestState {
                 tagged_elsewhere,
                 source: self.source_layer.as_ref().map(|(_, l)| l.snapshot()),
                 generation: self.generation,
-            });
+            };
+            let small = session.document().text().len() <= INLINE_BYTES
+                && open.layer().spans().len() <= INLINE_SPANS
+                && request
+                    .source
+                    .as_ref()
+                    .is_none_or(|l| l.spans().len() <= INLINE_SPANS);
+            if small {
+                // A small document costs well under a millisecond: no thread, no frame late.
+                self.items = suggest::compute(&request);
+                self.answered = self.generation;
+            } else {
+                worker.request(request);
+            }
             self.asked = Some(asked);
         }
         let state = session.editable();
@@ -203,6 +231,11 @@ impl SuggestState {
         self.lexicon_version += 1;
         let (tx, rx) = mpsc::channel();
         let documents: Vec<PathBuf> = documents.iter().map(|e| e.path.clone()).collect();
+        if documents.len() <= INLINE_DOCUMENTS {
+            let (lexicon, _) = Lexicon::load(&documents, annotator);
+            self.lexicon = Some(Arc::new(lexicon));
+            return;
+        }
         let (root, annotator, ctx) = (root.to_path_buf(), annotator.to_owned(), ctx.cloned());
         let spawned = std::thread::Builder::new()
             .name("spantag-lexicon".into())

@@ -387,6 +387,22 @@ impl SpantagApp {
                     Err(err) => self.error(format!("Could not tag: {err}")),
                 }
             }
+            Command::ShowLabelEditor => {
+                self.label_editor.open = !self.label_editor.open;
+                self.label_editor.error = None;
+            }
+            Command::EditorAddLabel(name) => {
+                self.change_scheme(super::labels::SchemeChange::Add(name));
+            }
+            Command::LabelColor(name, color) => {
+                self.change_scheme(super::labels::SchemeChange::Color(name, color));
+            }
+            Command::MoveLabel(name, to) => {
+                self.change_scheme(super::labels::SchemeChange::Move(name, to));
+            }
+            Command::RemoveLabel(name, confirmed) => self.remove_label(name, confirmed),
+            Command::AskRenameLabel(old, new) => self.ask_rename_label(old, new),
+            Command::RenameLabel(old, new) => self.rename_label(old, new),
             Command::MoveSpanEdge {
                 start,
                 word,

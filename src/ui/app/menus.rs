@@ -68,6 +68,10 @@ impl SpantagApp {
                 if menu_item(ui, has_span, "Delete span", keys(Action::Delete)) {
                     self.commands.push(Command::DeleteSelected);
                 }
+                ui.separator();
+                if menu_item(ui, has_doc && self.review.is_none(), "Labels…", "") {
+                    self.commands.push(Command::ShowLabelEditor);
+                }
             });
             ui.menu_button("View", |ui| {
                 let theme_label = if self.settings.dark_mode {

@@ -13,6 +13,7 @@
 //! | `dialogs.rs` | unsaved-changes, shortcuts, export/import and the problems strip |
 //! | `loading.rs` | opening a document off the UI thread, with progress |
 //! | `review.rs` | review mode: the navigator, accepting and rejecting versions |
+//! | `labels.rs` | the label editor's changes, renaming labels across the corpus |
 //! | `relations.rs` | picking a new relation's type |
 //! | `suggesting.rs` | accepting and rejecting suggestions |
 //! | `safety.rs` | recovery files, changes on disk (reload, keep mine, merge), Save As |
@@ -27,6 +28,7 @@ use egui::ViewportCommand;
 mod dialogs;
 mod dispatch;
 mod keymap;
+mod labels;
 mod loading;
 mod menus;
 mod relations;
@@ -118,6 +120,8 @@ pub struct SpantagApp {
     pub corpus: Option<crate::ui::corpus::CorpusState>,
     /// Suggestions for the open document.
     pub suggestions: crate::ui::suggestions::SuggestState,
+    /// The label editor.
+    pub label_editor: crate::ui::label_editor::LabelEditor,
     /// The context, for background work to ask for a frame when it is done.
     egui_ctx: Option<egui::Context>,
     /// A relation being made: its source span, waiting for a click on the target.
@@ -186,6 +190,7 @@ impl SpantagApp {
             search: crate::ui::search::SearchState::default(),
             corpus: None,
             suggestions: crate::ui::suggestions::SuggestState::default(),
+            label_editor: crate::ui::label_editor::LabelEditor::default(),
             relating: None,
             egui_ctx,
             relation_pick: None,
@@ -435,6 +440,16 @@ impl SpantagApp {
                 }
             });
 
+        if let Some(open) = &self.open
+            && self.label_editor.open
+        {
+            let project = open
+                .session
+                .project()
+                .map(|(path, _)| path.display().to_string());
+            self.label_editor
+                .ui(&ctx, open, project.as_deref(), &mut self.commands);
+        }
         self.relation_picker(&ctx);
         self.confirm_dialog(&ctx);
         self.shortcuts_window(&ctx);
