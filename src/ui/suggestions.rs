@@ -190,6 +190,25 @@ impl SuggestState {
         false
     }
 
+    /// How many suggestions still stand: all of `items` when they answer the layer as it is
+    /// (they were filtered against it), else counted on the layer (up to `cap`).
+    pub fn live_count(&self, open: &OpenDocument, cap: usize) -> usize {
+        let fresh = self.answered == self.generation
+            && self
+                .asked
+                .as_ref()
+                .is_some_and(|a| a.revision == open.revision());
+        if fresh {
+            return self.items.len();
+        }
+        let state = open.session.editable();
+        self.items
+            .iter()
+            .filter(|s| suggest::is_live(s, state.layer(), state.index()))
+            .take(cap)
+            .count()
+    }
+
     /// Whether `items` answer the newest request and the corpus's texts have been read (the
     /// suggestions on screen are up to date).
     pub fn is_settled(&self) -> bool {

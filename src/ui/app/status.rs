@@ -95,7 +95,7 @@ impl SpantagApp {
                     ui.weak("✔ Saved");
                 }
                 if self.suggestions_shown() {
-                    let live = self.live_suggestions(1000);
+                    let live = self.suggestions.live_count(open, 1000);
                     if live > 0 {
                         ui.separator();
                         let shown = if live >= 1000 {

@@ -91,17 +91,4 @@ impl SpantagApp {
             s.label
         ));
     }
-
-    /// How many suggestions still stand, for the status bar (counted on the sorted list
-    /// with the layer's index; capped so a huge list costs little per frame).
-    pub(super) fn live_suggestions(&self, cap: usize) -> usize {
-        let Some(open) = &self.open else { return 0 };
-        let state = open.session.editable();
-        self.suggestions
-            .items
-            .iter()
-            .filter(|s| suggest::is_live(s, state.layer(), state.index()))
-            .take(cap)
-            .count()
-    }
 }
