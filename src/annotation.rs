@@ -675,6 +675,32 @@ impl SpanIndex {
         out.sort_unstable();
         out
     }
+
+    /// Whether `found` holds for the position of any span overlapping `range` (as in
+    /// [`Self::overlapping`]), without collecting them: stops at the first.
+    pub fn any_overlapping(
+        &self,
+        range: Range<usize>,
+        mut found: impl FnMut(usize) -> bool,
+    ) -> bool {
+        let (a, b) = (range.start, range.end.max(range.start + 1));
+        for (class, entries) in self.classes.iter().enumerate() {
+            let max_len = 1usize << class;
+            let first = match a.checked_sub(max_len) {
+                Some(lo) => entries.partition_point(|e| e.start <= lo),
+                None => 0,
+            };
+            for e in &entries[first..] {
+                if e.start >= b {
+                    break;
+                }
+                if e.end > a && found(e.position) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
 }
 
 fn length_class(len: usize) -> usize {

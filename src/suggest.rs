@@ -15,7 +15,7 @@
 //! the few suggestions on screen each frame, so that a span just tagged hides its ghost at
 //! once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -71,11 +71,11 @@ pub fn is_live(s: &Suggestion, layer: &Layer, index: &SpanIndex) -> bool {
         return false;
     }
     let spans = layer.spans();
-    !index
-        .overlapping(s.range())
-        .into_iter()
-        .filter_map(|p| spans.get(p))
-        .any(|span| span.label == s.label || (span.start == s.start && span.end == s.end))
+    !index.any_overlapping(s.range(), |p| {
+        spans.get(p).is_some_and(|span| {
+            span.label == s.label || (span.start == s.start && span.end == s.end)
+        })
+    })
 }
 
 /// The first live suggestion at or after `offset` (wrapping around to the start), as an
@@ -269,28 +269,105 @@ pub struct Request {
     pub generation: u64,
 }
 
+/// What a suggestion is checked against, copied out of a layer so that the layer can be
+/// let go of before the long search (an edit of a layer whose spans are still shared would
+/// copy them all).
+struct Filter {
+    exact: HashSet<(usize, usize)>,
+    by_label: HashMap<String, Intervals>,
+    rejected: HashSet<(usize, usize, String)>,
+}
+
+/// Ranges sorted by start with the running maximum of their ends: whether any overlaps a
+/// range is one binary search.
+#[derive(Default)]
+struct Intervals {
+    ranges: Vec<(usize, usize)>,
+    max_end: Vec<usize>,
+}
+
+impl Intervals {
+    fn overlaps(&self, start: usize, end: usize) -> bool {
+        let n = self
+            .ranges
+            .partition_point(|&(s, _)| s < end.max(start + 1));
+        n > 0 && self.max_end[n - 1] > start
+    }
+}
+
+impl Filter {
+    fn of(layer: &Layer) -> Self {
+        let mut by_label: HashMap<String, Intervals> = HashMap::new();
+        let mut exact = HashSet::with_capacity(layer.spans().len());
+        for span in layer.spans() {
+            exact.insert((span.start, span.end));
+            let entry = by_label.entry(span.label.clone()).or_default();
+            // Spans are sorted by start: pushing keeps each label's ranges sorted.
+            let max = entry.max_end.last().copied().unwrap_or(0).max(span.end);
+            entry.ranges.push((span.start, span.end));
+            entry.max_end.push(max);
+        }
+        let rejected = layer
+            .rejected
+            .iter()
+            .map(|r| (r.start, r.end, r.label.clone()))
+            .collect();
+        Self {
+            exact,
+            by_label,
+            rejected,
+        }
+    }
+
+    /// [`is_live`] against the copied layer.
+    fn is_live(&self, s: &Suggestion) -> bool {
+        !self.exact.contains(&(s.start, s.end))
+            && !self.rejected.contains(&(s.start, s.end, s.label.clone()))
+            && !self
+                .by_label
+                .get(&s.label)
+                .is_some_and(|i| i.overlaps(s.start, s.end))
+    }
+}
+
 /// The suggestions for a layer, sorted by start; those not live for `layer` left out.
 pub fn compute(request: &Request) -> Vec<Suggestion> {
-    let doc = &request.doc;
-    let layer = &request.layer;
-    let index = SpanIndex::build(layer.spans());
-    let mut out = Vec::new();
-    if request.tagged_elsewhere {
+    let prepared = prepare(request);
+    search(request, prepared)
+}
+
+/// [`compute`] that lets go of the request's layer as soon as what it needs is copied out.
+pub fn compute_owned(mut request: Request) -> Vec<Suggestion> {
+    let prepared = prepare(&request);
+    request.layer = Layer::default();
+    search(&request, prepared)
+}
+
+fn prepare(request: &Request) -> (Vec<(String, String)>, Filter) {
+    let terms = if request.tagged_elsewhere {
         let empty = Lexicon::default();
         let lexicon = request.lexicon.as_deref().unwrap_or(&empty);
-        let terms = lexicon.terms(request.path.as_deref(), layer);
-        let patterns: Vec<&str> = terms.iter().map(|(t, _)| t.as_str()).collect();
-        let text = doc.text();
-        for (bytes, term) in occurrences(text, &patterns) {
-            let start = doc.char_from_byte(bytes.start);
-            let end = start + text[bytes.clone()].chars().count();
-            out.push(Suggestion {
-                start,
-                end,
-                label: terms[term].1.clone(),
-                origin: Origin::TaggedElsewhere,
-            });
-        }
+        lexicon.terms(request.path.as_deref(), &request.layer)
+    } else {
+        Vec::new()
+    };
+    (terms, Filter::of(&request.layer))
+}
+
+fn search(request: &Request, (terms, filter): (Vec<(String, String)>, Filter)) -> Vec<Suggestion> {
+    let doc = &request.doc;
+    let mut out = Vec::new();
+    let patterns: Vec<&str> = terms.iter().map(|(t, _)| t.as_str()).collect();
+    let text = doc.text();
+    for (bytes, term) in occurrences(text, &patterns) {
+        let start = doc.char_from_byte(bytes.start);
+        let end = start + text[bytes.clone()].chars().count();
+        out.push(Suggestion {
+            start,
+            end,
+            label: terms[term].1.clone(),
+            origin: Origin::TaggedElsewhere,
+        });
     }
     if let Some(source) = &request.source {
         let origin = Origin::Layer(source.annotator.clone());
@@ -307,7 +384,7 @@ pub fn compute(request: &Request) -> Vec<Suggestion> {
                 }),
         );
     }
-    out.retain(|s| is_live(s, layer, &index));
+    out.retain(|s| filter.is_live(s));
     // Longest first at each start, so that a suggestion inside a longer one is dropped
     // (one ghost for "New York", not another for its "York"); then one ghost per range and
     // label (a model and the corpus may suggest the same).
@@ -354,8 +431,9 @@ impl Worker {
                     while let Ok(newer) = inbox.try_recv() {
                         request = newer;
                     }
-                    let items = compute(&request);
-                    if outbox.send((request.generation, items)).is_err() {
+                    let generation = request.generation;
+                    let items = compute_owned(request);
+                    if outbox.send((generation, items)).is_err() {
                         break;
                     }
                     wake();
@@ -522,6 +600,54 @@ mod tests {
         let index = SpanIndex::build(layer.spans());
         assert!(!is_live(&items[0], &layer, &index));
         assert_eq!(next_live(&items, 0, &layer, &index), None);
+    }
+
+    #[test]
+    fn the_copied_filter_agrees_with_the_layer_on_every_range() {
+        // Nested, overlapping and stacked spans; every range of a short text, two labels.
+        let doc = Document::from_text("abcdefghijklmnop".into());
+        let mut layer = Layer::new("a");
+        for (id, (start, end, label)) in [
+            (0, 4, "actor"),
+            (2, 9, "claim"),
+            (2, 9, "actor"),
+            (3, 5, "event"),
+            (11, 12, "actor"),
+            (6, 15, "claim"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            layer.insert(span(id as u64 + 1, &doc, start, end, label));
+        }
+        layer.add_rejection(Rejection {
+            start: 12,
+            end: 14,
+            label: "actor".into(),
+            text: "mn".into(),
+        });
+        let index = SpanIndex::build(layer.spans());
+        let filter = Filter::of(&layer);
+        let mut checked = 0;
+        for start in 0..16 {
+            for end in start + 1..=16 {
+                for label in ["actor", "claim", "event"] {
+                    let s = Suggestion {
+                        start,
+                        end,
+                        label: label.into(),
+                        origin: Origin::TaggedElsewhere,
+                    };
+                    assert_eq!(
+                        filter.is_live(&s),
+                        is_live(&s, &layer, &index),
+                        "{start}..{end} {label}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 136 * 3);
     }
 
     #[test]

@@ -1134,6 +1134,9 @@ impl DocView {
                                 0.25
                             }),
                         );
+                        // A dashed outline, as quads in the same mesh (no tessellation).
+                        let width = if current { 2.0 } else { 1.2 };
+                        dashed_outline(&mut mesh, rect.expand(1.0), width, color);
                         ghosts.push((rect, color, current, first + i));
                     }
                 }
@@ -1148,23 +1151,6 @@ impl DocView {
         painter.add(egui::Shape::mesh(mesh));
         for block in &self.visible {
             painter.galley(block.origin, block.galley.clone(), text_color);
-        }
-        for &(rect, color, current, _) in &ghosts {
-            let r = rect.expand(1.0);
-            let outline = [
-                r.left_top(),
-                r.right_top(),
-                r.right_bottom(),
-                r.left_bottom(),
-                r.left_top(),
-            ];
-            let width = if current { 2.0 } else { 1.2 };
-            painter.extend(egui::Shape::dashed_line(
-                &outline,
-                Stroke::new(width, color),
-                4.0,
-                3.0,
-            ));
         }
         if let Some(&(rect, color, _, i)) = ghosts.iter().find(|g| g.2)
             && let Some(s) = input.suggestions.get(i)
@@ -1521,6 +1507,28 @@ impl DocView {
                 output.clicked_span = Some(span);
             }
         }
+    }
+}
+
+/// A dashed rectangle outline (4 px dashes, 3 px gaps) added to a mesh as quads.
+fn dashed_outline(mesh: &mut egui::Mesh, r: Rect, width: f32, color: Color32) {
+    const DASH: f32 = 4.0;
+    const GAP: f32 = 3.0;
+    let mut x = r.min.x;
+    while x < r.max.x {
+        let x1 = (x + DASH).min(r.max.x);
+        for y in [r.min.y, r.max.y - width] {
+            mesh.add_colored_rect(Rect::from_min_max(pos2(x, y), pos2(x1, y + width)), color);
+        }
+        x += DASH + GAP;
+    }
+    let mut y = r.min.y;
+    while y < r.max.y {
+        let y1 = (y + DASH).min(r.max.y);
+        for x in [r.min.x, r.max.x - width] {
+            mesh.add_colored_rect(Rect::from_min_max(pos2(x, y), pos2(x + width, y1)), color);
+        }
+        y += DASH + GAP;
     }
 }
 

@@ -14,13 +14,15 @@ use crate::ui::open::OpenDocument;
 /// the UI thread; larger ones on the worker thread.
 const INLINE_BYTES: usize = 256 * 1024;
 const INLINE_SPANS: usize = 5_000;
+/// How long a large layer must be left alone before its suggestions are asked for again.
+const IDLE: std::time::Duration = std::time::Duration::from_millis(300);
 /// Corpora up to this many documents have their tagged texts read at once.
 const INLINE_DOCUMENTS: usize = 200;
 
 /// What the last request was computed from; a new request goes out when it changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Asked {
-    document: String,
+    document: u64,
     revision: u64,
     tagged_elsewhere: bool,
     source: Option<String>,
@@ -40,8 +42,14 @@ pub struct SuggestState {
     /// The generation of the answer in `items`.
     answered: u64,
     asked: Option<Asked>,
-    /// The document the suggestions are for (its hash and name).
-    document: Option<String>,
+    /// The live count for a layer revision and an answer (while the answer is stale).
+    counted: Option<((u64, u64), usize)>,
+    /// The layer's revision and when it was first seen (for [`IDLE`]).
+    edited: Option<(u64, std::time::Instant)>,
+    /// The document the suggestions are for (its address and hash), and a counter of
+    /// documents seen.
+    document: Option<(usize, String)>,
+    documents_seen: u64,
     /// Texts tagged in the corpus folder, once read.
     lexicon: Option<Arc<Lexicon>>,
     lexicon_root: Option<PathBuf>,
@@ -103,15 +111,17 @@ impl SuggestState {
         caret: Option<usize>,
         ctx: Option<&egui::Context>,
     ) {
-        let document = format!(
-            "{}:{}",
-            open.session.document().hash(),
-            open.session.document().display_name()
-        );
-        if self.document.as_deref() != Some(document.as_str()) {
+        let doc = open.session.document();
+        let address = std::ptr::from_ref(doc) as usize;
+        if !self
+            .document
+            .as_ref()
+            .is_some_and(|(a, hash)| *a == address && hash == doc.hash())
+        {
             // Another document: the old suggestions' offsets mean nothing here.
             self.document_closed();
-            self.document = Some(document);
+            self.document = Some((address, doc.hash().to_owned()));
+            self.documents_seen += 1;
         }
         self.poll_lexicon(corpus, &open.layer().annotator, ctx);
         self.load_source(open);
@@ -131,37 +141,58 @@ impl SuggestState {
         }
         let session = &open.session;
         let asked = Asked {
-            document: session.document().hash().to_owned(),
+            document: self.documents_seen,
             revision: open.revision(),
             tagged_elsewhere,
             source: self.source_layer.as_ref().map(|(_, l)| l.annotator.clone()),
             lexicon: self.lexicon_version,
         };
         if self.asked.as_ref() != Some(&asked) {
-            self.generation += 1;
-            let request = Request {
-                doc: session.document_arc(),
-                path: session.document().path().map(Path::to_path_buf),
-                layer: open.layer().snapshot(),
-                lexicon: self.lexicon.clone(),
-                tagged_elsewhere,
-                source: self.source_layer.as_ref().map(|(_, l)| l.snapshot()),
-                generation: self.generation,
-            };
             let small = session.document().text().len() <= INLINE_BYTES
                 && open.layer().spans().len() <= INLINE_SPANS
-                && request
-                    .source
+                && self
+                    .source_layer
                     .as_ref()
-                    .is_none_or(|l| l.spans().len() <= INLINE_SPANS);
-            if small {
-                // A small document costs well under a millisecond: no thread, no frame late.
-                self.items = suggest::compute(&request);
-                self.answered = self.generation;
-            } else {
-                worker.request(request);
+                    .is_none_or(|(_, l)| l.spans().len() <= INLINE_SPANS);
+            // A large layer is asked about once it has been left alone for a moment: the
+            // worker shares its spans while it copies what it needs, and an edit meanwhile
+            // would copy them all. Ghosts tagged meanwhile are hidden at once anyway.
+            let only_edited = self.asked.as_ref().is_some_and(|a| {
+                Asked {
+                    revision: asked.revision,
+                    ..a.clone()
+                } == asked
+            });
+            let now = std::time::Instant::now();
+            if self.edited.is_none_or(|(r, _)| r != asked.revision) {
+                self.edited = Some((asked.revision, now));
             }
-            self.asked = Some(asked);
+            let waited = self.edited.map_or(IDLE, |(_, at)| now - at);
+            if !small && only_edited && waited < IDLE {
+                if let Some(ctx) = ctx {
+                    ctx.request_repaint_after(IDLE - waited);
+                }
+            } else {
+                self.generation += 1;
+                let request = Request {
+                    doc: session.document_arc(),
+                    path: session.document().path().map(Path::to_path_buf),
+                    layer: open.layer().snapshot(),
+                    lexicon: self.lexicon.clone(),
+                    tagged_elsewhere,
+                    source: self.source_layer.as_ref().map(|(_, l)| l.snapshot()),
+                    generation: self.generation,
+                };
+                if small {
+                    // A small document costs well under a millisecond: no thread, no frame
+                    // late.
+                    self.items = suggest::compute(&request);
+                    self.answered = self.generation;
+                } else {
+                    worker.request(request);
+                }
+                self.asked = Some(asked);
+            }
         }
         let state = session.editable();
         self.current = suggest::next_live(
@@ -192,7 +223,7 @@ impl SuggestState {
 
     /// How many suggestions still stand: all of `items` when they answer the layer as it is
     /// (they were filtered against it), else counted on the layer (up to `cap`).
-    pub fn live_count(&self, open: &OpenDocument, cap: usize) -> usize {
+    pub fn live_count(&mut self, open: &OpenDocument, cap: usize) -> usize {
         let fresh = self.answered == self.generation
             && self
                 .asked
@@ -201,12 +232,21 @@ impl SuggestState {
         if fresh {
             return self.items.len();
         }
+        let key = (open.revision(), self.answered);
+        if let Some((k, n)) = self.counted
+            && k == key
+        {
+            return n;
+        }
         let state = open.session.editable();
-        self.items
+        let n = self
+            .items
             .iter()
             .filter(|s| suggest::is_live(s, state.layer(), state.index()))
             .take(cap)
-            .count()
+            .count();
+        self.counted = Some((key, n));
+        n
     }
 
     /// Whether `items` answer the newest request and the corpus's texts have been read (the
