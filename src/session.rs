@@ -267,8 +267,8 @@ impl LayerState {
 #[derive(Debug)]
 pub struct ReadOnlyLayer {
     id: LayerId,
-    loaded: Loaded,
-    path: PathBuf,
+    /// Built (indexed, counted) on the loader thread.
+    state: LayerState,
 }
 
 /// What tagging a selection did.
@@ -402,42 +402,77 @@ impl Session {
         let threads = std::thread::available_parallelism()
             .map_or(2, std::num::NonZero::get)
             .clamp(1, ids.len().max(1));
-        let load = |id: &LayerId| -> Result<ReadOnlyLayer, StoreError> {
-            let path = store::annotation_path(&doc_path, id.name());
-            let loaded = if path.exists() {
-                store::loaded_read_only(AnnotationFile::read_unhashed(&path)?, doc, id.name())
-            } else {
-                Loaded {
-                    layer: Layer::new(id.name()),
-                    problems: Vec::new(),
-                    changed: false,
-                    disk_hash: None,
-                }
-            };
-            Ok(ReadOnlyLayer {
-                id: id.clone(),
-                loaded,
-                path,
-            })
+        // Two kinds of task, so that both cores stay busy to the end however many layers
+        // there are: reading and parsing a file (needs no document), then checking it
+        // against the document and indexing it.
+        enum Task {
+            Read(usize),
+            Check(usize, Box<AnnotationFile>),
+        }
+        let paths: Vec<PathBuf> = ids
+            .iter()
+            .map(|id| store::annotation_path(&doc_path, id.name()))
+            .collect();
+        let queue = std::sync::Mutex::new(
+            (0..ids.len())
+                .map(Task::Read)
+                .collect::<std::collections::VecDeque<_>>(),
+        );
+        let finish = |k: usize, loaded: Loaded| ReadOnlyLayer {
+            id: ids[k].clone(),
+            state: LayerState::new(loaded, paths[k].clone(), false),
         };
-        // Each thread takes the next layer not started yet, so the cores stay busy however
-        // the layers' sizes differ.
-        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
+            let mut mine: Vec<(usize, Result<ReadOnlyLayer, StoreError>)> = Vec::new();
+            // A thread stops when the queue is empty: a file still being read elsewhere is
+            // checked by the thread reading it.
+            loop {
+                let task = queue.lock().ok().and_then(|mut q| q.pop_front());
+                let Some(task) = task else { break };
+                // A task that panics still counts as done (with an error), so that the
+                // other threads do not wait for it forever.
+                let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match task {
+                    Task::Read(k) if !paths[k].exists() => Some((
+                        k,
+                        Ok(finish(
+                            k,
+                            Loaded {
+                                layer: Layer::new(ids[k].name()),
+                                problems: Vec::new(),
+                                changed: false,
+                                disk_hash: None,
+                            },
+                        )),
+                    )),
+                    Task::Read(k) => match AnnotationFile::read_unhashed(&paths[k]) {
+                        Ok(file) => {
+                            if let Ok(mut q) = queue.lock() {
+                                q.push_front(Task::Check(k, Box::new(file)));
+                            }
+                            None
+                        }
+                        Err(err) => Some((k, Err(err))),
+                    },
+                    Task::Check(k, file) => {
+                        let loaded = store::loaded_read_only(*file, doc, ids[k].name());
+                        Some((k, Ok(finish(k, loaded))))
+                    }
+                }))
+                .unwrap_or_else(|_| {
+                    Some((
+                        usize::MAX,
+                        Err(StoreError::BadAnnotator(
+                            "a layer could not be loaded".into(),
+                        )),
+                    ))
+                });
+                mine.extend(done);
+            }
+            mine
+        };
         let mut results: Vec<(usize, Result<ReadOnlyLayer, StoreError>)> =
             std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..threads)
-                    .map(|_| {
-                        scope.spawn(|| {
-                            let mut mine = Vec::new();
-                            loop {
-                                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                                let Some(id) = ids.get(k) else { break };
-                                mine.push((k, load(id)));
-                            }
-                            mine
-                        })
-                    })
-                    .collect();
+                let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
                 handles
                     .into_iter()
                     .flat_map(|h| {
@@ -461,8 +496,7 @@ impl Session {
     /// Adds layers read by [`Self::load_read_only`], read-only.
     pub fn insert_read_only(&mut self, layers: Vec<ReadOnlyLayer>) {
         for l in layers {
-            self.layers
-                .insert(l.id, LayerState::new(l.loaded, l.path, false));
+            self.layers.insert(l.id, l.state);
         }
         self.unify_scheme();
     }

@@ -173,9 +173,19 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+    fn list<T>(&mut self, item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        self.list_sized(0, item)
+    }
+
+    /// [`Self::list`] with room for `capacity` items from the start (one line per item in
+    /// written files: counting lines saves the growing copies of a 10k-span list).
+    fn list_sized<T>(
+        &mut self,
+        capacity: usize,
+        mut item: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<Vec<T>> {
         self.eat(b'[')?;
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(capacity);
         loop {
             if self.eat(b']').is_some() {
                 return Some(out);
@@ -299,7 +309,10 @@ pub fn parse(text: &str) -> Option<AnnotationFile> {
         "annotator" => set(&mut annotator, p.string()),
         "done" => set(&mut done, p.bool()),
         "labels" => set(&mut labels, p.list(label)),
-        "spans" => set(&mut spans, p.list(span)),
+        "spans" => {
+            let lines = p.bytes[p.pos..].iter().filter(|&&b| b == b'\n').count();
+            set(&mut spans, p.list_sized(lines, span))
+        }
         "relations" => set(&mut relations, p.list(relation)),
         "orphans" => set(&mut orphans, p.list(span)),
         "rejected" => set(&mut rejected, p.list(rejection)),

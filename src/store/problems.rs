@@ -122,7 +122,11 @@ impl AnnotationFile {
                 current: doc.hash().to_owned(),
             });
         }
-        let mut seen = std::collections::HashSet::new();
+        let mut seen: std::collections::HashSet<u64, crate::annotation::IdHash> =
+            std::collections::HashSet::with_capacity_and_hasher(
+                self.spans.len(),
+                crate::annotation::IdHash,
+            );
         let scheme = LabelScheme::from_labels(self.labels.clone());
         for span in &self.spans {
             if !seen.insert(span.id) {

@@ -71,7 +71,11 @@ impl AnnotationFile {
         let mut orphans = self.orphans;
         // Ids must be unique across spans and orphans for edits (and relations) to address
         // them; renumber later duplicates.
-        let mut seen = std::collections::HashSet::new();
+        let mut seen: std::collections::HashSet<u64, crate::annotation::IdHash> =
+            std::collections::HashSet::with_capacity_and_hasher(
+                spans.len(),
+                crate::annotation::IdHash,
+            );
         let mut next = spans
             .iter()
             .chain(&orphans)
