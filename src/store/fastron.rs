@@ -32,6 +32,13 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Exactly these bytes, here (no white space skipped).
+    fn literal(&mut self, expected: &[u8]) -> Option<()> {
+        self.bytes[self.pos..]
+            .starts_with(expected)
+            .then(|| self.pos += expected.len())
+    }
+
     fn eat(&mut self, byte: u8) -> Option<()> {
         self.skip_ws();
         (self.bytes.get(self.pos) == Some(&byte)).then(|| self.pos += 1)
@@ -220,7 +227,49 @@ fn set<T>(slot: &mut Option<T>, value: Option<T>) -> Option<()> {
     Some(())
 }
 
+/// A span as the canonical writer puts it on its line — `(id: 1, start: 0, end: 5, label:
+/// "…", text: "…")`, maybe with `, note: Some("…")` — read without matching field names;
+/// anything else goes to the general reader.
 fn span(p: &mut Parser<'_>) -> Option<Span> {
+    let at = p.pos;
+    if let Some(span) = canonical_span(p) {
+        return Some(span);
+    }
+    p.pos = at;
+    any_span(p)
+}
+
+fn canonical_span(p: &mut Parser<'_>) -> Option<Span> {
+    p.skip_ws();
+    p.literal(b"(id: ")?;
+    let id = p.uint()?;
+    p.literal(b", start: ")?;
+    let start = p.usize()?;
+    p.literal(b", end: ")?;
+    let end = p.usize()?;
+    p.literal(b", label: ")?;
+    let label = p.string()?;
+    p.literal(b", text: ")?;
+    let text = p.string()?;
+    let note = if p.literal(b", note: Some(").is_some() {
+        let note = p.string()?;
+        p.literal(b")")?;
+        Some(note)
+    } else {
+        None
+    };
+    p.literal(b")")?;
+    Some(Span {
+        id,
+        start,
+        end,
+        label,
+        text,
+        note,
+    })
+}
+
+fn any_span(p: &mut Parser<'_>) -> Option<Span> {
     let (mut id, mut start, mut end, mut label, mut text, mut note) =
         (None, None, None, None, None, None);
     p.fields(|p, name| match name {
