@@ -10,8 +10,8 @@ use crate::annotation::Layer;
 use crate::suggest::{self, Lexicon, Request, Suggestion, Worker};
 use crate::ui::open::OpenDocument;
 
-/// Documents up to this size (and layers up to [`INLINE_SPANS`]) get their suggestions on
-/// the UI thread; larger ones on the worker thread.
+/// Documents up to this size (and layers, source layers and corpus texts up to
+/// [`INLINE_SPANS`]) get their suggestions on the UI thread; larger ones on the worker thread.
 const INLINE_BYTES: usize = 256 * 1024;
 const INLINE_SPANS: usize = 5_000;
 /// How long a large layer must be left alone before its suggestions are asked for again.
@@ -153,7 +153,11 @@ impl SuggestState {
                 && self
                     .source_layer
                     .as_ref()
-                    .is_none_or(|(_, l)| l.spans().len() <= INLINE_SPANS);
+                    .is_none_or(|(_, l)| l.spans().len() <= INLINE_SPANS)
+                && self
+                    .lexicon
+                    .as_ref()
+                    .is_none_or(|l| l.len() <= INLINE_SPANS);
             // A large layer is asked about once it has been left alone for a moment: the
             // worker shares its spans while it copies what it needs, and an edit meanwhile
             // would copy them all. Ghosts tagged meanwhile are hidden at once anyway.
