@@ -371,13 +371,39 @@ impl Layer {
     ) -> Self {
         spans.sort_by(Span::order);
         let mut scheme = scheme;
+        // Few labels, many spans: count by label name with a short list (no hashing per
+        // span), then make sure each label is in the scheme once.
+        let mut counted: Vec<(&str, usize)> = Vec::new();
+        let mut many: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for span in &spans {
-            scheme.ensure(&span.label);
+            // A file with hundreds of labels would make the list slow: hash from then on.
+            if let Some(n) = many.get_mut(span.label.as_str()) {
+                *n += 1;
+                continue;
+            }
+            let listed = counted.len().min(32);
+            if let Some((_, n)) = counted[..listed]
+                .iter_mut()
+                .find(|(name, _)| *name == span.label)
+            {
+                *n += 1;
+            } else if counted.len() < 32 {
+                counted.push((&span.label, 1));
+            } else {
+                counted.push((&span.label, 0));
+                many.insert(&span.label, 1);
+            }
         }
-        let mut label_counts = std::collections::HashMap::new();
-        for span in &spans {
-            bump(&mut label_counts, &span.label);
+        for (name, n) in &mut counted {
+            *n += many.get(name).copied().unwrap_or(0);
         }
+        for (name, _) in &counted {
+            scheme.ensure(name);
+        }
+        let label_counts: std::collections::HashMap<String, usize> = counted
+            .into_iter()
+            .map(|(name, n)| (name.to_owned(), n))
+            .collect();
         let next_id = spans
             .iter()
             .map(|s| s.id)
@@ -837,6 +863,39 @@ mod tests {
             assert_eq!(layer.position(s.id), Some(i));
         }
         assert_eq!(layer.get(1), None);
+    }
+
+    #[test]
+    fn a_layer_with_many_labels_counts_each_and_keeps_their_order() {
+        // 40 labels (past the short list), each used by i + 1 spans, interleaved.
+        let mut spans = Vec::new();
+        let mut id = 0;
+        for round in 0..40 {
+            for label in round..40 {
+                id += 1;
+                spans.push(Span {
+                    id,
+                    start: id as usize,
+                    end: id as usize + 1,
+                    label: format!("l{label:02}"),
+                    text: "x".into(),
+                    note: None,
+                });
+            }
+        }
+        let layer = Layer::from_parts("a", LabelScheme::new([]), spans, Vec::new());
+        let names: Vec<String> = layer
+            .scheme
+            .labels()
+            .iter()
+            .map(|l| l.name.clone())
+            .collect();
+        let expected: Vec<String> = (0..40).map(|i| format!("l{i:02}")).collect();
+        assert_eq!(names, expected, "first use order");
+        let counts: std::collections::HashMap<String, usize> = layer.counts().into_iter().collect();
+        for i in 0..40 {
+            assert_eq!(counts[&format!("l{i:02}")], i + 1, "l{i:02}");
+        }
     }
 
     #[test]
