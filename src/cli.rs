@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use std::io::IsTerminal as _;
+use std::io::Write as _;
 use std::time::{Duration, Instant};
 
 use crate::corpus::{self, LayerChoice};
@@ -133,6 +134,24 @@ pub enum CliCommand {
         /// What to do.
         #[command(subcommand)]
         command: LabelCommand,
+    },
+    /// List the suggestions the app would show an annotator (`--annotator NAME`): text they
+    /// tagged in these documents found again untagged as a whole word, and with `--from`
+    /// another layer's spans (e.g. a model's). Suggestions they rejected are left out.
+    ///
+    /// Prints one JSON object per line: `{"document", "start", "end", "label", "text",
+    /// "origin"}` (code point offsets, half-open). Exits 0 when it found suggestions, 1 when
+    /// it found none (like grep), 2 on bad input.
+    Suggest {
+        /// Also suggest this annotator's spans (e.g. `model`).
+        #[arg(long, value_name = "ANNOTATOR")]
+        from: Option<String>,
+        /// Only the `--from` layer's spans, not text tagged elsewhere.
+        #[arg(long)]
+        only_from: bool,
+        /// Documents or folders (searched recursively; text tagged anywhere in them counts).
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
     },
     /// Write a synthetic news-like corpus with nested and overlapping spans (benchmarks and
     /// stress tests).
@@ -282,6 +301,11 @@ pub fn run(command: CliCommand, annotator: Option<String>) -> i32 {
             &inputs,
         ),
         CliCommand::Label { command } => label(command),
+        CliCommand::Suggest {
+            from,
+            only_from,
+            inputs,
+        } => suggest(annotator.as_deref(), from.as_deref(), only_from, &inputs),
         CliCommand::StressSave { file, a, b } => {
             let (Ok(a), Ok(b)) = (std::fs::read(&a), std::fs::read(&b)) else {
                 eprintln!("spantag stress-save: cannot read the two versions");
@@ -558,6 +582,117 @@ fn curate(
         return 2;
     }
     0
+}
+
+fn suggest(
+    annotator: Option<&str>,
+    from: Option<&str>,
+    only_from: bool,
+    inputs: &[PathBuf],
+) -> i32 {
+    let Some(annotator) = annotator else {
+        eprintln!("spantag suggest: whose suggestions? Name the annotator with --annotator NAME");
+        return 2;
+    };
+    for name in std::iter::once(annotator).chain(from) {
+        if let Err(err) = store::validate_user_annotator(name) {
+            eprintln!("spantag suggest: {err}");
+            return 2;
+        }
+    }
+    if only_from && from.is_none() {
+        eprintln!("spantag suggest: --only-from needs --from ANNOTATOR");
+        return 2;
+    }
+    let mut documents = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            match corpus::documents(input) {
+                Ok(found) => documents.extend(found),
+                Err(err) => {
+                    eprintln!("spantag suggest: {err}");
+                    return 2;
+                }
+            }
+        } else if input.is_file() {
+            documents.push(input.clone());
+        } else {
+            eprintln!("spantag suggest: {} does not exist", input.display());
+            return 2;
+        }
+    }
+    if documents.is_empty() {
+        eprintln!("spantag suggest: no documents (.txt, .md) in the inputs");
+        return 2;
+    }
+    let (lexicon, unreadable) = crate::suggest::Lexicon::load(&documents, annotator);
+    if unreadable > 0 {
+        eprintln!(
+            "spantag suggest: {unreadable} of {annotator}'s annotation files could not be read \
+             (`spantag check` says why); their tags are not suggested"
+        );
+    }
+    let lexicon = std::sync::Arc::new(lexicon);
+    let mut found = 0;
+    let mut out = std::io::stdout().lock();
+    for path in &documents {
+        let doc = match Document::open(path) {
+            Ok(doc) => doc,
+            Err(err) => {
+                eprintln!("spantag suggest: {}: {err}", path.display());
+                continue;
+            }
+        };
+        let layer_of = |name: &str| -> Option<crate::annotation::Layer> {
+            let file = store::annotation_path(path, name);
+            if !file.exists() {
+                return None;
+            }
+            match store::load_layer(&doc, &file, name) {
+                Ok(loaded) => Some(loaded.layer),
+                Err(err) => {
+                    eprintln!("spantag suggest: {err}");
+                    None
+                }
+            }
+        };
+        let layer = layer_of(annotator).unwrap_or_else(|| crate::annotation::Layer::new(annotator));
+        let source = from.and_then(layer_of);
+        let doc = std::sync::Arc::new(doc);
+        let items = crate::suggest::compute(&crate::suggest::Request {
+            doc: std::sync::Arc::clone(&doc),
+            path: Some(path.clone()),
+            layer,
+            lexicon: Some(std::sync::Arc::clone(&lexicon)),
+            tagged_elsewhere: !only_from,
+            source,
+            generation: 0,
+        });
+        for s in items {
+            let line = serde_json::json!({
+                "document": path.display().to_string(),
+                "start": s.start,
+                "end": s.end,
+                "label": s.label,
+                "text": doc.slice(s.range()),
+                "origin": match &s.origin {
+                    crate::suggest::Origin::TaggedElsewhere => "tagged elsewhere".to_owned(),
+                    crate::suggest::Origin::Layer(name) => name.clone(),
+                },
+            });
+            if writeln!(out, "{line}").is_err() {
+                return 1;
+            }
+            found += 1;
+        }
+    }
+    eprintln!(
+        "spantag suggest: {found} suggestion{} in {} document{}",
+        if found == 1 { "" } else { "s" },
+        documents.len(),
+        if documents.len() == 1 { "" } else { "s" }
+    );
+    if found > 0 { 0 } else { 1 }
 }
 
 fn label(command: LabelCommand) -> i32 {

@@ -258,3 +258,79 @@ fn token_tags_do_not_depend_on_an_annotators_label_order() {
         .collect();
     assert_eq!(tags, ["B-actor", "B-actor"], "{}", text(&out.stdout));
 }
+
+#[test]
+fn suggest_lists_text_tagged_elsewhere_and_a_models_spans_but_not_rejections() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("week 1");
+    std::fs::create_dir_all(&root).unwrap();
+    // a.txt: alice tagged "Zoë Reyes" (0..9) as an actor.
+    let a = root.join("a.txt");
+    std::fs::write(&a, "Zoë Reyes spoke.").unwrap();
+    annotation(
+        &root.join("a.txt.j.doe.ron"),
+        "a.txt",
+        "sha256:0",
+        "j.doe",
+        &[(1, 0, 9, "actor", "Zoë Reyes")],
+    );
+    // b.txt: "Zoë Reyes" twice (Python: [m.start() for m in re.finditer("Zoë Reyes", t)]
+    // == [5, 24]); alice rejected the second; a model tagged "met" (t.find("met") == 15) as
+    // an event.
+    let b = root.join("b.txt");
+    let text_b = "Then Zoë Reyes met, and Zoë Reyes left.";
+    std::fs::write(&b, text_b).unwrap();
+    let rejected = "(\n    version: 1,\n    source: \"b.txt\",\n    source_hash: \"sha256:0\",\n    annotator: \"j.doe\",\n    spans: [],\n    rejected: [(start: 24, end: 33, label: \"actor\", text: \"Zoë Reyes\")],\n)\n";
+    std::fs::write(root.join("b.txt.j.doe.ron"), rejected).unwrap();
+    annotation(
+        &root.join("b.txt.model.ron"),
+        "b.txt",
+        "sha256:0",
+        "model",
+        &[(1, 15, 18, "event", "met")],
+    );
+    let out = spantag(&["suggest", "-a", "j.doe", "--from", "model"], &[&root]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got: Vec<(String, u64, u64, &str, &str, &str)> = lines
+        .iter()
+        .map(|v| {
+            (
+                Path::new(v["document"].as_str().unwrap())
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                v["start"].as_u64().unwrap(),
+                v["end"].as_u64().unwrap(),
+                v["label"].as_str().unwrap(),
+                v["text"].as_str().unwrap(),
+                v["origin"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "b.txt".to_owned(),
+                5,
+                14,
+                "actor",
+                "Zoë Reyes",
+                "tagged elsewhere"
+            ),
+            ("b.txt".to_owned(), 15, 18, "event", "met", "model"),
+        ]
+    );
+    assert!(text(&out.stderr).contains("2 suggestions in 2 documents"));
+    // Nothing to suggest is not a success, and no annotator is a usage error.
+    let none = spantag(&["suggest", "-a", "j.doe"], &[&a]);
+    assert_eq!(none.status.code(), Some(1));
+    let who = spantag(&["suggest"], &[&root]);
+    assert_eq!(who.status.code(), Some(2));
+    assert!(text(&who.stderr).contains("--annotator"));
+}
