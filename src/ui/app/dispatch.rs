@@ -387,6 +387,9 @@ impl SpantagApp {
                     Err(err) => self.error(format!("Could not tag: {err}")),
                 }
             }
+            Command::ShowLabelEditor if self.review.is_some() => {
+                self.info("Labels are edited while annotating: Ctrl+R leaves review first");
+            }
             Command::ShowLabelEditor => {
                 self.label_editor.open = !self.label_editor.open;
                 self.label_editor.error = None;

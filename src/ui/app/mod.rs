@@ -442,6 +442,7 @@ impl SpantagApp {
 
         if let Some(open) = &self.open
             && self.label_editor.open
+            && self.review.is_none()
         {
             let project = open
                 .session
