@@ -4,11 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests may panic: that is how they fail.
 
-use egui::{Key, Modifiers, vec2};
+use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use spantag::store::{AnnotationFile, annotation_path};
 use spantag::ui::{AppOptions, Command, SpantagApp};
+
+mod common;
 
 fn open_doc(h: &Harness<'_, SpantagApp>) -> Option<String> {
     h.state()
@@ -36,13 +38,7 @@ fn a_folder_opens_as_a_corpus_and_ctrl_pgdn_moves_on() {
         config_dir: Some(dir.path().join("config")),
         ..Default::default()
     };
-    let mut h = Harness::builder()
-        .with_size(vec2(1400.0, 900.0))
-        .build_eframe(move |cc| SpantagApp::new(cc, options));
-    h.state_mut().wait_until_loaded();
-    h.run();
-    h.state_mut().wait_until_loaded();
-    h.run();
+    let mut h = common::app(options);
     let corpus = h.state().corpus.as_ref().expect("a corpus");
     let names: Vec<&str> = corpus.entries.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(names, ["a.txt", "b.md", "week2/c.txt"]);
@@ -73,12 +69,6 @@ fn a_folder_opens_as_a_corpus_and_ctrl_pgdn_moves_on() {
         config_dir: Some(dir.path().join("config")),
         ..Default::default()
     };
-    let mut h = Harness::builder()
-        .with_size(vec2(1400.0, 900.0))
-        .build_eframe(move |cc| SpantagApp::new(cc, options));
-    h.state_mut().wait_until_loaded();
-    h.run();
-    h.state_mut().wait_until_loaded();
-    h.run();
+    let h = common::app(options);
     assert_eq!(open_doc(&h).as_deref(), Some("b.md"));
 }

@@ -4,11 +4,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests may panic: that is how they fail.
 
-use egui::{Event, Key, Modifiers, Pos2, vec2};
+use egui::{Event, Key, Modifiers, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use spantag::store::{AnnotationFile, annotation_path};
 use spantag::ui::{AppOptions, Command, SpantagApp};
+
+mod common;
+use common::pos;
 
 const TEXT: &str = "The Forum met on Tuesday. Reyes told the Forum that Reyes and the Forum disagree.\nForumites were not asked; the forum's chair, Zoë Reyes, said nothing.\n";
 
@@ -37,10 +40,6 @@ fn harness() -> (Fixture, Harness<'static, SpantagApp>) {
     h.state_mut().wait_until_loaded();
     h.run();
     (Fixture { dir, doc }, h)
-}
-
-fn pos(h: &Harness<'_, SpantagApp>, offset: usize) -> Pos2 {
-    h.state().view.screen_pos_of(offset).unwrap()
 }
 
 fn drag(h: &mut Harness<'_, SpantagApp>, from: usize, to: usize, modifiers: Modifiers) {
@@ -162,17 +161,7 @@ fn a_bad_pattern_says_so_and_finds_nothing() {
 
 fn click(h: &mut Harness<'_, SpantagApp>, offset: usize) {
     let p = pos(h, offset) + vec2(3.0, 0.0);
-    h.hover_at(p);
-    h.run();
-    for pressed in [true, false] {
-        h.event(Event::PointerButton {
-            pos: p,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: Modifiers::NONE,
-        });
-    }
-    h.run();
+    common::click_at(h, p);
 }
 
 fn tag_range(h: &mut Harness<'_, SpantagApp>, range: std::ops::Range<usize>, label: &str) {

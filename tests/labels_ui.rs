@@ -7,11 +7,13 @@
 
 use std::path::{Path, PathBuf};
 
-use egui::{Key, Modifiers, vec2};
+use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use spantag::store::{AnnotationFile, annotation_path};
 use spantag::ui::{AppOptions, Command, SpantagApp};
+
+mod common;
 
 fn file(source: &str, annotator: &str, spans: &[(usize, usize, &str, &str)]) -> String {
     let mut out = format!(
@@ -63,20 +65,12 @@ fn corpus() -> (tempfile::TempDir, PathBuf, Vec<PathBuf>) {
 }
 
 fn app(dir: &Path, document: PathBuf) -> Harness<'static, SpantagApp> {
-    let options = AppOptions {
+    common::app(AppOptions {
         document: Some(document),
         annotator: Some("alice".to_owned()),
         config_dir: Some(dir.join("config")),
         ..Default::default()
-    };
-    let mut h = Harness::builder()
-        .with_size(vec2(1400.0, 900.0))
-        .build_eframe(move |cc| SpantagApp::new(cc, options));
-    h.state_mut().wait_until_loaded();
-    h.run();
-    h.state_mut().wait_until_loaded();
-    h.run();
-    h
+    })
 }
 
 fn labels_of(h: &Harness<'_, SpantagApp>) -> Vec<(String, String)> {

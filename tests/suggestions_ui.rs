@@ -9,7 +9,9 @@
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
-use egui::{Key, Modifiers, vec2};
+use egui::{Key, Modifiers};
+
+mod common;
 use egui_kittest::Harness;
 use spantag::store::{AnnotationFile, annotation_path};
 use spantag::ui::{AppOptions, Command, SpantagApp};
@@ -26,17 +28,6 @@ fn reyes() -> Vec<Range<usize>> {
             start..start + 5
         })
         .collect()
-}
-
-fn build(options: AppOptions) -> Harness<'static, SpantagApp> {
-    let mut h = Harness::builder()
-        .with_size(vec2(1400.0, 900.0))
-        .build_eframe(move |cc| SpantagApp::new(cc, options));
-    h.state_mut().wait_until_loaded();
-    h.run();
-    h.state_mut().wait_until_loaded();
-    h.run();
-    h
 }
 
 /// Runs frames until the suggestions on screen are up to date with the layer.
@@ -76,20 +67,6 @@ fn spans(h: &Harness<'_, SpantagApp>) -> Vec<(Range<usize>, String)> {
         .collect()
 }
 
-fn click_at(h: &mut Harness<'_, SpantagApp>, p: egui::Pos2) {
-    h.hover_at(p);
-    h.run();
-    for pressed in [true, false] {
-        h.event(egui::Event::PointerButton {
-            pos: p,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: Modifiers::NONE,
-        });
-    }
-    h.run();
-}
-
 fn corpus() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("news");
@@ -115,7 +92,7 @@ fn options(dir: &tempfile::TempDir, document: std::path::PathBuf) -> AppOptions 
 #[test]
 fn text_tagged_in_another_document_is_suggested_accepted_and_rejected() {
     let (dir, root) = corpus();
-    let mut h = build(options(&dir, root.clone()));
+    let mut h = common::app(options(&dir, root.clone()));
     settle(&mut h);
     let doc = h
         .state()
@@ -153,7 +130,7 @@ fn text_tagged_in_another_document_is_suggested_accepted_and_rejected() {
         .state()
         .view
         .screen_rects_of(reyes[2].clone(), h.state().session().unwrap().document())[0];
-    click_at(&mut h, rect.center());
+    common::click_at(&mut h, rect.center());
     settle(&mut h);
     assert_eq!(spans(&h), vec![actor(&reyes[0]), actor(&reyes[2])]);
     assert!(live(&h).is_empty());
@@ -188,7 +165,7 @@ fn text_tagged_in_another_document_is_suggested_accepted_and_rejected() {
     drop(h);
 
     // Opened again: the rejected one does not come back; the other still stands.
-    let mut h = build(options(&dir, root.join("b.txt")));
+    let mut h = common::app(options(&dir, root.join("b.txt")));
     settle(&mut h);
     assert_eq!(live(&h), vec![actor(&reyes[2])]);
 }
@@ -209,7 +186,7 @@ fn a_models_layer_is_suggested_and_the_toggle_turns_suggestions_off() {
     std::fs::write(annotation_path(&doc, "model"), model).unwrap();
     let mut opts = options(&dir, doc.clone());
     opts.suggest_from = Some("model".to_owned());
-    let mut h = build(opts);
+    let mut h = common::app(opts);
     settle(&mut h);
     assert_eq!(
         live(&h),

@@ -14,6 +14,8 @@ use spantag::session::{LayerId, SpanRef};
 use spantag::store::{AnnotationFile, annotation_path};
 use spantag::ui::{AppOptions, Command, SpantagApp};
 
+mod common;
+
 const TEXT: &str = "Mayor Daniel Reyes declared victory.\n\nThe council approved $40 million in June.\nCritics say the plan is late.\n";
 
 struct Fixture {
@@ -52,14 +54,7 @@ fn harness_with(
     harness
 }
 
-/// The screen position of the boundary before code point `offset`.
-fn pos(harness: &Harness<'_, SpantagApp>, offset: usize) -> Pos2 {
-    harness
-        .state()
-        .view
-        .screen_pos_of(offset)
-        .unwrap_or_else(|| panic!("offset {offset} is not on screen"))
-}
+use common::{click_at, pos, press_release};
 
 fn drag(harness: &mut Harness<'_, SpantagApp>, from: Pos2, to: Pos2) {
     harness.hover_at(from);
@@ -72,24 +67,6 @@ fn drag(harness: &mut Harness<'_, SpantagApp>, from: Pos2, to: Pos2) {
     harness.hover_at(to);
     harness.run();
     harness.drop_at(to);
-    harness.run();
-}
-
-fn press_release(harness: &Harness<'_, SpantagApp>, p: Pos2) {
-    for pressed in [true, false] {
-        harness.event(egui::Event::PointerButton {
-            pos: p,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: Modifiers::NONE,
-        });
-    }
-}
-
-fn click_at(harness: &mut Harness<'_, SpantagApp>, p: Pos2) {
-    harness.hover_at(p);
-    harness.run();
-    press_release(harness, p);
     harness.run();
 }
 

@@ -1,0 +1,51 @@
+//! Helpers shared by the tests that drive the real app with egui_kittest: build the app at
+//! the README's window size with a document (or folder) open, and point, click and drag at
+//! places in the text.
+
+// Each test file uses some of these.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use egui::{Modifiers, Pos2, vec2};
+use egui_kittest::Harness;
+use spantag::ui::{AppOptions, SpantagApp};
+
+/// The app in a 1400×900 window, with what `options` names open (a folder lists first, then
+/// opens its document, so loading is waited for twice).
+pub fn app(options: AppOptions) -> Harness<'static, SpantagApp> {
+    let mut h = Harness::builder()
+        .with_size(vec2(1400.0, 900.0))
+        .build_eframe(move |cc| SpantagApp::new(cc, options));
+    h.state_mut().wait_until_loaded();
+    h.run();
+    h.state_mut().wait_until_loaded();
+    h.run();
+    h
+}
+
+/// The screen position of the boundary before code point `offset`.
+pub fn pos(h: &Harness<'_, SpantagApp>, offset: usize) -> Pos2 {
+    h.state()
+        .view
+        .screen_pos_of(offset)
+        .unwrap_or_else(|| panic!("offset {offset} is not on screen"))
+}
+
+/// Presses and releases the primary button at `p` (one click, no frame in between).
+pub fn press_release(h: &Harness<'_, SpantagApp>, p: Pos2) {
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos: p,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+    }
+}
+
+/// Moves the pointer to `p` and clicks there.
+pub fn click_at(h: &mut Harness<'_, SpantagApp>, p: Pos2) {
+    h.hover_at(p);
+    h.run();
+    press_release(h, p);
+    h.run();
+}
