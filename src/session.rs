@@ -899,33 +899,77 @@ impl Session {
         if !state.editable {
             return Err(SessionError::ReadOnly(id.clone()));
         }
-        let mine: std::collections::HashSet<(usize, usize, &str)> = state
+        // Their spans that are mine already (same range and label) keep my ids; the others
+        // are added with fresh ids. Their relations follow their spans through that map, and
+        // their rejected suggestions join mine: nothing of theirs is dropped.
+        let mine: std::collections::HashMap<(usize, usize, &str), u64> = state
             .layer
             .spans()
             .iter()
-            .map(|s| (s.start, s.end, s.label.as_str()))
+            .map(|s| ((s.start, s.end, s.label.as_str()), s.id))
             .collect();
-        let first_id = state.layer.next_id();
+        let mut next_id = state.layer.next_id();
+        let mut their_to_mine: std::collections::HashMap<u64, u64> =
+            std::collections::HashMap::new();
         let mut edits: Vec<Edit> = theirs
             .labels
             .iter()
             .map(|l| Edit::AddLabel(l.name.clone()))
             .collect();
-        let missing = theirs
-            .spans
-            .iter()
-            .filter(|s| !mine.contains(&(s.start, s.end, s.label.as_str())));
         let mut added = 0;
-        for (id, span) in (first_id..).zip(missing) {
-            let span = Span { id, ..span.clone() };
+        for span in &theirs.spans {
+            if let Some(&existing) = mine.get(&(span.start, span.end, span.label.as_str())) {
+                their_to_mine.insert(span.id, existing);
+                continue;
+            }
+            let their_id = span.id;
+            let span = Span {
+                id: next_id,
+                ..span.clone()
+            };
+            next_id += 1;
             added += 1;
             if doc.text_matches(span.start, span.end, &span.text) {
+                their_to_mine.insert(their_id, span.id);
                 edits.push(Edit::AddSpan(span));
             } else {
                 edits.push(Edit::AddOrphan(span));
             }
         }
+        let existing: std::collections::HashSet<(u64, u64, &str)> = state
+            .layer
+            .relations
+            .iter()
+            .map(|r| (r.from, r.to, r.label.as_str()))
+            .collect();
+        for relation in &theirs.relations {
+            let (Some(&from), Some(&to)) = (
+                their_to_mine.get(&relation.from),
+                their_to_mine.get(&relation.to),
+            ) else {
+                continue;
+            };
+            if from == to || existing.contains(&(from, to, relation.label.as_str())) {
+                continue;
+            }
+            edits.push(Edit::AddRelation(crate::annotation::Relation {
+                id: next_id,
+                from,
+                to,
+                label: relation.label.clone(),
+            }));
+            next_id += 1;
+        }
+        edits.extend(
+            theirs
+                .rejected
+                .iter()
+                .filter(|r| !state.layer.is_rejected(r.start, r.end, &r.label))
+                .cloned()
+                .map(Edit::Reject),
+        );
         drop(mine);
+        drop(existing);
         self.apply(id, Edit::Batch(edits))?;
         Ok(added)
     }
@@ -1353,19 +1397,52 @@ mod tests {
             text: "the levee is late.".into(),
             note: None,
         });
+        // Their relation from "Mayor Reyes" (their id 7, my id 1) to their new claim (their
+        // id 1, which is my Mayor Reyes's id: ids differ between files), and a rejection.
+        theirs.spans[0].id = 7;
+        theirs.relations.push(crate::annotation::Relation {
+            id: 8,
+            from: 7,
+            to: 1,
+            label: "says".into(),
+        });
+        theirs.rejected.push(crate::annotation::Rejection {
+            start: 21,
+            end: 26,
+            label: "actor".into(),
+            text: "levee".into(),
+        });
         let added = session.merge_file(&alice, &theirs).unwrap();
         assert_eq!(added, 1);
-        let ids: Vec<u64> = session
-            .editable()
-            .layer()
+        let layer = session.editable().layer();
+        let spans: Vec<(u64, usize, &str)> = layer
             .spans()
             .iter()
-            .map(|s| s.id)
+            .map(|s| (s.id, s.start, s.label.as_str()))
             .collect();
-        assert_eq!(ids.len(), 2);
-        assert_ne!(ids[0], ids[1], "the merged span got a fresh id");
+        assert_eq!(spans.len(), 2);
+        let (mayor, claim) = (spans[0].0, spans[1].0);
+        assert_eq!((spans[0].1, spans[1].1), (0, 17));
+        assert_ne!(mayor, claim, "the merged span got a fresh id");
+        let relations: Vec<(u64, u64, &str)> = layer
+            .relations
+            .iter()
+            .map(|r| (r.from, r.to, r.label.as_str()))
+            .collect();
+        assert_eq!(
+            relations,
+            [(mayor, claim, "says")],
+            "their relation, on my ids"
+        );
+        assert!(layer.is_rejected(21, 26, "actor"));
+        // Merging again adds nothing.
+        assert_eq!(session.merge_file(&alice, &theirs).unwrap(), 0);
+        assert_eq!(session.editable().layer().relations.len(), 1);
         session.undo(&alice);
-        assert_eq!(session.editable().layer().spans().len(), 1);
+        session.undo(&alice);
+        let layer = session.editable().layer();
+        assert_eq!(layer.spans().len(), 1);
+        assert!(layer.relations.is_empty() && layer.rejected.is_empty());
     }
 
     #[test]

@@ -420,8 +420,9 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Starts the thread; `wake` is called after each answer (to ask for a frame).
-    pub fn start(wake: impl Fn() + Send + 'static) -> Self {
+    /// Starts the thread. It does not wake the UI: the UI polls ([`Self::poll`]) while an
+    /// answer is due, so that nothing asks for an immediate frame from another thread.
+    pub fn start() -> Self {
         let (requests, inbox) = mpsc::channel::<Request>();
         let (outbox, answers) = mpsc::channel();
         let spawned = std::thread::Builder::new()
@@ -436,7 +437,6 @@ impl Worker {
                     if outbox.send((generation, items)).is_err() {
                         break;
                     }
-                    wake();
                 }
             });
         if spawned.is_err() {
@@ -664,7 +664,7 @@ mod tests {
         let doc = Document::from_text("Kim and Kim.".into());
         let mut layer = Layer::new("alice");
         layer.insert(span(1, &doc, 0, 3, "actor"));
-        let worker = Worker::start(|| {});
+        let worker = Worker::start();
         let mut req = request(&doc, layer);
         req.generation = 7;
         worker.request(req);

@@ -16,6 +16,8 @@ const INLINE_BYTES: usize = 256 * 1024;
 const INLINE_SPANS: usize = 5_000;
 /// How long a large layer must be left alone before its suggestions are asked for again.
 const IDLE: std::time::Duration = std::time::Duration::from_millis(300);
+/// How often the UI looks for an answer from the worker or the corpus reader.
+const POLL: std::time::Duration = std::time::Duration::from_millis(30);
 /// Corpora up to this many documents have their tagged texts read at once.
 const INLINE_DOCUMENTS: usize = 200;
 
@@ -123,16 +125,9 @@ impl SuggestState {
             self.document = Some((address, doc.hash().to_owned()));
             self.documents_seen += 1;
         }
-        self.poll_lexicon(corpus, &open.layer().annotator, ctx);
+        self.poll_lexicon(corpus, &open.layer().annotator);
         self.load_source(open);
-        let worker = self.worker.get_or_insert_with(|| {
-            let ctx = ctx.cloned();
-            Worker::start(move || {
-                if let Some(ctx) = &ctx {
-                    ctx.request_repaint();
-                }
-            })
-        });
+        let worker = self.worker.get_or_insert_with(Worker::start);
         if let Some((generation, items)) = worker.poll()
             && generation == self.generation
         {
@@ -196,6 +191,13 @@ impl SuggestState {
                     worker.request(request);
                 }
                 self.asked = Some(asked);
+            }
+        }
+        if self.answered != self.generation || self.lexicon_loading.is_some() {
+            // An answer is due from another thread: look again soon (a delayed frame, not an
+            // immediate one from that thread).
+            if let Some(ctx) = ctx {
+                ctx.request_repaint_after(POLL);
             }
         }
         let state = session.editable();
@@ -268,7 +270,6 @@ impl SuggestState {
         &mut self,
         corpus: Option<(&Path, &[crate::corpus::CorpusEntry])>,
         annotator: &str,
-        ctx: Option<&egui::Context>,
     ) {
         if let Some(rx) = &self.lexicon_loading
             && let Ok((root, lexicon)) = rx.try_recv()
@@ -299,15 +300,12 @@ impl SuggestState {
             self.lexicon = Some(Arc::new(lexicon));
             return;
         }
-        let (root, annotator, ctx) = (root.to_path_buf(), annotator.to_owned(), ctx.cloned());
+        let (root, annotator) = (root.to_path_buf(), annotator.to_owned());
         let spawned = std::thread::Builder::new()
             .name("spantag-lexicon".into())
             .spawn(move || {
                 let (lexicon, _) = Lexicon::load(&documents, &annotator);
                 let _ = tx.send((root, lexicon));
-                if let Some(ctx) = ctx {
-                    ctx.request_repaint();
-                }
             });
         if spawned.is_ok() {
             self.lexicon_loading = Some(rx);
