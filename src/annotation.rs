@@ -680,30 +680,18 @@ impl SpanIndex {
     /// Positions (into the indexed span list) of the spans overlapping `[range.start,
     /// range.end)`, in ascending order. An empty range finds the spans containing that point.
     pub fn overlapping(&self, range: Range<usize>) -> Vec<usize> {
-        let (a, b) = (range.start, range.end.max(range.start + 1));
         let mut out = Vec::new();
-        for (class, entries) in self.classes.iter().enumerate() {
-            let max_len = 1usize << class;
-            // A span of this class ends at most `max_len` after its start.
-            let first = match a.checked_sub(max_len) {
-                Some(lo) => entries.partition_point(|e| e.start <= lo),
-                None => 0,
-            };
-            for e in &entries[first..] {
-                if e.start >= b {
-                    break;
-                }
-                if e.end > a {
-                    out.push(e.position);
-                }
-            }
-        }
+        self.any_overlapping(range, |position| {
+            out.push(position);
+            false
+        });
         out.sort_unstable();
         out
     }
 
-    /// Whether `found` holds for the position of any span overlapping `range` (as in
-    /// [`Self::overlapping`]), without collecting them: stops at the first.
+    /// Whether `found` holds for the position of any span overlapping `[range.start,
+    /// range.end)` (an empty range: containing that point), without collecting them: stops
+    /// at the first. [`Self::overlapping`] collects them through it.
     pub fn any_overlapping(
         &self,
         range: Range<usize>,
@@ -712,6 +700,7 @@ impl SpanIndex {
         let (a, b) = (range.start, range.end.max(range.start + 1));
         for (class, entries) in self.classes.iter().enumerate() {
             let max_len = 1usize << class;
+            // A span of this class ends at most `max_len` after its start.
             let first = match a.checked_sub(max_len) {
                 Some(lo) => entries.partition_point(|e| e.start <= lo),
                 None => 0,

@@ -658,21 +658,16 @@ pub fn remove(root: &Path, name: &str, force: bool) -> Result<RemoveReport, Labe
 
 /// The new text of a changed project file, checked to read back as the same project.
 fn project_write(entry: &ProjectEntry) -> Result<Write, LabelsError> {
-    let contents = entry.project.to_ron();
-    let unwritable = |message: String| LabelsError::Unwritable {
-        path: entry.path.clone(),
-        message,
-    };
-    match project::parse(&contents, &entry.path) {
-        Ok(back) if back == entry.project => Ok(Write {
+    match project::checked_text(&entry.project, &entry.path) {
+        Ok(contents) => Ok(Write {
             path: entry.path.clone(),
             hash: entry.hash.clone(),
             contents,
         }),
-        Ok(_) => Err(unwritable(
-            "the written text reads back as a different project".to_owned(),
-        )),
-        Err(e) => Err(unwritable(e.to_string())),
+        Err(e) => Err(LabelsError::Unwritable {
+            path: entry.path.clone(),
+            message: e.to_string(),
+        }),
     }
 }
 

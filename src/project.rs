@@ -311,20 +311,28 @@ pub fn with_labels(project: &Project, labels: &[Label]) -> Project {
     out
 }
 
-/// Writes a project file atomically, keeping the previous one as `.bak`. The text is read
-/// back first: a project that would not load the same is not written.
-pub fn save(path: &Path, project: &Project) -> Result<(), ProjectError> {
+/// The text of a project file for `project`, read back first: a project that would not load
+/// the same (`path` names the file in the message) is refused.
+pub fn checked_text(project: &Project, path: &Path) -> Result<String, ProjectError> {
     let text = project.to_ron();
-    let failed = |message: String| ProjectError::Read {
-        path: path.to_path_buf(),
-        message,
-    };
     match parse(&text, path) {
-        Ok(back) if back == *project => {}
-        Ok(_) => return Err(failed("it would read back differently; not written".into())),
-        Err(err) => return Err(err),
+        Ok(back) if back == *project => Ok(text),
+        Ok(_) => Err(ProjectError::Read {
+            path: path.to_path_buf(),
+            message: "the written text reads back as a different project; not written".into(),
+        }),
+        Err(err) => Err(err),
     }
-    crate::store::write_atomic(path, text.as_bytes()).map_err(|e| failed(e.to_string()))
+}
+
+/// Writes a project file atomically, keeping the previous one as `.bak`, after
+/// [`checked_text`].
+pub fn save(path: &Path, project: &Project) -> Result<(), ProjectError> {
+    let text = checked_text(project, path)?;
+    crate::store::write_atomic(path, text.as_bytes()).map_err(|e| ProjectError::Read {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
 }
 
 /// The nearest project file: `dir/spantag.ron`, else in its parent, and so on up to the root.

@@ -413,9 +413,12 @@ fn search(request: &Request, (terms, filter): (Vec<(String, String)>, Filter)) -
 }
 
 /// Computes suggestions on a thread of its own: the UI sends requests as the layer changes
-/// and picks up the newest answer; requests that queued up while one ran are skipped.
+/// and picks up the newest answer; requests that queued up while one ran are skipped. When
+/// the thread cannot be started, or has died, requests are answered at once on the caller's
+/// thread.
 pub struct Worker {
-    requests: mpsc::Sender<Request>,
+    requests: Option<mpsc::Sender<Request>>,
+    outbox: mpsc::Sender<(u64, Vec<Suggestion>)>,
     answers: mpsc::Receiver<(u64, Vec<Suggestion>)>,
 }
 
@@ -425,6 +428,7 @@ impl Worker {
     pub fn start() -> Self {
         let (requests, inbox) = mpsc::channel::<Request>();
         let (outbox, answers) = mpsc::channel();
+        let thread_outbox = outbox.clone();
         let spawned = std::thread::Builder::new()
             .name("spantag-suggest".into())
             .spawn(move || {
@@ -434,20 +438,29 @@ impl Worker {
                     }
                     let generation = request.generation;
                     let items = compute_owned(request);
-                    if outbox.send((generation, items)).is_err() {
+                    if thread_outbox.send((generation, items)).is_err() {
                         break;
                     }
                 }
             });
-        if spawned.is_err() {
-            // No thread: requests go nowhere and no suggestions are shown.
+        Self {
+            requests: spawned.is_ok().then_some(requests),
+            outbox,
+            answers,
         }
-        Self { requests, answers }
     }
 
     /// Asks for suggestions.
     pub fn request(&self, request: Request) {
-        let _ = self.requests.send(request);
+        let request = match &self.requests {
+            Some(thread) => match thread.send(request) {
+                Ok(()) => return,
+                Err(mpsc::SendError(request)) => request,
+            },
+            None => request,
+        };
+        let generation = request.generation;
+        let _ = self.outbox.send((generation, compute_owned(request)));
     }
 
     /// The newest answer that arrived, if any.

@@ -6,19 +6,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests may panic: that is how they fail.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn spantag(args: &[&str], paths: &[&Path]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spantag"))
-        .args(args)
-        .args(paths)
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+mod common;
+use common::{spantag, text};
 
 /// Writes an annotation file by hand, as a teammate's spantag (or a script) would.
 fn annotation(

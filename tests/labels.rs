@@ -7,21 +7,11 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use spantag::store::AnnotationFile;
 
-fn spantag(args: &[&str], paths: &[&Path]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spantag"))
-        .args(args)
-        .args(paths)
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+mod common;
+use common::{spantag, text};
 
 fn hash_of(path: &Path) -> String {
     spantag::document::hash_bytes(&std::fs::read(path).unwrap())

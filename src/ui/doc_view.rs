@@ -285,8 +285,9 @@ pub struct DocView {
     galleys: std::collections::HashMap<usize, Arc<Galley>>,
     /// What the cached galleys depend on: width, font size, colour, pixels per point.
     galley_key: Option<(u32, u32, [u8; 4], u32)>,
-    /// Where suggestions were drawn in the last frame (for clicks), with their index.
-    ghosts: Vec<(Rect, usize)>,
+    /// Where suggestions were drawn in the last frame (for clicks and the tooltip): rect,
+    /// colour, whether it is the current one, and its index in the suggestion list.
+    ghosts: Vec<(Rect, Color32, bool, usize)>,
 }
 
 /// How many laid-out blocks the view keeps; past this the cache starts over.
@@ -1047,8 +1048,7 @@ impl DocView {
         let mut span_tops: std::collections::HashMap<(usize, u64), Rect> =
             std::collections::HashMap::new();
         let editable = input.layers.iter().find(|l| l.editable);
-        // Ghost rectangles: (rect, colour, is the current one, suggestion index).
-        let mut ghosts: Vec<(Rect, Color32, bool, usize)> = Vec::new();
+        self.ghosts.clear();
         for block in &self.visible {
             let block_range = doc.blocks()[block.index].range();
             for &(k, p, lane) in &block.lanes {
@@ -1137,7 +1137,7 @@ impl DocView {
                         // A dashed outline, as quads in the same mesh (no tessellation).
                         let width = if current { 2.0 } else { 1.2 };
                         dashed_outline(&mut mesh, rect.expand(1.0), width, color);
-                        ghosts.push((rect, color, current, first + i));
+                        self.ghosts.push((rect, color, current, first + i));
                     }
                 }
             }
@@ -1152,7 +1152,7 @@ impl DocView {
         for block in &self.visible {
             painter.galley(block.origin, block.galley.clone(), text_color);
         }
-        if let Some(&(rect, color, _, i)) = ghosts.iter().find(|g| g.2)
+        if let Some(&(rect, color, _, i)) = self.ghosts.iter().find(|g| g.2)
             && let Some(s) = input.suggestions.get(i)
         {
             // The current suggestion: a chip saying what Enter would tag.
@@ -1172,7 +1172,6 @@ impl DocView {
             );
             painter.galley(chip.min + vec2(4.0, 0.5), galley, color);
         }
-        self.ghosts = ghosts.iter().map(|g| (g.0, g.3)).collect();
         self.paint_relations(&painter, input, &span_tops);
         if let Some(at) = self.caret().and_then(|c| self.screen_pos_of(c)) {
             let x = at.x - 0.5;
@@ -1235,8 +1234,8 @@ impl DocView {
             let ghost = self
                 .ghosts
                 .iter()
-                .find(|(r, _)| r.contains(pos))
-                .and_then(|&(_, i)| input.suggestions.get(i));
+                .find(|g| g.0.contains(pos))
+                .and_then(|&(.., i)| input.suggestions.get(i));
             if spans.is_empty()
                 && let Some(s) = ghost
             {
@@ -1500,7 +1499,7 @@ impl DocView {
                     .map(|o| Selection { anchor: o, head: o });
                 let span = self.span_at(pos, input);
                 if span.is_none()
-                    && let Some(&(_, i)) = self.ghosts.iter().find(|(r, _)| r.contains(pos))
+                    && let Some(&(.., i)) = self.ghosts.iter().find(|g| g.0.contains(pos))
                 {
                     output.clicked_suggestion = Some(i);
                 }

@@ -54,20 +54,39 @@ pub struct LabelEditor {
     focus_rename: bool,
     /// Why the last change was refused.
     pub error: Option<String>,
+    /// The project file that sets the labels (shown), and the document it was looked up for.
+    project: Option<String>,
+    project_of: Option<Option<std::path::PathBuf>>,
+}
+
+impl LabelEditor {
+    /// Looks up the project file again (it may have been written or removed).
+    pub fn refresh_project(&mut self) {
+        self.project_of = None;
+    }
 }
 
 impl LabelEditor {
     /// Shows the editor for the open document; changes go out as commands.
-    pub fn ui(
-        &mut self,
-        ctx: &egui::Context,
-        open: &OpenDocument,
-        project: Option<&str>,
-        commands: &mut Vec<Command>,
-    ) {
+    pub fn ui(&mut self, ctx: &egui::Context, open: &OpenDocument, commands: &mut Vec<Command>) {
         if !self.open {
             return;
         }
+        // Which project file sets the labels is looked up once per document (and after each
+        // change made here), not read from disk every frame.
+        let document = open
+            .session
+            .document()
+            .path()
+            .map(std::path::Path::to_path_buf);
+        if self.project_of.as_ref() != Some(&document) {
+            self.project = open
+                .session
+                .project()
+                .map(|(path, _)| path.display().to_string());
+            self.project_of = Some(document);
+        }
+        let project = self.project.clone();
         let mut shown = true;
         egui::Window::new("Labels")
             .open(&mut shown)
@@ -80,7 +99,7 @@ impl LabelEditor {
                     self.confirm_ui(ui, &confirm, commands);
                     return;
                 }
-                match project {
+                match &project {
                     Some(file) => ui.weak(format!(
                         "The labels come from {file}, shared with your team: colour, order, \
                          new and removed labels are written there (the old file is kept as \

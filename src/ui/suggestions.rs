@@ -209,24 +209,6 @@ impl SuggestState {
         );
     }
 
-    /// Waits (up to `timeout`) until suggestions for the layer as it is now have arrived:
-    /// for tests and benchmarks.
-    pub fn wait(&mut self, timeout: std::time::Duration) -> bool {
-        let deadline = std::time::Instant::now() + timeout;
-        while std::time::Instant::now() < deadline {
-            if let Some(worker) = &self.worker
-                && let Some((generation, items)) = worker.poll()
-                && generation == self.generation
-            {
-                self.items = items;
-                self.answered = generation;
-                return true;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(2));
-        }
-        false
-    }
-
     /// How many suggestions still stand: all of `items` when they answer the layer as it is
     /// (they were filtered against it), else counted on the layer (up to `cap`).
     pub fn live_count(&mut self, open: &OpenDocument, cap: usize) -> usize {

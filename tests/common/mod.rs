@@ -1,9 +1,12 @@
-//! Helpers shared by the tests that drive the real app with egui_kittest: build the app at
-//! the README's window size with a document (or folder) open, and point, click and drag at
-//! places in the text.
+//! Helpers shared by the tests that drive the real app with egui_kittest (build the app at
+//! the README's window size with a document or folder open, point and click at places in the
+//! text) and by those that run the `spantag` binary.
 
 // Each test file uses some of these.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
 
 use egui::{Modifiers, Pos2, vec2};
 use egui_kittest::Harness;
@@ -48,4 +51,18 @@ pub fn click_at(h: &mut Harness<'_, SpantagApp>, p: Pos2) {
     h.run();
     press_release(h, p);
     h.run();
+}
+
+/// Runs the `spantag` binary with these arguments, then these paths.
+pub fn spantag(args: &[&str], paths: &[&Path]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_spantag"))
+        .args(args)
+        .args(paths)
+        .output()
+        .unwrap()
+}
+
+/// A command's output as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
 }

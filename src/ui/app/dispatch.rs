@@ -393,6 +393,7 @@ impl SpantagApp {
             Command::ShowLabelEditor => {
                 self.label_editor.open = !self.label_editor.open;
                 self.label_editor.error = None;
+                self.label_editor.refresh_project();
             }
             Command::EditorAddLabel(name) => {
                 self.change_scheme(super::labels::SchemeChange::Add(name));

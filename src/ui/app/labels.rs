@@ -214,6 +214,7 @@ impl SpantagApp {
         }
         match crate::labels::rename(&root, &old, &new) {
             Ok(report) => {
+                self.label_editor.refresh_project();
                 self.open = None;
                 self.open_document(&doc);
                 self.wait_until_loaded();

@@ -444,12 +444,7 @@ impl SpantagApp {
             && self.label_editor.open
             && self.review.is_none()
         {
-            let project = open
-                .session
-                .project()
-                .map(|(path, _)| path.display().to_string());
-            self.label_editor
-                .ui(&ctx, open, project.as_deref(), &mut self.commands);
+            self.label_editor.ui(&ctx, open, &mut self.commands);
         }
         self.relation_picker(&ctx);
         self.confirm_dialog(&ctx);
