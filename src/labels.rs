@@ -444,6 +444,19 @@ pub fn rename(root: &Path, old: &str, new: &str) -> Result<RenameReport, LabelsE
         return Err(LabelsError::SameName(new.to_owned()));
     }
     let mut corpus = Corpus::read(root)?;
+    // A label found nowhere is nothing to rename, whatever the new name (run twice, the
+    // second run must not say the two labels would merge).
+    let defined = corpus
+        .projects
+        .iter()
+        .any(|e| e.project.label(old).is_some())
+        || corpus.files.iter().any(|e| {
+            e.file.labels.iter().any(|l| l.name == old)
+                || all_spans(&e.file).any(|s| s.label == old)
+        });
+    if !defined {
+        return Err(corpus.not_found("rename", old));
+    }
     let mut found_in: Vec<String> = Vec::new();
     for entry in &corpus.projects {
         if entry.project.label(new).is_some() {
@@ -1138,6 +1151,16 @@ mod tests {
         assert!(report.projects.is_empty());
         assert_eq!(std::fs::read_to_string(&project_path).unwrap(), text);
         assert!(!bak(&project_path).exists());
+    }
+
+    #[test]
+    fn renaming_again_finds_nothing_rather_than_a_merge() {
+        let (dir, _) = corpus();
+        rename(dir.path(), "actor", "person").unwrap();
+        assert!(matches!(
+            rename(dir.path(), "actor", "person"),
+            Err(LabelsError::NotFound { .. })
+        ));
     }
 
     #[test]
