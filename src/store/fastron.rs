@@ -22,7 +22,9 @@ impl<'a> Parser<'a> {
             while self.pos < self.bytes.len() && self.bytes[self.pos].is_ascii_whitespace() {
                 self.pos += 1;
             }
-            if self.bytes[self.pos..].starts_with(b"//") {
+            if self.bytes.get(self.pos) == Some(&b'/')
+                && self.bytes.get(self.pos + 1) == Some(&b'/')
+            {
                 while self.pos < self.bytes.len() && self.bytes[self.pos] != b'\n' {
                     self.pos += 1;
                 }
@@ -32,11 +34,11 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Exactly these bytes, here (no white space skipped).
-    fn literal(&mut self, expected: &[u8]) -> Option<()> {
-        self.bytes[self.pos..]
-            .starts_with(expected)
-            .then(|| self.pos += expected.len())
+    /// Exactly these bytes, here (no white space skipped). A fixed-size array, so that the
+    /// comparison is a few inline loads rather than a call to `memcmp` (six per span line).
+    fn literal<const N: usize>(&mut self, expected: &[u8; N]) -> Option<()> {
+        let here: &[u8; N] = self.bytes.get(self.pos..self.pos + N)?.try_into().ok()?;
+        (here == expected).then(|| self.pos += N)
     }
 
     fn eat(&mut self, byte: u8) -> Option<()> {
@@ -366,7 +368,7 @@ pub fn parse(text: &str) -> Option<AnnotationFile> {
         "done" => set(&mut done, p.bool()),
         "labels" => set(&mut labels, p.list(label)),
         "spans" => {
-            let lines = p.bytes[p.pos..].iter().filter(|&&b| b == b'\n').count();
+            let lines = memchr::memchr_iter(b'\n', &p.bytes[p.pos..]).count();
             set(&mut spans, p.list_sized(lines, span))
         }
         "relations" => set(&mut relations, p.list(relation)),
