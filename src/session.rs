@@ -23,6 +23,8 @@ use crate::store::{self, AnnotationFile, Loaded, Problem, StoreError};
 
 pub use crate::store::CURATED;
 
+mod review_load;
+
 /// Which layer of a document.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum LayerId {
@@ -347,33 +349,61 @@ impl Session {
         doc_path: &Path,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Self, String> {
-        let (mut session, ids) = Self::open_review_first(doc_path, progress)?;
-        let loaded =
-            Self::load_read_only(&session.document_arc(), &ids).map_err(|e| e.to_string())?;
-        session.insert_read_only(loaded);
+        let mut first = None;
+        let layers = Self::open_review_staged(doc_path, progress, |s| first = Some(s))?;
+        let mut session = first.ok_or_else(|| "the document could not be opened".to_owned())?;
+        session.insert_read_only(layers);
         Ok(session)
     }
 
-    /// The first half of [`Self::open_review`]: the document and the curated layer, and the
-    /// annotators whose layers are still to be loaded (with [`Self::load_read_only`], on
-    /// another thread while the document is already on screen).
-    pub fn open_review_first(
+    /// [`Self::open_review`] in two stages, for a window that shows the document before the
+    /// annotators' layers: `first` gets the session with the document and the curated layer
+    /// as soon as they are open; the annotators' layers (read and parsed on the other cores
+    /// meanwhile, then checked against the document on every core) are returned, for
+    /// [`Self::insert_read_only`]. Read-only files are not hashed: they are never saved over.
+    ///
+    /// An error before `first` was called means the document could not be opened; after, that
+    /// a layer could not be read.
+    pub fn open_review_staged(
         doc_path: &Path,
         progress: &mut dyn FnMut(usize, usize),
-    ) -> Result<(Self, Vec<LayerId>), String> {
-        let annotators: Vec<LayerId> = store::annotation_files(doc_path)
+        first: impl FnOnce(Self),
+    ) -> Result<Vec<ReadOnlyLayer>, String> {
+        let ids: Vec<LayerId> = store::annotation_files(doc_path)
             .into_iter()
             .map(|(name, _)| name)
             .filter(|name| name != CURATED)
             .map(LayerId::Annotator)
             .collect();
-        if annotators.is_empty() {
+        if ids.is_empty() {
             return Err(format!(
                 "{}: no annotators' files beside it to review (<document>.<annotator>.ron)",
                 doc_path.display()
             ));
         }
-        Ok((Self::open(doc_path, CURATED, progress)?, annotators))
+        let loader = review_load::Loader::new(doc_path, &ids, None);
+        std::thread::scope(|scope| {
+            // Should opening the document panic, the helpers must not wait for it forever.
+            let _stop = review_load::CancelOnDrop(&loader);
+            let helpers: Vec<_> = (0..loader.helpers())
+                .map(|_| scope.spawn(|| loader.work()))
+                .collect();
+            let opened = match Self::open(doc_path, CURATED, progress) {
+                Ok(session) => {
+                    loader.set_document(session.document_arc());
+                    first(session);
+                    Ok(())
+                }
+                Err(err) => {
+                    loader.cancel();
+                    Err(err)
+                }
+            };
+            let mut parts = vec![loader.work()];
+            parts.extend(helpers.into_iter().map(review_load::joined));
+            opened?;
+            review_load::Loader::collect(parts).map_err(|e| e.to_string())
+        })
     }
 
     /// The read-only layers (the annotators' in review), in order.
@@ -385,115 +415,12 @@ impl Session {
             .collect()
     }
 
-    /// The document, shared (for a loader thread).
+    /// The document, shared.
     pub fn document_arc(&self) -> std::sync::Arc<Document> {
         std::sync::Arc::clone(&self.doc)
     }
 
-    /// Reads layers of a document from their files for [`Self::insert_read_only`], parsing
-    /// them on all cores at once. Read-only files are not hashed: they are never saved over.
-    pub fn load_read_only(
-        doc: &Document,
-        ids: &[LayerId],
-    ) -> Result<Vec<ReadOnlyLayer>, StoreError> {
-        let Some(doc_path) = doc.path().map(Path::to_path_buf) else {
-            return Ok(Vec::new());
-        };
-        let threads = std::thread::available_parallelism()
-            .map_or(2, std::num::NonZero::get)
-            .clamp(1, ids.len().max(1));
-        // Two kinds of task, so that both cores stay busy to the end however many layers
-        // there are: reading and parsing a file (needs no document), then checking it
-        // against the document and indexing it.
-        enum Task {
-            Read(usize),
-            Check(usize, Box<AnnotationFile>),
-        }
-        let paths: Vec<PathBuf> = ids
-            .iter()
-            .map(|id| store::annotation_path(&doc_path, id.name()))
-            .collect();
-        let queue = std::sync::Mutex::new(
-            (0..ids.len())
-                .map(Task::Read)
-                .collect::<std::collections::VecDeque<_>>(),
-        );
-        let finish = |k: usize, loaded: Loaded| ReadOnlyLayer {
-            id: ids[k].clone(),
-            state: LayerState::new(loaded, paths[k].clone(), false),
-        };
-        let work = || {
-            let mut mine: Vec<(usize, Result<ReadOnlyLayer, StoreError>)> = Vec::new();
-            // A thread stops when the queue is empty: a file still being read elsewhere is
-            // checked by the thread reading it.
-            loop {
-                let task = queue.lock().ok().and_then(|mut q| q.pop_front());
-                let Some(task) = task else { break };
-                // A task that panics still counts as done (with an error), so that the
-                // other threads do not wait for it forever.
-                let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match task {
-                    Task::Read(k) if !paths[k].exists() => Some((
-                        k,
-                        Ok(finish(
-                            k,
-                            Loaded {
-                                layer: Layer::new(ids[k].name()),
-                                problems: Vec::new(),
-                                changed: false,
-                                disk_hash: None,
-                            },
-                        )),
-                    )),
-                    Task::Read(k) => match AnnotationFile::read_unhashed(&paths[k]) {
-                        Ok(file) => {
-                            if let Ok(mut q) = queue.lock() {
-                                q.push_front(Task::Check(k, Box::new(file)));
-                            }
-                            None
-                        }
-                        Err(err) => Some((k, Err(err))),
-                    },
-                    Task::Check(k, file) => {
-                        let loaded = store::loaded_read_only(*file, doc, ids[k].name());
-                        Some((k, Ok(finish(k, loaded))))
-                    }
-                }))
-                .unwrap_or_else(|_| {
-                    Some((
-                        usize::MAX,
-                        Err(StoreError::BadAnnotator(
-                            "a layer could not be loaded".into(),
-                        )),
-                    ))
-                });
-                mine.extend(done);
-            }
-            mine
-        };
-        let mut results: Vec<(usize, Result<ReadOnlyLayer, StoreError>)> =
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| {
-                        h.join().unwrap_or_else(|_| {
-                            vec![(
-                                usize::MAX,
-                                Err(StoreError::BadAnnotator(
-                                    "a layer could not be loaded".into(),
-                                )),
-                            )]
-                        })
-                    })
-                    .collect()
-            });
-        results.sort_by_key(|(k, _)| *k);
-        let results: Vec<Result<ReadOnlyLayer, StoreError>> =
-            results.into_iter().map(|(_, r)| r).collect();
-        results.into_iter().collect()
-    }
-
-    /// Adds layers read by [`Self::load_read_only`], read-only.
+    /// Adds layers read by [`Self::open_review_staged`], read-only.
     pub fn insert_read_only(&mut self, layers: Vec<ReadOnlyLayer>) {
         for l in layers {
             self.layers.insert(l.id, l.state);

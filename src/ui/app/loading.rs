@@ -168,22 +168,23 @@ impl SpantagApp {
                     }
                     Kind::Review => {
                         // The document and the curated layer go on screen first; the
-                        // annotators' layers follow.
-                        match Session::open_review_first(&doc_path, &mut progress) {
-                            Ok((session, ids)) => {
-                                let doc = session.document_arc();
+                        // annotators' layers follow (their files are read meanwhile).
+                        let mut shown = false;
+                        let layers =
+                            Session::open_review_staged(&doc_path, &mut progress, |session| {
                                 let _ = tx.send(Ok(session));
                                 repaint();
-                                let layers =
-                                    Session::load_read_only(&doc, &ids).map_err(|e| e.to_string());
-                                let _ = layers_tx.send(layers);
-                                repaint();
-                            }
-                            Err(err) => {
-                                let _ = tx.send(Err(err));
-                                repaint();
-                            }
+                                shown = true;
+                            });
+                        if shown {
+                            let _ = layers_tx.send(layers);
+                        } else {
+                            let err = layers
+                                .err()
+                                .unwrap_or_else(|| "the document could not be opened".to_owned());
+                            let _ = tx.send(Err(err));
                         }
+                        repaint();
                     }
                 }
             });
