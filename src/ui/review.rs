@@ -270,7 +270,8 @@ pub fn review_ui(
     }
     ui.checkbox(&mut state.options.uncontested, "Also uncontested spans")
         .on_hover_text("Spans only some annotators made where nobody made an overlapping span");
-    ui.horizontal(|ui| {
+    // Wraps in a narrow panel rather than pushing the panel's content out of view.
+    ui.horizontal_wrapped(|ui| {
         if ui
             .button("Accept all agreed")
             .on_hover_text(
