@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::annotation::Layer;
+use crate::annotation::{Layer, Rejection, Span};
 use crate::document::Document;
 
 use super::{AnnotationFile, Problem, StoreError};
@@ -126,6 +126,9 @@ fn load(
             });
         }
     }
+    if source_changed && !file.rejected.is_empty() {
+        file.rejected = reanchor_rejections(doc, std::mem::take(&mut file.rejected));
+    }
     let mut problems = if trust_hash {
         file.problems_trusting_hash(doc)
     } else {
@@ -139,5 +142,100 @@ fn load(
         problems,
         changed: source_changed,
         disk_hash: None,
+    }
+}
+
+/// Rejected suggestions follow their text as spans do when the source changed, so that a
+/// suggestion turned down before an edit stays turned down after it. One whose text cannot be
+/// placed keeps its old offsets: it stays in the file (and no longer applies).
+fn reanchor_rejections(doc: &Document, mut rejected: Vec<Rejection>) -> Vec<Rejection> {
+    let as_spans = rejected
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Span {
+            id: i as u64,
+            start: r.start,
+            end: r.end,
+            label: r.label.clone(),
+            text: r.text.clone(),
+            note: None,
+        })
+        .collect();
+    for placed in crate::reanchor::reanchor(doc, as_spans).spans {
+        if let Some(r) = usize::try_from(placed.id)
+            .ok()
+            .and_then(|i| rejected.get_mut(i))
+        {
+            (r.start, r.end) = (placed.start, placed.end);
+        }
+    }
+    rejected
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rejection(doc: &Document, start: usize, end: usize, label: &str) -> Rejection {
+        Rejection {
+            start,
+            end,
+            label: label.to_owned(),
+            text: doc.slice(start..end).to_owned(),
+        }
+    }
+
+    /// Code point offset of a text's only occurrence (as Python's `str.find`).
+    fn find(text: &str, needle: &str) -> usize {
+        let byte = text.find(needle).unwrap();
+        assert!(text[byte + 1..].find(needle).is_none(), "unique");
+        text[..byte].chars().count()
+    }
+
+    #[test]
+    fn rejections_follow_their_text_when_the_source_changed() {
+        let old = Document::from_text("Daniel Reyes spoke. The council voted.\n".to_owned());
+        let mut layer = Layer::new("alice");
+        layer.set_rejected(vec![
+            rejection(&old, 7, 12, "actor"),  // "Reyes"
+            rejection(&old, 24, 31, "event"), // "council"
+            rejection(&old, 20, 23, "claim"), // "The"
+        ]);
+        let file = AnnotationFile::from_layer(&layer, &old);
+        let new_text = "Update 🙂 — Daniel Reyes spoke. The vote was delayed.\n";
+        let new = Document::from_text(new_text.to_owned());
+        let loaded = loaded_from(file, &new, "alice");
+        assert!(loaded.changed);
+        let got: Vec<(usize, usize, &str, &str)> = loaded
+            .layer
+            .rejected
+            .iter()
+            .map(|r| (r.start, r.end, r.label.as_str(), r.text.as_str()))
+            .collect();
+        let (reyes, the) = (find(new_text, "Reyes"), find(new_text, "The"));
+        assert_eq!(
+            (reyes, the),
+            (18, 31),
+            "code points, after the emoji and the dash"
+        );
+        assert_eq!(
+            got,
+            [
+                (reyes, reyes + 5, "actor", "Reyes"),
+                // "council" is gone: kept with its old offsets, no longer applying.
+                (24, 31, "event", "council"),
+                (the, the + 3, "claim", "The"),
+            ]
+        );
+        assert!(loaded.layer.is_rejected(reyes, reyes + 5, "actor"));
+        assert!(!loaded.layer.is_rejected(7, 12, "actor"));
+        // Saved against the new text, they are read back where they now are.
+        let again = loaded_from(
+            AnnotationFile::from_layer(&loaded.layer, &new),
+            &new,
+            "alice",
+        );
+        assert_eq!(again.layer.rejected, loaded.layer.rejected);
+        assert!(!again.changed);
     }
 }
