@@ -313,6 +313,7 @@ pub struct Session {
 impl Session {
     /// A session over a document with one editable layer, loaded from `path` (or empty).
     pub fn new(doc: Document, editable: LayerId, loaded: Loaded, path: PathBuf) -> Self {
+        let labels_stored = loaded.labels_stored;
         let mut layers = BTreeMap::new();
         layers.insert(editable.clone(), LayerState::new(loaded, path, true));
         let mut session = Self {
@@ -323,7 +324,7 @@ impl Session {
             relation_types: crate::project::default_relation_types(),
             project_error: None,
         };
-        session.apply_project();
+        session.apply_project(labels_stored);
         session.unify_scheme();
         session
     }
@@ -457,7 +458,10 @@ impl Session {
     /// come first in the editable layer's scheme, its relation types replace the defaults. A
     /// bad file is reported ([`Self::project_error`]) and the defaults used; nothing is
     /// written.
-    fn apply_project(&mut self) {
+    /// Gives the editable layer the project file's labels, followed by the other labels its
+    /// file lists (`labels_stored`) — or, when its file lists none and the layer holds the
+    /// defaults, only those of the defaults its spans use.
+    fn apply_project(&mut self, labels_stored: bool) {
         let Some(dir) = self
             .doc
             .path()
@@ -472,10 +476,13 @@ impl Session {
         match crate::project::load(&path) {
             Ok(project) => {
                 if let Some(state) = self.layers.get_mut(&self.editable) {
-                    let scheme = crate::project::effective_scheme(
-                        Some(&project),
-                        state.layer.scheme.labels(),
-                    );
+                    let mut file_labels = state.layer.scheme.labels().to_vec();
+                    if !labels_stored {
+                        let used = state.layer.counts();
+                        file_labels
+                            .retain(|l| used.iter().any(|(name, n)| *n > 0 && *name == l.name));
+                    }
+                    let scheme = crate::project::effective_scheme(Some(&project), &file_labels);
                     state.layer.scheme = scheme;
                     state.reindex();
                 }
@@ -505,7 +512,7 @@ impl Session {
             }
         }
         self.project_error = None;
-        self.apply_project();
+        self.apply_project(true);
         self.unify_scheme();
     }
 
@@ -1416,6 +1423,45 @@ mod tests {
     }
 
     #[test]
+    fn with_a_project_file_the_defaults_show_only_when_a_file_lists_them_or_a_span_uses_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = dir.path().join("doc.txt");
+        std::fs::write(&doc, "Reyes said so.").unwrap();
+        std::fs::write(
+            dir.path().join("spantag.ron"),
+            "(version: 1, labels: [(name: \"quote\", color: \"#f28e2b\"), (name: \"actor\", color: \"#e15759\")])",
+        )
+        .unwrap();
+        let names = |who: &str| -> Vec<String> {
+            let session = Session::open(&doc, who, &mut |_, _| {}).unwrap();
+            session
+                .editable()
+                .layer()
+                .scheme
+                .labels()
+                .iter()
+                .map(|l| l.name.clone())
+                .collect()
+        };
+        // A file written by hand, without a label list: the claim its span uses stays.
+        std::fs::write(
+            dir.path().join("doc.txt.bob.ron"),
+            "(version: 1, source: \"doc.txt\", source_hash: \"sha256:0\", annotator: \"bob\",\n spans: [(id: 1, start: 0, end: 5, label: \"claim\", text: \"Reyes\")])\n",
+        )
+        .unwrap();
+        assert_eq!(names("bob"), ["quote", "actor", "claim"]);
+        // A file that lists labels keeps them all, after the project's.
+        std::fs::write(
+            dir.path().join("doc.txt.chen.ron"),
+            "(version: 1, source: \"doc.txt\", source_hash: \"sha256:0\", annotator: \"chen\",\n labels: [(name: \"claim\", color: \"#4e79a7\"), (name: \"event\", color: \"#59a14f\")],\n spans: [])\n",
+        )
+        .unwrap();
+        assert_eq!(names("chen"), ["quote", "actor", "claim", "event"]);
+        // No file at all: the project's labels only.
+        assert_eq!(names("dana"), ["quote", "actor"]);
+    }
+
+    #[test]
     fn the_project_file_sets_labels_and_relation_types_and_a_bad_one_is_reported() {
         let dir = tempfile::tempdir().unwrap();
         let sub = dir.path().join("week 1");
@@ -1436,9 +1482,9 @@ mod tests {
             .map(|l| l.name.as_str())
             .collect();
         assert_eq!(
-            &names[..2],
+            names,
             ["quote", "actor"],
-            "the project's labels first, quote on key 1"
+            "the project's labels, quote on key 1, and not the defaults (no file yet)"
         );
         assert_eq!(
             session.scheme().by_hotkey(1).map(|l| l.name.as_str()),

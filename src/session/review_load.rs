@@ -153,6 +153,7 @@ impl Loader {
                         problems: Vec::new(),
                         changed: false,
                         disk_hash: None,
+                        labels_stored: false,
                     },
                 )),
             )),

@@ -19,6 +19,9 @@ pub struct Loaded {
     pub changed: bool,
     /// Hash of the annotation file's bytes as read (`None` when there was no file).
     pub disk_hash: Option<String>,
+    /// Whether the file lists its labels; when not (no file, or a file written by hand or
+    /// another tool) the layer has the default labels, which a project file's replace.
+    pub labels_stored: bool,
 }
 
 /// Opens a document and loads the annotator's layer for it, reading and parsing the
@@ -52,6 +55,7 @@ pub fn open_with_layer(
             problems: Vec::new(),
             changed: false,
             disk_hash: None,
+            labels_stored: false,
         },
         Some(file) => {
             let (file, hash) = file.map_err(|e| e.to_string())?;
@@ -71,6 +75,7 @@ pub fn load_layer(doc: &Document, path: &Path, annotator: &str) -> Result<Loaded
             problems: Vec::new(),
             changed: false,
             disk_hash: None,
+            labels_stored: false,
         });
     }
     let (file, hash) = AnnotationFile::read_with_hash(path)?;
@@ -113,6 +118,7 @@ fn load(
     trust_hash: bool,
 ) -> Loaded {
     let source_changed = file.source_hash != doc.hash();
+    let labels_stored = !file.labels.is_empty();
     let mut reanchored = None;
     if source_changed && !file.spans.is_empty() {
         let result =
@@ -142,6 +148,7 @@ fn load(
         problems,
         changed: source_changed,
         disk_hash: None,
+        labels_stored,
     }
 }
 
