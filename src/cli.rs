@@ -550,11 +550,16 @@ fn curate(
     }
     let mut notes = Vec::new();
     let outcomes = match review::curate(&set, options, &mut notes, &mut |o| {
+        let rejected = if o.rejected > 0 {
+            format!(", {} rejected in review", o.rejected)
+        } else {
+            String::new()
+        };
         println!(
-            "{}: {} span(s) added ({} already curated), {} disagreement(s) remain",
+            "{}: {} span(s) added ({} already curated{rejected}), {} disagreement(s) remain",
             o.document,
             o.added,
-            o.accepted - o.added,
+            o.accepted - o.added - o.rejected,
             o.remaining
         );
     }) {

@@ -264,9 +264,5 @@ fn with_a_project_file_the_changes_go_to_spantag_ron() {
     bak.push(".bak");
     assert!(PathBuf::from(bak).exists());
     let names: Vec<String> = labels_of(&h).into_iter().map(|(n, _)| n).collect();
-    assert_eq!(
-        names,
-        ["event", "actor"],
-        "the palette follows the file"
-    );
+    assert_eq!(names, ["event", "actor"], "the palette follows the file");
 }

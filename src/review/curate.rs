@@ -34,8 +34,10 @@ pub struct CurateOutcome {
     pub path: PathBuf,
     /// Spans the rules accepted.
     pub accepted: usize,
-    /// Of those, spans added (the others were already in the curated file).
+    /// Of those, spans added (the others were already in the curated file, or rejected).
     pub added: usize,
+    /// Of those, spans the curator rejected in review (left out).
+    pub rejected: usize,
     /// Disagreements between the compared annotators that the curated layer does not settle
     /// (it holds none of the spans involved).
     pub remaining: usize,
@@ -118,9 +120,13 @@ fn curate_document(
         layer
     };
     let accepted = accepted_spans(&doc.layers, options);
-    let mut added = 0;
+    let (mut added, mut rejected) = (0, 0);
     for (start, end, label) in &accepted {
         if curated.find_duplicate(*start..*end, label).is_some() {
+            continue;
+        }
+        if curated.is_rejected(*start, *end, label) {
+            rejected += 1;
             continue;
         }
         let id = curated.allocate_id();
@@ -148,6 +154,7 @@ fn curate_document(
         path,
         accepted: accepted.len(),
         added,
+        rejected,
         remaining,
     })
 }

@@ -3,20 +3,17 @@
 
 use std::collections::BTreeSet;
 
-use crate::annotation::{Layer, Span};
+use crate::annotation::{Layer, Rejection, Span};
 use crate::document::Document;
 use crate::edit::Edit;
 
 use super::curate::{CurateOptions, accepted_spans};
-use super::{Disagreement, find_disagreements};
+use super::{Disagreement, Said, find_disagreements};
 
 /// The disagreements of a document's annotator layers and which are settled.
 #[derive(Debug, Default, Clone)]
 pub struct Navigator {
     disagreements: Vec<Disagreement>,
-    /// Disagreements the curator rejected (nothing of them goes into the curated layer),
-    /// by range.
-    rejected: BTreeSet<(usize, usize)>,
     /// The one shown.
     current: Option<usize>,
 }
@@ -26,12 +23,11 @@ impl Navigator {
     pub fn new(layers: &[Layer]) -> Self {
         Self {
             disagreements: find_disagreements(layers),
-            rejected: BTreeSet::new(),
             current: None,
         }
     }
 
-    /// Recomputes the disagreements (layers shown or hidden), keeping rejections.
+    /// Recomputes the disagreements (layers shown or hidden).
     pub fn recompute(&mut self, layers: &[Layer]) {
         let current = self.current().map(|d| d.start);
         self.disagreements = find_disagreements(layers);
@@ -55,9 +51,10 @@ impl Navigator {
     }
 
     /// Whether a disagreement is settled: the curated layer holds one of its spans, or the
-    /// curator rejected it.
+    /// curator rejected them all (the rejections are kept in the curated layer, so they are
+    /// undone with it and saved in its file).
     pub fn is_settled(&self, d: &Disagreement, curated: &Layer) -> bool {
-        self.rejected.contains(&(d.start, d.end)) || d.settled_by(curated)
+        d.settled_by(curated)
     }
 
     /// How many are not settled yet.
@@ -100,24 +97,6 @@ impl Navigator {
         self.current = Some(next);
         Some(self.disagreements[next].start)
     }
-
-    /// How many disagreements were rejected (changes when one is).
-    pub fn rejected_count(&self) -> usize {
-        self.rejected.len()
-    }
-
-    /// Marks the current disagreement rejected.
-    pub fn reject_current(&mut self) {
-        if let Some(d) = self.current() {
-            let key = (d.start, d.end);
-            self.rejected.insert(key);
-        }
-    }
-
-    /// Takes back a rejection (undo).
-    pub fn unreject(&mut self, start: usize, end: usize) {
-        self.rejected.remove(&(start, end));
-    }
 }
 
 /// The curated spans that come from one of the disagreement's versions (same range and label
@@ -152,6 +131,10 @@ pub fn accept_version(doc: &Document, curated: &Layer, d: &Disagreement, who: us
         .collect();
     let mut next = curated.next_id();
     for said in &says.spans {
+        // Accepted after all: no longer rejected.
+        if curated.is_rejected(said.start, said.end, &said.label) {
+            edits.push(Edit::Unreject(rejection(doc, said)));
+        }
         if curated
             .find_duplicate(said.start..said.end, &said.label)
             .is_some()
@@ -172,19 +155,39 @@ pub fn accept_version(doc: &Document, curated: &Layer, d: &Disagreement, who: us
     Edit::Batch(edits)
 }
 
-/// The edit that removes every version of a disagreement from the curated layer (rejecting
-/// it).
-pub fn reject(curated: &Layer, d: &Disagreement) -> Edit {
-    Edit::Batch(
-        curated_versions(curated, d)
-            .into_iter()
-            .map(|s| Edit::RemoveSpan(s.id))
-            .collect(),
-    )
+/// The edit that rejects a disagreement: every version of it leaves the curated layer, and
+/// each annotator's span there is recorded as rejected in it (its `rejected` list), so that
+/// the disagreement stays settled when the document is opened again and "Accept all agreed"
+/// (or `spantag curate`) does not bring a version back. One step.
+pub fn reject(doc: &Document, curated: &Layer, d: &Disagreement) -> Edit {
+    let mut edits: Vec<Edit> = curated_versions(curated, d)
+        .into_iter()
+        .map(|s| Edit::RemoveSpan(s.id))
+        .collect();
+    let mut seen = BTreeSet::new();
+    for span in d.says.iter().flat_map(|s| &s.spans) {
+        if seen.insert((span.start, span.end, span.label.as_str()))
+            && !curated.is_rejected(span.start, span.end, &span.label)
+        {
+            edits.push(Edit::Reject(rejection(doc, span)));
+        }
+    }
+    Edit::Batch(edits)
+}
+
+/// An annotator's span as a rejection in the curated layer (with the text it covers).
+fn rejection(doc: &Document, said: &Said) -> Rejection {
+    Rejection {
+        start: said.start,
+        end: said.end,
+        label: said.label.clone(),
+        text: doc.slice(said.start..said.end).to_owned(),
+    }
 }
 
 /// "Accept all agreed": the edit adding to the curated layer every span the rules accept
-/// (see [`CurateOptions`]) that it does not hold yet, and how many that is. One step.
+/// (see [`CurateOptions`]) that it does not hold yet and the curator did not reject, and how
+/// many that is. One step.
 pub fn accept_agreed(
     doc: &Document,
     curated: &Layer,
@@ -194,7 +197,10 @@ pub fn accept_agreed(
     let mut next = curated.next_id();
     let mut edits = Vec::new();
     for (start, end, label) in accepted_spans(annotators, options) {
-        if curated.find_duplicate(start..end, &label).is_some() || end > doc.char_len() {
+        if curated.find_duplicate(start..end, &label).is_some()
+            || curated.is_rejected(start, end, &label)
+            || end > doc.char_len()
+        {
             continue;
         }
         edits.push(Edit::AddSpan(Span {
@@ -254,13 +260,63 @@ mod tests {
         // The next open one is Okafor, which only alice tagged; reject it.
         assert_eq!(nav.step(true, 0, &curated), Some(30));
         let d = nav.current().unwrap().clone();
-        let edit = reject(&curated, &d);
-        apply(&mut curated, edit).unwrap();
-        nav.reject_current();
+        let edit = reject(&doc, &curated, &d);
+        let undo = apply(&mut curated, edit).unwrap();
         assert_eq!(nav.open_count(&curated), 0);
         assert!(curated.spans().iter().all(|s| s.start != 30));
+        // The rejection is in the curated layer (saved with it), with the text.
+        let rejected: Vec<(usize, usize, &str, &str)> = curated
+            .rejected
+            .iter()
+            .map(|r| (r.start, r.end, r.label.as_str(), r.text.as_str()))
+            .collect();
+        assert_eq!(rejected, [(30, 36, "actor", "Okafor")]);
+        // "Accept all agreed" with uncontested spans would take alice's Okafor: not once
+        // rejected.
+        let uncontested = CurateOptions {
+            min_agree: None,
+            uncontested: true,
+        };
+        assert_eq!(accept_agreed(&doc, &curated, &layers, uncontested).1, 0);
         // With everything settled, stepping still moves (wrapping).
         assert!(nav.step(true, 0, &curated).is_some());
+        // Undone, it is open again and uncontested curation would take it.
+        let redo = apply(&mut curated, undo).unwrap();
+        assert_eq!(nav.open_count(&curated), 1);
+        assert!(curated.rejected.is_empty());
+        assert_eq!(accept_agreed(&doc, &curated, &layers, uncontested).1, 1);
+        // Rejected again, then alice's version accepted after all: no longer rejected.
+        apply(&mut curated, redo).unwrap();
+        let edit = accept_version(&doc, &curated, &d, 0);
+        apply(&mut curated, edit).unwrap();
+        assert!(curated.rejected.is_empty());
+        assert!(curated.find_duplicate(30..36, "actor").is_some());
+        assert_eq!(nav.open_count(&curated), 0);
+    }
+
+    #[test]
+    fn a_disagreement_is_settled_by_rejecting_every_version_not_some() {
+        let doc = Document::from_text("Reyes said the levee is late.".into());
+        let layers = [
+            layer("alice", &[(11, 28, "claim")]),
+            layer("bob", &[(11, 28, "event")]),
+            layer("chen", &[(11, 28, "claim")]),
+        ];
+        let nav = Navigator::new(&layers);
+        let d = nav.all()[0].clone();
+        let mut curated = Layer::new("curated");
+        // Only the claim rejected (by hand, as a suggestion would be): still open.
+        curated.add_rejection(Rejection {
+            start: 11,
+            end: 28,
+            label: "claim".into(),
+            text: doc.slice(11..28).to_owned(),
+        });
+        assert!(!d.settled_by(&curated));
+        let edit = reject(&doc, &curated, &d);
+        apply(&mut curated, edit).unwrap();
+        assert!(d.settled_by(&curated));
+        assert_eq!(curated.rejected.len(), 2, "claim once, event once");
     }
 
     #[test]

@@ -26,8 +26,8 @@ pub struct ReviewState {
     key: Option<(Vec<u64>, Vec<LayerId>)>,
     /// Options of "Accept all agreed".
     pub options: CurateOptions,
-    /// Open disagreements, for the curated layer's revision and the rejections then.
-    open_count: Option<((u64, usize), usize)>,
+    /// Open disagreements, for the curated layer's revision (rejections are in it too).
+    open_count: Option<(u64, usize)>,
 }
 
 impl ReviewState {
@@ -43,7 +43,7 @@ impl ReviewState {
     /// How many disagreements are open (cached per change of the curated layer).
     pub fn open_count(&mut self, session: &Session) -> usize {
         let curated = session.editable();
-        let key = (curated.revision(), self.navigator.rejected_count());
+        let key = curated.revision();
         match self.open_count {
             Some((k, n)) if k == key => n,
             _ => {

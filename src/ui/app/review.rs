@@ -110,7 +110,6 @@ impl SpantagApp {
         let curated = open.session.editable_id().clone();
         match open.session.apply(&curated, edit) {
             Ok(()) => {
-                review.navigator.unreject(d.start, d.end);
                 self.info(format!("Accepted {who}'s version (Ctrl+Z undoes it)"));
                 self.step_disagreement(true);
             }
@@ -119,19 +118,20 @@ impl SpantagApp {
     }
 
     pub(super) fn reject_disagreement(&mut self) {
-        let (Some(open), Some(review)) = (&mut self.open, &mut self.review) else {
+        let (Some(open), Some(review)) = (&mut self.open, &self.review) else {
             return;
         };
         let Some(d) = review.navigator.current().cloned() else {
             self.info("Go to a disagreement first (N)");
             return;
         };
-        let edit = navigate::reject(open.session.editable().layer(), &d);
+        let edit = navigate::reject(open.session.document(), open.session.editable().layer(), &d);
         let curated = open.session.editable_id().clone();
         match open.session.apply(&curated, edit) {
             Ok(()) => {
-                review.navigator.reject_current();
-                self.info("Rejected: none of these versions is in the curated layer");
+                self.info(
+                    "Rejected: none of these versions goes into the curated layer (Ctrl+Z undoes it)",
+                );
                 self.step_disagreement(true);
             }
             Err(err) => self.error(format!("Could not reject: {err}")),
