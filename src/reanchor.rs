@@ -19,7 +19,7 @@
 //!    cost is bounded by the edits allowed, not the window), else they become orphans: kept in
 //!    the file and shown to the user, never dropped.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use crate::annotation::Span;
 use crate::document::Document;
@@ -97,10 +97,15 @@ pub fn reanchor_with_progress(
     let chosen = best_placement(&spans, &candidates);
     progress(total / 2, total);
     // Step 3: what is left.
-    let mut taken: HashSet<(usize, usize, String)> = HashSet::new();
+    // Each place taken, with the old range and label of every span put there.
+    let mut taken: HashMap<(usize, usize), Vec<OldPlace>> = HashMap::new();
     for (span, choice) in spans.iter().zip(&chosen) {
         if let Some(c) = choice {
-            taken.insert((c.start, c.end, span.label.clone()));
+            taken.entry((c.start, c.end)).or_default().push((
+                span.start,
+                span.end,
+                span.label.clone(),
+            ));
         }
     }
     let placed_shift: Vec<Option<i64>> = chosen.iter().map(|c| c.map(|c| c.shift)).collect();
@@ -109,7 +114,17 @@ pub fn reanchor_with_progress(
     for (i, (mut span, choice)) in spans.into_iter().zip(chosen).enumerate() {
         let place = choice.map(|c| (c.start, c.end)).or_else(|| {
             let predicted = predicted_start(&placed_shift, i, span.start);
-            let free = |c: &Candidate| !taken.contains(&(c.start, c.end, span.label.clone()));
+            // A place is free for this span when nothing was put there, or only spans that
+            // were stacked with it (same old range) under other labels: a span never lands
+            // on a place another span already holds (of any label), which would make two
+            // annotations of one.
+            let free = |c: &Candidate| {
+                taken.get(&(c.start, c.end)).is_none_or(|there| {
+                    there.iter().all(|(s, e, label)| {
+                        (*s, *e) == (span.start, span.end) && *label != span.label
+                    })
+                })
+            };
             let nearest = candidates[i]
                 .iter()
                 .filter(|c| free(c))
@@ -124,7 +139,11 @@ pub fn reanchor_with_progress(
         });
         match place {
             Some((start, end)) => {
-                taken.insert((start, end, span.label.clone()));
+                taken.entry((start, end)).or_default().push((
+                    span.start,
+                    span.end,
+                    span.label.clone(),
+                ));
                 if (start, end) != (span.start, span.end)
                     || !doc.text_matches(start, end, &span.text)
                 {
@@ -144,6 +163,9 @@ pub fn reanchor_with_progress(
     progress(total, total);
     out
 }
+
+/// A span's old range and label (what was put at a new place).
+type OldPlace = (usize, usize, String);
 
 /// A place a span's text is found at now, in code points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -581,6 +603,53 @@ mod tests {
         assert_eq!(placed, [(1, 5), (2, 13)]);
         assert_eq!(r.orphans.len(), 1);
         assert_eq!(r.orphans[0].id, 3);
+    }
+
+    #[test]
+    fn a_deleted_mention_does_not_land_on_a_place_another_label_holds() {
+        // The second "Reyes" (actor) is deleted; the last one only ever had an event tag. The
+        // actor must not jump across the others onto it (two annotations of one mention).
+        let old = Document::from_text(
+            "Reyes met Reyes. Then Reyes left. Okafor stayed with Reyes.\n".to_owned(),
+        );
+        let mut spans = vec![
+            at(1, &old, 0, 5),
+            at(2, &old, 10, 15),
+            at(3, &old, 22, 27),
+            at(4, &old, 53, 58),
+        ];
+        spans[3].label = "event".into();
+        let new_text = "Reyes met him. Then Reyes left. Okafor stayed with Reyes.\n";
+        let new = Document::from_text(new_text.to_owned());
+        let r = reanchor(&new, spans);
+        let placed: Vec<(u64, usize, &str)> = r
+            .spans
+            .iter()
+            .map(|s| (s.id, s.start, s.label.as_str()))
+            .collect();
+        // Python: [i for i in range(len(t)) if t.startswith("Reyes", i)] == [0, 20, 51]
+        assert_eq!(
+            placed,
+            [(1, 0, "actor"), (3, 20, "actor"), (4, 51, "event")]
+        );
+        let orphans: Vec<u64> = r.orphans.iter().map(|s| s.id).collect();
+        assert_eq!(orphans, [2]);
+    }
+
+    #[test]
+    fn stacked_spans_stay_stacked_when_their_text_moves() {
+        // "Reyes" tagged actor and event at one place; a paragraph above is rewritten so
+        // that the neighbours' shifts disagree: both still go to the one mention together.
+        let old = Document::from_text("Intro here. Reyes spoke.".to_owned());
+        let mut spans = vec![at(1, &old, 12, 17), at(2, &old, 12, 17)];
+        spans[1].label = "event".into();
+        let new = Document::from_text("A much longer introduction now. Reyes spoke.".to_owned());
+        let r = reanchor(&new, spans);
+        let placed: Vec<(u64, usize, usize)> =
+            r.spans.iter().map(|s| (s.id, s.start, s.end)).collect();
+        // Python: t.find("Reyes") == 32
+        assert_eq!(placed, [(1, 32, 37), (2, 32, 37)]);
+        assert!(r.orphans.is_empty());
     }
 
     #[test]
