@@ -939,6 +939,15 @@ fn check(paths: &[PathBuf]) -> i32 {
                         .map(|(_, p)| (p, Some(job.path.clone()))),
                 );
             }
+            // Annotation files whose document was renamed or moved: reported below.
+            if path.is_dir() {
+                files.extend(
+                    corpus::stray_annotation_files(path)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|p| (p, None)),
+                );
+            }
             if files.len() == before {
                 let what = if path.is_dir() {
                     "no annotation files (<document>.<annotator>.ron) in this folder or below"
@@ -997,8 +1006,20 @@ fn check(paths: &[PathBuf]) -> i32 {
         // What opening it would find: spans re-anchored when the source changed, then the
         // problems left (not every stale offset of a text that merely moved).
         let annotator = annotation.annotator.clone();
-        for problem in store::loaded_from(annotation, &doc, &annotator).problems {
+        let loaded = store::loaded_from(annotation, &doc, &annotator);
+        let mut orphans = loaded.layer.orphans.len();
+        for problem in &loaded.problems {
+            if let store::Problem::Reanchored { orphaned, .. } = problem {
+                orphans = orphans.saturating_sub(*orphaned);
+            }
             println!("{shown}: {problem}");
+            problems += 1;
+        }
+        // Spans orphaned by an earlier opening: still in the file, in no export.
+        if orphans > 0 {
+            println!(
+                "{shown}: {orphans} orphaned span(s): their text is no longer in the document; open it in the app to place or delete them (exports leave them out)"
+            );
             problems += 1;
         }
     }

@@ -74,7 +74,7 @@ pub fn plan(inputs: &[PathBuf], choice: &LayerChoice) -> Result<Vec<DocumentJob>
         }
         if input.is_dir() {
             let mut docs = Vec::new();
-            walk(input, &mut docs)?;
+            walk(input, &mut docs, &mut Vec::new())?;
             docs.sort();
             for (doc, layers) in docs {
                 let layers = choose(layers, choice);
@@ -227,9 +227,25 @@ fn file_name(path: &Path) -> String {
 /// Every annotation layer of one document: (annotator, annotation file), sorted.
 type Layers = Vec<(String, PathBuf)>;
 
+/// Annotation files below `dir` whose document is not beside them (renamed, moved or
+/// deleted): files named `<document>.<annotator>.ron` that read as annotation files but that
+/// no document of their folder claims. A folder walk skips them; `check` reports them.
+pub fn stray_annotation_files(dir: &Path) -> Result<Vec<PathBuf>, CorpusError> {
+    let mut strays = Vec::new();
+    walk(dir, &mut Vec::new(), &mut strays)?;
+    strays.retain(|p| crate::store::AnnotationFile::read(p).is_ok());
+    strays.sort();
+    Ok(strays)
+}
+
 /// Collects, below `dir`, every file that has at least one annotation file beside it, with
-/// those files (one listing per folder, however many documents it holds).
-fn walk(dir: &Path, out: &mut Vec<(PathBuf, Layers)>) -> Result<(), CorpusError> {
+/// those files (one listing per folder, however many documents it holds), and into `strays`
+/// the `.ron` files with an annotation file's name whose document is not there.
+fn walk(
+    dir: &Path,
+    out: &mut Vec<(PathBuf, Layers)>,
+    strays: &mut Vec<PathBuf>,
+) -> Result<(), CorpusError> {
     let entries = std::fs::read_dir(dir).map_err(|source| CorpusError::Io {
         path: dir.to_path_buf(),
         source,
@@ -262,6 +278,8 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, Layers)>) -> Result<(), CorpusError>
             docs.entry(path.with_file_name(doc))
                 .or_default()
                 .push((annotator.to_owned(), path.clone()));
+        } else if !crate::store::file_name_candidates(&name).is_empty() {
+            strays.push(path);
         }
     }
     for (doc, mut layers) in docs {
@@ -270,7 +288,7 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, Layers)>) -> Result<(), CorpusError>
     }
     subdirs.sort();
     for sub in subdirs {
-        walk(&sub, out)?;
+        walk(&sub, out, strays)?;
     }
     Ok(())
 }

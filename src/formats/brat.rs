@@ -22,6 +22,9 @@ pub struct Exporter {
     labels: Vec<Label>,
     relation_labels: Vec<String>,
     renamed: bool,
+    /// The file name (without `.txt` / `.ann`) of each (document, annotator), settled by
+    /// [`super::Exporter::plan`] so that no two documents share one.
+    bases: HashMap<(String, String), String>,
 }
 
 impl Exporter {
@@ -32,6 +35,7 @@ impl Exporter {
             labels: Vec::new(),
             relation_labels: Vec::new(),
             renamed: false,
+            bases: HashMap::new(),
         }
     }
 }
@@ -114,11 +118,61 @@ fn ann(doc: &Document, layer: &crate::annotation::Layer) -> String {
     out
 }
 
+/// The file name of a document's layer without `.txt` / `.ann`: the document's name without
+/// its extension (or with it, `full`), followed by the annotator when the document has
+/// several layers.
+fn base_name(name: &str, annotator: &str, layers: usize, full: bool) -> String {
+    let stem = if full {
+        name
+    } else {
+        name.rsplit_once('.').map_or(
+            name,
+            |(stem, ext)| if ext.contains('/') { name } else { stem },
+        )
+    };
+    if layers > 1 {
+        format!("{stem}.{annotator}")
+    } else {
+        stem.to_owned()
+    }
+}
+
 impl super::Exporter for Exporter {
+    fn plan(&mut self, jobs: &[crate::corpus::DocumentJob], report: &mut Report) -> Vec<PathBuf> {
+        let mut used: HashMap<String, String> = HashMap::new();
+        let mut out = Vec::new();
+        for job in jobs {
+            for (annotator, _) in &job.layers {
+                let n = job.layers.len();
+                let mut base = base_name(&job.name, annotator, n, false);
+                if let Some(other) = used.get(&base) {
+                    // `a/doc.txt` and `a/doc.md` would both be `a/doc.txt`: the second keeps
+                    // its extension in the name.
+                    let full = base_name(&job.name, annotator, n, true);
+                    report.notes.push(format!(
+                        "{} is written as {full}.txt / .ann ({other} is {base}.txt)",
+                        job.name
+                    ));
+                    base = full;
+                    let mut k = 2;
+                    while used.contains_key(&base) {
+                        base = format!("{}~{k}", base_name(&job.name, annotator, n, true));
+                        k += 1;
+                    }
+                }
+                used.insert(base.clone(), job.name.clone());
+                out.push(self.dir.join(format!("{base}.txt")));
+                out.push(self.dir.join(format!("{base}.ann")));
+                self.bases
+                    .insert((job.name.clone(), annotator.clone()), base);
+            }
+        }
+        out.push(self.dir.join("annotation.conf"));
+        out.push(self.dir.join("visual.conf"));
+        out
+    }
+
     fn document(&mut self, item: &Item<'_>, report: &mut Report) -> Result<(), FormatError> {
-        let stem = item.name.rsplit_once('.').map_or(item.name, |(stem, ext)| {
-            if ext.contains('/') { item.name } else { stem }
-        });
         for layer in item.layers {
             for label in layer.scheme.labels() {
                 if label.name.contains(char::is_whitespace) {
@@ -133,11 +187,13 @@ impl super::Exporter for Exporter {
                     self.relation_labels.push(rel.label.clone());
                 }
             }
-            let base = if item.layers.len() > 1 {
-                format!("{stem}.{}", layer.annotator)
-            } else {
-                stem.to_owned()
-            };
+            let base = self
+                .bases
+                .get(&(item.name.to_owned(), layer.annotator.clone()))
+                .cloned()
+                .unwrap_or_else(|| {
+                    base_name(item.name, &layer.annotator, item.layers.len(), false)
+                });
             write_file(
                 &self.dir.join(format!("{base}.txt")),
                 item.doc.text(),

@@ -41,6 +41,10 @@ struct Row<'a> {
 }
 
 impl super::Exporter for Exporter {
+    fn plan(&mut self, _jobs: &[crate::corpus::DocumentJob], _: &mut Report) -> Vec<PathBuf> {
+        vec![self.dir.join("data.jsonl"), self.dir.join("labels.json")]
+    }
+
     fn document(&mut self, item: &Item<'_>, report: &mut Report) -> Result<(), FormatError> {
         if self.data.is_none() {
             self.data = Some(Sink::open(&Output::Path(self.dir.join("data.jsonl")))?);

@@ -213,6 +213,13 @@ pub struct Item<'a> {
 
 /// A format's writer.
 pub trait Exporter {
+    /// The files it will write for these documents (beside the single output file of a
+    /// stream format), decided before anything is written, so that an export that would
+    /// write over one of its inputs is refused before it starts. A format that names files
+    /// after documents also settles here which name each document gets.
+    fn plan(&mut self, _jobs: &[DocumentJob], _report: &mut Report) -> Vec<PathBuf> {
+        Vec::new()
+    }
     /// Writes one document.
     fn document(&mut self, item: &Item<'_>, report: &mut Report) -> Result<(), FormatError>;
     /// Finishes the output (closing brackets, label lists, renaming temp files).
@@ -357,6 +364,14 @@ pub fn exporter(
 /// Keeps only the spans that fit the document (offsets in range, text matching); counts the
 /// rest in the report.
 pub fn checked_layer(mut layer: Layer, doc: &Document, name: &str, report: &mut Report) -> Layer {
+    let orphans = layer.orphans.len();
+    if orphans > 0 {
+        report.skipped_spans += orphans;
+        report.notes.push(format!(
+            "{name} ({}): {orphans} orphaned span(s) (their text is no longer in the document) left out; open the document in the app to place them",
+            layer.annotator
+        ));
+    }
     let bad: Vec<u64> = layer
         .spans()
         .iter()
@@ -377,15 +392,24 @@ pub fn checked_layer(mut layer: Layer, doc: &Document, name: &str, report: &mut 
     layer
 }
 
-/// Gives every layer of a document one label scheme: the default labels (claim, actor,
-/// event) in their order, then every other label found, by name. Token tags, tie-breaks
-/// between spans on the same text, tag lists and colours then never depend on the order in
-/// which one annotator happened to create their labels, and are the same in every document.
+/// Gives every layer of a document one label scheme: those of the default labels (claim,
+/// actor, event) that some layer lists, in their order, then every other label found, by
+/// name. Token tags, tie-breaks between spans on the same text, tag lists and colours then
+/// never depend on the order in which one annotator happened to create their labels, and are
+/// the same in every document; a default label no file lists is not added (it would be an
+/// unused class in a tag list).
 pub fn unify_schemes(layers: &mut [Layer]) {
-    let scheme = crate::annotation::LabelScheme::unified(
-        &crate::annotation::LabelScheme::default(),
-        layers.iter().map(|l| &l.scheme),
+    let listed = |name: &str| layers.iter().any(|l| l.scheme.get(name).is_some());
+    let defaults = crate::annotation::LabelScheme::from_labels(
+        crate::annotation::LabelScheme::default()
+            .labels()
+            .iter()
+            .filter(|l| listed(&l.name))
+            .cloned()
+            .collect(),
     );
+    let scheme =
+        crate::annotation::LabelScheme::unified(&defaults, layers.iter().map(|l| &l.scheme));
     for layer in layers {
         layer.scheme = scheme.clone();
     }
@@ -400,7 +424,24 @@ pub fn export(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Report, FormatError> {
     let mut report = Report::default();
+    let inputs = input_files(jobs);
+    let overwrites = |path: &Path| -> Result<(), FormatError> {
+        if inputs.contains(&same_file(path)) {
+            return Err(FormatError::Output(format!(
+                "{} is one of the export's inputs (a document or an annotation file); an \
+                 export never writes over them — give --out another file or folder",
+                path.display()
+            )));
+        }
+        Ok(())
+    };
+    if let (Output::Path(path), false) = (output, format.is_folder()) {
+        overwrites(path)?;
+    }
     let mut exporter = exporter(format, offsets, output)?;
+    for path in exporter.plan(jobs, &mut report) {
+        overwrites(&path)?;
+    }
     for (i, job) in jobs.iter().enumerate() {
         let doc = Document::open(&job.path).map_err(|e| FormatError::Input(e.to_string()))?;
         let mut layers = Vec::with_capacity(job.layers.len());
@@ -429,6 +470,31 @@ pub fn export(
     }
     exporter.finish(&mut report)?;
     Ok(report)
+}
+
+/// The files an export reads: its documents and their annotation files, as [`same_file`]
+/// keys.
+fn input_files(jobs: &[DocumentJob]) -> std::collections::HashSet<PathBuf> {
+    jobs.iter()
+        .flat_map(|job| std::iter::once(&job.path).chain(job.layers.iter().map(|(_, p)| p)))
+        .map(|p| same_file(p))
+        .collect()
+}
+
+/// A key that is equal for two paths naming one file: the file's canonical path when it
+/// exists, else its folder's canonical path with its name.
+fn same_file(path: &Path) -> PathBuf {
+    if let Ok(real) = path.canonicalize() {
+        return real;
+    }
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    match (
+        absolute.parent().and_then(|d| d.canonicalize().ok()),
+        absolute.file_name(),
+    ) {
+        (Some(dir), Some(name)) => dir.join(name),
+        _ => absolute,
+    }
 }
 
 /// A span's offsets in the requested unit.
