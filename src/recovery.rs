@@ -47,8 +47,85 @@ pub fn pending(annotation: &Path) -> Option<AnnotationFile> {
     AnnotationFile::read(&recovery).ok()
 }
 
-/// How many spans are in one list and not the other (compared by range, label, text and
-/// note).
+/// What a recovery file holds that the layer does not (or the other way round): everything a
+/// user can change, so that no unsaved work goes unoffered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Differences {
+    /// Spans and orphans added, removed or changed (range, label, text or note), each once.
+    pub spans: usize,
+    /// Relations added, removed or changed.
+    pub relations: usize,
+    /// Rejected suggestions added or removed.
+    pub rejected: usize,
+    /// The label list (names, colours, order) differs.
+    pub labels: bool,
+    /// The "done" tick differs.
+    pub done: bool,
+}
+
+impl Differences {
+    /// Between a recovery file and the layer as opened.
+    pub fn between(file: &AnnotationFile, layer: &Layer) -> Self {
+        let relation = |r: &crate::annotation::Relation| (r.id, r.from, r.to, r.label.clone());
+        Self {
+            spans: differing_spans(&file.spans, layer.spans())
+                + differing_spans(&file.orphans, &layer.orphans),
+            relations: symmetric(
+                file.relations.iter().map(relation),
+                layer.relations.iter().map(relation),
+            ),
+            rejected: symmetric(
+                file.rejected.iter().cloned(),
+                layer.rejected.iter().cloned(),
+            ),
+            labels: file.labels != layer.scheme.labels(),
+            done: file.done != layer.done,
+        }
+    }
+
+    /// Nothing differs: nothing to restore.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// For people: "2 span(s), 1 relation(s) and the label list".
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        for (n, what) in [
+            (self.spans, "span(s)"),
+            (self.relations, "relation(s)"),
+            (self.rejected, "rejected suggestion(s)"),
+        ] {
+            if n > 0 {
+                parts.push(format!("{n} {what}"));
+            }
+        }
+        if self.labels {
+            parts.push("the label list".to_owned());
+        }
+        if self.done {
+            parts.push("the done tick".to_owned());
+        }
+        match parts.split_last() {
+            None => "nothing".to_owned(),
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        }
+    }
+}
+
+/// How many items are in one list and not the other.
+fn symmetric<T: Eq + std::hash::Hash>(
+    a: impl Iterator<Item = T>,
+    b: impl Iterator<Item = T>,
+) -> usize {
+    let left: std::collections::HashSet<T> = a.collect();
+    let right: std::collections::HashSet<T> = b.collect();
+    left.symmetric_difference(&right).count()
+}
+
+/// How many spans were added, removed or changed (range, label, text or note) between two
+/// lists, by id: a span changed counts once.
 pub fn differing_spans(a: &[Span], b: &[Span]) -> usize {
     let key = |s: &Span| {
         (
@@ -59,9 +136,13 @@ pub fn differing_spans(a: &[Span], b: &[Span]) -> usize {
             s.note.clone(),
         )
     };
-    let left: std::collections::HashSet<_> = a.iter().map(key).collect();
-    let right: std::collections::HashSet<_> = b.iter().map(key).collect();
-    left.symmetric_difference(&right).count()
+    let left: std::collections::HashMap<u64, _> = a.iter().map(|s| (s.id, key(s))).collect();
+    let right: std::collections::HashMap<u64, _> = b.iter().map(|s| (s.id, key(s))).collect();
+    let changed_or_gone = left
+        .iter()
+        .filter(|(id, k)| right.get(id) != Some(k))
+        .count();
+    changed_or_gone + right.keys().filter(|id| !left.contains_key(id)).count()
 }
 
 /// The latest recovery text of each annotation file with unsaved changes, for the panic
@@ -256,7 +337,7 @@ mod tests {
         let a = file.spans.clone();
         let mut b = a.clone();
         b[0].label = "actor".into();
-        assert_eq!(differing_spans(&a, &b), 2);
+        assert_eq!(differing_spans(&a, &b), 1, "one span relabelled");
         assert_eq!(differing_spans(&a, &a), 0);
     }
 
@@ -300,5 +381,49 @@ mod tests {
         remove_later(&ann);
         flush();
         assert!(!SNAPSHOTS.lock().unwrap().contains_key(&ann));
+    }
+
+    #[test]
+    fn every_kind_of_change_is_a_difference_and_a_changed_span_counts_once() {
+        let doc = crate::document::Document::from_text("Reyes said so.".to_owned());
+        let mut layer = Layer::new("alice");
+        for (id, start, end, label) in [(1, 0, 5, "actor"), (2, 6, 13, "claim")] {
+            layer.insert(Span {
+                id,
+                start,
+                end,
+                label: label.into(),
+                text: doc.slice(start..end).to_owned(),
+                note: None,
+            });
+        }
+        let saved = AnnotationFile::from_layer(&layer, &doc);
+        assert!(Differences::between(&saved, &layer).is_empty());
+        let mut file = saved.clone();
+        file.relations.push(crate::annotation::Relation {
+            id: 3,
+            from: 1,
+            to: 2,
+            label: "says".into(),
+        });
+        let d = Differences::between(&file, &layer);
+        assert_eq!((d.spans, d.relations), (0, 1));
+        assert_eq!(d.describe(), "1 relation(s)");
+        let mut file = saved.clone();
+        file.spans[0].note = Some("check".into());
+        file.done = true;
+        file.rejected.push(crate::annotation::Rejection {
+            start: 11,
+            end: 13,
+            label: "actor".into(),
+            text: "so".into(),
+        });
+        file.labels.reverse();
+        let d = Differences::between(&file, &layer);
+        assert_eq!(d.spans, 1, "a note changed: one span, not two");
+        assert_eq!(
+            d.describe(),
+            "1 span(s), 1 rejected suggestion(s), the label list and the done tick"
+        );
     }
 }

@@ -233,6 +233,55 @@ fn a_relation_is_made_with_r_and_a_click_and_goes_with_its_span() {
 }
 
 #[test]
+fn an_unsaved_relation_is_offered_back_after_a_crash() {
+    let (fx, mut h) = harness();
+    let reyes = chars_before(TEXT.find("Reyes told").unwrap());
+    let claim_byte = TEXT.find("Reyes and the Forum disagree").unwrap();
+    let claim = chars_before(claim_byte)
+        ..chars_before(claim_byte) + "Reyes and the Forum disagree".chars().count();
+    tag_range(&mut h, reyes..reyes + 5, "actor");
+    tag_range(&mut h, claim.clone(), "claim");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    // Only a relation is unsaved when the app goes away.
+    click(&mut h, reyes + 1);
+    h.key_press(Key::R);
+    h.run();
+    click(&mut h, claim.start + 7);
+    h.get_by_label("says").click();
+    h.run();
+    let relations = h.state().layer().unwrap().relations.clone();
+    assert_eq!(relations.len(), 1);
+    let ann = annotation_path(&fx.doc, "tester");
+    let recovery = spantag::recovery::recovery_path(&ann);
+    for _ in 0..500 {
+        let _ = h.try_run();
+        if std::fs::read_to_string(&recovery).is_ok_and(|t| t.contains("\"says\"")) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    drop(h); // as after a crash
+    let options = AppOptions {
+        document: Some(fx.doc.clone()),
+        annotator: Some("tester".to_owned()),
+        config_dir: Some(fx.dir.path().join("config")),
+        ..Default::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(vec2(1400.0, 900.0))
+        .build_eframe(move |cc| SpantagApp::new(cc, options));
+    h.state_mut().wait_until_loaded();
+    h.run();
+    h.get_by_label_contains("Restore unsaved work?");
+    h.get_by_label_contains("differ from the saved file in 1 relation(s).");
+    h.get_by_label("Restore").click();
+    h.run();
+    assert_eq!(h.state().layer().unwrap().relations, relations);
+    assert!(recovery.exists() || !AnnotationFile::read(&ann).unwrap().relations.is_empty());
+}
+
+#[test]
 fn tab_walks_through_the_spans_in_text_order() {
     let (_fx, mut h) = harness();
     let forum = chars_before(TEXT.find("Forum").unwrap());

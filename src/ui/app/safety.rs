@@ -38,7 +38,7 @@ pub(super) struct Safety {
 
 struct RestoreOffer {
     file: AnnotationFile,
-    differing: usize,
+    differing: recovery::Differences,
 }
 
 struct Conflict {
@@ -72,10 +72,8 @@ impl SpantagApp {
         self.safety = Safety::default();
         let path = open.session.editable().path().to_path_buf();
         if let Some(file) = recovery::pending(&path) {
-            let layer = open.layer();
-            let differing = recovery::differing_spans(&file.spans, layer.spans())
-                + recovery::differing_spans(&file.orphans, &layer.orphans);
-            if differing == 0 && file.labels == layer.scheme.labels() {
+            let differing = recovery::Differences::between(&file, open.layer());
+            if differing.is_empty() {
                 recovery::remove_later(&path);
             } else {
                 self.safety.restore = Some(RestoreOffer { file, differing });
@@ -268,8 +266,8 @@ impl SpantagApp {
                 ui.heading("Restore unsaved work?");
                 ui.add_space(6.0);
                 ui.label(format!(
-                    "spantag found annotations that were not saved when it last closed (a crash or a forced quit). They differ from the saved file in {} span(s).",
-                    offer.differing
+                    "spantag found annotations that were not saved when it last closed (a crash or a forced quit). They differ from the saved file in {}.",
+                    offer.differing.describe()
                 ));
                 ui.add_space(12.0);
                 ui.horizontal(|ui| {
