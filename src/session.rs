@@ -273,6 +273,16 @@ pub struct ReadOnlyLayer {
     state: LayerState,
 }
 
+/// The annotators' layers of a review, as read: those that could be, in order, and those
+/// that could not (with why).
+#[derive(Debug, Default)]
+pub struct ReviewLayers {
+    /// Layers read, to add with [`Session::insert_read_only`].
+    pub layers: Vec<ReadOnlyLayer>,
+    /// Layers whose file could not be read, with the message.
+    pub unreadable: Vec<(LayerId, String)>,
+}
+
 /// What tagging a selection did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tagged {
@@ -351,9 +361,12 @@ impl Session {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Self, String> {
         let mut first = None;
-        let layers = Self::open_review_staged(doc_path, progress, |s| first = Some(s))?;
+        let read = Self::open_review_staged(doc_path, progress, |s| first = Some(s))?;
+        if let Some((_, err)) = read.unreadable.first() {
+            return Err(err.clone());
+        }
         let mut session = first.ok_or_else(|| "the document could not be opened".to_owned())?;
-        session.insert_read_only(layers);
+        session.insert_read_only(read.layers);
         Ok(session)
     }
 
@@ -363,13 +376,13 @@ impl Session {
     /// meanwhile, then checked against the document on every core) are returned, for
     /// [`Self::insert_read_only`]. Read-only files are not hashed: they are never saved over.
     ///
-    /// An error before `first` was called means the document could not be opened; after, that
-    /// a layer could not be read.
+    /// An error means the document could not be opened (`first` was not called); a layer that
+    /// could not be read is listed in [`ReviewLayers::unreadable`] and the others are read.
     pub fn open_review_staged(
         doc_path: &Path,
         progress: &mut dyn FnMut(usize, usize),
         first: impl FnOnce(Self),
-    ) -> Result<Vec<ReadOnlyLayer>, String> {
+    ) -> Result<ReviewLayers, String> {
         let ids: Vec<LayerId> = store::annotation_files(doc_path)
             .into_iter()
             .map(|(name, _)| name)
@@ -403,7 +416,7 @@ impl Session {
             let mut parts = vec![loader.work()];
             parts.extend(helpers.into_iter().map(review_load::joined));
             opened?;
-            review_load::Loader::collect(parts).map_err(|e| e.to_string())
+            Ok(loader.collect(parts))
         })
     }
 

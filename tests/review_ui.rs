@@ -181,3 +181,49 @@ fn curated_is_refused_as_an_annotator_name() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("reserved"));
 }
+
+#[test]
+fn a_broken_teammate_file_is_named_and_does_not_hide_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "council-budget.txt";
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs/review");
+    std::fs::copy(samples.join(name), dir.path().join(name)).unwrap();
+    for who in ["alice", "bob", "chen"] {
+        let file = format!("{name}.{who}.ron");
+        std::fs::copy(samples.join(&file), dir.path().join(&file)).unwrap();
+    }
+    // A hand edit broke bob's file.
+    let bob = dir.path().join(format!("{name}.bob.ron"));
+    let text = std::fs::read_to_string(&bob).unwrap();
+    std::fs::write(&bob, text.replacen("(id: 3,", "(id: 3 oops,", 1)).unwrap();
+    let options = AppOptions {
+        document: Some(dir.path().join(name)),
+        annotator: Some("tester".to_owned()),
+        config_dir: Some(dir.path().join("config")),
+        review: true,
+        ..Default::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(vec2(1400.0, 900.0))
+        .build_eframe(move |cc| SpantagApp::new(cc, options));
+    run_until(&mut h, "review mode", |app| {
+        app.in_review() && !app.layers_pending()
+    });
+    let shown: Vec<String> = h
+        .state()
+        .session()
+        .unwrap()
+        .read_only_ids()
+        .iter()
+        .map(|id| id.name().to_owned())
+        .collect();
+    assert_eq!(shown, ["alice", "chen"], "the readable layers are there");
+    h.get_by_label_contains("bob  ·  could not be read");
+    // The others still disagree somewhere, and nothing claims bob agrees.
+    assert!(!h.state().review_state().unwrap().navigator.all().is_empty());
+    // "Accept all agreed" would accept without bob's say: refused.
+    let before = curated_spans(h.state());
+    h.state_mut().push(spantag::ui::Command::AcceptAllAgreed);
+    h.run();
+    assert_eq!(curated_spans(h.state()), before);
+}

@@ -188,12 +188,26 @@ impl Loader {
         }
     }
 
-    /// Everything the threads produced, in the order of the ids; the first error if any
-    /// layer could not be read.
-    pub(super) fn collect(parts: Vec<Produced>) -> Result<Vec<ReadOnlyLayer>, StoreError> {
+    /// Everything the threads produced, in the order of the ids: the layers read, and those
+    /// that could not be (with why), so that one broken file does not hide the others.
+    pub(super) fn collect(&self, parts: Vec<Produced>) -> super::ReviewLayers {
         let mut all: Produced = parts.into_iter().flatten().collect();
         all.sort_by_key(|(k, _)| *k);
-        all.into_iter().map(|(_, layer)| layer).collect()
+        let mut out = super::ReviewLayers::default();
+        for (k, layer) in all {
+            match layer {
+                Ok(layer) => out.layers.push(layer),
+                Err(err) => {
+                    let id = self
+                        .ids
+                        .get(k)
+                        .cloned()
+                        .unwrap_or_else(|| LayerId::Annotator("?".to_owned()));
+                    out.unreadable.push((id, err.to_string()));
+                }
+            }
+        }
+        out
     }
 }
 
@@ -265,12 +279,14 @@ mod tests {
         let names = ["a", "b.c", "dana", "eli", "fay", "gus", "hal"];
         let (_dir, doc_path) = folder(&names);
         let mut shown = false;
-        let layers = Session::open_review_staged(&doc_path, &mut |_, _| {}, |s| {
+        let read = Session::open_review_staged(&doc_path, &mut |_, _| {}, |s| {
             assert_eq!(s.document().char_len(), TEXT.chars().count());
             shown = true;
         })
         .unwrap();
         assert!(shown);
+        assert!(read.unreadable.is_empty());
+        let layers = read.layers;
         let doc = Document::open(&doc_path).unwrap();
         let got: Vec<_> = layers.iter().map(first_span).collect();
         let expected: Vec<_> = names
@@ -313,7 +329,7 @@ mod tests {
             }
             assert!(!helper.is_finished(), "it waits for the document");
             loader.set_document(Arc::new(Document::open(&doc_path).unwrap()));
-            let layers = Loader::collect(vec![joined(helper)]).unwrap();
+            let layers = loader.collect(vec![joined(helper)]).layers;
             let got: Vec<_> = layers.iter().map(|l| first_span(l).0).collect();
             assert_eq!(got, ["alice", "bob", "chen"]);
             assert!(layers.iter().all(|l| l.state.problems().is_empty()));
@@ -350,14 +366,16 @@ mod tests {
     }
 
     #[test]
-    fn a_broken_file_is_an_error_after_the_document_is_shown_and_a_stale_span_a_problem() {
+    fn a_broken_file_is_listed_without_hiding_the_others_and_a_stale_span_is_a_problem() {
         let names = ["alice", "bob", "chen"];
         let (_dir, doc_path) = folder(&names);
         // Chen's span pushed past the end by hand: read, with the problem to show.
         let chen = store::annotation_path(&doc_path, "chen");
         let text = std::fs::read_to_string(&chen).unwrap();
         std::fs::write(&chen, text.replace("end: 26", "end: 260")).unwrap();
-        let layers = Session::open_review_staged(&doc_path, &mut |_, _| {}, |_| {}).unwrap();
+        let layers = Session::open_review_staged(&doc_path, &mut |_, _| {}, |_| {})
+            .unwrap()
+            .layers;
         assert!(
             layers[2]
                 .state
@@ -365,15 +383,23 @@ mod tests {
                 .iter()
                 .any(|p| matches!(p, store::Problem::OutOfRange { end: 260, .. }))
         );
-        // Bob's file cut in half: the document was shown, then the layers fail with his
-        // file's name in the message.
+        // Bob's file cut in half: the document is shown and the others' layers are read;
+        // his is listed as unreadable, with his file's name in the message.
         let bob = store::annotation_path(&doc_path, "bob");
         let text = std::fs::read_to_string(&bob).unwrap();
         std::fs::write(&bob, &text[..text.len() / 2]).unwrap();
         let mut shown = false;
-        let err =
-            Session::open_review_staged(&doc_path, &mut |_, _| {}, |_| shown = true).unwrap_err();
+        let read =
+            Session::open_review_staged(&doc_path, &mut |_, _| {}, |_| shown = true).unwrap();
         assert!(shown);
-        assert!(err.contains("op ed.txt.bob.ron"), "{err}");
+        let names: Vec<&str> = read.layers.iter().map(|l| l.id.name()).collect();
+        assert_eq!(names, ["alice", "chen"]);
+        assert_eq!(read.unreadable.len(), 1);
+        assert_eq!(read.unreadable[0].0.name(), "bob");
+        assert!(
+            read.unreadable[0].1.contains("op ed.txt.bob.ron"),
+            "{:?}",
+            read.unreadable
+        );
     }
 }

@@ -28,6 +28,8 @@ pub struct ReviewState {
     pub options: CurateOptions,
     /// Open disagreements, for the curated layer's revision (rejections are in it too).
     open_count: Option<(u64, usize)>,
+    /// Annotators whose file could not be read, with why: not compared.
+    pub unreadable: Vec<(LayerId, String)>,
 }
 
 impl ReviewState {
@@ -142,6 +144,14 @@ pub fn review_ui(
             }
         });
     }
+    for (id, err) in &state.unreadable {
+        ui.colored_label(
+            theme::error_color(ui.visuals().dark_mode),
+            format!("{id}  ·  could not be read, not compared"),
+        )
+        .on_hover_text(err);
+        ui.add(egui::Label::new(RichText::new(err).small().weak()).wrap());
+    }
     ui.weak(format!(
         "curated (yours)  ·  filled, lane {}  ·  {} spans",
         shown.len() + 1,
@@ -244,8 +254,10 @@ pub fn review_ui(
         }
     } else if total > 0 {
         ui.weak("Press N to go to the first disagreement.");
-    } else {
+    } else if state.unreadable.is_empty() {
         ui.weak("The shown annotators agree everywhere.");
+    } else {
+        ui.weak("The shown annotators agree everywhere; a layer that could not be read is not among them.");
     }
     ui.separator();
     ui.label(RichText::new("Accept all agreed").strong());
@@ -272,10 +284,14 @@ pub fn review_ui(
         .on_hover_text("Spans only some annotators made where nobody made an overlapping span");
     // Wraps in a narrow panel rather than pushing the panel's content out of view.
     ui.horizontal_wrapped(|ui| {
+        let complete = state.unreadable.is_empty();
         if ui
-            .button("Accept all agreed")
+            .add_enabled(complete, egui::Button::new("Accept all agreed"))
             .on_hover_text(
                 "Copy every agreed span into the curated layer (one step; Ctrl+Z undoes it)",
+            )
+            .on_disabled_hover_text(
+                "A layer could not be read: what the others agree on may not be agreed. Fix its file (see above) and open the review again",
             )
             .clicked()
         {

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use egui::RichText;
 
 use super::SpantagApp;
-use crate::session::{ReadOnlyLayer, Session};
+use crate::session::{ReviewLayers, Session};
 use crate::store;
 use crate::ui::open::OpenDocument;
 
@@ -42,7 +42,7 @@ pub(super) struct Loading {
 }
 
 /// Annotators' layers still being read (review).
-pub(super) type PendingLayers = mpsc::Receiver<Result<Vec<ReadOnlyLayer>, String>>;
+pub(super) type PendingLayers = mpsc::Receiver<Result<ReviewLayers, String>>;
 
 impl Loading {
     /// What the status bar says meanwhile.
@@ -248,21 +248,29 @@ impl SpantagApp {
         self.pending_layers.is_some()
     }
 
-    fn insert_layers(&mut self, layers: Result<Vec<ReadOnlyLayer>, String>) {
+    fn insert_layers(&mut self, layers: Result<ReviewLayers, String>) {
         if self.review.is_none() {
             // Review was left (or another document opened) before they arrived.
             return;
         }
-        let layers = match layers {
-            Ok(layers) => layers,
+        let read = match layers {
+            Ok(read) => read,
             Err(err) => {
                 self.error(format!("Could not read the annotators' layers: {err}"));
                 return;
             }
         };
         let Some(open) = &mut self.open else { return };
-        let n = layers.len();
-        open.session.insert_read_only(layers);
+        let n = read.layers.len();
+        open.session.insert_read_only(read.layers);
+        let unreadable: Vec<String> = read
+            .unreadable
+            .iter()
+            .map(|(id, _)| id.name().to_owned())
+            .collect();
+        if let Some(review) = &mut self.review {
+            review.unreadable = read.unreadable;
+        }
         if !open.show_problems {
             open.show_problems = open.session.layers().any(|(_, l)| !l.problems().is_empty());
         }
@@ -273,9 +281,16 @@ impl SpantagApp {
             }
             None => 0,
         };
-        self.info(format!(
-            "Reviewing {n} annotators: {open_count} disagreement(s) open — N goes to the next, Alt+1…9 accepts a version"
-        ));
+        if unreadable.is_empty() {
+            self.info(format!(
+                "Reviewing {n} annotators: {open_count} disagreement(s) open — N goes to the next, Alt+1…9 accepts a version"
+            ));
+        } else {
+            self.error(format!(
+                "Could not read the layer of {} (see the review panel); reviewing the other {n}",
+                unreadable.join(", ")
+            ));
+        }
         if std::mem::take(&mut self.goto_first_disagreement) {
             self.step_disagreement(true);
         }

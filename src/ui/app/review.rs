@@ -143,6 +143,13 @@ impl SpantagApp {
         let (Some(open), Some(review)) = (&mut self.open, &mut self.review) else {
             return;
         };
+        if let Some((id, _)) = review.unreadable.first() {
+            let id = id.clone();
+            self.warn(format!(
+                "{id}'s layer could not be read: fix its file and open the review again before accepting what the others agree on"
+            ));
+            return;
+        }
         if layers.len() < 2 {
             self.info("Show at least two annotators to accept what they agree on");
             return;
