@@ -13,6 +13,7 @@ use egui::{Key, Modifiers};
 
 mod common;
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
 use spantag::store::{AnnotationFile, annotation_path};
 use spantag::ui::{AppOptions, Command, SpantagApp};
 
@@ -215,5 +216,49 @@ fn a_models_layer_is_suggested_and_the_toggle_turns_suggestions_off() {
     assert_eq!(
         std::fs::read_to_string(annotation_path(&doc, "model")).unwrap(),
         model
+    );
+}
+
+#[test]
+fn enter_and_esc_answer_the_label_editor_not_the_suggestions_behind_it() {
+    let (dir, root) = corpus();
+    let mut h = common::app(options(&dir, root.clone()));
+    settle(&mut h);
+    let ghosts = live(&h);
+    assert_eq!(ghosts.len(), 3);
+    h.state_mut().push(Command::ShowLabelEditor);
+    h.run();
+    // Rename actor (the second row) to person; Enter in the field, then Enter again in the
+    // confirmation.
+    h.query_all_by_label("Rename…").nth(1).unwrap().click();
+    h.run();
+    for _ in 0.."actor".len() {
+        h.key_press(Key::Backspace);
+    }
+    h.event(egui::Event::Text("person".to_owned()));
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    h.get_by_label_contains("Rename “actor” to “person”?");
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    assert!(
+        h.state().layer().unwrap().spans().is_empty(),
+        "no suggestion was accepted behind the dialog"
+    );
+    let other =
+        AnnotationFile::read_unhashed(&annotation_path(&root.join("a.txt"), "tester")).unwrap();
+    assert_eq!(other.spans[0].label, "person", "Enter confirmed the rename");
+    // Esc closes the editor, and only then do the keys reach the document again.
+    assert!(h.state().label_editor.open);
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(!h.state().label_editor.open);
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    assert_eq!(
+        h.state().layer().unwrap().spans().len(),
+        1,
+        "now Enter accepts"
     );
 }

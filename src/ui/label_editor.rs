@@ -135,6 +135,13 @@ impl LabelEditor {
                     ui.colored_label(theme::error_color(ui.visuals().dark_mode), err);
                 }
             });
+        // Esc (not taken by a confirmation or a text field) closes the editor.
+        if self.confirm.is_none()
+            && !ctx.text_edit_focused()
+            && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
+        {
+            shown = false;
+        }
         if !shown {
             self.open = false;
             self.rename = None;
@@ -328,13 +335,19 @@ impl LabelEditor {
                         String::new()
                     },
                 ));
+                let (enter, esc) = keys(ui);
                 ui.horizontal(|ui| {
-                    if ui.button(format!("Rename in {files} files")).clicked() {
+                    if ui
+                        .button(RichText::new(format!("Rename in {files} files")).strong())
+                        .on_hover_text("Enter")
+                        .clicked()
+                        || enter
+                    {
                         commands.push(Command::RenameLabel(old.clone(), new.clone()));
                         self.confirm = None;
                         self.rename = None;
                     }
-                    if ui.button("Cancel").clicked() {
+                    if ui.button("Cancel").on_hover_text("Esc").clicked() || esc {
                         self.confirm = None;
                     }
                 });
@@ -346,21 +359,37 @@ impl LabelEditor {
                      them back).",
                     plural(*spans)
                 ));
+                let (enter, esc) = keys(ui);
                 ui.horizontal(|ui| {
                     if ui
-                        .button(format!("Delete {spans} spans and the label"))
+                        .button(
+                            RichText::new(format!("Delete {spans} spans and the label")).strong(),
+                        )
+                        .on_hover_text("Enter")
                         .clicked()
+                        || enter
                     {
                         commands.push(Command::RemoveLabel(name.clone(), true));
                         self.confirm = None;
                     }
-                    if ui.button("Cancel").clicked() {
+                    if ui.button("Cancel").on_hover_text("Esc").clicked() || esc {
                         self.confirm = None;
                     }
                 });
             }
         }
     }
+}
+
+/// Enter and Esc, taken for a confirmation (its default button and Cancel) so that nothing
+/// else answers them.
+fn keys(ui: &egui::Ui) -> (bool, bool) {
+    ui.input_mut(|i| {
+        (
+            i.consume_key(egui::Modifiers::NONE, egui::Key::Enter),
+            i.consume_key(egui::Modifiers::NONE, egui::Key::Escape),
+        )
+    })
 }
 
 fn plural(n: usize) -> &'static str {

@@ -428,7 +428,7 @@ pub(super) fn keys(action: Action) -> &'static str {
         .map_or("", |b| b.keys.split(" / ").next().unwrap_or(b.keys))
 }
 
-const DIGITS: [Key; 9] = [
+pub(super) const DIGITS: [Key; 9] = [
     Key::Num1,
     Key::Num2,
     Key::Num3,
@@ -572,10 +572,15 @@ impl SpantagApp {
     }
 
     /// Reads the frame's shortcuts. Editing keys are ignored while a text field has focus;
-    /// Esc and Enter belong to an open dialog.
+    /// Esc, Enter and the digits belong to an open dialog (they answer it, and never reach
+    /// the document behind it).
     pub(super) fn shortcuts(&mut self, ctx: &egui::Context) {
         let typing = ctx.text_edit_focused();
-        let dialog_open = self.export.open || self.import.open || self.show_shortcuts;
+        let dialog_open = self.export.open
+            || self.import.open
+            || self.show_shortcuts
+            || self.label_editor.open
+            || self.relation_pick.is_some();
         let mut actions = Vec::new();
         let mut digits = Vec::new();
         let mut accepts = Vec::new();
@@ -616,7 +621,7 @@ impl SpantagApp {
                     actions.push((binding.action, *shortcut));
                 }
             }
-            if !typing {
+            if !typing && !dialog_open {
                 for (n, key) in DIGITS.iter().enumerate() {
                     if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::ALT, *key)) {
                         accepts.push(n);

@@ -61,9 +61,21 @@ impl SpantagApp {
                     }
                 });
             });
-        if chosen.is_none() && ctx.input(|i| i.key_pressed(egui::Key::Enter)) {
-            chosen = allowed.first().cloned();
-        }
+        // Enter picks the first type, a digit the one with that number, Esc cancels (the
+        // document's shortcuts leave these keys to the dialog).
+        ctx.input_mut(|i| {
+            if i.consume_key(egui::Modifiers::NONE, egui::Key::Enter) {
+                chosen = chosen.take().or_else(|| allowed.first().cloned());
+            }
+            if i.consume_key(egui::Modifiers::NONE, egui::Key::Escape) {
+                cancel = true;
+            }
+            for (n, key) in super::keymap::DIGITS.iter().enumerate() {
+                if i.consume_key(egui::Modifiers::NONE, *key) && chosen.is_none() {
+                    chosen = allowed.get(n).cloned();
+                }
+            }
+        });
         if let Some(label) = chosen {
             self.commands
                 .push(Command::AddRelation(source.clone(), *target, label));
