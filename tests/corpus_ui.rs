@@ -72,3 +72,34 @@ fn a_folder_opens_as_a_corpus_and_ctrl_pgdn_moves_on() {
     let h = common::app(options);
     assert_eq!(open_doc(&h).as_deref(), Some("b.md"));
 }
+
+#[test]
+fn a_long_document_name_does_not_push_the_panel_out_of_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("news");
+    std::fs::create_dir_all(root.join("reports of the harbour authority")).unwrap();
+    std::fs::write(root.join("a.txt"), "Reyes spoke first.").unwrap();
+    std::fs::write(
+        root.join("reports of the harbour authority/quarterly-safety-review-north-quay.txt"),
+        "Okafor answered.",
+    )
+    .unwrap();
+    let options = AppOptions {
+        document: Some(root.clone()),
+        annotator: Some("tester".to_owned()),
+        config_dir: Some(dir.path().join("config")),
+        ..Default::default()
+    };
+    let mut h = common::app(options);
+    h.run();
+    // Everything in the panel stays within it (the long name is cut, with its whole path on
+    // hover), the counts and keys at the right of the labels too.
+    let panel_right = h.state().left_panel_rect.unwrap().max.x;
+    for label in ["Add", "Edit labels…"] {
+        let right = h.get_by_label(label).rect().max.x;
+        assert!(
+            right <= panel_right + 1.0,
+            "{label}: {right} > {panel_right}"
+        );
+    }
+}

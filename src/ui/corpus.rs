@@ -276,16 +276,28 @@ pub fn corpus_ui(
                             if box_response.changed() {
                                 commands.push(Command::ToggleDone);
                             }
+                            // The count on the right, the name cut to the width left (its
+                            // whole path on hover): a long name never widens the panel.
                             let count = e.spans.map_or_else(|| "–".to_owned(), |n| n.to_string());
-                            let text = format!("{}  ({count})", e.name);
-                            if ui
-                                .selectable_label(is_current, text)
-                                .on_hover_text(e.path.display().to_string())
-                                .clicked()
-                                && !is_current
-                            {
-                                commands.push(Command::Open(e.path.clone()));
-                            }
+                            let name_width = (ui.available_width() - 32.0).max(40.0);
+                            ui.scope(|ui| {
+                                ui.set_max_width(name_width);
+                                if ui
+                                    .add(
+                                        egui::Button::selectable(is_current, e.name.as_str())
+                                            .truncate(),
+                                    )
+                                    .on_hover_text(e.path.display().to_string())
+                                    .clicked()
+                                    && !is_current
+                                {
+                                    commands.push(Command::Open(e.path.clone()));
+                                }
+                            });
+                            ui.with_layout(
+                                egui::Layout::right_to_left(egui::Align::Center),
+                                |ui| ui.weak(count).on_hover_text("Spans in your file"),
+                            );
                         });
                     }
                 });

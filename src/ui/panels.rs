@@ -195,7 +195,7 @@ pub fn details_ui(ui: &mut egui::Ui, open: &OpenDocument, commands: &mut Vec<Com
         commands.push(Command::SetNote(open.own(span.id), note));
     }
     ui.add_space(6.0);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if ui
             .button("Delete")
             .on_hover_text("Delete this span (Del)")
@@ -238,7 +238,8 @@ pub fn details_ui(ui: &mut egui::Ui, open: &OpenDocument, commands: &mut Vec<Com
                 {
                     commands.push(Command::DeleteRelation(open.layer_id().clone(), rel.id));
                 }
-                let label = ui.label(format!("{} {arrow} “{text}”", rel.label));
+                let label =
+                    ui.add(egui::Label::new(format!("{} {arrow} “{text}”", rel.label)).truncate());
                 if label
                     .interact(egui::Sense::click())
                     .on_hover_text("Go to the other span")

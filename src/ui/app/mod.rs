@@ -118,6 +118,8 @@ pub struct SpantagApp {
     pub search: crate::ui::search::SearchState,
     /// The open corpus folder, if any.
     pub corpus: Option<crate::ui::corpus::CorpusState>,
+    /// Where the labels panel was drawn last frame (tests check that its content fits).
+    pub left_panel_rect: Option<egui::Rect>,
     /// Suggestions for the open document.
     pub suggestions: crate::ui::suggestions::SuggestState,
     /// The label editor.
@@ -191,6 +193,7 @@ impl SpantagApp {
             corpus: None,
             suggestions: crate::ui::suggestions::SuggestState::default(),
             label_editor: crate::ui::label_editor::LabelEditor::default(),
+            left_panel_rect: None,
             relating: None,
             egui_ctx,
             relation_pick: None,

@@ -86,6 +86,7 @@ impl SpantagApp {
                 self.settings.show_left_panel,
                 self.settings.show_right_panel,
             );
+        self.left_panel_rect = left.as_ref().map(|p| p.response.rect);
         for (is_left, panel, target, remembered) in [
             (true, left, left_w, &mut self.settings.left_panel_width),
             (false, right, right_w, &mut self.settings.right_panel_width),
