@@ -215,6 +215,21 @@ pub fn default_relation_types() -> Vec<RelationType> {
     ]
 }
 
+/// [`default_relation_types`] for a document without a project file, fitted to its labels:
+/// the defaults name the default labels, so a label renamed or removed no longer restricts a
+/// type (an end left with no label allows any label). Renaming `actor` to `person` keeps
+/// `says` usable from a person to a claim.
+pub fn default_relation_types_for(scheme: &LabelScheme) -> Vec<RelationType> {
+    default_relation_types()
+        .into_iter()
+        .map(|mut t| {
+            t.from.retain(|l| scheme.get(l).is_some());
+            t.to.retain(|l| scheme.get(l).is_some());
+            t
+        })
+        .collect()
+}
+
 impl Project {
     /// A project with these labels and the default relation types.
     pub fn new(labels: Vec<ProjectLabel>) -> Self {

@@ -318,6 +318,9 @@ pub struct Session {
     relation_types: Vec<crate::project::RelationType>,
     /// Why the project file (`spantag.ron`) could not be used, if it could not.
     project_error: Option<String>,
+    /// The relation types come from the project file (else the defaults, fitted to the
+    /// labels).
+    project_relation_types: bool,
 }
 
 impl Session {
@@ -333,6 +336,7 @@ impl Session {
             scheme: LabelScheme::default(),
             relation_types: crate::project::default_relation_types(),
             project_error: None,
+            project_relation_types: false,
         };
         session.apply_project(labels_stored);
         session.unify_scheme();
@@ -500,6 +504,7 @@ impl Session {
                     state.reindex();
                 }
                 self.relation_types = project.relation_types.clone();
+                self.project_relation_types = true;
                 self.unify_scheme();
             }
             Err(err) => self.project_error = Some(err.to_string()),
@@ -525,6 +530,7 @@ impl Session {
             }
         }
         self.project_error = None;
+        self.project_relation_types = false;
         self.apply_project(true);
         self.unify_scheme();
     }
@@ -619,6 +625,9 @@ impl Session {
             .map(|s| s.layer.scheme.clone())
             .unwrap_or_default();
         self.scheme = LabelScheme::unified(&first, self.layers.values().map(|s| &s.layer.scheme));
+        if !self.project_relation_types {
+            self.relation_types = crate::project::default_relation_types_for(&self.scheme);
+        }
     }
 
     fn changed(&mut self, id: &LayerId) {
@@ -1433,6 +1442,40 @@ mod tests {
             .map(|s| s.start)
             .collect();
         assert_eq!(starts, (0..300).map(|i| i * 13 + 15).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn default_relation_types_follow_a_renamed_label() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = dir.path().join("doc.txt");
+        std::fs::write(&doc, "Reyes said so.").unwrap();
+        let says = |s: &Session, from: &str, to: &str| {
+            s.relation_types()
+                .iter()
+                .any(|t| t.name == "says" && t.allows(from, to))
+        };
+        let session = Session::open(&doc, "alice", &mut |_, _| {}).unwrap();
+        assert!(says(&session, "actor", "claim"));
+        assert!(
+            !says(&session, "event", "claim"),
+            "the defaults still guide"
+        );
+        // alice renamed actor to person (spantag label rename, or the label editor).
+        std::fs::write(
+            dir.path().join("doc.txt.bob.ron"),
+            "(version: 1, source: \"doc.txt\", source_hash: \"sha256:0\", annotator: \"bob\",\n labels: [(name: \"claim\", color: \"#4e79a7\"), (name: \"person\", color: \"#e15759\"), (name: \"event\", color: \"#59a14f\")],\n spans: [(id: 1, start: 0, end: 5, label: \"person\", text: \"Reyes\")])\n",
+        )
+        .unwrap();
+        let session = Session::open(&doc, "bob", &mut |_, _| {}).unwrap();
+        assert!(
+            says(&session, "person", "claim"),
+            "{:?}",
+            session.relation_types()
+        );
+        assert!(
+            !says(&session, "person", "event"),
+            "the target is still a claim"
+        );
     }
 
     #[test]
