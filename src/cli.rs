@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crate::corpus::{self, LayerChoice};
 use crate::document::Document;
-use crate::formats::{self, Format, Offsets, Output};
+use crate::formats::{self, Format, ImportFormat, Offsets, Output};
 use crate::labels::{self, LabelsError};
 use crate::review::{self, ReviewError};
 use crate::store::{self, AnnotationFile};
@@ -188,9 +188,9 @@ pub enum CliCommand {
     /// Writes each document's text (from the dataset) and `<document>.<annotator>.ron` into
     /// the `--into` folder. Never overwrites an annotation file without `--force`.
     Import {
-        /// The dataset format (jsonl, doccano, brat, label-studio).
+        /// The dataset format.
         #[arg(long, short = 'f', value_enum)]
-        format: Format,
+        format: ImportFormat,
         /// How offsets are counted in the input (doccano, label-studio).
         #[arg(long, value_enum, default_value_t = Offsets::Codepoints)]
         offsets: Offsets,
@@ -341,7 +341,7 @@ pub fn run(command: CliCommand, annotator: Option<String>) -> i32 {
             force,
             inputs,
         } => import(
-            format,
+            format.into(),
             offsets,
             &into,
             force,

@@ -93,12 +93,39 @@ impl Format {
         }
     }
 
-    /// Whether `import` reads this format.
+    /// Whether `import` reads this format (it is one of the [`ImportFormat`]s).
     pub fn can_import(self) -> bool {
-        matches!(
-            self,
-            Self::Jsonl | Self::Doccano | Self::Brat | Self::LabelStudio
-        )
+        ImportFormat::ALL.into_iter().any(|f| Self::from(f) == self)
+    }
+}
+
+/// A dataset format `import` reads: the command line offers only these, so a format that
+/// cannot be imported is refused by the argument parser with the list of those that can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportFormat {
+    /// spaCy / Prodigy JSONL, one document per line.
+    Jsonl,
+    /// doccano sequence-labelling JSONL.
+    Doccano,
+    /// brat standoff (a folder of `.txt` + `.ann`, or one `.ann`).
+    Brat,
+    /// Label Studio JSON tasks.
+    LabelStudio,
+}
+
+impl ImportFormat {
+    /// Every format `import` reads.
+    pub const ALL: [Self; 4] = [Self::Jsonl, Self::Doccano, Self::Brat, Self::LabelStudio];
+}
+
+impl From<ImportFormat> for Format {
+    fn from(format: ImportFormat) -> Self {
+        match format {
+            ImportFormat::Jsonl => Self::Jsonl,
+            ImportFormat::Doccano => Self::Doccano,
+            ImportFormat::Brat => Self::Brat,
+            ImportFormat::LabelStudio => Self::LabelStudio,
+        }
     }
 }
 
