@@ -663,7 +663,7 @@ impl ImportReport {
         );
         if self.skipped_spans > 0 {
             s.push_str(&format!(
-                "; {} span(s) outside their text left out",
+                "; {} span(s) left out (empty, ending before they start or outside their text)",
                 self.skipped_spans
             ));
         }
@@ -800,8 +800,8 @@ pub fn write_imported(
     Ok(report)
 }
 
-/// Builds the layer of one imported annotator over its document. Spans outside the text are
-/// left out; relations whose ends are not imported spans are left out; both are counted and
+/// Builds the layer of one imported annotator over its document. Spans that are empty, end
+/// before they start or lie outside the text are left out; relations whose ends are not imported spans are left out; both are counted and
 /// named in the report. Ids: a span keeps its input id unless an earlier span took it, then a
 /// relation keeps its input id unless a span or an earlier relation took it; everything else
 /// gets a fresh id above all of those, so ids are unique across spans and relations (as
@@ -828,10 +828,22 @@ fn imported_layer(
     let mut taken: HashSet<u64> = HashSet::new();
     let mut kept: Vec<(ImportedSpan, Option<u64>)> = Vec::new();
     for span in spans {
-        if span.start >= span.end || span.end > doc.char_len() {
+        let problem = if span.start == span.end {
+            Some("is empty (it ends where it starts)".to_owned())
+        } else if span.start > span.end {
+            Some("ends before it starts".to_owned())
+        } else if span.end > doc.char_len() {
+            Some(format!(
+                "is outside the text, which has {} code points",
+                doc.char_len()
+            ))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
             report.skipped_spans += 1;
             report.notes.push(format!(
-                "{name} ({annotator}): span {}..{} ({}) is outside the text; skipped",
+                "{name} ({annotator}): span {}..{} ({}) {problem}; skipped",
                 span.start, span.end, span.label
             ));
             continue;
@@ -893,4 +905,45 @@ fn imported_layer(
         }
     }
     Layer::from_parts(&annotator, LabelScheme::default(), out_spans, out_relations)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_reversed_and_outside_spans_are_named_for_what_is_wrong() {
+        // "Ana met Reyes." has 14 code points; [0, 3) is "Ana".
+        let doc = Document::from_text("Ana met Reyes.".to_owned());
+        let spans = vec![
+            ImportedSpan::new(0, 3, "PER".to_owned()),
+            ImportedSpan::new(3, 3, "PER".to_owned()),
+            ImportedSpan::new(6, 2, "PER".to_owned()),
+            ImportedSpan::new(8, 15, "PER".to_owned()),
+        ];
+        let mut report = ImportReport::default();
+        let layer = imported_layer(
+            ImportedLayer::new("a".to_owned(), spans),
+            &doc,
+            "doc.txt",
+            &mut report,
+        );
+        assert_eq!(layer.spans().len(), 1);
+        assert_eq!(report.skipped_spans, 3);
+        assert_eq!(
+            report.notes,
+            [
+                "doc.txt (a): span 3..3 (PER) is empty (it ends where it starts); skipped",
+                "doc.txt (a): span 6..2 (PER) ends before it starts; skipped",
+                "doc.txt (a): span 8..15 (PER) is outside the text, which has 14 code points; skipped",
+            ]
+        );
+        assert!(
+            report.summary(Path::new("out")).contains(
+                "3 span(s) left out (empty, ending before they start or outside their text)"
+            ),
+            "{}",
+            report.summary(Path::new("out"))
+        );
+    }
 }
