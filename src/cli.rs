@@ -191,7 +191,9 @@ pub enum CliCommand {
         /// The dataset format.
         #[arg(long, short = 'f', value_enum)]
         format: ImportFormat,
-        /// How offsets are counted in the input (doccano, label-studio).
+        /// How offsets are counted in the input (every format). A span whose text the
+        /// dataset gives (JSONL, brat, Label Studio) must have that text at its offsets, or
+        /// nothing is imported.
         #[arg(long, value_enum, default_value_t = Offsets::Codepoints)]
         offsets: Offsets,
         /// The folder to write documents and annotation files into.

@@ -484,10 +484,17 @@ proptest! {
 
 #[test]
 fn brat_ann_with_crlf_lines_reads_like_lf() {
-    let lf = "T1\tactor 0 3\tAna\nT2\tclaim 6 32\tx\nR1\tsays Arg1:T1 Arg2:T2\n#1\tAnnotatorNotes T1\tcheck\nE1\tx:T2\n";
+    // The text: "Ana " and 40 x's, so [0:3] is "Ana" and [6:32] 26 x's.
+    let doc = Document::from_text(format!("Ana {}", "x".repeat(40)));
+    let lf = format!(
+        "T1\tactor 0 3\tAna\nT2\tclaim 6 32\t{}\nR1\tsays Arg1:T1 Arg2:T2\n#1\tAnnotatorNotes T1\tcheck\nE1\tx:T2\n",
+        "x".repeat(26)
+    );
     let crlf = lf.replace('\n', "\r\n");
-    let a = formats::brat::parse_ann(lf, Path::new("x.ann"), "a").unwrap();
-    let b = formats::brat::parse_ann(&crlf, Path::new("x.ann"), "a").unwrap();
+    let parse = |ann: &str| {
+        formats::brat::parse_ann(ann, Path::new("x.ann"), &doc, Offsets::Codepoints, "a")
+    };
+    let (a, b) = (parse(&lf).unwrap(), parse(&crlf).unwrap());
     assert_eq!(a, b);
     assert_eq!(a.spans[0].note.as_deref(), Some("check"));
     assert_eq!(

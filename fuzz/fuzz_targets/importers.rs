@@ -33,13 +33,15 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Ok(records) = formats::jsonl::parse(text, path, "fuzz") {
-        check(records);
-    }
+    // The input is also the brat document its own .ann lines are read over.
+    let doc = Document::from_text(text.to_owned());
     for offsets in [Offsets::Codepoints, Offsets::Utf16] {
+        if let Ok(records) = formats::jsonl::parse(text, path, offsets, "fuzz") {
+            check(records);
+        }
         if let Ok(records) = formats::doccano::parse(text, path, offsets, "fuzz") {
             check(records);
         }
+        let _ = formats::brat::parse_ann(text, path, &doc, offsets, "fuzz");
     }
-    let _ = formats::brat::parse_ann(text, path, "fuzz");
 });

@@ -2,16 +2,19 @@
 //! labels and `visual.conf` their colours. `T` lines for spans (split into fragments at line
 //! breaks, which brat needs), `R` lines for relations, `#` AnnotatorNotes for notes; `T<n>`
 //! and `R<n>` carry the span's and the relation's id, so an import gives the same ids back.
-//! brat offsets are code points of the text file. Label names may not contain spaces in brat:
+//! brat offsets are code points of the text file (an import reads UTF-16 code units with
+//! `--offsets utf16`), and on import each `T` line's text column is checked against the text
+//! at its fragments. Label names may not contain spaces in brat:
 //! spaces become `_`; notes are one line in brat: line breaks in notes become spaces.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use super::placement::{Placer, TextRule};
 use super::{
-    FormatError, Imported, ImportedLayer, ImportedRelation, ImportedSpan, Item, Output, Report,
-    Sink,
+    FormatError, Imported, ImportedLayer, ImportedRelation, ImportedSpan, Item, Offsets, Output,
+    Report, Sink,
 };
 use crate::annotation::Label;
 use crate::document::Document;
@@ -259,8 +262,14 @@ fn collect_ann(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), FormatError> {
     Ok(())
 }
 
-/// Reads a brat folder (recursively) or one `.ann` file with its `.txt`.
-pub fn import(input: &Path, annotator: &str) -> Result<Vec<Imported>, FormatError> {
+/// Reads a brat folder (recursively) or one `.ann` file with its `.txt`. Offsets are code
+/// points unless `offsets` says UTF-16; a `T` line whose text column is not the `.txt`'s text
+/// at its offsets refuses the input.
+pub fn import(
+    input: &Path,
+    offsets: Offsets,
+    annotator: &str,
+) -> Result<Vec<Imported>, FormatError> {
     let mut anns = Vec::new();
     collect_ann(input, &mut anns)?;
     let root = if input.is_dir() {
@@ -275,7 +284,9 @@ pub fn import(input: &Path, annotator: &str) -> Result<Vec<Imported>, FormatErro
         let (text, _) = crate::document::decode(&bytes)
             .ok_or_else(|| FormatError::Input(format!("{} is not text", txt_path.display())))?;
         let ann_text = std::fs::read_to_string(&ann_path).map_err(FormatError::io(&ann_path))?;
-        let layer = parse_ann(&ann_text, &ann_path, annotator)?;
+        let doc = Document::from_text(text);
+        let layer = parse_ann(&ann_text, &ann_path, &doc, offsets, annotator)?;
+        let text = doc.text().to_owned();
         let name = txt_path
             .strip_prefix(root)
             .unwrap_or(&txt_path)
@@ -292,18 +303,28 @@ pub fn import(input: &Path, annotator: &str) -> Result<Vec<Imported>, FormatErro
     Ok(out)
 }
 
-/// Parses the text of a `.ann` file into `annotator`'s layer. `T` lines become spans (a
-/// discontinuous span becomes its hull; `T<n>` keeps the id `n`), `R` lines relations (the
-/// first argument is the source, the second the target), `#` AnnotatorNotes on a `T` become
-/// its note. Lines spantag does not model — events `E`, attributes `A` (and the older `M`),
-/// normalizations `N`, equivalences `*`, notes on anything but a span, lines of unknown kind —
-/// are counted in [`ImportedLayer::not_modelled`]. `ann_path` only names the file in messages.
+/// Parses the text of a `.ann` file over its document `doc` into `annotator`'s layer. `T`
+/// lines become spans (a discontinuous span becomes its hull; `T<n>` keeps the id `n`), `R`
+/// lines relations (the first argument is the source, the second the target), `#`
+/// AnnotatorNotes on a `T` become its note. Lines spantag does not model — events `E`,
+/// attributes `A` (and the older `M`), normalizations `N`, equivalences `*`, notes on anything
+/// but a span, lines of unknown kind — are counted in [`ImportedLayer::not_modelled`].
+///
+/// Offsets are counted in `offsets` units, each fragment's on its own. A `T` line's text column
+/// must be what brat writes there: the fragments' texts in `doc` joined by a space (brat before
+/// 1.3 joined them with nothing), optionally followed by white space and more, which brat keeps
+/// as the line's tail; a missing or blank column is not checked (brat fills it in). Any other
+/// text refuses the file ([`FormatError::SpanText`]). `ann_path` only names the file in
+/// messages.
 pub fn parse_ann(
     ann_text: &str,
     ann_path: &Path,
+    doc: &Document,
+    offsets: Offsets,
     annotator: &str,
 ) -> Result<ImportedLayer, FormatError> {
     let mut layer = ImportedLayer::new(annotator.to_owned(), Vec::new());
+    let mut placer = Placer::new(ann_path, offsets, TextRule::Brat);
     let mut notes: Vec<(String, String)> = Vec::new();
     for (i, line) in ann_text.lines().enumerate() {
         let parse_error = |message: &str| FormatError::Parse {
@@ -317,25 +338,37 @@ pub fn parse_ann(
         let mut fields = line.splitn(3, '\t');
         let id = fields.next().unwrap_or("");
         let middle = fields.next().unwrap_or("");
-        let rest = fields.next().unwrap_or("");
+        let text_column = fields.next();
+        let rest = text_column.unwrap_or("");
         let number = id.get(1..).and_then(|n| n.parse::<u64>().ok());
         match id.chars().next() {
             Some('T') => {
                 let (label, ranges) = middle
                     .split_once(' ')
                     .ok_or_else(|| parse_error("expected 'label start end'"))?;
-                let mut lo = usize::MAX;
-                let mut hi = 0;
+                let mut fragments = Vec::new();
                 for range in ranges.split(';') {
                     let mut nums = range.split_whitespace().map(str::parse::<usize>);
                     match (nums.next(), nums.next()) {
-                        (Some(Ok(s)), Some(Ok(e))) => {
-                            lo = lo.min(s);
-                            hi = hi.max(e);
-                        }
+                        (Some(Ok(s)), Some(Ok(e))) => fragments.push((s, e)),
                         _ => return Err(parse_error("expected numeric offsets")),
                     }
                 }
+                // A blank column is a missing one: brat fills it in from the text.
+                let given = text_column.filter(|t| !t.trim().is_empty());
+                let fragments = placer
+                    .place(doc, &fragments, given, || {
+                        format!("line {}, {id} ({label})", i + 1)
+                    })
+                    .map_err(|message| parse_error(&message))?;
+                // The hull; a fragment that ends before it starts stands for the span, which
+                // is then left out with a note saying so.
+                let (lo, hi) = match fragments.iter().find(|(s, e)| s > e) {
+                    Some(&reversed) => reversed,
+                    None => fragments
+                        .iter()
+                        .fold((usize::MAX, 0), |(lo, hi), &(s, e)| (lo.min(s), hi.max(e))),
+                };
                 let mut span = ImportedSpan::new(lo, hi, label.to_owned());
                 span.key = Some(id.to_owned());
                 span.id = number;
@@ -395,5 +428,6 @@ pub fn parse_ann(
             None => layer.not_modelled("brat AnnotatorNotes on relations, events or attributes"),
         }
     }
+    placer.finish()?;
     Ok(layer)
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::placement::{Placer, TextRule};
 use super::{
     FormatError, Imported, ImportedLayer, ImportedSpan, Item, Offsets, Report, Sink, offsets_of,
 };
@@ -86,6 +87,8 @@ pub fn parse(
     annotator: &str,
 ) -> Result<Vec<Imported>, FormatError> {
     let mut out: Vec<Imported> = Vec::new();
+    // doccano gives no span texts: the placer only turns offsets into code points.
+    let mut placer = Placer::new(path, offsets, TextRule::Exact);
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -99,17 +102,9 @@ pub fn parse(
         let doc = Document::from_text(record.text.clone());
         let mut spans = Vec::with_capacity(record.label.len());
         for (start, end, label) in record.label {
-            let (start, end) = match offsets {
-                Offsets::Codepoints => (start, end),
-                Offsets::Utf16 => match (doc.char_from_utf16(start), doc.char_from_utf16(end)) {
-                    (Some(s), Some(e)) => (s, e),
-                    _ => {
-                        return Err(parse_error(format!(
-                            "UTF-16 offsets {start}..{end} split a surrogate pair: were they code points? (drop --offsets utf16)"
-                        )));
-                    }
-                },
-            };
+            let (start, end) = placer
+                .place_one(&doc, start, end, None, String::new)
+                .map_err(parse_error)?;
             spans.push(ImportedSpan::new(start, end, label));
         }
         let name = if record.source.is_empty() {
@@ -124,5 +119,6 @@ pub fn parse(
         };
         super::push_record(&mut out, name, record.text, ImportedLayer::new(who, spans));
     }
+    placer.finish()?;
     Ok(out)
 }

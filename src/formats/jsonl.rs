@@ -2,15 +2,20 @@
 //!
 //! `{"text": …, "spans": [{"id", "start", "end", "label", "text"}], "relations": [{"id",
 //! "from", "to", "label"}], "meta": {"source": …, "annotator": …}}`. Offsets are code points,
-//! so `doc.char_span(start, end, label=…)` in spaCy finds every span.
+//! so `doc.char_span(start, end, label=…)` in spaCy finds every span (an import reads UTF-16
+//! code units with `--offsets utf16`); an imported span's `text`, when given, must be the
+//! record's text at its offsets.
 
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::placement::{Placer, TextRule};
 use super::{
-    FormatError, Imported, ImportedLayer, ImportedRelation, ImportedSpan, Item, Report, Sink,
+    FormatError, Imported, ImportedLayer, ImportedRelation, ImportedSpan, Item, Offsets, Report,
+    Sink,
 };
+use crate::document::Document;
 
 #[derive(Serialize, Deserialize)]
 struct Record<'a> {
@@ -55,8 +60,8 @@ struct RecordSpan<'a> {
     end: usize,
     #[serde(borrow)]
     label: std::borrow::Cow<'a, str>,
-    #[serde(default, borrow)]
-    text: std::borrow::Cow<'a, str>,
+    #[serde(default, skip_serializing_if = "Option::is_none", borrow)]
+    text: Option<std::borrow::Cow<'a, str>>,
     #[serde(default, skip_serializing_if = "Option::is_none", borrow)]
     note: Option<std::borrow::Cow<'a, str>>,
 }
@@ -103,7 +108,7 @@ impl super::Exporter for Exporter {
                         start: s.start,
                         end: s.end,
                         label: s.label.as_str().into(),
-                        text: s.text.as_str().into(),
+                        text: Some(s.text.as_str().into()),
                         note: s.note.as_deref().map(Into::into),
                     })
                     .collect(),
@@ -135,15 +140,26 @@ impl super::Exporter for Exporter {
 /// Reads JSONL records (one document per line); records without `meta` are named
 /// `doc-<line>.txt` and given `annotator`. Spans keep their `id`s and notes; `relations`
 /// (`{"id"?, "from", "to", "label"}`, ends being span ids) are read too, and relations of any
-/// other shape are counted in the summary.
-pub fn import(path: &Path, annotator: &str) -> Result<Vec<Imported>, FormatError> {
+/// other shape are counted in the summary. Offsets are code points unless `offsets` says
+/// UTF-16; a span whose `text` is not the record's text at its offsets refuses the file.
+pub fn import(
+    path: &Path,
+    offsets: Offsets,
+    annotator: &str,
+) -> Result<Vec<Imported>, FormatError> {
     let text = std::fs::read_to_string(path).map_err(FormatError::io(path))?;
-    parse(&text, path, annotator)
+    parse(&text, path, offsets, annotator)
 }
 
 /// Parses JSONL text (`path` only names it in messages).
-pub fn parse(text: &str, path: &Path, annotator: &str) -> Result<Vec<Imported>, FormatError> {
+pub fn parse(
+    text: &str,
+    path: &Path,
+    offsets: Offsets,
+    annotator: &str,
+) -> Result<Vec<Imported>, FormatError> {
     let mut out: Vec<Imported> = Vec::new();
+    let mut placer = Placer::new(path, offsets, TextRule::Exact);
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -163,18 +179,29 @@ pub fn parse(text: &str, path: &Path, annotator: &str) -> Result<Vec<Imported>, 
         } else {
             record.meta.annotator.to_string()
         };
-        let spans = record
-            .spans
-            .into_iter()
-            .map(|s| ImportedSpan {
+        let doc = Document::from_text(record.text.clone().into_owned());
+        let mut spans = Vec::with_capacity(record.spans.len());
+        for (n, s) in record.spans.into_iter().enumerate() {
+            let (start, end) = placer
+                .place_one(&doc, s.start, s.end, s.text.as_deref(), || {
+                    let which =
+                        s.id.map_or_else(|| format!("#{}", n + 1), |id| id.to_string());
+                    format!("line {}, span {which} ({})", i + 1, s.label)
+                })
+                .map_err(|message| FormatError::Parse {
+                    path: path.to_path_buf(),
+                    line: i + 1,
+                    message,
+                })?;
+            spans.push(ImportedSpan {
                 key: s.id.map(|id| id.to_string()),
                 id: s.id,
-                start: s.start,
-                end: s.end,
+                start,
+                end,
                 label: s.label.into_owned(),
                 note: s.note.map(|n| n.into_owned()),
-            })
-            .collect();
+            });
+        }
         let mut layer = ImportedLayer::new(who, spans);
         for (n, value) in record.relations.into_iter().enumerate() {
             match serde_json::from_value::<RelationIn>(value) {
@@ -193,5 +220,6 @@ pub fn parse(text: &str, path: &Path, annotator: &str) -> Result<Vec<Imported>, 
         let text = record.text.into_owned();
         super::push_record(&mut out, name, text, layer);
     }
+    placer.finish()?;
     Ok(out)
 }

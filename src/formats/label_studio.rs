@@ -5,13 +5,15 @@
 //! `direction: "right"`, `labels: [label]`). On import a relation gets a fresh id (Label
 //! Studio relations have none), an unlabelled one the label `related`, `direction: "left"`
 //! is read as `to_id` → `from_id`; other result types are counted in the summary. Task
-//! `meta` records the source file and the annotators, in annotation order. `--offsets utf16` counts UTF-16 code units, as Label Studio's browser front end does.
+//! `meta` records the source file and the annotators, in annotation order. `--offsets utf16` counts UTF-16 code units, as Label Studio's browser front end does. On import
+//! a region's `value.text` must be the task's text at its offsets.
 
 use std::path::Path;
 
 use serde::Deserialize;
 use serde_json::json;
 
+use super::placement::{Placer, TextRule};
 use super::{
     FormatError, Imported, ImportedLayer, ImportedRelation, ImportedSpan, Item, Offsets, Report,
     Sink, offsets_of,
@@ -198,6 +200,7 @@ pub fn parse(
     }
     .map_err(|e| parse_error(e.to_string()))?;
     let mut out = Vec::new();
+    let mut placer = Placer::new(path, offsets, TextRule::Exact);
     for (n, task) in tasks.into_iter().enumerate() {
         let text = task
             .data
@@ -225,7 +228,7 @@ pub fn parse(
             });
             let mut layer = ImportedLayer::new(who, Vec::new());
             let mut notes: Vec<(String, String)> = Vec::new();
-            for item in annotation.result {
+            for (r, item) in annotation.result.into_iter().enumerate() {
                 let key = id_text(item.id.as_ref());
                 match item.kind.as_str() {
                     "labels" => {}
@@ -287,19 +290,15 @@ pub fn parse(
                     layer.not_modelled("Label Studio labels results without start, end or label");
                     continue;
                 };
-                let (start, end) = match offsets {
-                    Offsets::Codepoints => (start, end),
-                    Offsets::Utf16 => {
-                        match (doc.char_from_utf16(start), doc.char_from_utf16(end)) {
-                            (Some(s), Some(e)) => (s, e),
-                            _ => {
-                                return Err(parse_error(format!(
-                                    "task {id}: UTF-16 offsets {start}..{end} split a surrogate pair"
-                                )));
-                            }
-                        }
-                    }
-                };
+                let given = value.text.as_ref().and_then(|t| t.as_str());
+                let (start, end) = placer
+                    .place_one(&doc, start, end, given, || {
+                        let region = key
+                            .as_deref()
+                            .map_or_else(|| format!("result {}", r + 1), |k| format!("region {k}"));
+                        format!("task {id}, annotation {}, {region} ({label})", i + 1)
+                    })
+                    .map_err(|message| parse_error(format!("task {id}: {message}")))?;
                 let mut span = ImportedSpan::new(start, end, label);
                 // spantag writes `s<id>`; other ids are only keys.
                 span.id = key
@@ -328,5 +327,6 @@ pub fn parse(
         }
         out.push(Imported { name, text, layers });
     }
+    placer.finish()?;
     Ok(out)
 }

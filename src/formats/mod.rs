@@ -11,6 +11,7 @@ pub mod doccano;
 pub mod hf;
 pub mod jsonl;
 pub mod label_studio;
+pub mod placement;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -164,6 +165,15 @@ pub enum FormatError {
         /// 1-based line (0 when unknown).
         line: usize,
         /// What is wrong.
+        message: String,
+    },
+    /// Imported spans whose text, as the dataset gives it, is not the document's text at
+    /// their offsets.
+    #[error("{path}: {message}")]
+    SpanText {
+        /// The input file.
+        path: PathBuf,
+        /// The spans, and what to do.
         message: String,
     },
 }
@@ -688,7 +698,9 @@ impl ImportReport {
     }
 }
 
-/// Reads records of a format from an input file (or a brat folder).
+/// Reads records of a format from an input file (or a brat folder). Offsets are counted in
+/// the `offsets` unit in every format; when the dataset gives a span's text and the document
+/// does not have it at the span's offsets, the input is refused ([`FormatError::SpanText`]).
 pub fn read_import(
     format: Format,
     input: &Path,
@@ -696,9 +708,9 @@ pub fn read_import(
     annotator: &str,
 ) -> Result<Vec<Imported>, FormatError> {
     match format {
-        Format::Jsonl => jsonl::import(input, annotator),
+        Format::Jsonl => jsonl::import(input, offsets, annotator),
         Format::Doccano => doccano::import(input, offsets, annotator),
-        Format::Brat => brat::import(input, annotator),
+        Format::Brat => brat::import(input, offsets, annotator),
         Format::LabelStudio => label_studio::import(input, offsets, annotator),
         other => Err(FormatError::Input(format!(
             "{} cannot be imported; importable formats: jsonl, doccano, brat, label-studio",

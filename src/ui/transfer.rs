@@ -431,7 +431,7 @@ pub struct ImportDialog {
     pub open: bool,
     /// The format read.
     pub format: Format,
-    /// Offsets of the input.
+    /// How the input counts offsets (every importable format).
     pub offsets: Offsets,
     /// The dataset file or brat folder.
     pub input: String,
@@ -567,22 +567,18 @@ impl ImportDialog {
                             egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Import format")
                         });
                     ui.end_row();
-                    if matches!(self.format, Format::Doccano | Format::LabelStudio) {
-                        ui.label("Offsets");
-                        ui.horizontal(|ui| {
-                            ui.radio_value(
-                                &mut self.offsets,
-                                Offsets::Codepoints,
-                                "Code points (Python)",
-                            );
-                            ui.radio_value(
-                                &mut self.offsets,
-                                Offsets::Utf16,
-                                "UTF-16 (JavaScript)",
-                            );
-                        });
-                        ui.end_row();
-                    }
+                    // Every importer reads either unit (the hidden choice of another format
+                    // must not apply unseen).
+                    ui.label("Offsets");
+                    ui.horizontal(|ui| {
+                        ui.radio_value(
+                            &mut self.offsets,
+                            Offsets::Codepoints,
+                            "Code points (Python)",
+                        );
+                        ui.radio_value(&mut self.offsets, Offsets::Utf16, "UTF-16 (JavaScript)");
+                    });
+                    ui.end_row();
                     ui.label(if self.format == Format::Brat {
                         "Folder or .ann"
                     } else {
