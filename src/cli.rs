@@ -880,12 +880,27 @@ fn import(
             }
         }
     }
+    if records.is_empty() {
+        eprintln!(
+            "spantag import: no records in {}; nothing was imported (is --format right?)",
+            inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return 1;
+    }
     match formats::write_imported(records, into, force) {
         Ok(report) => {
             for note in &report.notes {
                 eprintln!("note: {note}");
             }
             eprintln!("{}", report.summary(into));
+            if report.files.is_empty() {
+                eprintln!("spantag import: no annotation file was written; see the notes above");
+                return 1;
+            }
             0
         }
         Err(err) => {

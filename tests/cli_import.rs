@@ -299,3 +299,280 @@ fn code_points_read_as_utf16_are_refused_with_the_advice_to_drop_the_option() {
         [span(10, 15, "PER", "Reyes"), span(22, 28, "PER", "Okafor")]
     );
 }
+
+/// One JSONL line per record.
+fn jsonl(path: &Path, records: &[serde_json::Value]) {
+    let lines: String = records.iter().map(|r| format!("{r}\n")).collect();
+    std::fs::write(path, lines).unwrap();
+}
+
+/// The spans (with ids) and relations of an annotation file.
+fn layer_in(doc: &Path, annotator: &str) -> spantag::annotation::Layer {
+    let document = spantag::document::Document::open(doc).unwrap();
+    let loaded = spantag::store::load_layer(
+        &document,
+        &spantag::store::annotation_path(doc, annotator),
+        annotator,
+    )
+    .unwrap();
+    assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+    loaded.layer
+}
+
+/// Two records for d.txt by m (the tester's case, then with ids that collide, a span and a
+/// relation both give, and notes). Python: "Reyes met Okafor.\n"[0:5] == "Reyes",
+/// [6:9] == "met", [10:16] == "Okafor".
+#[test]
+fn records_for_one_document_and_annotator_are_merged_into_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let text_ = "Reyes met Okafor.\n";
+    let meta = serde_json::json!({"source": "d.txt", "annotator": "m"});
+    let input = dir.path().join("x.jsonl");
+    jsonl(
+        &input,
+        &[
+            serde_json::json!({"text": text_, "spans": [{"start": 0, "end": 5, "label": "actor"}], "meta": meta}),
+            serde_json::json!({"text": text_, "spans": [{"start": 10, "end": 16, "label": "actor"}], "meta": meta}),
+        ],
+    );
+    let into = dir.path().join("out");
+    let out = spantag(
+        &[
+            "import",
+            "--format",
+            "jsonl",
+            "--into",
+            into.to_str().unwrap(),
+        ],
+        &[&input],
+    );
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    let file = into.join("d.txt.m.ron");
+    assert!(
+        said.contains(&format!(
+            "note: {}: 2 records of d.txt by m merged into this one file",
+            file.display()
+        )),
+        "{said}"
+    );
+    assert!(said.contains("1 annotation file(s), 2 span(s)"), "{said}");
+    assert_eq!(
+        spans_in(&into.join("d.txt"), "m"),
+        [
+            span(0, 5, "actor", "Reyes"),
+            span(10, 16, "actor", "Okafor")
+        ]
+    );
+    assert!(
+        !into.join("d.txt.m.ron.bak").exists(),
+        "nothing overwritten"
+    );
+
+    // Ids that collide, a span both give (Reyes, with two notes; met), a relation both give
+    // (Reyes → met): record B's Reyes (id 5) and met (id 2) are A's 1 and 2; its Okafor (id 1,
+    // taken) gets the first id above every id kept (A's 1, 2, 3 and B's relation id 4): 5; its
+    // relation 3 (taken) Okafor → met gets 6; its relation 4 is A's relation 3 again.
+    let input = dir.path().join("y.jsonl");
+    jsonl(
+        &input,
+        &[
+            serde_json::json!({"text": text_, "meta": meta,
+                "spans": [{"id": 1, "start": 0, "end": 5, "label": "actor", "note": "mayor"},
+                          {"id": 2, "start": 6, "end": 9, "label": "event"}],
+                "relations": [{"id": 3, "from": 1, "to": 2, "label": "participates"}]}),
+            serde_json::json!({"text": text_, "meta": meta,
+                "spans": [{"id": 1, "start": 10, "end": 16, "label": "actor"},
+                          {"id": 2, "start": 6, "end": 9, "label": "event"},
+                          {"id": 5, "start": 0, "end": 5, "label": "actor", "note": "check"}],
+                "relations": [{"id": 3, "from": 1, "to": 2, "label": "participates"},
+                              {"id": 4, "from": 5, "to": 2, "label": "participates"}]}),
+        ],
+    );
+    let into = dir.path().join("out2");
+    let out = spantag(
+        &[
+            "import",
+            "--format",
+            "jsonl",
+            "--into",
+            into.to_str().unwrap(),
+        ],
+        &[&input],
+    );
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("2 records of d.txt by m merged into this one file (2 span(s) and 1 relation(s) given by more than one record kept once)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("1 annotation file(s), 3 span(s), 2 relation(s), 1 note(s)"),
+        "{said}"
+    );
+    let layer = layer_in(&into.join("d.txt"), "m");
+    let spans: Vec<(u64, usize, usize, &str, Option<&str>)> = layer
+        .spans()
+        .iter()
+        .map(|s| (s.id, s.start, s.end, s.label.as_str(), s.note.as_deref()))
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            (1, 0, 5, "actor", Some("mayor\ncheck")),
+            (2, 6, 9, "event", None),
+            (5, 10, 16, "actor", None),
+        ]
+    );
+    let relations: Vec<(u64, u64, u64, &str)> = layer
+        .relations
+        .iter()
+        .map(|r| (r.id, r.from, r.to, r.label.as_str()))
+        .collect();
+    assert_eq!(
+        relations,
+        [(3, 1, 2, "participates"), (6, 5, 2, "participates")]
+    );
+}
+
+/// Every output is checked before anything is written: a run that would stop half-way
+/// (an existing annotation file without --force, two texts for one document) writes nothing.
+#[test]
+fn an_import_that_cannot_finish_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let into = dir.path().join("out");
+    std::fs::create_dir_all(&into).unwrap();
+    std::fs::write(into.join("b.txt"), "Okafor left.").unwrap();
+    std::fs::write(into.join("b.txt.m.ron"), "teammate's file").unwrap();
+    std::fs::write(into.join("c.txt"), "Mensah stayed.").unwrap();
+    std::fs::write(into.join("c.txt.m.ron"), "another one").unwrap();
+    let input = dir.path().join("x.jsonl");
+    let record = |source: &str, text_: &str| {
+        serde_json::json!({"text": text_, "spans": [{"start": 0, "end": 5, "label": "actor"}],
+                           "meta": {"source": source, "annotator": "m"}})
+    };
+    // a.txt comes first and could be written; b.txt and c.txt have annotation files.
+    jsonl(
+        &input,
+        &[
+            record("a.txt", "Reyes spoke."),
+            record("b.txt", "Okafor left."),
+            record("c.txt", "Mensah stayed."),
+        ],
+    );
+    let before = files_under(&into);
+    let out = spantag(
+        &["import", "-f", "jsonl", "--into", into.to_str().unwrap()],
+        &[&input],
+    );
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("nothing was imported"), "{said}");
+    for name in ["b.txt.m.ron", "c.txt.m.ron"] {
+        assert!(
+            said.contains(&format!(
+                "{} exists; pass --force",
+                into.join(name).display()
+            )),
+            "{said}"
+        );
+    }
+    assert_eq!(files_under(&into), before, "nothing written");
+    assert_eq!(
+        std::fs::read_to_string(into.join("b.txt.m.ron")).unwrap(),
+        "teammate's file"
+    );
+    // Two texts for one document: refused before a.txt is written.
+    jsonl(
+        &input,
+        &[
+            record("a.txt", "Reyes spoke."),
+            record("d.txt", "Reyes met Okafor."),
+            record("d.txt", "Reyes met Mensah."),
+        ],
+    );
+    let out = spantag(
+        &["import", "-f", "jsonl", "--into", into.to_str().unwrap()],
+        &[&input],
+    );
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("d.txt: the dataset gives this document two different texts"),
+        "{said}"
+    );
+    assert_eq!(files_under(&into), before, "nothing written");
+    // With --force all three are written, the old files kept as .bak.
+    jsonl(
+        &input,
+        &[
+            record("a.txt", "Reyes spoke."),
+            record("b.txt", "Okafor left."),
+            record("c.txt", "Mensah stayed."),
+        ],
+    );
+    let out = spantag(
+        &[
+            "import",
+            "-f",
+            "jsonl",
+            "--force",
+            "--into",
+            into.to_str().unwrap(),
+        ],
+        &[&input],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read_to_string(into.join("b.txt.m.ron.bak")).unwrap(),
+        "teammate's file"
+    );
+    // "Okafor left."[0:5] == "Okafo" (the record's span, as given).
+    assert_eq!(
+        spans_in(&into.join("b.txt"), "m"),
+        [span(0, 5, "actor", "Okafo")]
+    );
+    assert_eq!(
+        spans_in(&into.join("a.txt"), "m"),
+        [span(0, 5, "actor", "Reyes")]
+    );
+}
+
+/// An import that found nothing to import says so and does not exit 0: an empty input, and
+/// records whose only layer cannot be written (an annotator name with a space).
+#[test]
+fn an_import_with_nothing_to_import_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let into = dir.path().join("out");
+    let input = dir.path().join("empty.jsonl");
+    std::fs::write(&input, "").unwrap();
+    let out = spantag(
+        &["import", "-f", "jsonl", "--into", into.to_str().unwrap()],
+        &[&input],
+    );
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains(&format!(
+            "no records in {}; nothing was imported",
+            input.display()
+        )),
+        "{said}"
+    );
+    assert!(!into.exists() || files_under(&into).is_empty());
+
+    jsonl(
+        &input,
+        &[serde_json::json!({"text": "Reyes spoke.",
+            "spans": [{"start": 0, "end": 5, "label": "actor"}],
+            "meta": {"source": "a.txt", "annotator": "a b"}})],
+    );
+    let out = spantag(
+        &["import", "-f", "jsonl", "--into", into.to_str().unwrap()],
+        &[&input],
+    );
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("layer skipped"), "{said}");
+    assert!(said.contains("no annotation file was written"), "{said}");
+}

@@ -745,14 +745,24 @@ pub fn safe_relative(name: &str) -> Option<PathBuf> {
     (!out.as_os_str().is_empty()).then_some(out)
 }
 
-/// Writes imported documents and their layers into `into`. An existing annotation file is
-/// never overwritten unless `force`; an existing text must be the same text.
+/// Writes imported documents and their layers into `into`. Records for the same document and
+/// annotator (several JSONL lines, Label Studio annotations or input files) are merged into one
+/// annotation file: the union of their spans (a span with the same start, end and label in
+/// several records is kept once, their different notes joined), ids kept unique, relations
+/// mapped onto the merged spans (an identical one kept once); a note says how many records
+/// were merged into which file. Everything is planned before anything is written: an existing
+/// annotation file without `force`, an existing document with another text, or two records
+/// giving one document different texts stops the import with each of them named, and nothing
+/// is written.
 pub fn write_imported(
     records: Vec<Imported>,
     into: &Path,
     force: bool,
 ) -> Result<ImportReport, FormatError> {
     let mut report = ImportReport::default();
+    let mut docs: Vec<PlannedDocument> = Vec::new();
+    let mut by_rel: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    let mut conflicts: Vec<String> = Vec::new();
     for record in records {
         let Some(rel) = safe_relative(&record.name) else {
             report.notes.push(format!(
@@ -761,49 +771,126 @@ pub fn write_imported(
             ));
             continue;
         };
-        let doc_path = into.join(&rel);
-        if let Some(parent) = doc_path.parent() {
-            std::fs::create_dir_all(parent).map_err(FormatError::io(parent))?;
-        }
-        let doc = if doc_path.exists() {
-            let existing =
-                Document::open(&doc_path).map_err(|e| FormatError::Input(e.to_string()))?;
-            if existing.text() != record.text {
-                return Err(FormatError::Output(format!(
-                    "{} exists with a different text; import into another folder",
-                    doc_path.display()
-                )));
+        let index = match by_rel.get(&rel) {
+            Some(&index) => {
+                if docs[index].doc.text() != record.text {
+                    return Err(FormatError::Input(format!(
+                        "{}: the dataset gives this document two different texts; nothing was \
+                         imported (give the records different names)",
+                        rel.display()
+                    )));
+                }
+                index
             }
-            existing
-        } else {
-            store::write_atomic(&doc_path, record.text.as_bytes())
-                .map_err(|e| FormatError::Output(e.to_string()))?;
-            Document::open(&doc_path).map_err(|e| FormatError::Input(e.to_string()))?
+            None => {
+                let path = into.join(&rel);
+                let exists = path.exists();
+                let doc = if exists {
+                    let existing =
+                        Document::open(&path).map_err(|e| FormatError::Input(e.to_string()))?;
+                    if existing.text() != record.text {
+                        conflicts.push(format!(
+                            "{} exists with a different text; import into another folder",
+                            path.display()
+                        ));
+                    }
+                    existing
+                } else {
+                    Document::from_text(record.text)
+                };
+                by_rel.insert(rel.clone(), docs.len());
+                docs.push(PlannedDocument {
+                    rel,
+                    path,
+                    exists,
+                    doc,
+                    layers: Vec::new(),
+                });
+                docs.len() - 1
+            }
         };
-        let mut wrote_any = false;
+        let planned = &mut docs[index];
         for imported in record.layers {
             let annotator = imported.annotator.clone();
             if let Err(e) = store::validate_annotator(&annotator) {
                 report
                     .notes
-                    .push(format!("{}: {e}; layer skipped", rel.display()));
+                    .push(format!("{}: {e}; layer skipped", planned.rel.display()));
                 continue;
             }
-            let path = store::annotation_path(&doc_path, &annotator);
+            let name = planned.rel.display().to_string();
+            let (spans, relations) = imported_layer(imported, &planned.doc, &name, &mut report);
+            match planned.layers.iter_mut().find(|l| l.annotator == annotator) {
+                Some(layer) => layer.merge(spans, relations),
+                None => planned.layers.push(PlannedLayer {
+                    annotator,
+                    spans,
+                    relations,
+                    records: 1,
+                    repeated_spans: 0,
+                    repeated_relations: 0,
+                }),
+            }
+        }
+    }
+    for planned in &docs {
+        for layer in &planned.layers {
+            let path = store::annotation_path(&planned.path, &layer.annotator);
             if path.exists() && !force {
-                return Err(FormatError::Output(format!(
+                conflicts.push(format!(
                     "{} exists; pass --force to overwrite it (the old file is kept as .bak)",
                     path.display()
-                )));
+                ));
             }
-            let layer = imported_layer(imported, &doc, &rel.display().to_string(), &mut report);
+        }
+    }
+    if !conflicts.is_empty() {
+        return Err(FormatError::Output(format!(
+            "nothing was imported: {}",
+            conflicts.join("; ")
+        )));
+    }
+    for planned in docs {
+        if let Some(parent) = planned.path.parent() {
+            std::fs::create_dir_all(parent).map_err(FormatError::io(parent))?;
+        }
+        if !planned.exists {
+            store::write_atomic(&planned.path, planned.doc.text().as_bytes())
+                .map_err(|e| FormatError::Output(e.to_string()))?;
+            if planned.layers.is_empty() {
+                report.notes.push(format!(
+                    "{}: no annotations to import; only its text was written",
+                    planned.rel.display()
+                ));
+            }
+        }
+        let wrote_any = !planned.layers.is_empty();
+        for layer in planned.layers {
+            let path = store::annotation_path(&planned.path, &layer.annotator);
+            if layer.records > 1 {
+                report.notes.push(format!(
+                    "{}: {} records of {} by {} merged into this one file ({} span(s) and {} \
+                     relation(s) given by more than one record kept once)",
+                    path.display(),
+                    layer.records,
+                    planned.rel.display(),
+                    layer.annotator,
+                    layer.repeated_spans,
+                    layer.repeated_relations
+                ));
+            }
+            let layer = Layer::from_parts(
+                &layer.annotator,
+                LabelScheme::default(),
+                layer.spans,
+                layer.relations,
+            );
             report.spans += layer.spans().len();
             report.relations += layer.relations.len();
             report.span_notes += layer.spans().iter().filter(|s| s.note.is_some()).count();
-            store::save_layer(&layer, &doc, &path)
+            store::save_layer(&layer, &planned.doc, &path)
                 .map_err(|e| FormatError::Output(e.to_string()))?;
             report.files.push(path);
-            wrote_any = true;
         }
         if wrote_any {
             report.documents += 1;
@@ -812,7 +899,113 @@ pub fn write_imported(
     Ok(report)
 }
 
-/// Builds the layer of one imported annotator over its document. Spans that are empty, end
+/// A document an import writes, planned before anything is written.
+struct PlannedDocument {
+    /// Its name relative to the import folder.
+    rel: PathBuf,
+    /// Where it goes.
+    path: PathBuf,
+    /// Whether it is there already (with the same text).
+    exists: bool,
+    /// Its text (the existing file, when there is one).
+    doc: Document,
+    /// One layer per annotator, each merged from every record that gives it.
+    layers: Vec<PlannedLayer>,
+}
+
+/// One annotator's spans and relations of one document, merged from the records that give
+/// them.
+struct PlannedLayer {
+    annotator: String,
+    spans: Vec<Span>,
+    relations: Vec<Relation>,
+    /// How many records were merged into it.
+    records: usize,
+    /// Spans and relations given by more than one record (kept once).
+    repeated_spans: usize,
+    repeated_relations: usize,
+}
+
+impl PlannedLayer {
+    /// Adds another record's spans and relations (ids unique within the record). A span with
+    /// the start, end and label of one already here is that span (a different note of it is
+    /// added to its note); the others keep their ids where those are free, then relations
+    /// theirs, and the rest get fresh ids above every id used, as [`imported_layer`] gives
+    /// them. Relations follow their spans; one that is here already is kept once.
+    fn merge(&mut self, spans: Vec<Span>, relations: Vec<Relation>) {
+        use std::collections::{HashMap, HashSet};
+        self.records += 1;
+        let mut taken: HashSet<u64> = self
+            .spans
+            .iter()
+            .map(|s| s.id)
+            .chain(self.relations.iter().map(|r| r.id))
+            .collect();
+        let here: HashMap<(usize, usize, String), usize> = self
+            .spans
+            .iter()
+            .enumerate()
+            .map(|(i, s)| ((s.start, s.end, s.label.clone()), i))
+            .collect();
+        // Their span ids to the merged layer's.
+        let mut ids: HashMap<u64, u64> = HashMap::new();
+        let mut added: Vec<(Span, bool)> = Vec::new();
+        for span in spans {
+            if let Some(&i) = here.get(&(span.start, span.end, span.label.clone())) {
+                let ours = &mut self.spans[i];
+                ids.insert(span.id, ours.id);
+                if let Some(theirs) = span.note {
+                    match &mut ours.note {
+                        None => ours.note = Some(theirs),
+                        Some(note) if *note != theirs => {
+                            note.push('\n');
+                            note.push_str(&theirs);
+                        }
+                        Some(_) => {}
+                    }
+                }
+                self.repeated_spans += 1;
+                continue;
+            }
+            let keep = taken.insert(span.id);
+            added.push((span, keep));
+        }
+        let keep_relation: Vec<bool> = relations.iter().map(|r| taken.insert(r.id)).collect();
+        let mut next = taken.iter().max().map_or(1, |m| m + 1);
+        let mut fresh = || {
+            next += 1;
+            next - 1
+        };
+        for (mut span, keep) in added {
+            let id = if keep { span.id } else { fresh() };
+            ids.insert(span.id, id);
+            span.id = id;
+            self.spans.push(span);
+        }
+        let mut present: HashSet<(u64, u64, String)> = self
+            .relations
+            .iter()
+            .map(|r| (r.from, r.to, r.label.clone()))
+            .collect();
+        for (relation, keep) in relations.into_iter().zip(keep_relation) {
+            let (Some(&from), Some(&to)) = (ids.get(&relation.from), ids.get(&relation.to)) else {
+                continue;
+            };
+            if !present.insert((from, to, relation.label.clone())) {
+                self.repeated_relations += 1;
+                continue;
+            }
+            self.relations.push(Relation {
+                id: if keep { relation.id } else { fresh() },
+                from,
+                to,
+                label: relation.label,
+            });
+        }
+    }
+}
+
+/// Builds the spans and relations of one imported annotator over its document. Spans that are empty, end
 /// before they start or lie outside the text are left out; relations whose ends are not imported spans are left out; both are counted and
 /// named in the report. Ids: a span keeps its input id unless an earlier span took it, then a
 /// relation keeps its input id unless a span or an earlier relation took it; everything else
@@ -823,7 +1016,7 @@ fn imported_layer(
     doc: &Document,
     name: &str,
     report: &mut ImportReport,
-) -> Layer {
+) -> (Vec<Span>, Vec<Relation>) {
     use std::collections::{HashMap, HashSet};
     let ImportedLayer {
         annotator,
@@ -916,7 +1109,7 @@ fn imported_layer(
             }
         }
     }
-    Layer::from_parts(&annotator, LabelScheme::default(), out_spans, out_relations)
+    (out_spans, out_relations)
 }
 
 #[cfg(test)]
@@ -934,13 +1127,13 @@ mod tests {
             ImportedSpan::new(8, 15, "PER".to_owned()),
         ];
         let mut report = ImportReport::default();
-        let layer = imported_layer(
+        let (spans, _) = imported_layer(
             ImportedLayer::new("a".to_owned(), spans),
             &doc,
             "doc.txt",
             &mut report,
         );
-        assert_eq!(layer.spans().len(), 1);
+        assert_eq!(spans.len(), 1);
         assert_eq!(report.skipped_spans, 3);
         assert_eq!(
             report.notes,
