@@ -632,6 +632,27 @@ fn suggest(
         eprintln!("spantag suggest: no documents (.txt, .md) in the inputs");
         return 2;
     }
+    if let Some(from) = from {
+        let has = |d: &PathBuf| store::annotation_path(d, from).exists();
+        if !documents.iter().any(has) {
+            let mut here: Vec<String> = documents
+                .iter()
+                .flat_map(|d| store::annotation_files(d).into_iter().map(|(name, _)| name))
+                .collect();
+            here.sort();
+            here.dedup();
+            let here = if here.is_empty() {
+                "none".to_owned()
+            } else {
+                here.join(", ")
+            };
+            eprintln!(
+                "spantag suggest: no document here has an annotation file of {from:?} \
+                 (<document>.{from}.ron) to suggest from; annotators found: {here}"
+            );
+            return 2;
+        }
+    }
     let (lexicon, unreadable) = crate::suggest::Lexicon::load(&documents, annotator);
     if unreadable > 0 {
         eprintln!(
@@ -641,16 +662,19 @@ fn suggest(
     }
     let lexicon = std::sync::Arc::new(lexicon);
     let mut found = 0;
+    // Documents and annotation files that could not be read.
+    let mut broken = std::collections::BTreeSet::new();
     let mut out = std::io::stdout().lock();
     for path in &documents {
         let doc = match Document::open(path) {
             Ok(doc) => doc,
             Err(err) => {
                 eprintln!("spantag suggest: {}: {err}", path.display());
+                broken.insert(path.clone());
                 continue;
             }
         };
-        let layer_of = |name: &str| -> Option<crate::annotation::Layer> {
+        let mut layer_of = |name: &str| -> Option<crate::annotation::Layer> {
             let file = store::annotation_path(path, name);
             if !file.exists() {
                 return None;
@@ -659,12 +683,13 @@ fn suggest(
                 Ok(loaded) => Some(loaded.layer),
                 Err(err) => {
                     eprintln!("spantag suggest: {err}");
+                    broken.insert(file);
                     None
                 }
             }
         };
         let layer = layer_of(annotator).unwrap_or_else(|| crate::annotation::Layer::new(annotator));
-        let source = from.and_then(layer_of);
+        let source = from.and_then(&mut layer_of);
         let doc = std::sync::Arc::new(doc);
         let items = crate::suggest::compute(&crate::suggest::Request {
             doc: std::sync::Arc::clone(&doc),
@@ -699,7 +724,17 @@ fn suggest(
         documents.len(),
         if documents.len() == 1 { "" } else { "s" }
     );
-    if found > 0 { 0 } else { 1 }
+    if !broken.is_empty() {
+        eprintln!(
+            "spantag suggest: {} file(s) could not be read (named above); fix them and run it again",
+            broken.len()
+        );
+        2
+    } else if found > 0 {
+        0
+    } else {
+        1
+    }
 }
 
 fn label(command: LabelCommand) -> i32 {

@@ -323,4 +323,26 @@ fn suggest_lists_text_tagged_elsewhere_and_a_models_spans_but_not_rejections() {
     let who = spantag(&["suggest"], &[&root]);
     assert_eq!(who.status.code(), Some(2));
     assert!(text(&who.stderr).contains("--annotator"));
+    // A layer to suggest from that no document has (a typo) is named, with those there are.
+    let typo = spantag(&["suggest", "-a", "j.doe", "--from", "modle"], &[&root]);
+    let said = text(&typo.stderr);
+    assert_eq!(typo.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("no document here has an annotation file of \"modle\"")
+            && said.contains("annotators found: j.doe, model"),
+        "{said}"
+    );
+    assert!(typo.stdout.is_empty());
+    // A broken file: what could be read is still suggested, the file is named, exit 2.
+    std::fs::write(root.join("b.txt.model.ron"), "(version: 1, spans: [").unwrap();
+    let broken = spantag(&["suggest", "-a", "j.doe", "--from", "model"], &[&root]);
+    let said = text(&broken.stderr);
+    assert_eq!(broken.status.code(), Some(2), "{said}");
+    assert!(said.contains("b.txt.model.ron"), "{said}");
+    assert!(said.contains("1 file(s) could not be read"), "{said}");
+    assert_eq!(
+        text(&broken.stdout).lines().count(),
+        1,
+        "Zoë Reyes in b.txt"
+    );
 }

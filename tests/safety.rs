@@ -272,8 +272,8 @@ fn nested_in_a_field(good: &str, depth: usize) -> String {
     with
 }
 
-/// The `ron` crate's message when the recursion limit stops it.
-const RECURSION_LIMIT: &str = "Exceeded recursion limit";
+/// What spantag says when the recursion limit stops the `ron` crate.
+const RECURSION_LIMIT: &str = "brackets nested too deeply";
 
 #[test]
 fn deep_nesting_in_a_field_is_stopped_by_the_recursion_limit() {

@@ -61,7 +61,8 @@ pub enum StoreError {
     },
     /// The file is not valid RON or not an annotation file.
     #[error(
-        "{path}:{line}:{col}: {message}. The file was left untouched; fix it in a text editor or restore {path}.bak"
+        "{path}:{line}:{col}: {message}. The file was left untouched; {advice}",
+        advice = repair_advice(.path)
     )]
     Parse {
         /// The file.
@@ -94,6 +95,22 @@ pub enum StoreError {
     /// The annotator name cannot be part of a file name.
     #[error("{0}")]
     BadAnnotator(String),
+}
+
+/// What to do about a file that cannot be parsed: restore the `.bak` spantag kept, when there
+/// is one, or fix the file by hand.
+fn repair_advice(path: &Path) -> String {
+    let mut bak = path.as_os_str().to_owned();
+    bak.push(".bak");
+    let bak = PathBuf::from(bak);
+    if bak.exists() {
+        format!(
+            "fix it in a text editor or restore the previous version, {}",
+            bak.display()
+        )
+    } else {
+        "fix it in a text editor (there is no .bak of it to restore)".to_owned()
+    }
 }
 
 /// Writes `contents` to `path` atomically, keeping the previous version as `<path>.bak`.
@@ -200,6 +217,28 @@ mod tests {
             panic!("expected a parse error, got {err}");
         };
         assert!(line > 1);
+    }
+
+    #[test]
+    fn a_parse_error_offers_the_bak_only_when_there_is_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("doc.txt.alice.ron");
+        let err = AnnotationFile::from_ron("(version: 1, spans: [", &path)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("there is no .bak of it"), "{err}");
+        assert!(!err.contains("restore the previous"), "{err}");
+        std::fs::write(dir.path().join("doc.txt.alice.ron.bak"), "").unwrap();
+        let err = AnnotationFile::from_ron("(version: 1, spans: [", &path)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(&format!(
+                "restore the previous version, {}.bak",
+                path.display()
+            )),
+            "{err}"
+        );
     }
 
     #[test]

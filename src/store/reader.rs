@@ -16,7 +16,14 @@ impl AnnotationFile {
                     path: path.to_path_buf(),
                     line: e.span.start.line,
                     col: e.span.start.col,
-                    message: e.code.to_string(),
+                    message: match e.code {
+                        ron::Error::ExceededRecursionLimit => {
+                            "brackets nested too deeply (more than 32 levels) for an annotation \
+                             file"
+                                .to_owned()
+                        }
+                        code => code.to_string(),
+                    },
                 })?
             }
         };
