@@ -18,17 +18,13 @@ use crate::store::{self, AnnotationFile};
 
 /// spantag — annotate spans of text (claims, actors, events, your own labels).
 #[derive(Debug, Parser)]
-#[command(
-    name = "spantag",
-    version,
-    about,
-    args_conflicts_with_subcommands = true
-)]
+#[command(name = "spantag", version, about)]
 pub struct Cli {
     /// A text document to open.
     pub document: Option<PathBuf>,
-    /// Who is annotating (default: the last name used, else your user name).
-    #[arg(long, short = 'a', global = true)]
+    /// Who is annotating (default: the last name used, else your user name). Also accepted
+    /// before a subcommand that takes it (export, import, suggest, review).
+    #[arg(long, short = 'a')]
     pub annotator: Option<String>,
     /// Suggest the spans of this annotator's layer as ghost spans to accept or reject,
     /// e.g. a model's predictions imported with `spantag import --annotator model`.
@@ -57,6 +53,9 @@ pub enum CliCommand {
     Review {
         /// A document or a folder.
         path: PathBuf,
+        /// Who is curating (default: the last name used in the app, else your user name).
+        #[arg(long, short = 'a')]
+        annotator: Option<String>,
     },
     /// Export annotations as a labelled dataset.
     ///
@@ -73,7 +72,11 @@ pub enum CliCommand {
         /// Export the curated (gold) layer.
         #[arg(long)]
         curated: bool,
-        /// How offsets are counted (doccano, label-studio).
+        /// Export only this annotator's layer.
+        #[arg(long, short = 'a', conflicts_with_all = ["curated", "all_annotators"])]
+        annotator: Option<String>,
+        /// How character offsets are counted (every format but conll and hf, which list
+        /// tokens).
         #[arg(long, value_enum, default_value_t = Offsets::Codepoints)]
         offsets: Offsets,
         /// Output file, `-` for stdout (the default for single-file formats); a folder for hf and brat.
@@ -143,6 +146,9 @@ pub enum CliCommand {
     /// "origin"}` (code point offsets, half-open). Exits 0 when it found suggestions, 1 when
     /// it found none (like grep), 2 on bad input.
     Suggest {
+        /// Whose suggestions: text they tagged, less what they rejected.
+        #[arg(long, short = 'a')]
+        annotator: Option<String>,
         /// Also suggest this annotator's spans (e.g. `model`).
         #[arg(long, value_name = "ANNOTATOR")]
         from: Option<String>,
@@ -172,6 +178,9 @@ pub enum CliCommand {
         /// Output folder.
         #[arg(long)]
         out: PathBuf,
+        /// The annotator of the files written (default: synth).
+        #[arg(long, short = 'a')]
+        annotator: Option<String>,
     },
     /// Save two versions of an annotation file in turn, forever (for the kill test).
     #[command(hide = true)]
@@ -202,6 +211,9 @@ pub enum CliCommand {
         /// Overwrite existing annotation files (the old ones are kept as .bak).
         #[arg(long)]
         force: bool,
+        /// The annotator of records that do not name one (default: imported).
+        #[arg(long, short = 'a')]
+        annotator: Option<String>,
         /// Dataset files (for brat: folders or .ann files).
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
@@ -256,10 +268,64 @@ pub enum AgreeFormat {
     Csv,
 }
 
-/// Runs a subcommand; `annotator` is the global `--annotator`. Returns the exit code.
-pub fn run(command: CliCommand, annotator: Option<String>) -> i32 {
+impl CliCommand {
+    /// The subcommand's name, as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Check { .. } => "check",
+            Self::Review { .. } => "review",
+            Self::Export { .. } => "export",
+            Self::Agree { .. } => "agree",
+            Self::Curate { .. } => "curate",
+            Self::Label { .. } => "label",
+            Self::Suggest { .. } => "suggest",
+            Self::Synth { .. } => "synth",
+            Self::StressSave { .. } => "stress-save",
+            Self::Import { .. } => "import",
+        }
+    }
+
+    /// The subcommand's own `--annotator`, or `None` for one that takes none.
+    pub fn annotator_mut(&mut self) -> Option<&mut Option<String>> {
+        match self {
+            Self::Review { annotator, .. }
+            | Self::Export { annotator, .. }
+            | Self::Suggest { annotator, .. }
+            | Self::Synth { annotator, .. }
+            | Self::Import { annotator, .. } => Some(annotator),
+            _ => None,
+        }
+    }
+
+    /// Takes an `--annotator` given before the subcommand (`spantag -a alice export …`) as
+    /// the subcommand's own. A subcommand that takes none refuses it, as does one given
+    /// another name after the subcommand.
+    pub fn take_annotator(&mut self, before: Option<String>) -> Result<(), String> {
+        let Some(before) = before else {
+            return Ok(());
+        };
+        let name = self.name();
+        match self.annotator_mut() {
+            None => Err(format!(
+                "spantag {name}: --annotator is not an option of this command (see `spantag \
+                 {name} --help`)"
+            )),
+            Some(Some(after)) if *after != before => Err(format!(
+                "spantag {name}: two annotators given ({before:?} before the command, {after:?} \
+                 after it); give one"
+            )),
+            Some(slot) => {
+                *slot = Some(before);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Runs a subcommand. Returns the exit code.
+pub fn run(command: CliCommand) -> i32 {
     match command {
-        CliCommand::Review { path } => {
+        CliCommand::Review { path, .. } => {
             // The app opens review mode (main.rs); here there is no window.
             eprintln!(
                 "spantag review {}: review mode needs the app's window",
@@ -272,10 +338,26 @@ pub fn run(command: CliCommand, annotator: Option<String>) -> i32 {
             format,
             all_annotators: _,
             curated,
+            annotator,
             offsets,
             out,
             inputs,
         } => {
+            if curated && annotator.is_some() {
+                eprintln!(
+                    "spantag export: --curated exports the curated layer; leave out --annotator \
+                     (or drop --curated to export that annotator's layer)"
+                );
+                return 2;
+            }
+            if offsets == Offsets::Utf16 && !format.has_offsets() {
+                eprintln!(
+                    "spantag export: {} lists tokens, not character offsets; --offsets does not \
+                     apply to it",
+                    format.name()
+                );
+                return 2;
+            }
             let choice = match (curated, annotator) {
                 (true, _) => LayerChoice::Curated,
                 (false, Some(name)) => LayerChoice::Annotator(name),
@@ -304,6 +386,7 @@ pub fn run(command: CliCommand, annotator: Option<String>) -> i32 {
         ),
         CliCommand::Label { command } => label(command),
         CliCommand::Suggest {
+            annotator,
             from,
             only_from,
             inputs,
@@ -328,6 +411,7 @@ pub fn run(command: CliCommand, annotator: Option<String>) -> i32 {
             docs,
             seed,
             out,
+            annotator,
         } => synth(
             bytes,
             spans,
@@ -341,6 +425,7 @@ pub fn run(command: CliCommand, annotator: Option<String>) -> i32 {
             offsets,
             into,
             force,
+            annotator,
             inputs,
         } => import(
             format.into(),
@@ -456,7 +541,27 @@ fn export(
         }
     };
     if jobs.iter().all(|j| j.layers.is_empty()) {
-        eprintln!("spantag export: no annotation files found for the chosen layer in the inputs");
+        let wanted = match choice {
+            LayerChoice::Annotator(name) => format!(" of {name:?}"),
+            LayerChoice::Curated => " of the curated layer".to_owned(),
+            LayerChoice::All | LayerChoice::Every => String::new(),
+        };
+        let mut found: Vec<String> = corpus::plan(inputs, &LayerChoice::Every)
+            .unwrap_or_default()
+            .into_iter()
+            .flat_map(|j| j.layers.into_iter().map(|(name, _)| name))
+            .collect();
+        found.sort();
+        found.dedup();
+        let found = if found.is_empty() {
+            "none (<document>.<annotator>.ron)".to_owned()
+        } else {
+            found.join(", ")
+        };
+        eprintln!(
+            "spantag export: no annotation files{wanted} in the inputs; annotators found: \
+             {found}"
+        );
         return 1;
     }
     let mut progress = Progress::new("documents");
@@ -1081,5 +1186,50 @@ fn check(paths: &[PathBuf]) -> i32 {
     } else {
         eprintln!("{} file(s) checked, {problems} problem(s)", files.len());
         1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<CliCommand, String> {
+        let mut cli = Cli::try_parse_from(args).map_err(|e| e.to_string())?;
+        let mut command = cli.command.ok_or("no command")?;
+        command.take_annotator(cli.annotator.take())?;
+        Ok(command)
+    }
+
+    #[test]
+    fn an_annotator_before_the_command_is_the_commands() {
+        let Ok(CliCommand::Review { annotator, path }) =
+            parse(&["spantag", "-a", "alice", "review", "corpus"])
+        else {
+            panic!("review not parsed");
+        };
+        assert_eq!(
+            (annotator.as_deref(), path),
+            (Some("alice"), "corpus".into())
+        );
+        let Ok(CliCommand::Review { annotator, .. }) =
+            parse(&["spantag", "review", "corpus", "--annotator", "alice"])
+        else {
+            panic!("review not parsed");
+        };
+        assert_eq!(annotator.as_deref(), Some("alice"));
+        let err = parse(&[
+            "spantag", "-a", "alice", "export", "-f", "csv", "-a", "bob", "x",
+        ])
+        .err()
+        .unwrap_or_default();
+        assert!(err.contains("two annotators given"), "{err}");
+        let err = parse(&["spantag", "-a", "alice", "agree", "x"])
+            .err()
+            .unwrap_or_default();
+        assert!(err.contains("not an option of this command"), "{err}");
+        // A document to open is not a command.
+        let cli =
+            Cli::try_parse_from(["spantag", "-a", "alice", "op-ed.txt"]).map_err(|e| e.to_string());
+        assert!(matches!(cli, Ok(Cli { command: None, .. })), "{cli:?}");
     }
 }

@@ -6,9 +6,29 @@ use spantag::ui::{self, AppOptions};
 
 fn main() -> std::process::ExitCode {
     let started = std::time::Instant::now();
-    let args = Cli::parse();
+    let mut args = Cli::parse();
+    if let Some(command) = &mut args.command {
+        let refused = if let Some(document) = &args.document {
+            Some(format!(
+                "spantag: give a document to open ({}) or a command ({}), not both",
+                document.display(),
+                command.name()
+            ))
+        } else if args.suggest_from.is_some() {
+            Some(format!(
+                "spantag {}: --suggest-from is an option of the app, not of this command",
+                command.name()
+            ))
+        } else {
+            command.take_annotator(args.annotator.take()).err()
+        };
+        if let Some(refused) = refused {
+            eprintln!("{refused}");
+            return std::process::ExitCode::from(2);
+        }
+    }
     let mut review = None;
-    if let Some(cli::CliCommand::Review { path }) = &args.command {
+    if let Some(cli::CliCommand::Review { path, annotator }) = &args.command {
         match cli::review_target(path) {
             Ok(document) => review = Some((document, path.is_dir())),
             Err(err) => {
@@ -16,10 +36,9 @@ fn main() -> std::process::ExitCode {
                 return std::process::ExitCode::from(2);
             }
         }
+        args.annotator = annotator.clone();
     } else if let Some(command) = args.command {
-        return std::process::ExitCode::from(
-            u8::try_from(cli::run(command, args.annotator)).unwrap_or(1),
-        );
+        return std::process::ExitCode::from(u8::try_from(cli::run(command)).unwrap_or(1));
     }
     for name in args.annotator.iter().chain(&args.suggest_from) {
         if let Err(err) = spantag::store::validate_user_annotator(name) {

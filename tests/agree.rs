@@ -142,14 +142,11 @@ fn dotted_annotator_names_are_found_beside_a_document() {
 }
 
 fn agree(inputs: Vec<PathBuf>, annotators: Option<Vec<String>>) -> i32 {
-    run(
-        CliCommand::Agree {
-            annotators,
-            format: AgreeFormat::Json,
-            inputs,
-        },
-        None,
-    )
+    run(CliCommand::Agree {
+        annotators,
+        format: AgreeFormat::Json,
+        inputs,
+    })
 }
 
 #[test]
@@ -170,16 +167,13 @@ fn nothing_to_compare_exits_2() {
 }
 
 fn curate(inputs: Vec<PathBuf>, min_agree: Option<usize>, uncontested: bool) -> i32 {
-    run(
-        CliCommand::Curate {
-            accept_agreed: true,
-            annotators: None,
-            min_agree,
-            uncontested,
-            inputs,
-        },
-        None,
-    )
+    run(CliCommand::Curate {
+        accept_agreed: true,
+        annotators: None,
+        min_agree,
+        uncontested,
+        inputs,
+    })
 }
 
 fn curated_spans(doc: &Path) -> Vec<(usize, usize, String)> {
@@ -316,16 +310,13 @@ fn curate_exits_2_with_one_annotator_and_honours_annotators() {
         &[("alice", ALICE), ("bob", BOB), ("chen", CHEN)],
     );
     // alice and chen alone agree on both actors.
-    let code = run(
-        CliCommand::Curate {
-            accept_agreed: true,
-            annotators: Some(vec!["alice".into(), "chen".into()]),
-            min_agree: None,
-            uncontested: false,
-            inputs: vec![doc.clone()],
-        },
-        None,
-    );
+    let code = run(CliCommand::Curate {
+        accept_agreed: true,
+        annotators: Some(vec!["alice".into(), "chen".into()]),
+        min_agree: None,
+        uncontested: false,
+        inputs: vec![doc.clone()],
+    });
     assert_eq!(code, 0);
     assert_eq!(
         curated_spans(&doc),

@@ -254,3 +254,161 @@ fn tag_lists_hold_the_labels_the_files_list_not_unused_defaults() {
         ["[entities]", "A", "B"]
     );
 }
+
+/// `--annotator` where a user puts it: before the command or after it; refused by commands
+/// that take none and next to `--curated`; a name nobody used is answered with the names
+/// there are.
+#[test]
+fn the_annotator_option_is_taken_where_it_means_something() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("doc.txt");
+    std::fs::write(&doc, "Reyes met Okafor.").unwrap();
+    annotation(&doc, "alice", &[], &[(1, 0, 5, "actor", "Reyes")], &[]);
+    annotation(&doc, "bob", &[], &[(1, 10, 16, "actor", "Okafor")], &[]);
+    let annotators_in = |out: &std::process::Output| -> Vec<String> {
+        text(&out.stdout)
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                v["meta"]["annotator"].as_str().unwrap().to_owned()
+            })
+            .collect()
+    };
+    let before = spantag(&["-a", "bob", "export", "-f", "jsonl"], &[dir.path()]);
+    assert_eq!(before.status.code(), Some(0), "{}", text(&before.stderr));
+    assert_eq!(annotators_in(&before), ["bob"]);
+    let after = spantag(&["export", "-f", "jsonl", "-a", "bob"], &[dir.path()]);
+    assert_eq!(annotators_in(&after), ["bob"]);
+
+    let check = spantag(&["-a", "bob", "check"], &[dir.path()]);
+    let said = text(&check.stderr);
+    assert_eq!(check.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("--annotator is not an option of this command"),
+        "{said}"
+    );
+    let help = spantag(&["check", "--help"], &[]);
+    assert!(
+        !text(&help.stdout).contains("--annotator"),
+        "{}",
+        text(&help.stdout)
+    );
+
+    for args in [
+        &["export", "-f", "jsonl", "-a", "bob", "--curated"][..],
+        &["-a", "bob", "export", "-f", "jsonl", "--curated"][..],
+    ] {
+        let out = spantag(args, &[dir.path()]);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}: nothing exported");
+    }
+
+    let typo = spantag(&["export", "-f", "jsonl", "-a", "bbo"], &[dir.path()]);
+    let said = text(&typo.stderr);
+    assert_eq!(typo.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("no annotation files of \"bbo\" in the inputs; annotators found: alice, bob"),
+        "{said}"
+    );
+}
+
+/// `--offsets utf16` counts UTF-16 code units in every format with character offsets, and is
+/// refused by those that list tokens. Python: s = "😀 Reyes met Okafor."; s.index("Reyes") ==
+/// 2 code points; len(s[:2].encode("utf-16-le")) // 2 == 3 code units, so Reyes is [3, 8) and
+/// Okafor (code points [12, 18)) is [13, 19).
+#[test]
+fn utf16_offsets_apply_to_every_format_that_has_offsets() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let doc = corpus.join("doc.txt");
+    std::fs::write(&doc, "😀 Reyes met Okafor.").unwrap();
+    annotation(
+        &doc,
+        "alice",
+        &[],
+        &[(1, 2, 7, "actor", "Reyes"), (2, 12, 18, "actor", "Okafor")],
+        &[],
+    );
+    let jsonl = spantag(&["export", "-f", "jsonl", "--offsets", "utf16"], &[&corpus]);
+    assert_eq!(jsonl.status.code(), Some(0), "{}", text(&jsonl.stderr));
+    let record: serde_json::Value = serde_json::from_str(text(&jsonl.stdout).trim()).unwrap();
+    let offsets: Vec<(u64, u64)> = record["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["start"].as_u64().unwrap(), s["end"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(offsets, [(3, 8), (13, 19)]);
+
+    let csv = spantag(&["export", "-f", "csv", "--offsets", "utf16"], &[&corpus]);
+    let rows: Vec<String> = text(&csv.stdout)
+        .lines()
+        .skip(1)
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "doc.txt,alice,3,8,actor,Reyes,",
+            "doc.txt,alice,13,19,actor,Okafor,"
+        ]
+    );
+
+    let brat = dir.path().join("brat");
+    let out = spantag(
+        &[
+            "export",
+            "-f",
+            "brat",
+            "--offsets",
+            "utf16",
+            "--out",
+            brat.to_str().unwrap(),
+        ],
+        &[&corpus],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let ann: String = walk(&brat)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "ann"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert!(ann.contains("T1\tactor 3 8\tReyes"), "{ann}");
+    assert!(ann.contains("T2\tactor 13 19\tOkafor"), "{ann}");
+
+    for format in ["conll", "hf"] {
+        let out = spantag(
+            &[
+                "export",
+                "-f",
+                format,
+                "--offsets",
+                "utf16",
+                "--out",
+                dir.path().join(format).to_str().unwrap(),
+            ],
+            &[&corpus],
+        );
+        let said = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{format}: {said}");
+        assert!(
+            said.contains("lists tokens, not character offsets"),
+            "{said}"
+        );
+    }
+}
+
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}

@@ -2,8 +2,8 @@
 //! labels and `visual.conf` their colours. `T` lines for spans (split into fragments at line
 //! breaks, which brat needs), `R` lines for relations, `#` AnnotatorNotes for notes; `T<n>`
 //! and `R<n>` carry the span's and the relation's id, so an import gives the same ids back.
-//! brat offsets are code points of the text file (an import reads UTF-16 code units with
-//! `--offsets utf16`), and on import each `T` line's text column is checked against the text
+//! brat offsets are code points of the text file (export and import count UTF-16 code units
+//! instead with `--offsets utf16`), and on import each `T` line's text column is checked against the text
 //! at its fragments. Label names may not contain spaces in brat:
 //! spaces become `_`; notes are one line in brat: line breaks in notes become spaces.
 
@@ -28,12 +28,15 @@ pub struct Exporter {
     /// The file name (without `.txt` / `.ann`) of each (document, annotator), settled by
     /// [`super::Exporter::plan`] so that no two documents share one.
     bases: HashMap<(String, String), String>,
+    /// How the `.ann` counts offsets (brat itself counts code points).
+    offsets: Offsets,
 }
 
 impl Exporter {
-    /// Writes into `dir`.
-    pub fn new(dir: &Path) -> Self {
+    /// Writes into `dir`, offsets counted in `offsets` units.
+    pub fn new(dir: &Path, offsets: Offsets) -> Self {
         Self {
+            offsets,
             dir: dir.to_path_buf(),
             labels: Vec::new(),
             relation_labels: Vec::new(),
@@ -68,7 +71,7 @@ fn write_file(path: &Path, contents: &str, report: &mut Report) -> Result<(), Fo
 }
 
 /// The `.ann` text of one layer.
-fn ann(doc: &Document, layer: &crate::annotation::Layer) -> String {
+fn ann(doc: &Document, layer: &crate::annotation::Layer, unit: Offsets) -> String {
     let chars: Vec<char> = doc.text().chars().collect();
     let mut out = String::new();
     let mut t_of: HashMap<u64, u64> = HashMap::new();
@@ -91,7 +94,14 @@ fn ann(doc: &Document, layer: &crate::annotation::Layer) -> String {
         if span.end > start {
             fragments.push((start, span.end));
         }
-        let offsets: Vec<String> = fragments.iter().map(|(s, e)| format!("{s} {e}")).collect();
+        let at = |pos: usize| match unit {
+            Offsets::Codepoints => pos,
+            Offsets::Utf16 => doc.utf16_from_char(pos),
+        };
+        let offsets: Vec<String> = fragments
+            .iter()
+            .map(|&(s, e)| format!("{} {}", at(s), at(e)))
+            .collect();
         let text: Vec<String> = fragments
             .iter()
             .map(|&(s, e)| doc.slice(s..e).to_owned())
@@ -204,7 +214,7 @@ impl super::Exporter for Exporter {
             )?;
             write_file(
                 &self.dir.join(format!("{base}.ann")),
-                &ann(item.doc, layer),
+                &ann(item.doc, layer, self.offsets),
                 report,
             )?;
         }

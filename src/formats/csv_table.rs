@@ -1,12 +1,14 @@
 //! CSV, one span per row: `document,annotator,start,end,label,text,note`. Text cells that a
 //! spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) get a
-//! leading apostrophe.
+//! leading apostrophe. `start` and `end` are code points (UTF-16 code units with
+//! `--offsets utf16`).
 
-use super::{FormatError, Item, Report, Sink};
+use super::{FormatError, Item, Offsets, Report, Sink};
 
 /// The CSV writer.
 pub struct Exporter {
     writer: csv::Writer<Sink>,
+    offsets: Offsets,
 }
 
 /// Neutralises a cell against spreadsheet formula injection.
@@ -20,7 +22,7 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 
 impl Exporter {
     /// Writes to `sink`, starting with the header row.
-    pub fn new(sink: Sink) -> Result<Self, FormatError> {
+    pub fn new(sink: Sink, offsets: Offsets) -> Result<Self, FormatError> {
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(sink);
@@ -35,7 +37,7 @@ impl Exporter {
                 "note",
             ])
             .map_err(|e| FormatError::Output(e.to_string()))?;
-        Ok(Self { writer })
+        Ok(Self { writer, offsets })
     }
 }
 
@@ -43,7 +45,8 @@ impl super::Exporter for Exporter {
     fn document(&mut self, item: &Item<'_>, _report: &mut Report) -> Result<(), FormatError> {
         for layer in item.layers {
             for span in layer.spans() {
-                let (start, end) = (span.start.to_string(), span.end.to_string());
+                let (start, end) = super::offsets_of(item.doc, span, self.offsets);
+                let (start, end) = (start.to_string(), end.to_string());
                 self.writer
                     .write_record([
                         &*neutralise(item.name),

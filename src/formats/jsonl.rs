@@ -2,9 +2,9 @@
 //!
 //! `{"text": …, "spans": [{"id", "start", "end", "label", "text"}], "relations": [{"id",
 //! "from", "to", "label"}], "meta": {"source": …, "annotator": …}}`. Offsets are code points,
-//! so `doc.char_span(start, end, label=…)` in spaCy finds every span (an import reads UTF-16
-//! code units with `--offsets utf16`); an imported span's `text`, when given, must be the
-//! record's text at its offsets.
+//! so `doc.char_span(start, end, label=…)` in spaCy finds every span (export and import count
+//! UTF-16 code units instead with `--offsets utf16`); an imported span's `text`, when given,
+//! must be the record's text at its offsets.
 
 use std::path::Path;
 
@@ -86,12 +86,13 @@ struct Meta<'a> {
 /// The JSONL writer.
 pub struct Exporter {
     sink: Sink,
+    offsets: Offsets,
 }
 
 impl Exporter {
-    /// Writes to `sink`.
-    pub fn new(sink: Sink) -> Self {
-        Self { sink }
+    /// Writes to `sink`, offsets counted in `offsets` units.
+    pub fn new(sink: Sink, offsets: Offsets) -> Self {
+        Self { sink, offsets }
     }
 }
 
@@ -103,13 +104,16 @@ impl super::Exporter for Exporter {
                 spans: layer
                     .spans()
                     .iter()
-                    .map(|s| RecordSpan {
-                        id: Some(s.id),
-                        start: s.start,
-                        end: s.end,
-                        label: s.label.as_str().into(),
-                        text: Some(s.text.as_str().into()),
-                        note: s.note.as_deref().map(Into::into),
+                    .map(|s| {
+                        let (start, end) = super::offsets_of(item.doc, s, self.offsets);
+                        RecordSpan {
+                            id: Some(s.id),
+                            start,
+                            end,
+                            label: s.label.as_str().into(),
+                            text: Some(s.text.as_str().into()),
+                            note: s.note.as_deref().map(Into::into),
+                        }
                     })
                     .collect(),
                 relations: layer

@@ -78,6 +78,12 @@ impl Format {
         }
     }
 
+    /// Whether the format gives character offsets (and so takes `--offsets`); CoNLL and the
+    /// Hugging Face dataset list tokens instead.
+    pub fn has_offsets(self) -> bool {
+        !matches!(self, Self::Conll | Self::Hf)
+    }
+
     /// Whether the format writes a folder rather than one stream.
     pub fn is_folder(self) -> bool {
         matches!(self, Self::Hf | Self::Brat)
@@ -385,16 +391,16 @@ pub fn exporter(
         std::fs::create_dir_all(dir).map_err(FormatError::io(dir))?;
         return Ok(match format {
             Format::Hf => Box::new(hf::Exporter::new(dir)),
-            _ => Box::new(brat::Exporter::new(dir)),
+            _ => Box::new(brat::Exporter::new(dir, offsets)),
         });
     }
     let sink = Sink::open(output)?;
     Ok(match format {
-        Format::Jsonl => Box::new(jsonl::Exporter::new(sink)),
+        Format::Jsonl => Box::new(jsonl::Exporter::new(sink, offsets)),
         Format::Doccano => Box::new(doccano::Exporter::new(sink, offsets)),
         Format::Conll => Box::new(conll::Exporter::new(sink)),
         Format::LabelStudio => Box::new(label_studio::Exporter::new(sink, offsets)),
-        _ => Box::new(csv_table::Exporter::new(sink)?),
+        _ => Box::new(csv_table::Exporter::new(sink, offsets)?),
     })
 }
 

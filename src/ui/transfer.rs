@@ -368,7 +368,7 @@ impl ExportDialog {
                         ui.radio_value(&mut self.layers, Layers::Curated, "Curated");
                     });
                     ui.end_row();
-                    if matches!(self.format, Format::Doccano | Format::LabelStudio) {
+                    if self.format.has_offsets() {
                         ui.label("Offsets");
                         ui.horizontal(|ui| {
                             ui.radio_value(
