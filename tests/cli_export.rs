@@ -412,3 +412,34 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// A hand-edited file with one id on two spans: both are exported, the later with a new id,
+/// and the summary says so instead of renumbering silently.
+#[test]
+fn a_repeated_span_id_is_named_when_the_export_renumbers_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("doc.txt");
+    std::fs::write(&doc, "Reyes met Okafor.").unwrap();
+    annotation(
+        &doc,
+        "alice",
+        &[],
+        &[(4, 0, 5, "actor", "Reyes"), (4, 10, 16, "actor", "Okafor")],
+        &[],
+    );
+    let out = spantag(&["export", "-f", "jsonl"], &[dir.path()]);
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("doc.txt (alice): span id(s) 4 used more than once"),
+        "{said}"
+    );
+    let record: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    let ids: Vec<u64> = record["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, [4, 5]);
+}

@@ -491,6 +491,22 @@ pub fn export(
         for (annotator, path) in &job.layers {
             let loaded = store::load_layer(&doc, path, annotator)
                 .map_err(|e| FormatError::Input(e.to_string()))?;
+            let repeated: Vec<String> = loaded
+                .problems
+                .iter()
+                .filter_map(|p| match p {
+                    store::Problem::DuplicateId { id } => Some(id.to_string()),
+                    _ => None,
+                })
+                .collect();
+            if !repeated.is_empty() {
+                report.notes.push(format!(
+                    "{} ({annotator}): span id(s) {} used more than once; the later span(s) \
+                     were exported with new ids (`spantag check` names them)",
+                    job.name,
+                    repeated.join(", ")
+                ));
+            }
             layers.push(checked_layer(loaded.layer, &doc, &job.name, &mut report));
         }
         unify_schemes(&mut layers);
