@@ -576,3 +576,104 @@ fn an_import_with_nothing_to_import_fails() {
     assert!(said.contains("layer skipped"), "{said}");
     assert!(said.contains("no annotation file was written"), "{said}");
 }
+
+/// brat's file names cannot say which document and annotator a `.ann` came from
+/// (`op-ed.alice.ann`); the export's spantag-sources.tsv does, so an import gives back the
+/// same annotation files: names, extensions, annotators and spans.
+#[test]
+fn a_brat_export_of_several_annotators_imports_back_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(corpus.join("week 1")).unwrap();
+    let op_ed = corpus.join("week 1/op-ed.md");
+    std::fs::write(&op_ed, "Reyes met Okafor.\n").unwrap();
+    let brief = corpus.join("brief.txt");
+    std::fs::write(&brief, "Mensah left.\n").unwrap();
+    let write = |doc: &Path, annotator: &str, spans: &[(usize, usize, &str, &str)]| {
+        let name = doc.file_name().unwrap().to_string_lossy().into_owned();
+        let spans: String = spans
+            .iter()
+            .enumerate()
+            .map(|(i, (s, e, l, t))| {
+                format!(
+                    "(id: {}, start: {s}, end: {e}, label: {l:?}, text: {t:?}), ",
+                    i + 1
+                )
+            })
+            .collect();
+        std::fs::write(
+            doc.with_file_name(format!("{name}.{annotator}.ron")),
+            format!("(version: 1, source: {name:?}, source_hash: \"sha256:0\", annotator: {annotator:?}, spans: [{spans}])\n"),
+        )
+        .unwrap();
+    };
+    // "Reyes met Okafor.\n"[0:5] == "Reyes", [10:16] == "Okafor"; "Mensah left."[0:6].
+    write(&op_ed, "alice", &[(0, 5, "actor", "Reyes")]);
+    write(
+        &op_ed,
+        "j.doe",
+        &[(0, 5, "actor", "Reyes"), (10, 16, "actor", "Okafor")],
+    );
+    write(&brief, "bob", &[(0, 6, "actor", "Mensah")]);
+    let brat = dir.path().join("brat");
+    let out = spantag(
+        &["export", "-f", "brat", "--out", brat.to_str().unwrap()],
+        &[&corpus],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let into = dir.path().join("back");
+    let out = spantag(
+        &["import", "-f", "brat", "--into", into.to_str().unwrap()],
+        &[&brat],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let names: Vec<String> = files_under(&into)
+        .iter()
+        .map(|p| {
+            p.strip_prefix(&into)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "brief.txt",
+            "brief.txt.bob.ron",
+            "week 1/op-ed.md",
+            "week 1/op-ed.md.alice.ron",
+            "week 1/op-ed.md.j.doe.ron",
+        ]
+    );
+    assert_eq!(
+        spans_in(&into.join("week 1/op-ed.md"), "j.doe"),
+        [
+            span(0, 5, "actor", "Reyes"),
+            span(10, 16, "actor", "Okafor")
+        ]
+    );
+    assert_eq!(
+        spans_in(&into.join("brief.txt"), "bob"),
+        [span(0, 6, "actor", "Mensah")]
+    );
+    // A broken sources file is named, not ignored.
+    std::fs::write(
+        brat.join("spantag-sources.tsv"),
+        "file\tdocument\tannotator\nonly-one\n",
+    )
+    .unwrap();
+    let out = spantag(
+        &[
+            "import",
+            "-f",
+            "brat",
+            "--into",
+            dir.path().join("again").to_str().unwrap(),
+        ],
+        &[&brat],
+    );
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("spantag-sources.tsv"), "{said}");
+}

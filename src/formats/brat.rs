@@ -182,6 +182,7 @@ impl super::Exporter for Exporter {
         }
         out.push(self.dir.join("annotation.conf"));
         out.push(self.dir.join("visual.conf"));
+        out.push(self.dir.join(SOURCES));
         out
     }
 
@@ -202,11 +203,9 @@ impl super::Exporter for Exporter {
             }
             let base = self
                 .bases
-                .get(&(item.name.to_owned(), layer.annotator.clone()))
-                .cloned()
-                .unwrap_or_else(|| {
-                    base_name(item.name, &layer.annotator, item.layers.len(), false)
-                });
+                .entry((item.name.to_owned(), layer.annotator.clone()))
+                .or_insert_with(|| base_name(item.name, &layer.annotator, item.layers.len(), false))
+                .clone();
             write_file(
                 &self.dir.join(format!("{base}.txt")),
                 item.doc.text(),
@@ -242,6 +241,7 @@ impl super::Exporter for Exporter {
             );
         }
         write_file(&self.dir.join("visual.conf"), &visual, report)?;
+        write_file(&self.dir.join(SOURCES), &sources(&self.bases)?, report)?;
         if self.renamed {
             report.notes.push(
                 "brat labels cannot contain spaces: spaces in label names became '_'".to_owned(),
@@ -249,6 +249,68 @@ impl super::Exporter for Exporter {
         }
         Ok(())
     }
+}
+
+/// The file beside an exported collection that names, for each `<name>.txt` / `.ann` pair,
+/// the document and the annotator it came from, so that an import gives back
+/// `op-ed.txt.alice.ron` rather than `op-ed.alice.txt.imported.ron`. brat ignores it.
+pub const SOURCES: &str = "spantag-sources.tsv";
+
+/// The text of [`SOURCES`]: `file`, `document`, `annotator`, tab-separated, sorted by file.
+fn sources(bases: &HashMap<(String, String), String>) -> Result<String, FormatError> {
+    let mut rows: Vec<(&str, &str, &str)> = bases
+        .iter()
+        .map(|((name, annotator), base)| (base.as_str(), name.as_str(), annotator.as_str()))
+        .collect();
+    rows.sort();
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b'\t')
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let bad = |e: csv::Error| FormatError::Output(e.to_string());
+    writer
+        .write_record(["file", "document", "annotator"])
+        .map_err(bad)?;
+    for (base, name, annotator) in rows {
+        writer.write_record([base, name, annotator]).map_err(bad)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| FormatError::Output(e.error().to_string()))?;
+    String::from_utf8(bytes).map_err(|e| FormatError::Output(e.to_string()))
+}
+
+/// Reads the [`SOURCES`] file of a collection rooted at `root`, if there is one: each file
+/// name (without `.ann`) to its document's name and annotator.
+fn read_sources(root: &Path) -> Result<HashMap<String, (String, String)>, FormatError> {
+    let path = root.join(SOURCES);
+    if !path.is_file() {
+        return Ok(HashMap::new());
+    }
+    let broken = |why: String| {
+        FormatError::Input(format!(
+            "{}: {why}; fix it, or delete it to import with the brat file names as document \
+             names",
+            path.display()
+        ))
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .from_path(&path)
+        .map_err(|e| broken(e.to_string()))?;
+    let mut out = HashMap::new();
+    for row in reader.records() {
+        let row = row.map_err(|e| broken(e.to_string()))?;
+        let (Some(file), Some(document), Some(annotator)) = (row.get(0), row.get(1), row.get(2))
+        else {
+            let line = row.position().map_or(0, |p| p.line());
+            return Err(broken(format!(
+                "line {line}: expected file, document and annotator"
+            )));
+        };
+        out.insert(file.to_owned(), (document.to_owned(), annotator.to_owned()));
+    }
+    Ok(out)
 }
 
 fn collect_ann(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), FormatError> {
@@ -287,6 +349,7 @@ pub fn import(
     } else {
         input.parent().unwrap_or(Path::new("."))
     };
+    let sources = read_sources(root)?;
     let mut out = Vec::new();
     for ann_path in anns {
         let txt_path = ann_path.with_extension("txt");
@@ -295,15 +358,21 @@ pub fn import(
             .ok_or_else(|| FormatError::Input(format!("{} is not text", txt_path.display())))?;
         let ann_text = std::fs::read_to_string(&ann_path).map_err(FormatError::io(&ann_path))?;
         let doc = Document::from_text(text);
-        let layer = parse_ann(&ann_text, &ann_path, &doc, offsets, annotator)?;
+        let relative = |path: &Path| {
+            path.strip_prefix(root)
+                .unwrap_or(path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        let name = relative(&txt_path);
+        let (name, who) = match sources.get(name.strip_suffix(".txt").unwrap_or(&name)) {
+            Some((document, who)) => (document.clone(), who.as_str()),
+            None => (name, annotator),
+        };
+        let layer = parse_ann(&ann_text, &ann_path, &doc, offsets, who)?;
         let text = doc.text().to_owned();
-        let name = txt_path
-            .strip_prefix(root)
-            .unwrap_or(&txt_path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
         out.push(Imported {
             name,
             text,
