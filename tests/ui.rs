@@ -638,6 +638,45 @@ fn orphaned_spans_can_be_placed_or_deleted() {
     assert_eq!(file.spans[0].text, "Skeptics argue");
 }
 
+/// A source edited since it was annotated: when every span finds its text again that is
+/// news (no "problem(s)", an info line saying how many moved); a span that lost its text is
+/// a problem, counted and named.
+#[test]
+fn an_edited_source_is_news_unless_a_span_lost_its_text() {
+    let fx = fixture(TEXT);
+    let mut h = harness(&fx);
+    tag(&mut h, "Critics say", Key::Num1);
+    tag(&mut h, "council", Key::Num2);
+    save_now(&mut h);
+    drop(h);
+    std::fs::write(&fx.doc, format!("Preface. {TEXT}")).unwrap();
+    let mut h = harness(&fx);
+    assert!(h.query_by_label_contains("problem(s)").is_none());
+    h.get_by_label_contains(
+        "ℹ news.txt changed since it was annotated; 2 span(s) moved with their text",
+    );
+    let status = h.state().status_text().unwrap_or_default().to_owned();
+    assert!(
+        status.contains("2 span(s) moved with their text"),
+        "{status}"
+    );
+    save_now(&mut h);
+    drop(h);
+    std::fs::write(
+        &fx.doc,
+        format!("Preface. {TEXT}").replace("council", "assembly"),
+    )
+    .unwrap();
+    let h = harness(&fx);
+    // The stale source is news; the orphan is the one problem.
+    h.get_by_label_contains("⚠ 1 problem(s)");
+    let status = h.state().status_text().unwrap_or_default().to_owned();
+    assert!(
+        status.contains("1 span(s) moved with their text, 1 lost it"),
+        "{status}"
+    );
+}
+
 #[test]
 fn a_change_on_disk_without_local_edits_is_reloaded() {
     let fx = fixture(TEXT);

@@ -62,6 +62,46 @@ pub enum Problem {
     },
 }
 
+impl Problem {
+    /// Whether this is news rather than something wrong: the source changed, and every span
+    /// that moved found its text again (none orphaned).
+    pub fn is_notice(&self) -> bool {
+        matches!(
+            self,
+            Self::StaleSource { .. } | Self::Reanchored { orphaned: 0, .. }
+        )
+    }
+
+    /// What a change of the source did to a file's spans, in one sentence for the status
+    /// bar, when `problems` say the source changed; `None` otherwise.
+    pub fn change_summary(problems: &[Problem], document: &str) -> Option<String> {
+        if !problems
+            .iter()
+            .any(|p| matches!(p, Self::StaleSource { .. }))
+        {
+            return None;
+        }
+        let (moved, orphaned) = problems
+            .iter()
+            .find_map(|p| match p {
+                Self::Reanchored { moved, orphaned } => Some((*moved, *orphaned)),
+                _ => None,
+            })
+            .unwrap_or((0, 0));
+        Some(match (moved, orphaned) {
+            (0, 0) => format!("{document} changed since it was annotated; every span still fits"),
+            (moved, 0) => {
+                format!(
+                    "{document} changed since it was annotated; {moved} span(s) moved with their text"
+                )
+            }
+            (moved, orphaned) => format!(
+                "{document} changed since it was annotated; {moved} span(s) moved with their text, {orphaned} lost it (orphaned: listed in the span table)"
+            ),
+        })
+    }
+}
+
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -140,21 +140,44 @@ impl SpantagApp {
         if !open.show_problems {
             return;
         }
-        let count: usize = open.session.layers().map(|(_, l)| l.problems().len()).sum();
-        if count == 0 {
+        let problems = || open.session.layers().flat_map(|(_, l)| l.problems());
+        if problems().next().is_none() {
             return;
         }
+        // A source that changed, with every span found again, is news, not a problem.
+        let count = problems().filter(|p| !p.is_notice()).count();
         let path = open.session.editable().path().display().to_string();
+        let document = super::file_name(
+            open.session
+                .document()
+                .path()
+                .unwrap_or(Path::new("the document")),
+        );
+        let change =
+            crate::store::Problem::change_summary(open.session.editable().problems(), &document);
         let session = &open.session;
         let mut dismiss = false;
-        egui::Frame::new().fill(theme::warning_color(dark).gamma_multiply(0.15)).inner_margin(8.0).show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.colored_label(theme::warning_color(dark), format!("⚠ {count} problem(s) in {path}"));
+        let color = if count > 0 {
+            theme::warning_color(dark)
+        } else {
+            ui.visuals().hyperlink_color
+        };
+        egui::Frame::new().fill(color.gamma_multiply(0.15)).inner_margin(8.0).show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                if count > 0 {
+                    ui.colored_label(color, format!("⚠ {count} problem(s) in {path}"));
+                } else {
+                    ui.colored_label(color, format!("ℹ {}", change.as_deref().unwrap_or("The source changed")));
+                }
                 if ui.small_button("Dismiss").clicked() {
                     dismiss = true;
                 }
             });
-            ui.weak("Every span was kept. Spans whose offsets do not fit the text are listed in the span table.");
+            if count > 0 {
+                ui.weak("Every span was kept. Spans whose offsets do not fit the text are listed in the span table.");
+            } else {
+                ui.weak("Saving records the new version of the text in the annotation file.");
+            }
             egui::CollapsingHeader::new("Details").id_salt("problem-details").show(ui, |ui| {
                 // Formatted only while the details are open, not every frame.
                 egui::ScrollArea::vertical().max_height(140.0).show(ui, |ui| {

@@ -373,11 +373,9 @@ impl SpantagApp {
         };
         let n = session.editable().layer().spans().len();
         let notice = session.document().encoding().notice();
-        let source_changed = session
-            .editable()
-            .problems()
-            .iter()
-            .any(|p| matches!(p, store::Problem::StaleSource { .. }));
+        let change =
+            store::Problem::change_summary(session.editable().problems(), &super::file_name(path));
+        let change_ok = session.editable().problems().iter().all(|p| p.is_notice());
         let annotator = session.editable_id().to_string();
         let project_error = session.project_error().map(str::to_owned);
         self.open = Some(OpenDocument::new(session));
@@ -410,11 +408,12 @@ impl SpantagApp {
             self.info("Reading the annotators' layers…");
         } else if let Some(notice) = notice {
             self.warn(notice);
-        } else if source_changed {
-            self.warn(format!(
-                "The text of {} changed since these annotations were saved; they were matched to it again (see the problems above). Saving records the new version",
-                super::file_name(path)
-            ));
+        } else if let Some(change) = change {
+            if change_ok {
+                self.info(change);
+            } else {
+                self.warn(format!("{change} (see the problems above)"));
+            }
         } else if n > 0 {
             self.info(format!("Loaded {n} spans by {annotator}"));
         } else {
