@@ -15,6 +15,8 @@ use egui_kittest::kittest::Queryable as _;
 use spantag::store::AnnotationFile;
 use spantag::ui::{AppOptions, SpantagApp};
 
+mod common;
+
 type Key3 = (usize, usize, String);
 
 fn spans_of(path: &Path) -> BTreeSet<Key3> {
@@ -226,4 +228,61 @@ fn a_broken_teammate_file_is_named_and_does_not_hide_the_others() {
     h.state_mut().push(spantag::ui::Command::AcceptAllAgreed);
     h.run();
     assert_eq!(curated_spans(h.state()), before);
+}
+
+/// Ctrl+R with unsaved work saves it first (switching never loses it) and says so once
+/// review mode is open, instead of the review's own messages hiding the save.
+#[test]
+fn switching_to_review_says_that_it_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "council-budget.txt";
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs/review");
+    std::fs::copy(samples.join(name), dir.path().join(name)).unwrap();
+    for who in ["alice", "bob"] {
+        let file = format!("{name}.{who}.ron");
+        std::fs::copy(samples.join(&file), dir.path().join(&file)).unwrap();
+    }
+    let options = AppOptions {
+        document: Some(dir.path().join(name)),
+        annotator: Some("tester".to_owned()),
+        config_dir: Some(dir.path().join("config")),
+        ..Default::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(vec2(1400.0, 900.0))
+        .build_eframe(move |cc| SpantagApp::new(cc, options));
+    run_until(&mut h, "the document", |app| app.layer().is_some());
+    // Tag "Council" (the first word: drag over it, press 1).
+    let (from, to) = (common::pos(&h, 0), common::pos(&h, 7));
+    for (i, at) in [from, from, from + (to - from) * 0.5, to, to]
+        .into_iter()
+        .enumerate()
+    {
+        match i {
+            0 | 2 | 3 => h.hover_at(at),
+            1 => h.drag_at(at),
+            _ => h.drop_at(at),
+        }
+        h.run();
+    }
+    h.key_press(Key::Num1);
+    h.run();
+    assert!(h.state().is_dirty());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::R);
+    run_until(&mut h, "review mode", |app| {
+        app.in_review()
+            && app.review_state().is_some_and(|r| r.unreadable.is_empty())
+            && app
+                .status_text()
+                .is_some_and(|s| s.contains("disagreement"))
+    });
+    let status = h.state().status_text().unwrap_or_default().to_owned();
+    assert!(
+        status.starts_with(&format!("Saved 1 spans to {name}.tester.ron. ")),
+        "{status}"
+    );
+    assert_eq!(
+        spans_of(&dir.path().join(format!("{name}.tester.ron"))).len(),
+        1
+    );
 }

@@ -314,7 +314,7 @@ impl SpantagApp {
                     self.info("This is the corpus's only document");
                     return;
                 };
-                if self.is_dirty() && !self.save() {
+                if !self.save_before_leaving() {
                     return;
                 }
                 self.open_document(&next);
@@ -482,7 +482,7 @@ impl SpantagApp {
                     .show_for(folder.as_deref(), &self.annotator.clone());
             }
             Command::Review(path, first) => {
-                if self.is_dirty() && !self.save() {
+                if !self.save_before_leaving() {
                     return;
                 }
                 self.open_review(&path, first);

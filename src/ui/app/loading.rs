@@ -294,6 +294,7 @@ impl SpantagApp {
         if std::mem::take(&mut self.goto_first_disagreement) {
             self.step_disagreement(true);
         }
+        self.say_saved_on_leaving();
     }
 
     /// Whether a document is being opened.
@@ -364,6 +365,21 @@ impl SpantagApp {
     }
 
     fn finish_loading(&mut self, path: &Path, kind: Kind, result: Result<Session, String>) {
+        self.finish_loading_inner(path, kind, result);
+        // Review mode says it once the annotators' layers are in.
+        if self.pending_layers.is_none() {
+            self.say_saved_on_leaving();
+        }
+    }
+
+    /// Says again what leaving the previous document saved, before the current message.
+    fn say_saved_on_leaving(&mut self) {
+        if let Some(saved) = self.saved_on_leaving.take() {
+            self.status.prefix(&saved);
+        }
+    }
+
+    fn finish_loading_inner(&mut self, path: &Path, kind: Kind, result: Result<Session, String>) {
         let session = match result {
             Ok(session) => session,
             Err(err) => {

@@ -111,6 +111,9 @@ pub struct SpantagApp {
     /// Review mode's state, when the open document is being reviewed.
     review: Option<crate::ui::review::ReviewState>,
     goto_first_disagreement: bool,
+    /// "Saved … to …", when leaving a document saved it: said again once the next one is
+    /// open, whose loading messages would otherwise hide it.
+    saved_on_leaving: Option<String>,
     pending_layers: Option<loading::PendingLayers>,
     /// The agreement panel.
     pub agreement: agreement::AgreementPanel,
@@ -187,6 +190,7 @@ impl SpantagApp {
             loading: None,
             review: None,
             goto_first_disagreement: false,
+            saved_on_leaving: None,
             pending_layers: None,
             agreement: agreement::AgreementPanel::default(),
             search: crate::ui::search::SearchState::default(),
@@ -298,6 +302,19 @@ impl SpantagApp {
                 false
             }
         }
+    }
+
+    /// Saves unsaved changes before another document (or review mode) replaces this one;
+    /// returns whether it may go on. The "Saved …" message is kept for after the switch.
+    fn save_before_leaving(&mut self) -> bool {
+        if !self.is_dirty() {
+            return true;
+        }
+        if !self.save() {
+            return false;
+        }
+        self.saved_on_leaving = self.status_text().map(str::to_owned);
+        true
     }
 
     /// Whether there are unsaved changes.

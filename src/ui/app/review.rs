@@ -27,8 +27,8 @@ impl SpantagApp {
         self.start_loading(path, super::loading::Kind::Review);
     }
 
-    /// Switches the open document between annotating and reviewing (asking to save first
-    /// when there are unsaved changes).
+    /// Switches the open document between annotating and reviewing (saving unsaved changes
+    /// first; the status bar says so once the switch is done).
     pub(super) fn toggle_review(&mut self) {
         let Some(path) = self
             .open
@@ -39,7 +39,7 @@ impl SpantagApp {
             self.info("Open a document first");
             return;
         };
-        if self.is_dirty() && !self.save() {
+        if !self.save_before_leaving() {
             return;
         }
         if self.review.is_some() {

@@ -38,6 +38,14 @@ impl StatusLine {
         });
     }
 
+    /// Puts `note` before the current message (or makes it the message).
+    pub(super) fn prefix(&mut self, note: &str) {
+        match &mut self.current {
+            Some(status) => status.text = format!("{note}. {}", status.text),
+            None => self.set(note, StatusKind::Info),
+        }
+    }
+
     pub(super) fn text(&self) -> Option<&str> {
         self.current.as_ref().map(|s| s.text.as_str())
     }
