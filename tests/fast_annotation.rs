@@ -123,9 +123,25 @@ fn search_and_tag_all_matches_in_one_undoable_step() {
     h.get_by_label("Tag all as claim").click();
     h.run();
     assert_eq!(tagged(&h, "claim").len(), 3);
-    // One undo takes the whole "tag all" back, not one span.
-    h.key_press(Key::Escape); // out of the search field
+    // Esc after "Tag all" closes the find bar (the button had the focus).
+    h.key_press(Key::Escape);
     h.run();
+    assert!(
+        !h.state().search.open,
+        "Esc closes the find bar after Tag all"
+    );
+    // With the focus on one of the bar's toggles, Esc closes it too.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run();
+    h.get_by_label("Aa").click();
+    h.run();
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(
+        !h.state().search.open,
+        "Esc closes the find bar from a toggle"
+    );
+    // One undo takes the whole "tag all" back, not one span.
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
     assert_eq!(tagged(&h, "claim"), [expected[0].clone()]);

@@ -386,6 +386,8 @@ impl SpantagApp {
                     )),
                     Err(err) => self.error(format!("Could not tag: {err}")),
                 }
+                // Back to the field: Enter steps on, Esc closes the bar.
+                self.search.show();
             }
             Command::ShowLabelEditor if self.review.is_some() => {
                 self.info("Labels are edited while annotating: Ctrl+R leaves review first");

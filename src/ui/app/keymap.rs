@@ -275,7 +275,7 @@ const BINDINGS: &[Binding] = &[
         action: Action::Deselect,
         shortcuts: &[key(NONE, Key::Escape)],
         keys: "Esc",
-        what: "Clear the selection",
+        what: "Clear the selection (first closing the find bar or the agreement window)",
         while_typing: false,
     },
     Binding {
@@ -544,6 +544,8 @@ impl SpantagApp {
                 self.agreement.open = false;
                 return None;
             }
+            // Then the find bar, wherever the focus is (after "Tag all" it is on a button).
+            Action::Deselect if self.search.open => Command::CloseSearch,
             Action::Deselect => {
                 self.view.selection = None;
                 Command::SelectSpan(None, false)
