@@ -752,3 +752,15 @@ fn the_restore_offer_answers_enter_and_esc_without_losing_anything() {
     h.run();
     assert!(spans(&h).is_empty());
 }
+
+/// An empty file opens (it is not an error) and says that there is nothing to annotate,
+/// instead of a blank page and "select text and press 1–9".
+#[test]
+fn an_empty_document_says_it_is_empty() {
+    let fx = fixture("");
+    let h = harness(&fx);
+    assert_eq!(h.state().session().unwrap().document().char_len(), 0);
+    h.get_by_label("news.txt is empty");
+    let status = h.state().status_text().unwrap_or_default().to_owned();
+    assert_eq!(status, "news.txt is empty: there is nothing to annotate");
+}

@@ -432,6 +432,15 @@ impl SpantagApp {
             }
         } else if n > 0 {
             self.info(format!("Loaded {n} spans by {annotator}"));
+        } else if self
+            .open
+            .as_ref()
+            .is_some_and(|o| o.session.document().char_len() == 0)
+        {
+            self.info(format!(
+                "{} is empty: there is nothing to annotate",
+                super::file_name(path)
+            ));
         } else {
             self.info(format!(
                 "New annotations by {annotator} — select text and press 1–9 to tag"

@@ -339,6 +339,18 @@ impl SpantagApp {
     pub fn document_ui(&mut self, ui: &mut egui::Ui) {
         let Some(open) = &self.open else { return };
         let session = &open.session;
+        if session.document().char_len() == 0 {
+            let name = session
+                .document()
+                .path()
+                .map_or_else(|| "This document".to_owned(), file_name);
+            ui.vertical_centered(|ui| {
+                ui.add_space(ui.available_height() * 0.3);
+                ui.label(egui::RichText::new(format!("{name} is empty")).size(16.0));
+                ui.weak("There is no text to annotate. Open another document (Ctrl+O), or add text to this one and open it again.");
+            });
+            return;
+        }
         let hidden = self.review.as_ref().map(|r| &r.hidden);
         let layers: Vec<ViewLayer<'_>> = session
             .layers()
