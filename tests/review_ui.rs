@@ -286,3 +286,48 @@ fn switching_to_review_says_that_it_saved() {
         1
     );
 }
+
+/// A document clicked in the agreement window opens at its first disagreement, and the window
+/// steps aside instead of covering the text.
+#[test]
+fn a_document_picked_in_the_agreement_window_is_not_covered_by_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs/review");
+    for entry in std::fs::read_dir(&samples).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let options = AppOptions {
+        document: Some(dir.path().join("council-budget.txt")),
+        annotator: Some("tester".to_owned()),
+        config_dir: Some(dir.path().join("config")),
+        review: true,
+        ..Default::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(vec2(1400.0, 900.0))
+        .build_eframe(move |cc| SpantagApp::new(cc, options));
+    run_until(&mut h, "review mode", |app| {
+        app.in_review() && app.layer().is_some()
+    });
+    let folder = dir.path().to_path_buf();
+    let ctx = h.ctx.clone();
+    h.state_mut().agreement.show_for(&ctx, &folder);
+    h.state_mut().agreement.wait();
+    h.run();
+    assert!(h.state().agreement.open);
+    h.get_by_role_and_label(Role::Link, "port-strike.txt")
+        .click();
+    run_until(&mut h, "port-strike.txt in review", |app| {
+        app.in_review()
+            && app
+                .session()
+                .and_then(|s| s.document().path())
+                .is_some_and(|p| p.ends_with("port-strike.txt"))
+            && app
+                .review_state()
+                .is_some_and(|r| r.navigator.current().is_some())
+    });
+    assert!(!h.state().agreement.open, "the window stepped aside");
+    assert!(h.query_by_label_contains("Agreement — ").is_none());
+}

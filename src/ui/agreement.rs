@@ -155,7 +155,9 @@ impl AgreementPanel {
                 };
                 command = report_ui(ui, report, &mut self.measure, self.folder.as_deref());
             });
-        self.open = open;
+        // A document picked here opens at its first disagreement: the window steps aside so
+        // that the disagreement is seen (the review panel's Agreement… brings it back).
+        self.open = open && command.is_none();
         command
     }
 }
