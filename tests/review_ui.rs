@@ -93,6 +93,21 @@ fn review_step_accept_accept_all_undo_and_save() {
         .current()
         .cloned()
         .expect("at the first disagreement");
+    // Each version shows its offsets, and its text with both ends (versions differing only
+    // in where they end must look different).
+    let text: Vec<char> = std::fs::read_to_string(&doc).unwrap().chars().collect();
+    let versions: Vec<_> = first.says.iter().flat_map(|says| &says.spans).collect();
+    for s in &versions {
+        h.get_all_by_label(&format!("{}–{}", s.start, s.end))
+            .next()
+            .unwrap();
+        let last: String = text[s.end.saturating_sub(6)..s.end].iter().collect();
+        let ending_here = versions.iter().filter(|v| v.end == s.end).count();
+        assert!(
+            h.query_all_by_label_contains(&format!("{last}”")).count() >= ending_here,
+            "the end of {s:?} is shown for each version that ends there"
+        );
+    }
     h.key_press(Key::N);
     h.run();
     let second = h

@@ -11,7 +11,7 @@ use crate::review::navigate::Navigator;
 use crate::review::{CurateOptions, DisagreementKind};
 use crate::session::{LayerId, Session};
 use crate::ui::command::Command;
-use crate::ui::doc_view::preview;
+use crate::ui::doc_view::{preview, preview_ends};
 use crate::ui::open::OpenDocument;
 use crate::ui::theme;
 
@@ -196,7 +196,7 @@ pub fn review_ui(
         let text = session
             .document()
             .slice(d.start..d.end.min(session.document().char_len()));
-        ui.weak(format!("“{}”", preview(text, 80)));
+        ui.weak(format!("“{}”", preview_ends(text, 80)));
         if settled {
             ui.colored_label(
                 theme::warning_color(ui.visuals().dark_mode).gamma_multiply(0.9),
@@ -227,21 +227,27 @@ pub fn review_ui(
                     ui.weak("no span");
                 }
             });
+            // Each span: its label and offsets, then its text with both ends kept, so that
+            // versions differing only in a boundary look different.
             for s in &says.spans {
                 let color = open
                     .scheme()
                     .get(&s.label)
                     .map_or(egui::Color32::GRAY, theme::label_color);
+                let whole = session
+                    .document()
+                    .slice(s.start..s.end.min(session.document().char_len()));
                 ui.horizontal(|ui| {
                     ui.add_space(18.0);
                     let (rect, _) = ui.allocate_exact_size(vec2(8.0, 8.0), Sense::hover());
                     ui.painter().rect_filled(rect, CornerRadius::same(2), color);
-                    let text = format!(
-                        "{} “{}”",
-                        s.label,
-                        preview(session.document().slice(s.start..s.end), 60)
-                    );
-                    ui.add(egui::Label::new(text).truncate());
+                    ui.add(egui::Label::new(&s.label).truncate());
+                    ui.weak(format!("{}–{}", s.start, s.end));
+                });
+                ui.horizontal(|ui| {
+                    ui.add_space(18.0);
+                    ui.add(egui::Label::new(format!("“{}”", preview_ends(whole, 48))).wrap())
+                        .on_hover_text(preview(whole, 500));
                 });
             }
         }
