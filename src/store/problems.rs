@@ -72,22 +72,30 @@ impl Problem {
         )
     }
 
-    /// What a change of the source did to a file's spans, in one sentence for the status
-    /// bar, when `problems` say the source changed; `None` otherwise.
-    pub fn change_summary(problems: &[Problem], document: &str) -> Option<String> {
-        if !problems
-            .iter()
-            .any(|p| matches!(p, Self::StaleSource { .. }))
-        {
+    /// What a change of the source did to the spans of some files (each file's problems),
+    /// in one sentence for the status bar, when a file's problems say the source changed;
+    /// `None` otherwise.
+    pub fn change_summary<'a>(
+        files: impl IntoIterator<Item = &'a [Problem]>,
+        document: &str,
+    ) -> Option<String> {
+        let (mut stale, mut moved, mut orphaned) = (false, 0, 0);
+        for problem in files.into_iter().flatten() {
+            match problem {
+                Self::StaleSource { .. } => stale = true,
+                Self::Reanchored {
+                    moved: m,
+                    orphaned: o,
+                } => {
+                    moved += m;
+                    orphaned += o;
+                }
+                _ => {}
+            }
+        }
+        if !stale {
             return None;
         }
-        let (moved, orphaned) = problems
-            .iter()
-            .find_map(|p| match p {
-                Self::Reanchored { moved, orphaned } => Some((*moved, *orphaned)),
-                _ => None,
-            })
-            .unwrap_or((0, 0));
         Some(match (moved, orphaned) {
             (0, 0) => format!("{document} changed since it was annotated; every span still fits"),
             (moved, 0) => {
@@ -196,5 +204,49 @@ impl AnnotationFile {
             }
         }
         problems
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_is_summed_over_files_and_is_news_only_when_nothing_was_lost() {
+        let stale = || Problem::StaleSource {
+            stored: "a".into(),
+            current: "b".into(),
+        };
+        let alice = [
+            stale(),
+            Problem::Reanchored {
+                moved: 3,
+                orphaned: 0,
+            },
+        ];
+        let bob = [
+            stale(),
+            Problem::Reanchored {
+                moved: 2,
+                orphaned: 1,
+            },
+        ];
+        assert!(alice.iter().all(Problem::is_notice));
+        assert!(!bob[1].is_notice());
+        assert_eq!(
+            Problem::change_summary([&alice[..]], "d.txt").as_deref(),
+            Some("d.txt changed since it was annotated; 3 span(s) moved with their text")
+        );
+        assert_eq!(
+            Problem::change_summary([&alice[..], &bob[..]], "d.txt").as_deref(),
+            Some(
+                "d.txt changed since it was annotated; 5 span(s) moved with their text, 1 lost it (orphaned: listed in the span table)"
+            )
+        );
+        assert_eq!(Problem::change_summary([&alice[1..]], "d.txt"), None);
+        assert_eq!(
+            Problem::change_summary([&[stale()][..]], "d.txt").as_deref(),
+            Some("d.txt changed since it was annotated; every span still fits")
+        );
     }
 }

@@ -223,6 +223,10 @@ struct VisibleBlock {
     height: f32,
     /// (layer, position in that layer's span list, lane) for the spans in this block.
     lanes: Vec<(usize, usize, usize)>,
+    /// Positions in `lanes` of spans that share their lane with an earlier, overlapping span
+    /// (review mode, one lane per layer): their ends are notched into the lane, so a nested
+    /// span's boundaries stay visible on the span around it.
+    nested: Vec<usize>,
 }
 
 /// Where the view is, as a place in the document: the top edge of the view is `dy` points
@@ -941,6 +945,7 @@ impl DocView {
                 galley,
                 height: h,
                 lanes: Vec::new(),
+                nested: Vec::new(),
             });
             y += h;
             i += 1;
@@ -988,6 +993,13 @@ impl DocView {
                     .then(a.0.cmp(&b.0))
             });
             if input.lanes_by_layer {
+                block.nested = nested_in_lane(
+                    positions.iter().map(|&(k, p)| {
+                        let span = &input.layers[k].layer.spans()[p];
+                        (k, span.start, span.end)
+                    }),
+                    input.layers.len(),
+                );
                 block
                     .lanes
                     .extend(positions.into_iter().map(|(k, p)| (k, p, k)));
@@ -1049,9 +1061,11 @@ impl DocView {
             std::collections::HashMap::new();
         let editable = input.layers.iter().find(|l| l.editable);
         self.ghosts.clear();
+        let notch_color = ui.visuals().panel_fill;
         for block in &self.visible {
             let block_range = doc.blocks()[block.index].range();
-            for &(k, p, lane) in &block.lanes {
+            for (i, &(k, p, lane)) in block.lanes.iter().enumerate() {
+                let nested = block.nested.binary_search(&i).is_ok();
                 let Some(layer) = input.layers.get(k) else {
                     continue;
                 };
@@ -1079,7 +1093,8 @@ impl DocView {
                 {
                     span_tops.entry((k, span.id)).or_insert(*first);
                 }
-                for rect in rects.drain(..) {
+                let pieces = rects.len();
+                for (j, rect) in rects.drain(..).enumerate() {
                     if filled {
                         mesh.add_colored_rect(rect, fill);
                     }
@@ -1090,6 +1105,22 @@ impl DocView {
                         pos2(rect.max.x - 0.5, top + theme::LANE_THICKNESS),
                     );
                     mesh.add_colored_rect(bar, color);
+                    if nested {
+                        // A gap at the nested span's start and end, cut through every bar
+                        // of its lane there.
+                        let notch = |x: f32| {
+                            Rect::from_min_max(
+                                pos2(x - 1.0, top - 0.5),
+                                pos2(x + 1.0, top + theme::LANE_THICKNESS + 0.5),
+                            )
+                        };
+                        if j == 0 && span.start >= block_range.start {
+                            mesh.add_colored_rect(notch(bar.min.x), notch_color);
+                        }
+                        if j + 1 == pieces && span.end <= block_range.end {
+                            mesh.add_colored_rect(notch(bar.max.x), notch_color);
+                        }
+                    }
                 }
             }
             // Search matches in this block (binary search: the list may hold 10k+).
@@ -1706,6 +1737,25 @@ pub fn preview(text: &str, max: usize) -> String {
     }
 }
 
+/// Of `spans` as (lane, start, end), in drawing order (by start, longer first), the
+/// positions of those that start inside an earlier span of their lane: nested in it or
+/// overlapping it, so that their ends must be marked to be seen.
+fn nested_in_lane(spans: impl Iterator<Item = (usize, usize, usize)>, lanes: usize) -> Vec<usize> {
+    // Where each lane's spans so far reach.
+    let mut reach = vec![0usize; lanes];
+    let mut nested = Vec::new();
+    for (i, (lane, start, end)) in spans.enumerate() {
+        let Some(r) = reach.get_mut(lane) else {
+            continue;
+        };
+        if start < *r {
+            nested.push(i);
+        }
+        *r = (*r).max(end);
+    }
+    nested
+}
+
 /// [`preview`] that keeps both ends: at most `max` characters, the middle replaced by `…`,
 /// so that two spans that differ only in where they start or end look different.
 pub fn preview_ends(text: &str, max: usize) -> String {
@@ -1742,6 +1792,23 @@ mod tests {
         assert_eq!(h.prefix(3), 65.0);
         assert_eq!(h.find(34.0), 1);
         assert_eq!(h.find(35.0), 2);
+    }
+
+    #[test]
+    fn spans_inside_another_of_their_lane_are_nested() {
+        // Lane 0: 0..34 with 13..21 inside it, then 40..59 apart; lane 1: 13..28 overlapping
+        // 20..30; 5..8 in lane 1 starts inside nothing of lane 1.
+        let spans = [
+            (0, 0, 34),
+            (1, 5, 8),
+            (0, 13, 21),
+            (1, 13, 28),
+            (1, 20, 30),
+            (0, 40, 59),
+        ];
+        assert_eq!(nested_in_lane(spans.into_iter(), 2), [2, 4]);
+        // Touching is not nesting: [0, 5) then [5, 9).
+        assert!(nested_in_lane([(0, 0, 5), (0, 5, 9)].into_iter(), 1).is_empty());
     }
 
     #[test]

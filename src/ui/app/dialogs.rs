@@ -153,8 +153,10 @@ impl SpantagApp {
                 .path()
                 .unwrap_or(Path::new("the document")),
         );
-        let change =
-            crate::store::Problem::change_summary(open.session.editable().problems(), &document);
+        let change = crate::store::Problem::change_summary(
+            open.session.layers().map(|(_, l)| l.problems()),
+            &document,
+        );
         let session = &open.session;
         let mut dismiss = false;
         let color = if count > 0 {
@@ -176,7 +178,16 @@ impl SpantagApp {
             if count > 0 {
                 ui.weak("Every span was kept. Spans whose offsets do not fit the text are listed in the span table.");
             } else {
-                ui.weak("Saving records the new version of the text in the annotation file.");
+                let yours = session
+                    .editable()
+                    .problems()
+                    .iter()
+                    .any(|p| matches!(p, crate::store::Problem::StaleSource { .. }));
+                ui.weak(if yours {
+                    "Saving records the new version of the text in the annotation file."
+                } else {
+                    "The teammates' files are read-only here; each records the new text when its annotator saves."
+                });
             }
             egui::CollapsingHeader::new("Details").id_salt("problem-details").show(ui, |ui| {
                 // Formatted only while the details are open, not every frame.

@@ -389,8 +389,10 @@ impl SpantagApp {
         };
         let n = session.editable().layer().spans().len();
         let notice = session.document().encoding().notice();
-        let change =
-            store::Problem::change_summary(session.editable().problems(), &super::file_name(path));
+        let change = store::Problem::change_summary(
+            [session.editable().problems()],
+            &super::file_name(path),
+        );
         let change_ok = session.editable().problems().iter().all(|p| p.is_notice());
         let annotator = session.editable_id().to_string();
         let project_error = session.project_error().map(str::to_owned);
