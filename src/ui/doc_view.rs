@@ -10,7 +10,9 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use egui::{Color32, CornerRadius, Galley, Pos2, Rect, Sense, Stroke, StrokeKind, pos2, vec2};
+use egui::{
+    Color32, CornerRadius, Galley, Pos2, Rect, Sense, Stroke, StrokeKind, Vec2, pos2, vec2,
+};
 
 use crate::annotation::{LabelScheme, Layer, Span, SpanIndex};
 use crate::document::Document;
@@ -1190,10 +1192,7 @@ impl DocView {
             let chip_font = egui::FontId::proportional((input.font_size * 0.62).max(9.0));
             let galley =
                 painter.layout_no_wrap(format!("{}? Enter / Backspace", s.label), chip_font, color);
-            let chip = Rect::from_min_size(
-                pos2(rect.min.x, rect.min.y - galley.size().y - 3.0),
-                galley.size() + vec2(8.0, 1.0),
-            );
+            let chip = chip_rect(rect, galley.size() + vec2(8.0, 1.0), visible_rect);
             painter.rect_filled(chip, CornerRadius::same(3), ui.visuals().extreme_bg_color);
             painter.rect_stroke(
                 chip,
@@ -1237,10 +1236,7 @@ impl DocView {
                 let chip_font = egui::FontId::proportional((input.font_size * 0.62).max(9.0));
                 let galley =
                     painter.layout_no_wrap(span.label.clone(), chip_font, theme::text_on(color));
-                let chip = Rect::from_min_size(
-                    pos2(rect.min.x, rect.min.y - galley.size().y - 3.0),
-                    galley.size() + vec2(8.0, 1.0),
-                );
+                let chip = chip_rect(rect, galley.size() + vec2(8.0, 1.0), visible_rect);
                 painter.rect_filled(chip, CornerRadius::same(3), color);
                 painter.galley(chip.min + vec2(4.0, 0.5), galley, theme::text_on(color));
             }
@@ -1737,6 +1733,18 @@ pub fn preview(text: &str, max: usize) -> String {
     }
 }
 
+/// Where a chip of `size` naming the span whose first piece is `span` goes: above the span's
+/// start, or below it when the view's top edge would cut it off, kept inside the view's width.
+fn chip_rect(span: Rect, size: Vec2, view: Rect) -> Rect {
+    let y = if span.min.y - size.y - 2.0 >= view.min.y {
+        span.min.y - size.y - 2.0
+    } else {
+        span.max.y + 2.0
+    };
+    let x = span.min.x.min(view.max.x - size.x).max(view.min.x);
+    Rect::from_min_size(pos2(x, y), size)
+}
+
 /// Of `spans` as (lane, start, end), in drawing order (by start, longer first), the
 /// positions of those that start inside an earlier span of their lane: nested in it or
 /// overlapping it, so that their ends must be marked to be seen.
@@ -1792,6 +1800,25 @@ mod tests {
         assert_eq!(h.prefix(3), 65.0);
         assert_eq!(h.find(34.0), 1);
         assert_eq!(h.find(35.0), 2);
+    }
+
+    #[test]
+    fn a_chip_stays_inside_the_view() {
+        let view = Rect::from_min_max(pos2(0.0, 30.0), pos2(500.0, 800.0));
+        let size = vec2(40.0, 12.0);
+        // Room above: above the span, at its start.
+        let span = Rect::from_min_max(pos2(100.0, 200.0), pos2(160.0, 220.0));
+        assert_eq!(chip_rect(span, size, view).min, pos2(100.0, 186.0));
+        // On the first line under the menu bar: below it instead.
+        let top = Rect::from_min_max(pos2(100.0, 32.0), pos2(160.0, 52.0));
+        let chip = chip_rect(top, size, view);
+        assert!(
+            chip.min.y >= view.min.y && chip.min.y >= top.max.y,
+            "{chip:?}"
+        );
+        // At the right edge: moved left to fit.
+        let right = Rect::from_min_max(pos2(480.0, 200.0), pos2(499.0, 220.0));
+        assert!(chip_rect(right, size, view).max.x <= view.max.x);
     }
 
     #[test]
