@@ -56,8 +56,8 @@ fn wait_for(what: &str, timeout: Duration, mut check: impl FnMut() -> bool) {
     }
 }
 
-fn free_display() -> (u32, PathBuf) {
-    (90..1000)
+fn free_display(from: u32) -> (u32, PathBuf) {
+    (from..1000)
         .map(|n| (n, PathBuf::from(format!("/tmp/.X11-unix/X{n}"))))
         .find(|(n, socket)| {
             let lock = PathBuf::from(format!("/tmp/.X{n}-lock"));
@@ -106,24 +106,42 @@ struct Session {
 
 impl Session {
     fn start(doc: &Path, config: &Path, annotator: &str, log: Option<&Path>) -> Self {
-        let (n, socket) = free_display();
-        let display = format!(":{n}");
-        let xvfb = Killed(
-            Command::new("Xvfb")
-                .args([
-                    display.as_str(),
-                    "-screen",
-                    "0",
-                    "1400x900x24",
-                    "-nolisten",
-                    "tcp",
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("start Xvfb"),
-        );
-        wait_for("Xvfb", Duration::from_secs(10), || socket.exists());
+        // An X server that exits at once could not listen on its display (a server killed
+        // just before may still hold it, through a child it left): the next number is tried.
+        let mut from = 90;
+        let (display, xvfb) = loop {
+            let (n, socket) = free_display(from);
+            let display = format!(":{n}");
+            let mut xvfb = Killed(
+                Command::new("Xvfb")
+                    .args([
+                        display.as_str(),
+                        "-screen",
+                        "0",
+                        "1400x900x24",
+                        "-nolisten",
+                        "tcp",
+                    ])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .expect("start Xvfb"),
+            );
+            let mut exited = false;
+            wait_for("Xvfb", Duration::from_secs(10), || {
+                exited = xvfb.0.try_wait().ok().flatten().is_some();
+                exited || socket.exists()
+            });
+            if !exited {
+                break (display, xvfb);
+            }
+            eprintln!("Xvfb exited at once on {display}; trying the next display");
+            assert!(
+                n < 110,
+                "Xvfb exits at once on every display from 90 to {n}"
+            );
+            from = n + 1;
+        };
         let name = doc
             .file_name()
             .expect("name")
