@@ -301,16 +301,27 @@ impl Corpus {
             }
         };
         governing(project::find(root));
+        // Files whose document was renamed or moved hold labels too: renaming a label must
+        // not leave the old name in them, to come back when the document is found again.
+        let strays = if root.is_dir() {
+            corpus::stray_annotation_files(root)?
+        } else {
+            Vec::new()
+        };
         for job in &jobs {
             governing(project::find(&job.path));
-            for (_, path) in &job.layers {
-                let (file, hash) = AnnotationFile::read_with_hash(path)?;
-                files.push(Annotations {
-                    path: path.clone(),
-                    file,
-                    hash,
-                });
-            }
+        }
+        for path in jobs
+            .iter()
+            .flat_map(|job| job.layers.iter().map(|(_, path)| path))
+            .chain(&strays)
+        {
+            let (file, hash) = AnnotationFile::read_with_hash(path)?;
+            files.push(Annotations {
+                path: path.clone(),
+                file,
+                hash,
+            });
         }
         let projects = project_paths
             .into_iter()

@@ -483,3 +483,37 @@ fn a_label_found_nowhere_is_nothing_to_do() {
     }
     assert_eq!(snapshot(dir.path()), before);
 }
+
+/// A document renamed after it was annotated leaves its annotation file behind (`check`
+/// reports it): renaming a label renames it there too, so that the old name does not come
+/// back when the file is matched to its document again.
+#[test]
+fn a_rename_reaches_the_files_of_a_renamed_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("old name.txt");
+    std::fs::write(&doc, "Reyes spoke.").unwrap();
+    let file = dir.path().join("old name.txt.alice.ron");
+    // "Reyes spoke."[0:5] == "Reyes"
+    annotation(
+        &file,
+        &doc,
+        "alice",
+        &["actor"],
+        &[(1, 0, 5, "actor", "Reyes")],
+        &[],
+    );
+    std::fs::rename(&doc, dir.path().join("new name.txt")).unwrap();
+    let out = spantag(&["label", "rename", "actor", "person"], &[dir.path()]);
+    let said = text(&out.stdout) + &text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert_eq!(
+        spans_of(&file),
+        [(1, 0, 5, "person".to_owned(), "Reyes".to_owned())]
+    );
+    let list = spantag(&["label", "list"], &[dir.path()]);
+    assert!(
+        text(&list.stdout).contains("person"),
+        "{}",
+        text(&list.stdout)
+    );
+}
