@@ -58,14 +58,28 @@ pub fn palette_ui(
         }
         let swatch = egui::Rect::from_min_size(rect.min + vec2(6.0, 7.0), vec2(14.0, 14.0));
         painter.rect_filled(swatch, CornerRadius::same(3), color);
-        painter.text(
-            rect.left_center() + vec2(28.0, 0.0),
-            egui::Align2::LEFT_CENTER,
-            &label.name,
+        let right = rect.right_center() - vec2(8.0, 0.0);
+        let count_galley = painter.layout_no_wrap(
+            count.to_string(),
+            egui::FontId::proportional(13.0),
+            ui.visuals().weak_text_color(),
+        );
+        // The name is cut with an ellipsis where it would run into the count (a narrow
+        // panel, a long label); the whole name is in the tooltip.
+        let name_left = rect.left() + 28.0;
+        let room = (right.x - 28.0 - count_galley.size().x - 6.0 - name_left).max(8.0);
+        let mut job = egui::text::LayoutJob::simple_singleline(
+            label.name.clone(),
             egui::FontId::proportional(14.5),
             ui.visuals().text_color(),
         );
-        let right = rect.right_center() - vec2(8.0, 0.0);
+        job.wrap = egui::text::TextWrapping::truncate_at_width(room);
+        let name = ui.fonts_mut(|f| f.layout_job(job));
+        painter.galley(
+            egui::pos2(name_left, rect.center().y - name.size().y / 2.0),
+            name,
+            ui.visuals().text_color(),
+        );
         if let Some(k) = hotkey {
             let key_rect = egui::Rect::from_center_size(right - vec2(9.0, 0.0), vec2(18.0, 18.0));
             painter.rect_stroke(
@@ -82,11 +96,9 @@ pub fn palette_ui(
                 ui.visuals().weak_text_color(),
             );
         }
-        painter.text(
-            right - vec2(28.0, 0.0),
-            egui::Align2::RIGHT_CENTER,
-            count.to_string(),
-            egui::FontId::proportional(13.0),
+        painter.galley(
+            right - vec2(28.0 + count_galley.size().x, count_galley.size().y / 2.0),
+            count_galley,
             ui.visuals().weak_text_color(),
         );
         if response.clicked() {
