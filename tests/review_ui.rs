@@ -293,7 +293,7 @@ fn switching_to_review_says_that_it_saved() {
     });
     let status = h.state().status_text().unwrap_or_default().to_owned();
     assert!(
-        status.starts_with(&format!("Saved 1 spans to {name}.tester.ron. ")),
+        status.starts_with(&format!("Saved 1 span to {name}.tester.ron. ")),
         "{status}"
     );
     assert_eq!(

@@ -433,7 +433,10 @@ impl SpantagApp {
                 self.warn(format!("{change} (see the problems above)"));
             }
         } else if n > 0 {
-            self.info(format!("Loaded {n} spans by {annotator}"));
+            self.info(format!(
+                "Loaded {n} span{} by {annotator}",
+                if n == 1 { "" } else { "s" }
+            ));
         } else if self
             .open
             .as_ref()

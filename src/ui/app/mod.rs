@@ -292,7 +292,10 @@ impl SpantagApp {
                     // What was tagged here is suggested in the corpus's other documents.
                     self.suggestions.remember_layer(doc, open.layer());
                 }
-                self.info(format!("Saved {n} spans to {name}"));
+                self.info(format!(
+                    "Saved {n} span{} to {name}",
+                    if n == 1 { "" } else { "s" }
+                ));
                 true
             }
             Err(err) => {
