@@ -443,3 +443,50 @@ fn a_repeated_span_id_is_named_when_the_export_renumbers_it() {
         .collect();
     assert_eq!(ids, [4, 5]);
 }
+
+/// An export never replaces a user's file that it did not write: brat naming notes.md's
+/// output notes.txt beside the user's own notes.txt, or --out naming another document's
+/// annotation file. A brat folder written by an earlier export is written again.
+#[test]
+fn an_export_never_writes_over_a_users_other_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "My precious notes.\n").unwrap();
+    let md = dir.path().join("notes.md");
+    // "Markdown about Alice.\n"[15:20] == "Alice"
+    std::fs::write(&md, "Markdown about Alice.\n").unwrap();
+    annotation(&md, "alice", &[], &[(1, 15, 20, "actor", "Alice")], &[]);
+    let before = std::fs::read(&notes).unwrap();
+    let out = spantag(
+        &["export", "-f", "brat", "-o", dir.path().to_str().unwrap()],
+        &[&md],
+    );
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("no earlier brat export of spantag wrote them"),
+        "{said}"
+    );
+    assert_eq!(std::fs::read(&notes).unwrap(), before);
+    assert!(!dir.path().join("notes.txt.bak").exists());
+
+    let other = dir.path().join("other.txt.bob.ron");
+    std::fs::write(&other, "bob's work").unwrap();
+    let out = spantag(
+        &["export", "-f", "csv", "-o", other.to_str().unwrap()],
+        &[&md],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), "bob's work");
+
+    // Into a folder of its own, twice: the second run replaces what the first wrote.
+    let brat = dir.path().join("brat");
+    for _ in 0..2 {
+        let out = spantag(
+            &["export", "-f", "brat", "-o", brat.to_str().unwrap()],
+            &[&md],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    }
+    assert!(brat.join("notes.ann").exists());
+}

@@ -313,6 +313,33 @@ fn read_sources(root: &Path) -> Result<HashMap<String, (String, String)>, Format
     Ok(out)
 }
 
+/// Of the files an export into `dir` would write, those that exist and that no earlier brat
+/// export of spantag wrote there (its [`SOURCES`] file lists the `.txt` and `.ann` it wrote):
+/// a user's own files, which an export must not replace.
+pub fn foreign_files(dir: &Path, planned: &[PathBuf]) -> Vec<PathBuf> {
+    let earlier = read_sources(dir).unwrap_or_default();
+    let ours = |path: &Path| {
+        let Ok(relative) = path.strip_prefix(dir) else {
+            return false;
+        };
+        let name = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        ["annotation.conf", "visual.conf", SOURCES].contains(&name.as_str())
+            || [".txt", ".ann"].iter().any(|ext| {
+                name.strip_suffix(ext)
+                    .is_some_and(|b| earlier.contains_key(b))
+            })
+    };
+    planned
+        .iter()
+        .filter(|p| p.exists() && !ours(p))
+        .cloned()
+        .collect()
+}
+
 fn collect_ann(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), FormatError> {
     if path.is_file() {
         out.push(path.to_path_buf());

@@ -476,14 +476,41 @@ pub fn export(
                 path.display()
             )));
         }
+        // Nor over another document's files: an annotation file, or a document that has
+        // annotation files beside it (`-o notes.txt`, or brat naming notes.md notes.txt).
+        if is_users_file(path) {
+            return Err(FormatError::Output(format!(
+                "{} is an annotation file or an annotated document; an export never writes \
+                 over them — give --out another file or folder",
+                path.display()
+            )));
+        }
         Ok(())
     };
     if let (Output::Path(path), false) = (output, format.is_folder()) {
         overwrites(path)?;
     }
     let mut exporter = exporter(format, offsets, output)?;
-    for path in exporter.plan(jobs, &mut report) {
-        overwrites(&path)?;
+    let planned = exporter.plan(jobs, &mut report);
+    for path in &planned {
+        overwrites(path)?;
+    }
+    if let (Output::Path(dir), Format::Brat) = (output, format) {
+        let foreign = brat::foreign_files(dir, &planned);
+        if !foreign.is_empty() {
+            return Err(FormatError::Output(format!(
+                "{} already exist(s) in {} and no earlier brat export of spantag wrote them \
+                 ({} does not list them); nothing was written — export into a new or empty \
+                 folder",
+                foreign
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                dir.display(),
+                brat::SOURCES
+            )));
+        }
     }
     for (i, job) in jobs.iter().enumerate() {
         let doc = Document::open(&job.path).map_err(|e| FormatError::Input(e.to_string()))?;
@@ -529,6 +556,14 @@ pub fn export(
     }
     exporter.finish(&mut report)?;
     Ok(report)
+}
+
+/// Whether `path` is something a user made that an export must not replace: an annotation
+/// file (`.ron`) or a document with annotation files beside it.
+fn is_users_file(path: &Path) -> bool {
+    path.is_file()
+        && (path.extension().is_some_and(|e| e == "ron")
+            || !store::annotation_files(path).is_empty())
 }
 
 /// The files an export reads: its documents and their annotation files, as [`same_file`]
