@@ -7,7 +7,8 @@
 //!
 //! 1. Each span's candidate places are the occurrences of its text near its old place, at the
 //!    shifts its predecessor's candidates suggest, and (when there are none) farther away;
-//!    re-wrapped text is found by matching its words with any white space between them.
+//!    re-wrapped text is found by matching its words with any white space between them, and
+//!    competes with exact copies farther away (the nearer shift wins).
 //! 2. A small dynamic programme over the spans in their old order picks one candidate (or
 //!    none) per span: placements must keep the old order, each change of shift costs 2 and
 //!    each span left out costs 3, so one odd place never pulls a span away from its
@@ -226,10 +227,15 @@ fn find_candidates(doc: &Document, span: &Span, carried: &[i64]) -> Vec<Candidat
             .match_indices(span.text.as_str())
             .map(|(b, m)| (lo + b, lo + b + m.len()))
             .collect();
-        if found.is_empty() && out.is_empty() {
-            found = whitespace_insensitive(hay, &span.text)
-                .map(|(a, b)| (lo + a, lo + b))
-                .collect();
+        if out.is_empty() && span.text.contains(char::is_whitespace) {
+            // Re-wrapped text near the old place must compete with exact copies farther
+            // away (a name re-wrapped in the byline, repeated in the last paragraph): both
+            // are candidates, and the nearer shift wins.
+            for (a, b) in whitespace_insensitive(hay, &span.text) {
+                if !found.contains(&(lo + a, lo + b)) {
+                    found.push((lo + a, lo + b));
+                }
+            }
         }
         found.sort_by_key(|&(b, _)| b.abs_diff(around));
         for (b0, b1) in found.into_iter().take(MAX_CANDIDATES) {
@@ -492,6 +498,28 @@ mod tests {
         assert_eq!(new.slice(r.spans[0].range()), r.spans[0].text);
         assert_eq!(r.orphans.len(), 1);
         assert_eq!(r.orphans[0].id, 2);
+    }
+
+    #[test]
+    fn re_wrapped_text_at_the_old_place_beats_an_exact_copy_farther_on() {
+        // Python: t = "The minister Maria\nLopez announced a budget. Later a journalist asked
+        // about Maria Lopez.\n"; t.index("Maria\nLopez") == 13; t.rindex("Maria Lopez") == 76.
+        let doc = Document::from_text(
+            "The minister Maria\nLopez announced a budget. Later a journalist asked about Maria Lopez.\n"
+                .to_owned(),
+        );
+        let old = Span {
+            id: 1,
+            start: 13,
+            end: 24,
+            label: "actor".into(),
+            text: "Maria Lopez".into(),
+            note: None,
+        };
+        let r = reanchor(&doc, vec![old]);
+        assert_eq!(r.spans.len(), 1, "{r:?}");
+        assert_eq!((r.spans[0].start, r.spans[0].end), (13, 24));
+        assert_eq!(r.spans[0].text, "Maria\nLopez");
     }
 
     #[test]
