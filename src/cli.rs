@@ -1118,6 +1118,11 @@ fn check(paths: &[PathBuf]) -> i32 {
             files.push((path.clone(), source));
         }
     }
+    // A file named twice (two inputs, or one folder under two spellings) is checked once.
+    let mut checked = std::collections::HashSet::new();
+    files.retain(|(file, _)| {
+        checked.insert(std::fs::canonicalize(file).unwrap_or_else(|_| file.clone()))
+    });
     if files.is_empty() && problems == 0 {
         eprintln!("spantag check: no annotation files found, nothing was checked");
         return 2;

@@ -67,7 +67,10 @@ fn choose(layers: Vec<(String, PathBuf)>, choice: &LayerChoice) -> Vec<(String, 
 /// selects that layer whatever `choice` says.
 pub fn plan(inputs: &[PathBuf], choice: &LayerChoice) -> Result<Vec<DocumentJob>, CorpusError> {
     let mut jobs: Vec<DocumentJob> = Vec::new();
+    // Documents by their canonical path: one folder given twice, or under two spellings
+    // (`s` and `$PWD/s`, `s/a.txt` and `./s/a.txt`), is one set of documents.
     let mut seen = BTreeSet::new();
+    let key = |path: &Path| std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     for input in inputs {
         if !input.exists() {
             return Err(CorpusError::Missing(input.clone()));
@@ -85,7 +88,7 @@ pub fn plan(inputs: &[PathBuf], choice: &LayerChoice) -> Result<Vec<DocumentJob>
                     .map(|c| c.as_os_str().to_string_lossy().into_owned())
                     .collect::<Vec<_>>()
                     .join("/");
-                if !layers.is_empty() && seen.insert(doc.clone()) {
+                if !layers.is_empty() && seen.insert(key(&doc)) {
                     jobs.push(DocumentJob {
                         path: doc,
                         name,
@@ -95,12 +98,13 @@ pub fn plan(inputs: &[PathBuf], choice: &LayerChoice) -> Result<Vec<DocumentJob>
             }
         } else if let Some((doc, annotator)) = split_annotation_path(input) {
             let name = file_name(&doc);
-            if let Some(job) = jobs.iter_mut().find(|j| j.path == doc) {
+            let doc_key = key(&doc);
+            if let Some(job) = jobs.iter_mut().find(|j| key(&j.path) == doc_key) {
                 if !job.layers.iter().any(|(a, _)| *a == annotator) {
                     job.layers.push((annotator, input.clone()));
                     job.layers.sort();
                 }
-            } else if seen.insert(doc.clone()) {
+            } else if seen.insert(doc_key) {
                 jobs.push(DocumentJob {
                     path: doc,
                     name,
@@ -109,7 +113,7 @@ pub fn plan(inputs: &[PathBuf], choice: &LayerChoice) -> Result<Vec<DocumentJob>
             }
         } else {
             let layers = choose(annotation_files(input), choice);
-            if seen.insert(input.clone()) {
+            if seen.insert(key(input)) {
                 jobs.push(DocumentJob {
                     path: input.clone(),
                     name: file_name(input),

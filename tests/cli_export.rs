@@ -490,3 +490,32 @@ fn an_export_never_writes_over_a_users_other_files() {
     }
     assert!(brat.join("notes.ann").exists());
 }
+
+/// One folder given under two spellings (or one document twice) is exported and checked
+/// once: duplicate records would leak documents from a training split into a test split.
+#[test]
+fn inputs_named_twice_are_exported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("s");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let doc = corpus.join("a.txt");
+    std::fs::write(&doc, "Reyes met Okafor.").unwrap();
+    annotation(&doc, "alice", &[], &[(1, 0, 5, "actor", "Reyes")], &[]);
+    annotation(&doc, "bob", &[], &[(1, 10, 16, "actor", "Okafor")], &[]);
+    let dotted = corpus.join(".").join("a.txt");
+    for inputs in [
+        vec![corpus.clone(), dir.path().join("s/../s")],
+        vec![doc.clone(), dotted.clone()],
+    ] {
+        let paths: Vec<&Path> = inputs.iter().map(|p| p.as_path()).collect();
+        let out = spantag(&["export", "-f", "jsonl"], &paths);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert_eq!(text(&out.stdout).lines().count(), 2, "one record per layer");
+        let check = spantag(&["check"], &paths);
+        assert!(
+            text(&check.stderr).contains("2 file(s) checked"),
+            "{}",
+            text(&check.stderr)
+        );
+    }
+}
