@@ -677,3 +677,41 @@ fn a_brat_export_of_several_annotators_imports_back_as_it_was() {
     assert_eq!(out.status.code(), Some(1), "{said}");
     assert!(said.contains("spantag-sources.tsv"), "{said}");
 }
+
+/// An imported layer lists the labels its dataset uses, not spantag's default ones too: an
+/// export of it would otherwise list claim, actor and event as classes nothing uses.
+#[test]
+fn an_import_adds_no_labels_the_dataset_does_not_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("x.jsonl");
+    jsonl(
+        &input,
+        &[serde_json::json!({"text": "Apple hired Tim.",
+            "spans": [{"start": 0, "end": 5, "label": "ORG"}],
+            "meta": {"source": "a.txt", "annotator": "m"}})],
+    );
+    let into = dir.path().join("o");
+    let out = spantag(
+        &["import", "-f", "jsonl", "--into", into.to_str().unwrap()],
+        &[&input],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let labels: Vec<String> = layer_in(&into.join("a.txt"), "m")
+        .scheme
+        .labels()
+        .iter()
+        .map(|l| l.name.clone())
+        .collect();
+    assert_eq!(labels, ["ORG"]);
+    let file = spantag::store::AnnotationFile::read(&into.join("a.txt.m.ron")).unwrap();
+    assert_eq!(file.source, "a.txt", "the file names its document");
+    let hf = dir.path().join("hf");
+    let out = spantag(
+        &["export", "-f", "hf", "-o", hf.to_str().unwrap()],
+        &[&into],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let tags: Vec<String> =
+        serde_json::from_str(&std::fs::read_to_string(hf.join("labels.json")).unwrap()).unwrap();
+    assert_eq!(tags, ["O", "B-ORG", "I-ORG"]);
+}

@@ -907,13 +907,17 @@ pub fn write_imported(
             conflicts.join("; ")
         )));
     }
-    for planned in docs {
+    for mut planned in docs {
         if let Some(parent) = planned.path.parent() {
             std::fs::create_dir_all(parent).map_err(FormatError::io(parent))?;
         }
         if !planned.exists {
             store::write_atomic(&planned.path, planned.doc.text().as_bytes())
                 .map_err(|e| FormatError::Output(e.to_string()))?;
+            // Opened from where it now is, so that its annotation files name it as their
+            // source (not "untitled").
+            planned.doc =
+                Document::open(&planned.path).map_err(|e| FormatError::Input(e.to_string()))?;
             if planned.layers.is_empty() {
                 report.notes.push(format!(
                     "{}: no annotations to import; only its text was written",
@@ -938,7 +942,17 @@ pub fn write_imported(
             }
             let layer = Layer::from_parts(
                 &layer.annotator,
-                LabelScheme::default(),
+                // The labels the dataset uses, not spantag's default ones besides (which an
+                // export would then list as unused classes); a default label it uses keeps its
+                // place and colour.
+                LabelScheme::from_labels(
+                    LabelScheme::default()
+                        .labels()
+                        .iter()
+                        .filter(|l| layer.spans.iter().any(|s| s.label == l.name))
+                        .cloned()
+                        .collect(),
+                ),
                 layer.spans,
                 layer.relations,
             );
