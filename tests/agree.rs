@@ -373,3 +373,31 @@ fn the_command_lines_parse() {
     assert!(Cli::try_parse_from(["spantag", "curate", "docs"]).is_err());
     assert!(Cli::try_parse_from(["spantag", "agree"]).is_err());
 }
+
+/// A corpus where each document has its own pair of annotators (a common design) has no
+/// document with all of them: the message says which pairs can be compared instead, and an
+/// annotator named with --annotators who annotated nothing is named as such.
+#[test]
+fn nothing_in_common_suggests_the_pairs_that_share_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    document(dir.path(), "d1.txt", &[("alice", ALICE), ("bob", BOB)]);
+    document(dir.path(), "d2.txt", &[("alice", ALICE)]);
+    document(dir.path(), "d3.txt", &[("bob", BOB), ("chen", ALICE)]);
+    let folder = vec![dir.path().to_path_buf()];
+    let err = review::plan(&folder, None).unwrap_err().to_string();
+    assert!(
+        err.contains(
+            "compare fewer with --annotators, e.g. alice,bob (1 document(s)), bob,chen (1 document(s))"
+        ),
+        "{err}"
+    );
+    let names = ["alice".to_owned(), "zed".to_owned()];
+    let err = review::plan(&folder, Some(&names)).unwrap_err().to_string();
+    assert!(
+        err.contains(
+            "zed has no annotation files in the inputs (annotators found: alice, bob, chen)"
+        ),
+        "{err}"
+    );
+    assert_eq!(agree(folder, None), 2);
+}

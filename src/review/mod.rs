@@ -115,6 +115,40 @@ pub fn plan(inputs: &[PathBuf], annotators: Option<&[String]>) -> Result<ReviewS
             }
         }
     }
+    let found: std::collections::BTreeSet<&str> = jobs
+        .iter()
+        .flat_map(|j| j.layers.iter().map(|(a, _)| a.as_str()))
+        .collect();
+    let absent: Vec<&str> = chosen
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !found.contains(a))
+        .collect();
+    if !absent.is_empty() {
+        return Err(ReviewError::NothingToCompare(format!(
+            "{} {} no annotation files in the inputs (annotators found: {})",
+            absent.join(", "),
+            if absent.len() == 1 { "has" } else { "have" },
+            found.iter().copied().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    // The pairs of annotators that share documents, most first: what to compare instead when
+    // no document has them all.
+    let mut pairs: Vec<(usize, String)> = Vec::new();
+    for (i, a) in chosen.iter().enumerate() {
+        for b in &chosen[i + 1..] {
+            let both = jobs
+                .iter()
+                .filter(|j| {
+                    j.layers.iter().any(|(x, _)| x == a) && j.layers.iter().any(|(x, _)| x == b)
+                })
+                .count();
+            if both > 0 {
+                pairs.push((both, format!("{a},{b} ({both} document(s))")));
+            }
+        }
+    }
+    pairs.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
     let mut documents = Vec::new();
     let mut skipped = Vec::new();
     for job in jobs {
@@ -137,8 +171,21 @@ pub fn plan(inputs: &[PathBuf], annotators: Option<&[String]>) -> Result<ReviewS
         }
     }
     if documents.is_empty() {
+        let instead = if pairs.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; compare fewer with --annotators, e.g. {}",
+                pairs
+                    .iter()
+                    .take(4)
+                    .map(|(_, p)| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
         return Err(ReviewError::NothingToCompare(format!(
-            "no document in the inputs has annotation files of every compared annotator ({}); {} document(s) skipped",
+            "no document in the inputs has annotation files of every compared annotator ({}); {} document(s) skipped{instead}",
             chosen.join(", "),
             skipped.len()
         )));
