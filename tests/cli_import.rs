@@ -715,3 +715,80 @@ fn an_import_adds_no_labels_the_dataset_does_not_use() {
         serde_json::from_str(&std::fs::read_to_string(hf.join("labels.json")).unwrap()).unwrap();
     assert_eq!(tags, ["O", "B-ORG", "I-ORG"]);
 }
+
+/// Label Studio says who made each annotation (`completed_by`): a user is one layer in every
+/// task, wherever their annotation comes in the list; an annotation skipped in Label Studio
+/// (`was_cancelled`) and a Prodigy record answered `reject` are not annotations and are left
+/// out with a note.
+#[test]
+fn imported_layers_follow_their_annotators_and_skip_rejected_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let annotation = |id: u64, user: u64, end: usize, text_: &str, label: &str| {
+        serde_json::json!({"id": id, "completed_by": user, "result": [{"id": format!("r{id}"),
+            "from_name": "label", "to_name": "text", "type": "labels",
+            "value": {"start": 0, "end": end, "text": text_, "labels": [label]}}]})
+    };
+    let mut cancelled = annotation(5, 5, 3, "Ann", "MISC");
+    cancelled["was_cancelled"] = serde_json::json!(true);
+    // User 3 says PER and user 4 ORG, in both tasks; their order differs between the tasks.
+    let tasks = serde_json::json!([
+        {"id": 1, "data": {"text": "Ann met Bo."},
+         "annotations": [annotation(1, 3, 3, "Ann", "PER"), annotation(2, 4, 3, "Ann", "ORG"), cancelled]},
+        {"id": 2, "data": {"text": "Cy met Di."},
+         "annotations": [annotation(3, 4, 2, "Cy", "ORG"), annotation(4, 3, 2, "Cy", "PER")]}
+    ]);
+    let input = dir.path().join("ls.json");
+    std::fs::write(&input, tasks.to_string()).unwrap();
+    let into = dir.path().join("o");
+    let out = spantag(
+        &[
+            "import",
+            "-f",
+            "label-studio",
+            "--into",
+            into.to_str().unwrap(),
+        ],
+        &[&input],
+    );
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    for task in ["task-1.txt", "task-2.txt"] {
+        let labels = |who: &str| -> Vec<String> {
+            spans_in(&into.join(task), who)
+                .into_iter()
+                .map(|s| s.2)
+                .collect()
+        };
+        assert_eq!(labels("imported-3"), ["PER"], "{task}");
+        assert_eq!(labels("imported-4"), ["ORG"], "{task}");
+    }
+    assert!(!into.join("task-1.txt.imported-5.ron").exists());
+    assert!(
+        said.contains("cancelled (skipped) in Label Studio"),
+        "{said}"
+    );
+
+    let input = dir.path().join("prodigy.jsonl");
+    jsonl(
+        &input,
+        &[
+            serde_json::json!({"text": "Ann met Bo.", "spans": [{"start": 0, "end": 3, "label": "PER"}],
+                "answer": "accept", "meta": {"source": "a.txt", "annotator": "m"}}),
+            serde_json::json!({"text": "Cy met Di.", "spans": [{"start": 0, "end": 2, "label": "PER"}],
+                "answer": "reject", "meta": {"source": "b.txt", "annotator": "m"}}),
+        ],
+    );
+    let into = dir.path().join("p");
+    let out = spantag(
+        &["import", "-f", "jsonl", "--into", into.to_str().unwrap()],
+        &[&input],
+    );
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(into.join("a.txt.m.ron").exists());
+    assert!(
+        !into.join("b.txt.m.ron").exists(),
+        "a rejected record is not an annotation"
+    );
+    assert!(said.contains("the Prodigy answer \"reject\""), "{said}");
+}

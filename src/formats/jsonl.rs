@@ -40,6 +40,9 @@ struct RecordIn<'a> {
     relations: Vec<serde_json::Value>,
     #[serde(default)]
     meta: Meta<'a>,
+    /// Prodigy's verdict on the record: `accept`, `reject` or `ignore`.
+    #[serde(default, borrow)]
+    answer: Option<std::borrow::Cow<'a, str>>,
 }
 
 /// A relation as spantag writes it; `id` may be missing in hand-written input.
@@ -207,6 +210,12 @@ pub fn parse(
             });
         }
         let mut layer = ImportedLayer::new(who, spans);
+        if let Some(answer) = record.answer.as_deref().filter(|a| *a != "accept") {
+            layer.left_out = Some(format!(
+                "line {} has the Prodigy answer {answer:?} (only accepted records are annotations)",
+                i + 1
+            ));
+        }
         for (n, value) in record.relations.into_iter().enumerate() {
             match serde_json::from_value::<RelationIn>(value) {
                 Ok(r) => layer.relations.push(ImportedRelation {

@@ -126,6 +126,36 @@ struct Meta {
 struct Annotation {
     #[serde(default)]
     result: Vec<ResultItem>,
+    /// Who made it: a user id, or (in some exports) the user as an object with an email.
+    #[serde(default)]
+    completed_by: Option<serde_json::Value>,
+    /// Skipped by the annotator rather than annotated.
+    #[serde(default)]
+    was_cancelled: bool,
+}
+
+/// The annotator name of a Label Studio user (`completed_by`): the email when the export
+/// gives it, else `<annotator>-<user id>`, the same in every task.
+fn user_name(user: &serde_json::Value, annotator: &str) -> Option<String> {
+    let id = |v: &serde_json::Value| match v {
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    };
+    match user {
+        serde_json::Value::Object(fields) => fields
+            .get("email")
+            .and_then(|e| e.as_str())
+            .filter(|e| crate::store::validate_annotator(e).is_ok())
+            .map(str::to_owned)
+            .or_else(|| {
+                fields
+                    .get("id")
+                    .and_then(id)
+                    .map(|n| format!("{annotator}-{n}"))
+            }),
+        other => id(other).map(|n| format!("{annotator}-{n}")),
+    }
 }
 
 #[derive(Deserialize)]
@@ -219,14 +249,32 @@ pub fn parse(
         let several = task.annotations.len() > 1;
         let mut layers = Vec::new();
         for (i, annotation) in task.annotations.into_iter().enumerate() {
-            let who = meta.annotators.get(i).cloned().unwrap_or_else(|| {
-                if several {
-                    format!("{annotator}-{}", i + 1)
-                } else {
-                    annotator.to_owned()
-                }
-            });
+            // spantag's own export names its annotators in `meta`; Label Studio says who
+            // made each annotation in `completed_by` (the same user in every task, wherever
+            // their annotation comes in the list); else the position.
+            let who = meta
+                .annotators
+                .get(i)
+                .cloned()
+                .or_else(|| {
+                    annotation
+                        .completed_by
+                        .as_ref()
+                        .and_then(|u| user_name(u, annotator))
+                })
+                .unwrap_or_else(|| {
+                    if several {
+                        format!("{annotator}-{}", i + 1)
+                    } else {
+                        annotator.to_owned()
+                    }
+                });
             let mut layer = ImportedLayer::new(who, Vec::new());
+            if annotation.was_cancelled {
+                layer.left_out = Some(format!(
+                    "task {id}: the annotation was cancelled (skipped) in Label Studio"
+                ));
+            }
             let mut notes: Vec<(String, String)> = Vec::new();
             for (r, item) in annotation.result.into_iter().enumerate() {
                 let key = id_text(item.id.as_ref());

@@ -626,6 +626,10 @@ pub struct ImportedLayer {
     /// Things in the input spantag does not model, counted by kind (`"brat events (E)"`):
     /// reported in the summary, never silently dropped.
     pub not_modelled: std::collections::BTreeMap<String, usize>,
+    /// Why this layer is not to be imported, when its tool marked it as not an annotation (a
+    /// Label Studio annotation cancelled with Skip, a Prodigy record answered `reject`): it
+    /// is left out with a note.
+    pub left_out: Option<String>,
 }
 
 impl ImportedLayer {
@@ -869,6 +873,13 @@ pub fn write_imported(
         let planned = &mut docs[index];
         for imported in record.layers {
             let annotator = imported.annotator.clone();
+            if let Some(why) = &imported.left_out {
+                report.notes.push(format!(
+                    "{}: {annotator}'s layer not imported: {why}",
+                    planned.rel.display()
+                ));
+                continue;
+            }
             if let Err(e) = store::validate_annotator(&annotator) {
                 report
                     .notes
@@ -1094,6 +1105,7 @@ fn imported_layer(
         spans,
         relations,
         not_modelled,
+        left_out: _,
     } = imported;
     for (kind, n) in not_modelled {
         report.notes.push(format!(
