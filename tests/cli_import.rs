@@ -792,3 +792,61 @@ fn imported_layers_follow_their_annotators_and_skip_rejected_work() {
     );
     assert!(said.contains("the Prodigy answer \"reject\""), "{said}");
 }
+
+/// doccano gives no span texts to check, but offsets in the wrong unit show: spans that cut
+/// words where the other unit puts every span on whole words. Python: t = "Zoë 👩‍👩‍👧 met Ann
+/// here.\n"; t[17:20] == " he" (code points), while in UTF-16 units "Ann" is 17..20
+/// (t.index("Ann") == 14 code points, and the family emoji is 5 code points, 8 units).
+#[test]
+fn doccano_offsets_in_the_wrong_unit_are_refused_with_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("d.jsonl");
+    jsonl(
+        &input,
+        &[serde_json::json!({"text": "Zoë 👩‍👩‍👧 met Ann here.\n",
+            "label": [[0, 3, "PER"], [17, 20, "PER"]]})],
+    );
+    let into = dir.path().join("out");
+    let out = spantag(
+        &["import", "-f", "doccano", "--into", into.to_str().unwrap()],
+        &[&input],
+    );
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("import again with --offsets utf16"), "{said}");
+    assert!(said.contains("line 1, span #2 (PER) at 17..20"), "{said}");
+    assert!(files_under(&into).is_empty(), "nothing imported");
+    let out = spantag(
+        &[
+            "import",
+            "-f",
+            "doccano",
+            "--offsets",
+            "utf16",
+            "--into",
+            into.to_str().unwrap(),
+        ],
+        &[&input],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        spans_in(&into.join("doc-1.txt"), "imported"),
+        [span(0, 3, "PER", "Zoë"), span(14, 17, "PER", "Ann")]
+    );
+    // Plain ASCII text: both units are one, nothing to tell; a span cutting a word is kept.
+    jsonl(
+        &input,
+        &[serde_json::json!({"text": "Ann met Bo.", "label": [[1, 5, "PER"]]})],
+    );
+    let out = spantag(
+        &[
+            "import",
+            "-f",
+            "doccano",
+            "--into",
+            dir.path().join("ascii").to_str().unwrap(),
+        ],
+        &[&input],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}

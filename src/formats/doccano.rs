@@ -101,9 +101,11 @@ pub fn parse(
         let record: Record = serde_json::from_str(line).map_err(|e| parse_error(e.to_string()))?;
         let doc = Document::from_text(record.text.clone());
         let mut spans = Vec::with_capacity(record.label.len());
-        for (start, end, label) in record.label {
+        for (n, (start, end, label)) in record.label.into_iter().enumerate() {
             let (start, end) = placer
-                .place_one(&doc, start, end, None, String::new)
+                .place_one(&doc, start, end, None, || {
+                    format!("line {}, span #{} ({label})", i + 1, n + 1)
+                })
                 .map_err(parse_error)?;
             spans.push(ImportedSpan::new(start, end, label));
         }

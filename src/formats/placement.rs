@@ -43,6 +43,11 @@ pub struct Placer {
     offsets: Offsets,
     rule: TextRule,
     mismatches: Vec<Mismatch>,
+    /// Spans without a text to check (doccano) that do not sit on words in the unit given
+    /// (`at`, the offsets as given, whether they do in the other unit).
+    misfits: Vec<(String, String, bool)>,
+    /// How many spans without a text do not sit on words in the other unit.
+    other_misfits: usize,
 }
 
 /// How many mismatching spans a message lists.
@@ -56,6 +61,8 @@ impl Placer {
             offsets,
             rule,
             mismatches: Vec::new(),
+            misfits: Vec::new(),
+            other_misfits: 0,
         }
     }
 
@@ -80,14 +87,32 @@ impl Placer {
         // A fragment that ends before it starts has no text to compare: the span is left out
         // with a note saying so when its layer is built.
         let reversed = placed.iter().any(|(start, end)| start > end);
+        let other = match self.offsets {
+            Offsets::Codepoints => Offsets::Utf16,
+            Offsets::Utf16 => Offsets::Codepoints,
+        };
+        if given.is_none_or(str::is_empty)
+            && !reversed
+            && doc.char_len() != doc.utf16_from_char(doc.char_len())
+        {
+            // No text to check (doccano): a span that cuts a word or starts or ends with
+            // white space in the unit given, where the other unit puts every span on words,
+            // means the unit is wrong. Only a text with characters beyond the BMP can tell.
+            let other_fits = convert(doc, fragments, other)
+                .is_some_and(|p| p.iter().all(|&(s, e)| on_words(doc, s, e)));
+            if !other_fits {
+                self.other_misfits += 1;
+            }
+            if !placed.iter().all(|&(s, e)| on_words(doc, s, e)) {
+                self.misfits
+                    .push((at(), shown_offsets(fragments), other_fits));
+                return Ok(placed);
+            }
+        }
         if let Some(given) = given.filter(|g| !g.is_empty())
             && !reversed
             && !self.holds(doc, &placed, given)
         {
-            let other = match self.offsets {
-                Offsets::Codepoints => Offsets::Utf16,
-                Offsets::Utf16 => Offsets::Codepoints,
-            };
             let other_unit_matches =
                 convert(doc, fragments, other).is_some_and(|p| self.holds(doc, &p, given));
             self.mismatches.push(Mismatch {
@@ -134,15 +159,6 @@ impl Placer {
     /// Ok when every span's text matched; otherwise the error that refuses the file, listing
     /// the spans and saying what to do.
     pub fn finish(self) -> Result<(), FormatError> {
-        if self.mismatches.is_empty() {
-            return Ok(());
-        }
-        let n = self.mismatches.len();
-        let mut message = format!(
-            "{n} span(s) whose text in the dataset is not the document's text at their offsets \
-             (the offsets do not fit the text); nothing was imported:"
-        );
-        let all_other = self.mismatches.iter().all(|m| m.other_unit_matches);
         let (other_unit, fix) = match self.offsets {
             Offsets::Codepoints => (
                 "UTF-16 code units (JavaScript string indices)",
@@ -153,6 +169,34 @@ impl Placer {
                 "import again without --offsets utf16 (in the Import dialog: Offsets, code points)",
             ),
         };
+        // Spans without texts: refused only when the other unit fits every one of them.
+        if !self.misfits.is_empty() && self.other_misfits == 0 && self.misfits.iter().all(|m| m.2) {
+            let n = self.misfits.len();
+            let mut message = format!(
+                "{n} span(s) cut through a word or start or end with white space, and read as \
+                 {other_unit} every span sits on words: the offsets are counted in that unit; \
+                 nothing was imported — {fix}:"
+            );
+            for (at, offsets, _) in self.misfits.iter().take(LISTED) {
+                message.push_str(&format!("\n  {at} at {offsets}"));
+            }
+            if n > LISTED {
+                message.push_str(&format!("\n  … and {} more", n - LISTED));
+            }
+            return Err(FormatError::SpanText {
+                path: self.path,
+                message,
+            });
+        }
+        if self.mismatches.is_empty() {
+            return Ok(());
+        }
+        let n = self.mismatches.len();
+        let mut message = format!(
+            "{n} span(s) whose text in the dataset is not the document's text at their offsets \
+             (the offsets do not fit the text); nothing was imported:"
+        );
+        let all_other = self.mismatches.iter().all(|m| m.other_unit_matches);
         for m in self.mismatches.iter().take(LISTED) {
             let found = match &m.found {
                 Ok(text) => format!("the document has {} there", shown(text)),
@@ -187,6 +231,33 @@ impl Placer {
             message,
         })
     }
+}
+
+/// Whether `[start, end)` (code points) is a span of whole words: inside the text, not empty,
+/// not starting or ending with white space, and neither boundary between two letters or
+/// digits, or before a joiner or combining mark.
+fn on_words(doc: &Document, start: usize, end: usize) -> bool {
+    let len = doc.char_len();
+    if start >= end || end > len {
+        return false;
+    }
+    let at = |i: usize| doc.slice(i..i + 1).chars().next().unwrap_or(' ');
+    let (first, last) = (at(start), at(end - 1));
+    let glued = |c: char| {
+        c == '\u{200d}'
+            || ('\u{300}'..='\u{36f}').contains(&c)
+            || ('\u{fe00}'..='\u{fe0f}').contains(&c)
+    };
+    if first.is_whitespace() || last.is_whitespace() || glued(first) {
+        return false;
+    }
+    if start > 0 && at(start - 1).is_alphanumeric() && first.is_alphanumeric() {
+        return false;
+    }
+    if end < len && (glued(at(end)) || last.is_alphanumeric() && at(end).is_alphanumeric()) {
+        return false;
+    }
+    true
 }
 
 /// The fragments in code points, or `None` when a UTF-16 offset splits a surrogate pair.
