@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use crate::annotation::{Span, validate_label_name};
 use crate::corpus::{self, LayerChoice};
 use crate::project::{self, Project, ProjectError};
-use crate::store::{self, AnnotationFile, StoreError};
+use crate::store::{AnnotationFile, StoreError};
 
 /// Why labels could not be counted, renamed or removed. Unless the variant says otherwise,
 /// nothing was written.
@@ -96,6 +96,15 @@ pub enum LabelsError {
         path: PathBuf,
         /// What went wrong.
         message: String,
+    },
+    /// A file could not be prepared for writing (a read-only folder, a full disk): nothing
+    /// was changed.
+    #[error("could not write {path}: {source}. No file was changed")]
+    Unprepared {
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
     },
     /// Writing failed part way: some files were written, the rest were not.
     #[error(
@@ -707,10 +716,38 @@ fn commit(writes: &[Write]) -> Result<(), LabelsError> {
             return Err(LabelsError::Changed(write.path.clone()));
         }
     }
-    for (i, write) in writes.iter().enumerate() {
-        if let Err(source) = store::write_atomic(&write.path, write.contents.as_bytes()) {
+    commit_prepared(writes)
+}
+
+/// Writes every file: all new versions first, then each renamed into place.
+fn commit_prepared(writes: &[Write]) -> Result<(), LabelsError> {
+    // Every new version is written beside its file first: a folder that cannot be written
+    // (read-only, full) stops the command before any file changed, so a label is never
+    // renamed in some files and not others. Then each is renamed into place.
+    let mut prepared = Vec::with_capacity(writes.len());
+    for write in writes {
+        let file = crate::atomic::AtomicFile::create(&write.path).and_then(|mut file| {
+            std::io::Write::write_all(&mut file, write.contents.as_bytes())?;
+            Ok(file)
+        });
+        match file {
+            Ok(file) => prepared.push(file),
+            Err(source) => {
+                return Err(LabelsError::Unprepared {
+                    path: write.path.clone(),
+                    source,
+                });
+            }
+        }
+    }
+    for (i, file) in prepared.into_iter().enumerate() {
+        if let Err(source) = file.commit(crate::atomic::Backup::Keep) {
             return Err(LabelsError::Write {
-                source,
+                source: StoreError::Io {
+                    action: "write",
+                    path: writes[i].path.clone(),
+                    source,
+                },
                 written: writes[..i].iter().map(|w| w.path.clone()).collect(),
                 not_written: writes[i..].iter().map(|w| w.path.clone()).collect(),
             });
@@ -723,6 +760,33 @@ fn commit(writes: &[Write]) -> Result<(), LabelsError> {
 mod tests {
     use super::*;
     use crate::annotation::{Label, Relation};
+
+    #[test]
+    fn a_file_that_cannot_be_written_stops_the_command_before_any_file_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = dir.path().join("a.txt.alice.ron");
+        std::fs::write(&first, "old").unwrap();
+        // The second file's folder is gone: nothing can be created there, even by root (as
+        // in a read-only folder for anyone else).
+        let second = dir.path().join("gone").join("b.txt.alice.ron");
+        let writes = [&first, &second].map(|path| Write {
+            path: path.clone(),
+            hash: String::new(),
+            contents: "new".into(),
+        });
+        let err = commit_prepared(&writes).unwrap_err();
+        assert!(err.to_string().contains("No file was changed"), "{err}");
+        assert_eq!(std::fs::read_to_string(&first).unwrap(), "old");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            left,
+            [std::ffi::OsString::from("a.txt.alice.ron")],
+            "no temp, no .bak"
+        );
+    }
 
     /// An annotation file as a person or a script would write it: labels (name, colour),
     /// spans (id, start, end, label, text), relations (id, from, to, type), orphans, done
