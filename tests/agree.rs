@@ -401,3 +401,18 @@ fn nothing_in_common_suggests_the_pairs_that_share_documents() {
     );
     assert_eq!(agree(folder, None), 2);
 }
+
+/// curate over a folder reads every file before it writes any curated file: a teammate's
+/// broken file in the last document stops it with nothing written, not half-way.
+#[test]
+fn curate_stops_before_writing_when_a_file_cannot_be_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = document(dir.path(), "a.txt", &[("alice", ALICE), ("bob", ALICE)]);
+    let last = document(dir.path(), "z.txt", &[("alice", ALICE), ("bob", BOB)]);
+    let broken = store::annotation_path(&last, "bob");
+    let text = std::fs::read_to_string(&broken).unwrap();
+    std::fs::write(&broken, &text[..text.len() / 2]).unwrap();
+    assert_eq!(curate(vec![dir.path().to_path_buf()], None, false), 1);
+    assert!(!review::curated_path(&first).exists(), "nothing written");
+    assert!(!review::curated_path(&last).exists());
+}

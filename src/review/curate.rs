@@ -167,6 +167,20 @@ pub fn curate(
     notes: &mut Vec<String>,
     each: &mut dyn FnMut(&CurateOutcome),
 ) -> Result<Vec<CurateOutcome>, ReviewError> {
+    // Every file is read once before any curated file is written: one that cannot be read
+    // stops the command with nothing written, not half-way through the folder.
+    for job in &set.documents {
+        let curated = super::curated_path(&job.path);
+        let files = job
+            .layers
+            .iter()
+            .map(|(_, path)| path)
+            .chain(curated.is_file().then_some(&curated));
+        for path in files {
+            store::AnnotationFile::read_unhashed(path)
+                .map_err(|e| ReviewError::Input(format!("{e}. No curated file was written")))?;
+        }
+    }
     let mut out = Vec::with_capacity(set.documents.len());
     for job in &set.documents {
         let doc = super::load(job, notes)?;
