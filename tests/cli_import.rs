@@ -794,11 +794,12 @@ fn imported_layers_follow_their_annotators_and_skip_rejected_work() {
 }
 
 /// doccano gives no span texts to check, but offsets in the wrong unit show: spans that cut
-/// words where the other unit puts every span on whole words. Python: t = "Zoë 👩‍👩‍👧 met Ann
+/// words where the other unit puts every span on whole words get a note saying what to do
+/// (not a refusal: a span may cut a word on purpose). Python: t = "Zoë 👩‍👩‍👧 met Ann
 /// here.\n"; t[17:20] == " he" (code points), while in UTF-16 units "Ann" is 17..20
 /// (t.index("Ann") == 14 code points, and the family emoji is 5 code points, 8 units).
 #[test]
-fn doccano_offsets_in_the_wrong_unit_are_refused_with_the_fix() {
+fn doccano_offsets_that_look_counted_in_the_other_unit_get_a_note() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("d.jsonl");
     jsonl(
@@ -812,10 +813,13 @@ fn doccano_offsets_in_the_wrong_unit_are_refused_with_the_fix() {
         &[&input],
     );
     let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{said}");
-    assert!(said.contains("import again with --offsets utf16"), "{said}");
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("if the offsets are counted in that unit, import again with --offsets utf16"),
+        "{said}"
+    );
     assert!(said.contains("line 1, span #2 (PER) at 17..20"), "{said}");
-    assert!(files_under(&into).is_empty(), "nothing imported");
+    let into = dir.path().join("out16");
     let out = spantag(
         &[
             "import",
@@ -829,6 +833,10 @@ fn doccano_offsets_in_the_wrong_unit_are_refused_with_the_fix() {
         &[&input],
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("cut through a word"),
+        "no note when they fit"
+    );
     assert_eq!(
         spans_in(&into.join("doc-1.txt"), "imported"),
         [span(0, 3, "PER", "Zoë"), span(14, 17, "PER", "Ann")]
@@ -849,4 +857,38 @@ fn doccano_offsets_in_the_wrong_unit_are_refused_with_the_fix() {
         &[&input],
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+/// Newer doccano exports spans as `entities` (`start_offset`, `end_offset`) with relations
+/// between them by id. Python: t = "Reyes met Okafor."; t[0:5] == "Reyes", t[10:16] == "Okafor".
+#[test]
+fn newer_doccano_entities_and_relations_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("d.jsonl");
+    jsonl(
+        &input,
+        &[serde_json::json!({"id": 7, "text": "Reyes met Okafor.",
+            "entities": [{"id": 11, "label": "PER", "start_offset": 0, "end_offset": 5},
+                         {"id": 12, "label": "PER", "start_offset": 10, "end_offset": 16}],
+            "relations": [{"id": 3, "from_id": 11, "to_id": 12, "type": "met"}]})],
+    );
+    let into = dir.path().join("out");
+    let out = spantag(
+        &["import", "-f", "doccano", "--into", into.to_str().unwrap()],
+        &[&input],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let layer = layer_in(&into.join("doc-1.txt"), "imported");
+    let spans: Vec<(u64, usize, usize, &str)> = layer
+        .spans()
+        .iter()
+        .map(|s| (s.id, s.start, s.end, s.text.as_str()))
+        .collect();
+    assert_eq!(spans, [(11, 0, 5, "Reyes"), (12, 10, 16, "Okafor")]);
+    let relations: Vec<(u64, u64, &str)> = layer
+        .relations
+        .iter()
+        .map(|r| (r.from, r.to, r.label.as_str()))
+        .collect();
+    assert_eq!(relations, [(11, 12, "met")]);
 }

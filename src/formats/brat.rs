@@ -534,6 +534,6 @@ pub fn parse_ann(
             None => layer.not_modelled("brat AnnotatorNotes on relations, events or attributes"),
         }
     }
-    placer.finish()?;
+    layer.notes = placer.finish()?;
     Ok(layer)
 }

@@ -1,6 +1,8 @@
 //! doccano sequence labelling JSONL: `{"text": …, "label": [[start, end, "label"], …]}`, plus
 //! `source` and `annotator` keys (doccano keeps unknown keys as metadata). `--offsets utf16`
-//! counts UTF-16 code units, as doccano's browser front end does.
+//! counts UTF-16 code units, as doccano's browser front end does. Import also reads the
+//! shape newer doccano exports with relations: `"entities": [{"id", "start_offset",
+//! "end_offset", "label"}]` and `"relations": [{"id", "from_id", "to_id", "type"}]`.
 
 use std::path::Path;
 
@@ -15,11 +17,37 @@ use crate::document::Document;
 #[derive(Serialize, Deserialize)]
 struct Record {
     text: String,
+    #[serde(default)]
     label: Vec<(usize, usize, String)>,
     #[serde(default)]
     source: String,
     #[serde(default)]
     annotator: String,
+    /// Newer doccano (with relations): the spans.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    entities: Vec<Entity>,
+    /// Newer doccano: relations between `entities` by id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    relations: Vec<DoccanoRelation>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Entity {
+    #[serde(default)]
+    id: Option<u64>,
+    start_offset: usize,
+    end_offset: usize,
+    label: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct DoccanoRelation {
+    #[serde(default)]
+    id: Option<u64>,
+    from_id: u64,
+    to_id: u64,
+    #[serde(rename = "type")]
+    kind: String,
 }
 
 /// The doccano writer.
@@ -98,17 +126,50 @@ pub fn parse(
             line: i + 1,
             message,
         };
-        let record: Record = serde_json::from_str(line).map_err(|e| parse_error(e.to_string()))?;
+        let record: Record = serde_json::from_str(line).map_err(|e| {
+            parse_error(format!(
+                "{e} (expected doccano's {{\"text\", \"label\": [[start, end, label]]}} or \
+                 {{\"text\", \"entities\": [{{\"start_offset\", \"end_offset\", \"label\"}}]}})"
+            ))
+        })?;
         let doc = Document::from_text(record.text.clone());
-        let mut spans = Vec::with_capacity(record.label.len());
-        for (n, (start, end, label)) in record.label.into_iter().enumerate() {
+        let given = record
+            .label
+            .into_iter()
+            .map(|(s, e, l)| (None, s, e, l))
+            .chain(
+                record
+                    .entities
+                    .into_iter()
+                    .map(|e| (e.id, e.start_offset, e.end_offset, e.label)),
+            );
+        let mut spans = Vec::new();
+        for (n, (id, start, end, label)) in given.enumerate() {
             let (start, end) = placer
                 .place_one(&doc, start, end, None, || {
                     format!("line {}, span #{} ({label})", i + 1, n + 1)
                 })
-                .map_err(parse_error)?;
-            spans.push(ImportedSpan::new(start, end, label));
+                .map_err(&parse_error)?;
+            let mut span = ImportedSpan::new(start, end, label);
+            span.key = id.map(|id| id.to_string());
+            span.id = id;
+            spans.push(span);
         }
+        let mut layer = ImportedLayer::new(String::new(), spans);
+        layer.relations = record
+            .relations
+            .into_iter()
+            .enumerate()
+            .map(|(n, r)| super::ImportedRelation {
+                key: r
+                    .id
+                    .map_or_else(|| format!("#{}", n + 1), |id| id.to_string()),
+                id: r.id,
+                from: r.from_id.to_string(),
+                to: r.to_id.to_string(),
+                label: r.kind,
+            })
+            .collect();
         let name = if record.source.is_empty() {
             format!("doc-{}.txt", i + 1)
         } else {
@@ -119,8 +180,10 @@ pub fn parse(
         } else {
             record.annotator
         };
-        super::push_record(&mut out, name, record.text, ImportedLayer::new(who, spans));
+        layer.annotator = who;
+        super::push_record(&mut out, name, record.text, layer);
     }
-    placer.finish()?;
+    let notes = placer.finish()?;
+    super::attach_notes(&mut out, notes);
     Ok(out)
 }

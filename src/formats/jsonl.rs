@@ -233,6 +233,7 @@ pub fn parse(
         let text = record.text.into_owned();
         super::push_record(&mut out, name, text, layer);
     }
-    placer.finish()?;
+    let notes = placer.finish()?;
+    super::attach_notes(&mut out, notes);
     Ok(out)
 }

@@ -375,6 +375,7 @@ pub fn parse(
         }
         out.push(Imported { name, text, layers });
     }
-    placer.finish()?;
+    let notes = placer.finish()?;
+    super::attach_notes(&mut out, notes);
     Ok(out)
 }

@@ -626,6 +626,9 @@ pub struct ImportedLayer {
     /// Things in the input spantag does not model, counted by kind (`"brat events (E)"`):
     /// reported in the summary, never silently dropped.
     pub not_modelled: std::collections::BTreeMap<String, usize>,
+    /// What the import should tell about this layer's file (offsets that look counted in the
+    /// other unit).
+    pub notes: Vec<String>,
     /// Why this layer is not to be imported, when its tool marked it as not an annotation (a
     /// Label Studio annotation cancelled with Skip, a Prodigy record answered `reject`): it
     /// is left out with a note.
@@ -780,6 +783,13 @@ pub fn read_import(
     }
 }
 
+/// Gives the notes about an input file to its first layer, which the import reports.
+pub fn attach_notes(out: &mut [Imported], notes: Vec<String>) {
+    if let Some(layer) = out.iter_mut().flat_map(|r| r.layers.iter_mut()).next() {
+        layer.notes.extend(notes);
+    }
+}
+
 /// Adds an imported layer to the record of its document (same name and text), or starts one.
 pub fn push_record(out: &mut Vec<Imported>, name: String, text: String, layer: ImportedLayer) {
     match out.iter_mut().find(|d| d.name == name && d.text == text) {
@@ -873,6 +883,7 @@ pub fn write_imported(
         let planned = &mut docs[index];
         for imported in record.layers {
             let annotator = imported.annotator.clone();
+            report.notes.extend(imported.notes.iter().cloned());
             if let Some(why) = &imported.left_out {
                 report.notes.push(format!(
                     "{}: {annotator}'s layer not imported: {why}",
@@ -1106,6 +1117,7 @@ fn imported_layer(
         relations,
         not_modelled,
         left_out: _,
+        notes: _,
     } = imported;
     for (kind, n) in not_modelled {
         report.notes.push(format!(

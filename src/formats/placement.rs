@@ -156,9 +156,10 @@ impl Placer {
         }
     }
 
-    /// Ok when every span's text matched; otherwise the error that refuses the file, listing
-    /// the spans and saying what to do.
-    pub fn finish(self) -> Result<(), FormatError> {
+    /// Ok when every span's text matched, with a note when spans without a text look
+    /// counted in the other unit; otherwise the error that refuses the file, listing the
+    /// spans and saying what to do.
+    pub fn finish(self) -> Result<Vec<String>, FormatError> {
         let (other_unit, fix) = match self.offsets {
             Offsets::Codepoints => (
                 "UTF-16 code units (JavaScript string indices)",
@@ -169,27 +170,28 @@ impl Placer {
                 "import again without --offsets utf16 (in the Import dialog: Offsets, code points)",
             ),
         };
-        // Spans without texts: refused only when the other unit fits every one of them.
+        // Spans without texts cannot prove a wrong unit (a span may cut a word on purpose):
+        // a note, when the other unit puts every one of them on whole words.
+        let mut notes = Vec::new();
         if !self.misfits.is_empty() && self.other_misfits == 0 && self.misfits.iter().all(|m| m.2) {
             let n = self.misfits.len();
-            let mut message = format!(
-                "{n} span(s) cut through a word or start or end with white space, and read as \
-                 {other_unit} every span sits on words: the offsets are counted in that unit; \
-                 nothing was imported — {fix}:"
-            );
-            for (at, offsets, _) in self.misfits.iter().take(LISTED) {
-                message.push_str(&format!("\n  {at} at {offsets}"));
-            }
-            if n > LISTED {
-                message.push_str(&format!("\n  … and {} more", n - LISTED));
-            }
-            return Err(FormatError::SpanText {
-                path: self.path,
-                message,
-            });
+            let listed: Vec<String> = self
+                .misfits
+                .iter()
+                .take(LISTED)
+                .map(|(at, offsets, _)| format!("{at} at {offsets}"))
+                .collect();
+            notes.push(format!(
+                "{}: {n} span(s) cut through a word or start or end with white space ({}{}), \
+                 while read as {other_unit} every span sits on whole words: if the offsets are \
+                 counted in that unit, {fix}",
+                self.path.display(),
+                listed.join("; "),
+                if n > LISTED { "; …" } else { "" }
+            ));
         }
         if self.mismatches.is_empty() {
-            return Ok(());
+            return Ok(notes);
         }
         let n = self.mismatches.len();
         let mut message = format!(
