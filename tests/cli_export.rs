@@ -519,3 +519,54 @@ fn inputs_named_twice_are_exported_once() {
         );
     }
 }
+
+/// Label names that a format cannot hold as they are: brat has no spaces in labels, so
+/// "Person Name" and "Person_Name" would merge into one label; CoNLL tags are one
+/// whitespace-free field. Python: t = "Ann Lee met Bo."; t[0:7] == "Ann Lee", t[12:14] == "Bo".
+#[test]
+fn labels_with_spaces_stay_distinct_and_one_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("a.txt");
+    std::fs::write(&doc, "Ann Lee met Bo.").unwrap();
+    annotation(
+        &doc,
+        "alice",
+        &["Person Name", "Person_Name"],
+        &[
+            (1, 0, 7, "Person Name", "Ann Lee"),
+            (2, 12, 14, "Person_Name", "Bo"),
+        ],
+        &[],
+    );
+    let brat = dir.path().join("brat");
+    let out = spantag(
+        &["export", "-f", "brat", "-o", brat.to_str().unwrap()],
+        &[&doc],
+    );
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    let ann = std::fs::read_to_string(brat.join("a.ann")).unwrap();
+    assert!(ann.contains("T1\tPerson_Name 0 7\tAnn Lee"), "{ann}");
+    assert!(ann.contains("T2\tPerson_Name_2 12 14\tBo"), "{ann}");
+    let conf = std::fs::read_to_string(brat.join("annotation.conf")).unwrap();
+    assert!(
+        conf.contains("[entities]\nPerson_Name\nPerson_Name_2\n"),
+        "{conf}"
+    );
+    assert!(said.contains("it is Person_Name_2"), "{said}");
+
+    let out = spantag(&["export", "-f", "conll"], &[&doc]);
+    let said = text(&out.stderr);
+    let conll = text(&out.stdout);
+    assert!(
+        conll.contains("Ann\tB-Person_Name\nLee\tI-Person_Name\n"),
+        "{conll}"
+    );
+    assert!(
+        conll
+            .lines()
+            .all(|l| l.split('\t').nth(1).is_none_or(|t| !t.contains(' '))),
+        "{conll}"
+    );
+    assert!(said.contains("written as '_'"), "{said}");
+}

@@ -25,6 +25,8 @@ pub struct Exporter {
     labels: Vec<Label>,
     relation_labels: Vec<String>,
     renamed: bool,
+    /// Each label's name in brat, unique.
+    names: HashMap<String, String>,
     /// The file name (without `.txt` / `.ann`) of each (document, annotator), settled by
     /// [`super::Exporter::plan`] so that no two documents share one.
     bases: HashMap<(String, String), String>,
@@ -41,6 +43,7 @@ impl Exporter {
             labels: Vec::new(),
             relation_labels: Vec::new(),
             renamed: false,
+            names: HashMap::new(),
             bases: HashMap::new(),
         }
     }
@@ -71,7 +74,18 @@ fn write_file(path: &Path, contents: &str, report: &mut Report) -> Result<(), Fo
 }
 
 /// The `.ann` text of one layer.
-fn ann(doc: &Document, layer: &crate::annotation::Layer, unit: Offsets) -> String {
+fn ann(
+    doc: &Document,
+    layer: &crate::annotation::Layer,
+    unit: Offsets,
+    names: &HashMap<String, String>,
+) -> String {
+    let entity = |label: &str| {
+        names
+            .get(label)
+            .cloned()
+            .unwrap_or_else(|| brat_label(label))
+    };
     let chars: Vec<char> = doc.text().chars().collect();
     let mut out = String::new();
     let mut t_of: HashMap<u64, u64> = HashMap::new();
@@ -109,7 +123,7 @@ fn ann(doc: &Document, layer: &crate::annotation::Layer, unit: Offsets) -> Strin
         let _ = writeln!(
             out,
             "T{t}\t{} {}\t{}",
-            brat_label(&span.label),
+            entity(&span.label),
             offsets.join(";"),
             text.join(" ")
         );
@@ -193,6 +207,22 @@ impl super::Exporter for Exporter {
                     self.renamed = true;
                 }
                 if !self.labels.iter().any(|l| l.name == label.name) {
+                    // Two labels that brat would write alike ("Person Name", "Person_Name")
+                    // stay two: the later gets a number, and a note says so.
+                    let base = brat_label(&label.name);
+                    let mut name = base.clone();
+                    let mut k = 2;
+                    while self.names.values().any(|n| *n == name) {
+                        name = format!("{base}_{k}");
+                        k += 1;
+                    }
+                    if name != base {
+                        report.notes.push(format!(
+                            "label {:?} would be {base} in brat like another label; it is {name}",
+                            label.name
+                        ));
+                    }
+                    self.names.insert(label.name.clone(), name);
                     self.labels.push(label.clone());
                 }
             }
@@ -213,7 +243,7 @@ impl super::Exporter for Exporter {
             )?;
             write_file(
                 &self.dir.join(format!("{base}.ann")),
-                &ann(item.doc, layer, self.offsets),
+                &ann(item.doc, layer, self.offsets, &self.names),
                 report,
             )?;
         }
@@ -222,8 +252,14 @@ impl super::Exporter for Exporter {
 
     fn finish(self: Box<Self>, report: &mut Report) -> Result<(), FormatError> {
         let mut conf = String::from("[entities]\n");
+        let entity = |label: &str| {
+            self.names
+                .get(label)
+                .cloned()
+                .unwrap_or_else(|| brat_label(label))
+        };
         for label in &self.labels {
-            let _ = writeln!(conf, "{}", brat_label(&label.name));
+            let _ = writeln!(conf, "{}", entity(&label.name));
         }
         conf.push_str("\n[relations]\n");
         for label in &self.relation_labels {
@@ -233,12 +269,7 @@ impl super::Exporter for Exporter {
         write_file(&self.dir.join("annotation.conf"), &conf, report)?;
         let mut visual = String::from("[labels]\n\n[drawing]\n");
         for label in &self.labels {
-            let _ = writeln!(
-                visual,
-                "{}\tbgColor:{}",
-                brat_label(&label.name),
-                label.color
-            );
+            let _ = writeln!(visual, "{}\tbgColor:{}", entity(&label.name), label.color);
         }
         write_file(&self.dir.join("visual.conf"), &visual, report)?;
         write_file(&self.dir.join(SOURCES), &sources(&self.bases)?, report)?;

@@ -8,12 +8,17 @@ use crate::tokens;
 /// The CoNLL writer.
 pub struct Exporter {
     sink: Sink,
+    /// Whether a label's white space was written as `_`.
+    renamed: bool,
 }
 
 impl Exporter {
     /// Writes to `sink`.
     pub fn new(sink: Sink) -> Self {
-        Self { sink }
+        Self {
+            sink,
+            renamed: false,
+        }
     }
 }
 
@@ -28,7 +33,17 @@ impl super::Exporter for Exporter {
                 for (token, tag) in sentence.iter().zip(tags) {
                     out.push_str(&token.text);
                     out.push('\t');
-                    out.push_str(&tokens::tag_name(*tag, layer));
+                    // A tag is one whitespace-free field: readers split lines on white space.
+                    let name = tokens::tag_name(*tag, layer);
+                    if name.contains(char::is_whitespace) {
+                        self.renamed = true;
+                        out.extend(
+                            name.chars()
+                                .map(|c| if c.is_whitespace() { '_' } else { c }),
+                        );
+                    } else {
+                        out.push_str(&name);
+                    }
                     out.push('\n');
                 }
                 out.push('\n');
@@ -39,6 +54,12 @@ impl super::Exporter for Exporter {
     }
 
     fn finish(self: Box<Self>, report: &mut Report) -> Result<(), FormatError> {
+        if self.renamed {
+            report.notes.push(
+                "CoNLL tags are one field: white space in label names was written as '_'"
+                    .to_owned(),
+            );
+        }
         self.sink.finish(report)
     }
 }
