@@ -1168,11 +1168,19 @@ fn check(paths: &[PathBuf]) -> i32 {
         // What opening it would find: spans re-anchored when the source changed, then the
         // problems left (not every stale offset of a text that merely moved).
         let annotator = annotation.annotator.clone();
+        let before: std::collections::HashMap<u64, (usize, usize)> = annotation
+            .spans
+            .iter()
+            .map(|s| (s.id, (s.start, s.end)))
+            .collect();
         let loaded = store::loaded_from(annotation, &doc, &annotator);
         let mut orphans = loaded.layer.orphans.len();
         for problem in &loaded.problems {
             if let store::Problem::Reanchored { orphaned, .. } = problem {
                 orphans = orphans.saturating_sub(*orphaned);
+                for line in reanchored_spans(&before, &loaded.layer) {
+                    println!("{shown}: {line}");
+                }
             }
             println!("{shown}: {problem}");
             problems += 1;
@@ -1192,6 +1200,70 @@ fn check(paths: &[PathBuf]) -> i32 {
         eprintln!("{} file(s) checked, {problems} problem(s)", files.len());
         1
     }
+}
+
+/// A span's text cut to 40 characters for a message.
+fn short(text: &str) -> String {
+    if text.chars().count() <= 40 {
+        text.to_owned()
+    } else {
+        text.chars().take(39).chain(['…']).collect()
+    }
+}
+
+/// The spans re-anchoring should be looked at, one line each: those that moved by another
+/// amount than most spans (not with the text around them: perhaps to another mention of
+/// their text) and those it could not place. At most 20 of each.
+fn reanchored_spans(
+    before: &std::collections::HashMap<u64, (usize, usize)>,
+    layer: &crate::annotation::Layer,
+) -> Vec<String> {
+    let shift = |s: &crate::annotation::Span| {
+        before.get(&s.id).map(|&(start, _)| {
+            i64::try_from(s.start).unwrap_or(i64::MAX) - i64::try_from(start).unwrap_or(i64::MAX)
+        })
+    };
+    let mut counts: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    for s in layer.spans() {
+        if let Some(d) = shift(s) {
+            *counts.entry(d).or_insert(0) += 1;
+        }
+    }
+    let usual = counts
+        .iter()
+        .max_by_key(|&(d, n)| (*n, std::cmp::Reverse(d.unsigned_abs())))
+        .map_or(0, |(d, _)| *d);
+    let mut out: Vec<String> = layer
+        .spans()
+        .iter()
+        .filter_map(|s| {
+            let d = shift(s)?;
+            let &(start, end) = before.get(&s.id)?;
+            (d != usual).then(|| {
+                format!(
+                    "span {} ({} {:?}) moved from {start}..{end} to {}..{}, not with the text \
+                     around it (most spans moved by {usual}): check it in the app",
+                    s.id,
+                    s.label,
+                    short(&s.text),
+                    s.start,
+                    s.end
+                )
+            })
+        })
+        .take(20)
+        .collect();
+    out.extend(layer.orphans.iter().take(20).map(|s| {
+        format!(
+            "span {} ({} {:?}) at {}..{} could not be placed: orphaned",
+            s.id,
+            s.label,
+            short(&s.text),
+            s.start,
+            s.end
+        )
+    }));
+    out
 }
 
 #[cfg(test)]

@@ -570,3 +570,53 @@ fn labels_with_spaces_stay_distinct_and_one_field() {
     );
     assert!(said.contains("written as '_'"), "{said}");
 }
+
+/// check names the spans re-anchoring should be looked at: one that moved apart from the
+/// text around it (to another mention of its text) and one that could not be placed.
+/// Python, old text "The minister Maria Lopez announced a budget. …": [4:12] "minister",
+/// [13:24] "Maria Lopez", [25:34] "announced"; the new text adds "PREFIX. " (8 code points)
+/// and renames the minister, so "Maria Lopez" is only found at the journalist's mention
+/// (new_text.index("Maria Lopez") == 82).
+#[test]
+fn check_names_the_spans_that_moved_apart_or_were_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("news.txt");
+    let old = "The minister Maria Lopez announced a budget. Later a journalist asked about Maria Lopez.\n";
+    std::fs::write(&doc, old).unwrap();
+    annotation(
+        &doc,
+        "alice",
+        &[],
+        &[
+            (1, 4, 12, "actor", "minister"),
+            (2, 13, 24, "actor", "Maria Lopez"),
+            (3, 25, 34, "event", "announced"),
+            (4, 37, 43, "claim", "budget"),
+        ],
+        &[],
+    );
+    std::fs::write(
+        &doc,
+        old.replace(
+            "The minister Maria Lopez",
+            "PREFIX. The minister Mario Lopes",
+        )
+        .replace("budget", "plan"),
+    )
+    .unwrap();
+    let out = spantag(&["check"], &[dir.path()]);
+    let said = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("span 2 (actor \"Maria Lopez\") moved from 13..24 to 82..93, not with the text around it (most spans moved by 8)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("span 4 (claim \"budget\") at 37..43 could not be placed: orphaned"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("span 1 ("),
+        "span 1 moved with the text: {said}"
+    );
+}
