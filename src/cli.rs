@@ -1137,6 +1137,18 @@ fn check(paths: &[PathBuf]) -> i32 {
                 continue;
             }
         };
+        // The file name says whose layer it is; a file that says otherwise inside was copied
+        // or renamed by hand, and every command goes by the name.
+        if let Some((_, by_name)) = corpus::split_annotation_path(file)
+            && !annotation.annotator.is_empty()
+            && annotation.annotator != by_name
+        {
+            println!(
+                "{shown}: its name says annotator {by_name:?} but the file says {:?}; commands go by the name: rename the file or fix its annotator field",
+                annotation.annotator
+            );
+            problems += 1;
+        }
         let Some(source) = source else {
             let name = file
                 .file_name()
@@ -1146,14 +1158,23 @@ fn check(paths: &[PathBuf]) -> i32 {
                 .into_iter()
                 .map(|(doc, _)| doc)
                 .collect();
-            println!(
-                "{shown}: its source document is not beside it (looked for {}); annotation files are named <document>.<annotator>.ron",
-                if tried.is_empty() {
-                    "nothing: the name does not have that shape".to_owned()
-                } else {
-                    tried.join(", ")
-                }
-            );
+            let folder = file.parent().unwrap_or(std::path::Path::new("."));
+            if let Some((doc, who)) =
+                corpus::misnamed_layer_of(&name, |doc| folder.join(doc).is_file())
+            {
+                println!(
+                    "{shown}: named like an annotation file of {doc}, but {who:?} is not an annotator name (letters, digits, '_', '-', '.', '@', '+'), so no command reads it: rename it {doc}.<annotator>.ron"
+                );
+            } else {
+                println!(
+                    "{shown}: its source document is not beside it (looked for {}); annotation files are named <document>.<annotator>.ron",
+                    if tried.is_empty() {
+                        "nothing: the name does not have that shape".to_owned()
+                    } else {
+                        tried.join(", ")
+                    }
+                );
+            }
             problems += 1;
             continue;
         };

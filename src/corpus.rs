@@ -242,6 +242,20 @@ pub fn stray_annotation_files(dir: &Path) -> Result<Vec<PathBuf>, CorpusError> {
     Ok(strays)
 }
 
+/// For a `.ron` file named after a document beside it but with no valid annotator name after
+/// it (`op-ed.txt.alice smith.ron`): that document's name and the invalid annotator part.
+pub fn misnamed_layer_of(name: &str, exists: impl Fn(&str) -> bool) -> Option<(&str, &str)> {
+    let stem = name.strip_suffix(".ron")?;
+    stem.match_indices('.')
+        .map(|(i, _)| (&stem[..i], &stem[i + 1..]))
+        .find(|(doc, who)| {
+            !doc.is_empty()
+                && !who.is_empty()
+                && exists(doc)
+                && crate::store::validate_annotator(who).is_err()
+        })
+}
+
 /// Collects, below `dir`, every file that has at least one annotation file beside it, with
 /// those files (one listing per folder, however many documents it holds), and into `strays`
 /// the `.ron` files with an annotation file's name whose document is not there.
@@ -282,7 +296,9 @@ fn walk(
             docs.entry(path.with_file_name(doc))
                 .or_default()
                 .push((annotator.to_owned(), path.clone()));
-        } else if !crate::store::file_name_candidates(&name).is_empty() {
+        } else if !crate::store::file_name_candidates(&name).is_empty()
+            || misnamed_layer_of(&name, |doc| names.contains(doc)).is_some()
+        {
             strays.push(path);
         }
     }

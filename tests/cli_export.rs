@@ -620,3 +620,30 @@ fn check_names_the_spans_that_moved_apart_or_were_lost() {
         "span 1 moved with the text: {said}"
     );
 }
+
+/// Files a folder command would pass over without a word are named by check: one named after
+/// a document but with no valid annotator name in it, and one whose name and annotator field
+/// disagree (copied by hand).
+#[test]
+fn check_names_misnamed_annotation_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("op-ed.txt");
+    std::fs::write(&doc, "Reyes spoke.").unwrap();
+    annotation(&doc, "alice", &[], &[(1, 0, 5, "actor", "Reyes")], &[]);
+    let alice = dir.path().join("op-ed.txt.alice.ron");
+    std::fs::copy(&alice, dir.path().join("op-ed.txt.alice smith.ron")).unwrap();
+    std::fs::copy(&alice, dir.path().join("op-ed.txt.bob.ron")).unwrap();
+    let out = spantag(&["check"], &[dir.path()]);
+    let said = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("op-ed.txt.alice smith.ron: named like an annotation file of op-ed.txt, but \"alice smith\" is not an annotator name"),
+        "{said}"
+    );
+    assert!(
+        said.contains(
+            "op-ed.txt.bob.ron: its name says annotator \"bob\" but the file says \"alice\""
+        ),
+        "{said}"
+    );
+}
