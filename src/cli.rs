@@ -758,6 +758,29 @@ fn suggest(
             return 2;
         }
     }
+    if from.is_none()
+        && !documents
+            .iter()
+            .any(|d| store::annotation_path(d, annotator).exists())
+    {
+        let mut here: Vec<String> = documents
+            .iter()
+            .flat_map(|d| store::annotation_files(d).into_iter().map(|(name, _)| name))
+            .collect();
+        here.sort();
+        here.dedup();
+        eprintln!(
+            "spantag suggest: {annotator} has no annotation files in these documents, so nothing \
+             they tagged can be suggested (annotators found: {}); --from ANNOTATOR suggests \
+             another layer's spans",
+            if here.is_empty() {
+                "none".to_owned()
+            } else {
+                here.join(", ")
+            }
+        );
+        return 1;
+    }
     let (lexicon, unreadable) = crate::suggest::Lexicon::load(&documents, annotator);
     if unreadable > 0 {
         eprintln!(

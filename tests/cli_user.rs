@@ -320,6 +320,15 @@ fn suggest_lists_text_tagged_elsewhere_and_a_models_spans_but_not_rejections() {
     // Nothing to suggest is not a success, and no annotator is a usage error.
     let none = spantag(&["suggest", "-a", "j.doe"], &[&a]);
     assert_eq!(none.status.code(), Some(1));
+    // An annotator with no files here (a typo, or someone new) is told why nothing comes.
+    let zed = spantag(&["suggest", "-a", "zed"], &[&root]);
+    assert_eq!(zed.status.code(), Some(1));
+    assert!(
+        text(&zed.stderr).contains("zed has no annotation files in these documents")
+            && text(&zed.stderr).contains("annotators found: j.doe, model"),
+        "{}",
+        text(&zed.stderr)
+    );
     let who = spantag(&["suggest"], &[&root]);
     assert_eq!(who.status.code(), Some(2));
     assert!(text(&who.stderr).contains("--annotator"));
