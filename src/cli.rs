@@ -1160,6 +1160,30 @@ fn check(paths: &[PathBuf]) -> i32 {
                 continue;
             }
         };
+        // A name that reads two ways, both documents existing (`notes.txt.j.doe.ron` beside
+        // notes.txt and notes.txt.j): every command takes the longer document name.
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let readings: Vec<(&str, &str)> = store::file_name_candidates(&name)
+            .into_iter()
+            .filter(|(doc, _)| file.with_file_name(doc).is_file())
+            .collect();
+        if let [(doc, who), rest @ ..] = readings.as_slice()
+            && !rest.is_empty()
+        {
+            let others: Vec<String> = rest
+                .iter()
+                .map(|(d, w)| format!("annotator {w:?} of {d}"))
+                .collect();
+            println!(
+                "{shown}: its name reads as annotator {who:?} of {doc} (taken) or as {} (the file names {:?} as its source); rename it or one of the documents",
+                others.join(" or "),
+                annotation.source
+            );
+            problems += 1;
+        }
         // The file name says whose layer it is; a file that says otherwise inside was copied
         // or renamed by hand, and every command goes by the name.
         if let Some((_, by_name)) = corpus::split_annotation_path(file)

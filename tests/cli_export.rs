@@ -647,3 +647,21 @@ fn check_names_misnamed_annotation_files() {
         "{said}"
     );
 }
+
+/// A name that reads two ways (annotator j.doe of notes.txt, or doe of notes.txt.j, both
+/// documents existing) is named by check with what the file says its source is.
+#[test]
+fn check_names_an_annotation_file_name_that_reads_two_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("notes.txt");
+    std::fs::write(&doc, "Reyes spoke.").unwrap();
+    annotation(&doc, "j.doe", &[], &[(1, 0, 5, "actor", "Reyes")], &[]);
+    std::fs::write(dir.path().join("notes.txt.j"), "Reyes spoke.").unwrap();
+    let out = spantag(&["check"], &[dir.path()]);
+    let said = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("its name reads as annotator \"doe\" of notes.txt.j (taken) or as annotator \"j.doe\" of notes.txt (the file names \"notes.txt\" as its source)"),
+        "{said}"
+    );
+}
