@@ -44,6 +44,11 @@ pub enum CliCommand {
         /// or folders (searched recursively). Exits 2 when no annotation file is found.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Save each file whose document changed with its spans moved to where their text is
+        /// now, as opening and saving it in the app does (the previous version is kept as
+        /// `.bak`; spans whose text is gone are kept as orphans).
+        #[arg(long)]
+        update: bool,
     },
     /// Review teammates' annotations in the app: every annotator's layer read-only, the
     /// curated layer (`<document>.curated.ron`) editable.
@@ -333,7 +338,7 @@ pub fn run(command: CliCommand) -> i32 {
             );
             2
         }
-        CliCommand::Check { paths } => check(&paths),
+        CliCommand::Check { paths, update } => check(&paths, update),
         CliCommand::Export {
             format,
             all_annotators: _,
@@ -1094,7 +1099,7 @@ pub fn review_target(path: &std::path::Path) -> Result<PathBuf, String> {
         })
 }
 
-fn check(paths: &[PathBuf]) -> i32 {
+fn check(paths: &[PathBuf], update: bool) -> i32 {
     // (annotation file, its document if found)
     let mut files: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
     let mut problems = 0usize;
@@ -1243,6 +1248,28 @@ fn check(paths: &[PathBuf]) -> i32 {
             .collect();
         let loaded = store::loaded_from(annotation, &doc, &annotator);
         let mut orphans = loaded.layer.orphans.len();
+        let stale = loaded
+            .problems
+            .iter()
+            .any(|p| matches!(p, store::Problem::StaleSource { .. }));
+        // With --update, a changed source is recorded: what is only news then is no problem.
+        let updated = if update && stale {
+            match store::save_layer(&loaded.layer, &doc, file) {
+                Ok(_) => {
+                    println!(
+                        "{shown}: updated to the changed text (the previous version is kept as .bak)"
+                    );
+                    true
+                }
+                Err(err) => {
+                    println!("{shown}: not updated: {err}");
+                    problems += 1;
+                    false
+                }
+            }
+        } else {
+            false
+        };
         for problem in &loaded.problems {
             if let store::Problem::Reanchored { orphaned, .. } = problem {
                 orphans = orphans.saturating_sub(*orphaned);
@@ -1250,7 +1277,16 @@ fn check(paths: &[PathBuf]) -> i32 {
                     println!("{shown}: {line}");
                 }
             }
-            println!("{shown}: {problem}");
+            if updated && problem.is_notice() {
+                continue;
+            }
+            if matches!(problem, store::Problem::StaleSource { .. }) {
+                println!(
+                    "{shown}: the source text changed since this file was saved; `spantag check --update` (or opening and saving it in the app) records the new version"
+                );
+            } else {
+                println!("{shown}: {problem}");
+            }
             problems += 1;
         }
         // Spans orphaned by an earlier opening: still in the file, in no export.

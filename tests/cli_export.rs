@@ -665,3 +665,47 @@ fn check_names_an_annotation_file_name_that_reads_two_ways() {
         "{said}"
     );
 }
+
+/// A document edited after it was annotated: check says so and how to record it, and
+/// `check --update` saves the file with its spans where their text now is (as opening and
+/// saving in the app does), keeping the previous version as .bak. Python: "PREFIX. Reyes
+/// met Okafor."[8:13] == "Reyes", [18:24] == "Okafor".
+#[test]
+fn check_update_records_a_changed_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("a.txt");
+    std::fs::write(&doc, "Reyes met Okafor.").unwrap();
+    annotation(
+        &doc,
+        "alice",
+        &["actor"],
+        &[(1, 0, 5, "actor", "Reyes"), (2, 10, 16, "actor", "Okafor")],
+        &[],
+    );
+    let file = dir.path().join("a.txt.alice.ron");
+    let before = std::fs::read(&file).unwrap();
+    std::fs::write(&doc, "PREFIX. Reyes met Okafor.").unwrap();
+    let out = spantag(&["check"], &[dir.path()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("`spantag check --update`"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = spantag(&["check", "--update"], &[dir.path()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("updated to the changed text"));
+    assert_eq!(
+        std::fs::read(dir.path().join("a.txt.alice.ron.bak")).unwrap(),
+        before
+    );
+    let saved = spantag::store::AnnotationFile::read(&file).unwrap();
+    let spans: Vec<(usize, usize, &str)> = saved
+        .spans
+        .iter()
+        .map(|s| (s.start, s.end, s.text.as_str()))
+        .collect();
+    assert_eq!(spans, [(8, 13, "Reyes"), (18, 24, "Okafor")]);
+    let out = spantag(&["check"], &[dir.path()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+}
