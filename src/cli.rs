@@ -551,18 +551,12 @@ fn export(
             LayerChoice::Curated => " of the curated layer".to_owned(),
             LayerChoice::All | LayerChoice::Every => String::new(),
         };
-        let mut found: Vec<String> = corpus::plan(inputs, &LayerChoice::Every)
+        let documents: Vec<PathBuf> = corpus::plan(inputs, &LayerChoice::Every)
             .unwrap_or_default()
             .into_iter()
-            .flat_map(|j| j.layers.into_iter().map(|(name, _)| name))
+            .map(|j| j.path)
             .collect();
-        found.sort();
-        found.dedup();
-        let found = if found.is_empty() {
-            "none (<document>.<annotator>.ron)".to_owned()
-        } else {
-            found.join(", ")
-        };
+        let found = annotators_beside(&documents);
         eprintln!(
             "spantag export: no annotation files{wanted} in the inputs; annotators found: \
              {found}"
@@ -745,17 +739,7 @@ fn suggest(
     if let Some(from) = from {
         let has = |d: &PathBuf| store::annotation_path(d, from).exists();
         if !documents.iter().any(has) {
-            let mut here: Vec<String> = documents
-                .iter()
-                .flat_map(|d| store::annotation_files(d).into_iter().map(|(name, _)| name))
-                .collect();
-            here.sort();
-            here.dedup();
-            let here = if here.is_empty() {
-                "none".to_owned()
-            } else {
-                here.join(", ")
-            };
+            let here = annotators_beside(&documents);
             eprintln!(
                 "spantag suggest: no document here has an annotation file of {from:?} \
                  (<document>.{from}.ron) to suggest from; annotators found: {here}"
@@ -768,21 +752,11 @@ fn suggest(
             .iter()
             .any(|d| store::annotation_path(d, annotator).exists())
     {
-        let mut here: Vec<String> = documents
-            .iter()
-            .flat_map(|d| store::annotation_files(d).into_iter().map(|(name, _)| name))
-            .collect();
-        here.sort();
-        here.dedup();
         eprintln!(
             "spantag suggest: {annotator} has no annotation files in these documents, so nothing \
              they tagged can be suggested (annotators found: {}); --from ANNOTATOR suggests \
              another layer's spans",
-            if here.is_empty() {
-                "none".to_owned()
-            } else {
-                here.join(", ")
-            }
+            annotators_beside(&documents)
         );
         return 1;
     }
@@ -1303,6 +1277,21 @@ fn check(paths: &[PathBuf], update: bool) -> i32 {
     } else {
         eprintln!("{} file(s) checked, {problems} problem(s)", files.len());
         1
+    }
+}
+
+/// The annotators with files beside `documents`, for messages: `alice, bob`, or `none`.
+fn annotators_beside(documents: &[PathBuf]) -> String {
+    let mut found: Vec<String> = documents
+        .iter()
+        .flat_map(|d| store::annotation_files(d).into_iter().map(|(name, _)| name))
+        .collect();
+    found.sort();
+    found.dedup();
+    if found.is_empty() {
+        "none (files are named <document>.<annotator>.ron)".to_owned()
+    } else {
+        found.join(", ")
     }
 }
 
