@@ -162,8 +162,9 @@ pub struct LayerState {
 impl LayerState {
     fn new(loaded: Loaded, path: PathBuf, editable: bool) -> Self {
         let mut history = History::new();
-        if loaded.changed {
-            // Re-anchored offsets, or the source's new hash, are not on disk yet.
+        if loaded.changed && editable {
+            // Re-anchored offsets, or the source's new hash, are not on disk yet (a read-only
+            // layer is never saved: it is not unsaved work either).
             history.mark_unsaved();
         }
         let disk = DiskState::seen(&path, loaded.disk_hash);

@@ -346,3 +346,34 @@ fn a_document_picked_in_the_agreement_window_is_not_covered_by_it() {
     assert!(!h.state().agreement.open, "the window stepped aside");
     assert!(h.query_by_label_contains("Agreement — ").is_none());
 }
+
+/// A document edited after the annotators saved: their read-only layers are re-anchored in
+/// memory, but they are not unsaved work (only their annotators can save them), so review
+/// opens "Saved" and closing does not ask to save.
+#[test]
+fn stale_teammate_layers_are_not_unsaved_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "council-budget.txt";
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs/review");
+    let text = std::fs::read_to_string(samples.join(name)).unwrap();
+    std::fs::write(dir.path().join(name), format!("BREAKING: {text}")).unwrap();
+    for who in ["alice", "bob"] {
+        let file = format!("{name}.{who}.ron");
+        std::fs::copy(samples.join(&file), dir.path().join(&file)).unwrap();
+    }
+    let options = AppOptions {
+        document: Some(dir.path().join(name)),
+        annotator: Some("tester".to_owned()),
+        config_dir: Some(dir.path().join("config")),
+        review: true,
+        ..Default::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(vec2(1400.0, 900.0))
+        .build_eframe(move |cc| SpantagApp::new(cc, options));
+    run_until(&mut h, "review mode", |app| {
+        app.in_review() && app.session().is_some_and(|s| s.layers().count() == 3)
+    });
+    assert!(!h.state().is_dirty(), "nothing of the curator's to save");
+    h.get_by_label_contains("changed since it was annotated");
+}

@@ -62,7 +62,9 @@ impl AgreementPanel {
     /// Shows the panel for a folder, computing its figures in the background.
     pub fn show_for(&mut self, ctx: &egui::Context, folder: &Path) {
         self.open = true;
-        self.folder = Some(folder.to_path_buf());
+        // Its real name for the title (`spantag review .` is "Agreement — review", not ".").
+        let folder = &std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+        self.folder = Some(folder.clone());
         self.report = None;
         self.error = None;
         let (tx, rx) = mpsc::channel();
