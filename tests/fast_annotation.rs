@@ -449,3 +449,29 @@ fn shift_and_alt_arrows_move_the_selected_spans_ends_and_undo() {
     assert_eq!(h.state().view.selected_range(), Some(0..4));
     assert_eq!(range(&h).0, reyes..reyes + 5);
 }
+
+/// An invalid pattern shows its error under the find bar and leaves the bar's controls in
+/// their places: an empty match count made every control after it draw over the Find field,
+/// which then could not be clicked.
+#[test]
+fn an_invalid_pattern_keeps_the_find_bar_usable() {
+    let (_fx, mut h) = harness();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run();
+    h.get_by_label("Find").type_text("(");
+    h.run();
+    h.get_by_label(".*").click();
+    h.run();
+    h.run();
+    h.get_by_label_contains("not a valid regular expression");
+    let field = h.get_by_label("Find").rect();
+    for control in ["Aa", "Word", ".*", "✕"] {
+        let rect = h.get_by_label(control).rect();
+        assert!(
+            !rect.intersects(field),
+            "{control} at {rect:?} is drawn over the Find field at {field:?}"
+        );
+    }
+    let tag_all = h.get_by_label_contains("Tag all as").rect();
+    assert!(!tag_all.intersects(field), "{tag_all:?} over {field:?}");
+}

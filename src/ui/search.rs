@@ -135,7 +135,12 @@ pub fn search_ui(
                     (None, Some(i)) => format!("{} of {}", i + 1, state.matches.len()),
                     (None, None) => format!("{} matches", state.matches.len()),
                 };
-                ui.label(count);
+                // An empty label breaks the wrapped row (it starts a row of no height, and
+                // the rest of the bar is drawn over the start of it): none when there is an
+                // error to show instead.
+                if !count.is_empty() {
+                    ui.label(count);
+                }
                 if ui
                     .add_enabled(!state.matches.is_empty(), egui::Button::new("▲"))
                     .on_hover_text("Previous match (Shift+Enter, Shift+F3)")
