@@ -246,6 +246,23 @@ fn a_relation_is_made_with_r_and_a_click_and_goes_with_its_span() {
     h.run();
     assert_eq!(h.state().layer().unwrap().relations, relations);
     assert!(h.state().layer().unwrap().get(claim_id).is_some());
+    // Relabelling the actor as an event leaves a "says" from an event, which the type does
+    // not allow (actor → claim): kept, and said.
+    click(&mut h, reyes + 1);
+    assert_eq!(h.state().selected_span().map(|r| r.id), Some(actor_id));
+    h.key_press(Key::Num3);
+    h.run();
+    let status = h.state().status_text().unwrap_or_default().to_owned();
+    assert!(
+        status.contains("the relation(s) says \"Reyes and the Forum disagree\" no longer fit(s)"),
+        "{status}"
+    );
+    assert_eq!(h.state().layer().unwrap().relations, relations);
+    // Relabelling it back as an actor: nothing to say.
+    h.key_press(Key::Num2);
+    h.run();
+    let status = h.state().status_text().unwrap_or_default().to_owned();
+    assert_eq!(status, "Relabelled as actor");
 }
 
 #[test]

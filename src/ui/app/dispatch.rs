@@ -15,6 +15,32 @@ use crate::ui::doc_view::{ScrollTarget, preview};
 use crate::ui::theme;
 
 impl SpantagApp {
+    /// The relations of span `id` (in the editable layer) whose type does not allow the
+    /// labels at their ends, named for a message ("participates → GENÈVE"); `None` if all
+    /// fit.
+    fn relations_that_no_longer_fit(&self, id: u64) -> Option<String> {
+        let open = self.open.as_ref()?;
+        let state = open.session.editable();
+        let layer = state.layer();
+        let types = open.session.relation_types();
+        let misfits: Vec<String> = state
+            .relations_of(id)
+            .filter_map(|r| {
+                let (from, to) = (layer.get(r.from)?, layer.get(r.to)?);
+                let kind = types.iter().find(|t| t.name == r.label)?;
+                (!kind.allows(&from.label, &to.label)).then(|| {
+                    let other = if r.from == id { to } else { from };
+                    format!(
+                        "{} {:?}",
+                        r.label,
+                        crate::ui::doc_view::preview(&other.text, 30)
+                    )
+                })
+            })
+            .collect();
+        (!misfits.is_empty()).then(|| format!("the relation(s) {}", misfits.join(", ")))
+    }
+
     /// Tags the current selection (trimmed of whitespace) with `label`, or relabels the
     /// selected span when there is no text selection.
     fn tag(&mut self, label: &str) {
@@ -29,7 +55,12 @@ impl SpantagApp {
                         id: span_id,
                         label: label.to_owned(),
                     });
-                    self.info(format!("Relabelled as {label}"));
+                    match self.relations_that_no_longer_fit(span_id) {
+                        None => self.info(format!("Relabelled as {label}")),
+                        Some(which) => self.warn(format!(
+                            "Relabelled as {label}; {which} no longer fit(s) its type's labels: delete it in the span's details, or undo (Ctrl+Z)"
+                        )),
+                    }
                 }
             } else {
                 self.info("Select some text first (drag over it, or double-click a word)");
