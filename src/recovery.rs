@@ -149,6 +149,15 @@ pub fn differing_spans(a: &[Span], b: &[Span]) -> usize {
 /// hook (every layer, not only the one on screen).
 static SNAPSHOTS: Mutex<BTreeMap<PathBuf, String>> = Mutex::new(BTreeMap::new());
 
+/// Why the last recovery file of an annotation file could not be written, while it could not.
+static FAILURES: Mutex<BTreeMap<PathBuf, String>> = Mutex::new(BTreeMap::new());
+
+/// Why the recovery file of `annotation` could not be written last time, if it could not:
+/// unsaved work there is not protected against a crash, which the user must be told.
+pub fn failure(annotation: &Path) -> Option<String> {
+    FAILURES.lock().ok()?.get(annotation).cloned()
+}
+
 /// Remembers the latest state of one annotation file for the panic hook; `None` once it is
 /// saved.
 pub fn remember(annotation: &Path, text: Option<String>) {
@@ -211,8 +220,15 @@ fn run(job: Job) {
             .to_ron();
             drop(snapshot.layer);
             remember(&snapshot.annotation, Some(text.clone()));
-            if let Err(err) = write(&snapshot.annotation, &text) {
+            let result = write(&snapshot.annotation, &text);
+            if let Err(err) = &result {
                 eprintln!("spantag: could not write the recovery file: {err}");
+            }
+            if let Ok(mut failures) = FAILURES.lock() {
+                match result {
+                    Ok(()) => failures.remove(&snapshot.annotation),
+                    Err(err) => failures.insert(snapshot.annotation.clone(), err.to_string()),
+                };
             }
         }
         Job::Remove(annotation) => {

@@ -764,3 +764,20 @@ fn an_empty_document_says_it_is_empty() {
     let status = h.state().status_text().unwrap_or_default().to_owned();
     assert_eq!(status, "news.txt is empty: there is nothing to annotate");
 }
+
+/// Where the recovery file cannot be written (here a folder stands at its path, which stops
+/// root too; for others, a read-only folder), the user is told that unsaved work is not
+/// protected against a crash, not only the log.
+#[test]
+fn a_recovery_file_that_cannot_be_written_is_said() {
+    let fx = fixture(TEXT);
+    let ann = annotation_path(&fx.doc, "tester");
+    std::fs::create_dir_all(spantag::recovery::recovery_path(&ann)).unwrap();
+    let mut h = harness(&fx);
+    tag(&mut h, "council", Key::Num2);
+    run_until(&mut h, "the warning", |app| {
+        spantag::recovery::flush();
+        app.status_text()
+            .is_some_and(|s| s.contains("not protected against a crash"))
+    });
+}

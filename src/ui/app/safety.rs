@@ -34,6 +34,8 @@ pub(super) struct Safety {
     save_as: Option<SaveAs>,
     last_poll: Option<Instant>,
     recovery_due: Option<Instant>,
+    /// The recovery failure the user was last told of (told once, not every second).
+    recovery_failure: Option<String>,
 }
 
 struct RestoreOffer {
@@ -84,6 +86,18 @@ impl SpantagApp {
     /// Writes recovery files within a second of unsaved changes (on the recovery thread),
     /// and removes them once saved.
     pub(super) fn recovery_tick(&mut self, ctx: &egui::Context) {
+        let failure = self
+            .open
+            .as_ref()
+            .and_then(|o| recovery::failure(o.session.editable().path()));
+        if failure != self.safety.recovery_failure {
+            if let Some(err) = &failure {
+                self.warn(format!(
+                    "Unsaved work here is not protected against a crash: the recovery file could not be written ({err}). Save with Ctrl+S, or save as elsewhere"
+                ));
+            }
+            self.safety.recovery_failure = failure;
+        }
         let Some(open) = &mut self.open else {
             self.safety.recovery_due = None;
             return;
