@@ -263,6 +263,13 @@ fn a_relation_is_made_with_r_and_a_click_and_goes_with_its_span() {
     h.run();
     let status = h.state().status_text().unwrap_or_default().to_owned();
     assert_eq!(status, "Relabelled as actor");
+    // Removing the actor label asks first, and says the relation goes with the span.
+    h.state_mut().push(Command::ShowLabelEditor);
+    h.run();
+    h.query_all_by_label("Remove").nth(1).unwrap().click();
+    h.run();
+    h.get_by_label_contains("they, and the 1 relation touching them, are deleted");
+    h.get_by_label("Delete 1 span and the label");
 }
 
 #[test]

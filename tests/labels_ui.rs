@@ -204,7 +204,7 @@ fn recolouring_and_moving_labels_undo_and_removing_a_used_one_asks_first() {
     h.run();
     h.get_by_label_contains("1 span of yours use");
     assert_eq!(h.state().layer().unwrap().spans().len(), 2);
-    h.get_by_label("Delete 1 spans and the label").click();
+    h.get_by_label("Delete 1 span and the label").click();
     h.run();
     let layer = h.state().layer().unwrap();
     assert_eq!(layer.spans().len(), 1);

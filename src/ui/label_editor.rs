@@ -36,6 +36,8 @@ pub enum Confirm {
         name: String,
         /// Your spans with it.
         spans: usize,
+        /// Your relations touching those spans (deleted with them).
+        relations: usize,
     },
 }
 
@@ -352,18 +354,34 @@ impl LabelEditor {
                     }
                 });
             }
-            Confirm::Remove { name, spans } => {
+            Confirm::Remove {
+                name,
+                spans,
+                relations,
+            } => {
                 ui.label(RichText::new(format!("Remove “{name}”?")).strong());
+                let and_relations = if *relations > 0 {
+                    format!(
+                        ", and the {relations} relation{} touching them,",
+                        plural(*relations)
+                    )
+                } else {
+                    String::new()
+                };
                 ui.label(format!(
-                    "{spans} span{} of yours use it: they are deleted with it (Ctrl+Z brings \
-                     them back).",
+                    "{spans} span{} of yours use it: they{and_relations} are deleted with it \
+                     (Ctrl+Z brings them back).",
                     plural(*spans)
                 ));
                 let (enter, esc) = keys(ui);
                 ui.horizontal(|ui| {
                     if ui
                         .button(
-                            RichText::new(format!("Delete {spans} spans and the label")).strong(),
+                            RichText::new(format!(
+                                "Delete {spans} span{} and the label",
+                                plural(*spans)
+                            ))
+                            .strong(),
                         )
                         .on_hover_text("Enter")
                         .clicked()

@@ -143,7 +143,21 @@ impl SpantagApp {
             .filter(|s| s.label == name)
             .count();
         if spans > 0 && !confirmed {
-            self.label_editor.confirm = Some(Confirm::Remove { name, spans });
+            let layer = open.layer();
+            let relations = layer
+                .relations
+                .iter()
+                .filter(|r| {
+                    [r.from, r.to]
+                        .iter()
+                        .any(|id| layer.get(*id).is_some_and(|s| s.label == name))
+                })
+                .count();
+            self.label_editor.confirm = Some(Confirm::Remove {
+                name,
+                spans,
+                relations,
+            });
             return;
         }
         self.change_scheme(SchemeChange::Remove(name.clone()));
