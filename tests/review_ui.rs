@@ -39,6 +39,33 @@ fn run_until(h: &mut Harness<'_, SpantagApp>, what: &str, done: impl Fn(&Spantag
     panic!("timed out waiting for {what}");
 }
 
+/// The sample document the tests review.
+const NAME: &str = "council-budget.txt";
+
+/// Copies `sample_docs/review`'s [`NAME`] and the annotation files of `annotators` into `dir`.
+fn copy_sample(dir: &Path, annotators: &[&str]) {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs/review");
+    std::fs::copy(samples.join(NAME), dir.join(NAME)).unwrap();
+    for who in annotators {
+        let file = format!("{NAME}.{who}.ron");
+        std::fs::copy(samples.join(&file), dir.join(&file)).unwrap();
+    }
+}
+
+/// The app on `dir/`[`NAME`] as annotator `tester`, in review mode or annotating.
+fn app_on(dir: &Path, review: bool) -> Harness<'static, SpantagApp> {
+    let options = AppOptions {
+        document: Some(dir.join(NAME)),
+        annotator: Some("tester".to_owned()),
+        config_dir: Some(dir.join("config")),
+        review,
+        ..Default::default()
+    };
+    Harness::builder()
+        .with_size(vec2(1400.0, 900.0))
+        .build_eframe(move |cc| SpantagApp::new(cc, options))
+}
+
 fn curated_spans(app: &SpantagApp) -> BTreeSet<Key3> {
     app.layer()
         .unwrap()
@@ -202,27 +229,12 @@ fn curated_is_refused_as_an_annotator_name() {
 #[test]
 fn a_broken_teammate_file_is_named_and_does_not_hide_the_others() {
     let dir = tempfile::tempdir().unwrap();
-    let name = "council-budget.txt";
-    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs/review");
-    std::fs::copy(samples.join(name), dir.path().join(name)).unwrap();
-    for who in ["alice", "bob", "chen"] {
-        let file = format!("{name}.{who}.ron");
-        std::fs::copy(samples.join(&file), dir.path().join(&file)).unwrap();
-    }
+    copy_sample(dir.path(), &["alice", "bob", "chen"]);
     // A hand edit broke bob's file.
-    let bob = dir.path().join(format!("{name}.bob.ron"));
+    let bob = dir.path().join(format!("{NAME}.bob.ron"));
     let text = std::fs::read_to_string(&bob).unwrap();
     std::fs::write(&bob, text.replacen("(id: 3,", "(id: 3 oops,", 1)).unwrap();
-    let options = AppOptions {
-        document: Some(dir.path().join(name)),
-        annotator: Some("tester".to_owned()),
-        config_dir: Some(dir.path().join("config")),
-        review: true,
-        ..Default::default()
-    };
-    let mut h = Harness::builder()
-        .with_size(vec2(1400.0, 900.0))
-        .build_eframe(move |cc| SpantagApp::new(cc, options));
+    let mut h = app_on(dir.path(), true);
     run_until(&mut h, "review mode", |app| {
         app.in_review() && !app.layers_pending()
     });
@@ -250,22 +262,8 @@ fn a_broken_teammate_file_is_named_and_does_not_hide_the_others() {
 #[test]
 fn switching_to_review_says_that_it_saved() {
     let dir = tempfile::tempdir().unwrap();
-    let name = "council-budget.txt";
-    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs/review");
-    std::fs::copy(samples.join(name), dir.path().join(name)).unwrap();
-    for who in ["alice", "bob"] {
-        let file = format!("{name}.{who}.ron");
-        std::fs::copy(samples.join(&file), dir.path().join(&file)).unwrap();
-    }
-    let options = AppOptions {
-        document: Some(dir.path().join(name)),
-        annotator: Some("tester".to_owned()),
-        config_dir: Some(dir.path().join("config")),
-        ..Default::default()
-    };
-    let mut h = Harness::builder()
-        .with_size(vec2(1400.0, 900.0))
-        .build_eframe(move |cc| SpantagApp::new(cc, options));
+    copy_sample(dir.path(), &["alice", "bob"]);
+    let mut h = app_on(dir.path(), false);
     run_until(&mut h, "the document", |app| app.layer().is_some());
     // Tag "Council" (the first word: drag over it, press 1).
     let (from, to) = (common::pos(&h, 0), common::pos(&h, 7));
@@ -293,11 +291,11 @@ fn switching_to_review_says_that_it_saved() {
     });
     let status = h.state().status_text().unwrap_or_default().to_owned();
     assert!(
-        status.starts_with(&format!("Saved 1 span to {name}.tester.ron. ")),
+        status.starts_with(&format!("Saved 1 span to {NAME}.tester.ron. ")),
         "{status}"
     );
     assert_eq!(
-        spans_of(&dir.path().join(format!("{name}.tester.ron"))).len(),
+        spans_of(&dir.path().join(format!("{NAME}.tester.ron"))).len(),
         1
     );
 }
@@ -312,16 +310,7 @@ fn a_document_picked_in_the_agreement_window_is_not_covered_by_it() {
         let path = entry.unwrap().path();
         std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
     }
-    let options = AppOptions {
-        document: Some(dir.path().join("council-budget.txt")),
-        annotator: Some("tester".to_owned()),
-        config_dir: Some(dir.path().join("config")),
-        review: true,
-        ..Default::default()
-    };
-    let mut h = Harness::builder()
-        .with_size(vec2(1400.0, 900.0))
-        .build_eframe(move |cc| SpantagApp::new(cc, options));
+    let mut h = app_on(dir.path(), true);
     run_until(&mut h, "review mode", |app| {
         app.in_review() && app.layer().is_some()
     });
@@ -353,24 +342,11 @@ fn a_document_picked_in_the_agreement_window_is_not_covered_by_it() {
 #[test]
 fn stale_teammate_layers_are_not_unsaved_work() {
     let dir = tempfile::tempdir().unwrap();
-    let name = "council-budget.txt";
-    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs/review");
-    let text = std::fs::read_to_string(samples.join(name)).unwrap();
-    std::fs::write(dir.path().join(name), format!("BREAKING: {text}")).unwrap();
-    for who in ["alice", "bob"] {
-        let file = format!("{name}.{who}.ron");
-        std::fs::copy(samples.join(&file), dir.path().join(&file)).unwrap();
-    }
-    let options = AppOptions {
-        document: Some(dir.path().join(name)),
-        annotator: Some("tester".to_owned()),
-        config_dir: Some(dir.path().join("config")),
-        review: true,
-        ..Default::default()
-    };
-    let mut h = Harness::builder()
-        .with_size(vec2(1400.0, 900.0))
-        .build_eframe(move |cc| SpantagApp::new(cc, options));
+    copy_sample(dir.path(), &["alice", "bob"]);
+    let doc = dir.path().join(NAME);
+    let text = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(&doc, format!("BREAKING: {text}")).unwrap();
+    let mut h = app_on(dir.path(), true);
     run_until(&mut h, "review mode", |app| {
         app.in_review() && app.session().is_some_and(|s| s.layers().count() == 3)
     });
