@@ -45,8 +45,31 @@ impl AtomicFile {
 
     /// Flushes to disk and renames over the target, keeping the old version if asked.
     pub fn commit(self, backup: Backup) -> std::io::Result<()> {
+        self.close()?.commit(backup)
+    }
+
+    /// Flushes to disk and closes the temporary file, which stays beside the target until
+    /// [`ClosedAtomicFile::commit`] (or is removed when dropped): many files can be prepared
+    /// this way without holding a file descriptor each.
+    pub fn close(self) -> std::io::Result<ClosedAtomicFile> {
         set_permissions_like(self.tmp.as_file(), &self.path);
         self.tmp.as_file().sync_all()?;
+        Ok(ClosedAtomicFile {
+            tmp: self.tmp.into_temp_path(),
+            path: self.path,
+        })
+    }
+}
+
+/// A temporary file written, flushed and closed, waiting to be renamed over its target.
+pub struct ClosedAtomicFile {
+    tmp: tempfile::TempPath,
+    path: PathBuf,
+}
+
+impl ClosedAtomicFile {
+    /// Renames it over the target, keeping the old version if asked.
+    pub fn commit(self, backup: Backup) -> std::io::Result<()> {
         if backup == Backup::Keep {
             keep_backup(&self.path)?;
         }

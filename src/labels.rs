@@ -726,9 +726,11 @@ fn commit_prepared(writes: &[Write]) -> Result<(), LabelsError> {
     // renamed in some files and not others. Then each is renamed into place.
     let mut prepared = Vec::with_capacity(writes.len());
     for write in writes {
+        // Closed once written: a corpus of thousands of files must not hold a descriptor
+        // each.
         let file = crate::atomic::AtomicFile::create(&write.path).and_then(|mut file| {
             std::io::Write::write_all(&mut file, write.contents.as_bytes())?;
-            Ok(file)
+            file.close()
         });
         match file {
             Ok(file) => prepared.push(file),
