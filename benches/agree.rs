@@ -12,13 +12,13 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use spantag::annotation::{Layer, Span};
-use spantag::corpus::{self, LayerChoice};
-use spantag::document::Document;
-use spantag::formats::{self, Format, Offsets, Output};
-use spantag::review;
-use spantag::store;
-use spantag::synth::{self, Rng};
+use spantag_core::annotation::{Layer, Span};
+use spantag_core::corpus::{self, LayerChoice};
+use spantag_core::document::Document;
+use spantag_core::formats::{self, Format, Offsets, Output};
+use spantag_core::review;
+use spantag_core::store;
+use spantag_core::synth::{self, Rng};
 
 const LABELS: [&str; 3] = ["claim", "actor", "event"];
 

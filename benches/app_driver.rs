@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use egui::{Event, Modifiers, MouseWheelUnit, Pos2, RawInput, Rect, pos2, vec2};
-use spantag::ui::SpantagApp;
+use spantag_app::SpantagApp;
 
 /// Feeds the app frames and times them.
 pub struct Driver {

@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use spantag::document::Document;
-use spantag::store;
+use spantag_core::document::Document;
+use spantag_core::store;
 
 /// A generated document and its annotation file.
 pub struct Corpus {
@@ -24,9 +24,9 @@ pub const SIZES: [(&str, usize, usize); 3] = [
 /// Writes a corpus of `bytes` with `spans` spans into `dir`.
 pub fn corpus(dir: &Path, name: &'static str, bytes: usize, spans: usize) -> Corpus {
     let doc_path = dir.join(format!("{name}.txt"));
-    std::fs::write(&doc_path, spantag::synth::text(bytes, 42)).unwrap();
+    std::fs::write(&doc_path, spantag_core::synth::text(bytes, 42)).unwrap();
     let doc = Document::open(&doc_path).unwrap();
-    let layer = spantag::synth::layer(&doc, spans, "bench", 42);
+    let layer = spantag_core::synth::layer(&doc, spans, "bench", 42);
     let ron = store::annotation_path(&doc_path, "bench");
     store::save_layer(&layer, &doc, &ron).unwrap();
     Corpus {

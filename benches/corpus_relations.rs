@@ -16,10 +16,10 @@
 use std::path::Path;
 use std::time::Instant;
 
-use spantag::annotation::Relation;
-use spantag::document::Document;
-use spantag::store;
-use spantag::ui::{AppOptions, SpantagApp};
+use spantag_app::{AppOptions, SpantagApp};
+use spantag_core::annotation::Relation;
+use spantag_core::document::Document;
+use spantag_core::store;
 
 mod app_driver;
 use app_driver::Driver;
@@ -44,13 +44,13 @@ fn app(doc: &Path, config: &Path) -> SpantagApp {
 }
 
 fn relations(dir: &Path) {
-    let text = spantag::synth::text(1_000_000, 42);
+    let text = spantag_core::synth::text(1_000_000, 42);
     let plain = dir.join("plain.txt");
     let related = dir.join("related.txt");
     std::fs::write(&plain, &text).unwrap();
     std::fs::write(&related, &text).unwrap();
     let doc = Document::open(&plain).unwrap();
-    let layer = spantag::synth::layer(&doc, 10_000, "bench", 42);
+    let layer = spantag_core::synth::layer(&doc, 10_000, "bench", 42);
     store::save_layer(&layer, &doc, &store::annotation_path(&plain, "bench")).unwrap();
     let mut with = layer.clone();
     let ids: Vec<u64> = layer.spans().iter().map(|s| s.id).collect();
@@ -102,10 +102,10 @@ fn corpus(dir: &Path) {
     std::fs::create_dir_all(&root).unwrap();
     for i in 0..10_000u64 {
         let path = root.join(format!("doc-{i:05}.txt"));
-        std::fs::write(&path, spantag::synth::text(2_000, i)).unwrap();
+        std::fs::write(&path, spantag_core::synth::text(2_000, i)).unwrap();
         if i % 2 == 0 {
             let doc = Document::open(&path).unwrap();
-            let layer = spantag::synth::layer(&doc, 5, "bench", i);
+            let layer = spantag_core::synth::layer(&doc, 5, "bench", i);
             store::save_layer(&layer, &doc, &store::annotation_path(&path, "bench")).unwrap();
         }
     }

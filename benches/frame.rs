@@ -27,10 +27,10 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui::{Color32, Event, Modifiers, MouseWheelUnit, Pos2, RawInput, Rect, pos2, vec2};
-use spantag::document::Document;
-use spantag::store;
-use spantag::ui::doc_view::ScrollTarget;
-use spantag::ui::{AppOptions, SpantagApp};
+use spantag_app::doc_view::ScrollTarget;
+use spantag_app::{AppOptions, SpantagApp};
+use spantag_core::document::Document;
+use spantag_core::store;
 
 const SIZE: egui::Vec2 = vec2(1400.0, 900.0);
 
@@ -470,8 +470,8 @@ fn app_frame(ctx: &egui::Context, app: &mut SpantagApp, frame: &mut u64) {
 /// work, and checks that it did: a new span tagged, one undone, the view moved from the top
 /// to the end, the view moved to a span far from the previous one.
 fn responses(setup: &Setup, name: &str) {
-    use spantag::ui::Command;
-    use spantag::ui::doc_view::Selection;
+    use spantag_app::Command;
+    use spantag_app::doc_view::Selection;
     let doc = setup.dir.path().join(format!("{name}.txt"));
     let mut app = open_app(&doc);
     let ctx = egui::Context::default();

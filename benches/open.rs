@@ -6,9 +6,9 @@
 mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use spantag::annotation::SpanIndex;
-use spantag::document::Document;
-use spantag::store;
+use spantag_core::annotation::SpanIndex;
+use spantag_core::document::Document;
+use spantag_core::store;
 
 fn open(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();

@@ -18,11 +18,11 @@
 use std::path::Path;
 use std::time::Instant;
 
-use spantag::annotation::{Layer, Span};
-use spantag::document::Document;
-use spantag::session::Session;
-use spantag::store;
-use spantag::ui::{AppOptions, SpantagApp};
+use spantag_app::{AppOptions, SpantagApp};
+use spantag_core::annotation::{Layer, Span};
+use spantag_core::document::Document;
+use spantag_core::session::Session;
+use spantag_core::store;
 
 mod app_driver;
 use app_driver::Driver;
@@ -69,9 +69,9 @@ fn perturbed(base: &Layer, doc: &Document, who: &str, seed: u64) -> Layer {
 
 fn write_corpus(dir: &Path) -> std::path::PathBuf {
     let doc_path = dir.join("review-1MB.txt");
-    std::fs::write(&doc_path, spantag::synth::text(1_000_000, 42)).unwrap();
+    std::fs::write(&doc_path, spantag_core::synth::text(1_000_000, 42)).unwrap();
     let doc = Document::open(&doc_path).unwrap();
-    let base = spantag::synth::layer(&doc, 10_000, "alice", 42);
+    let base = spantag_core::synth::layer(&doc, 10_000, "alice", 42);
     for (i, who) in ANNOTATORS.iter().enumerate() {
         let layer = if i == 0 {
             base.clone()
@@ -143,7 +143,9 @@ fn main() {
             let loaded = store::loaded_from(file, &d, "bob");
             let load = t.elapsed().as_secs_f64() * 1e3;
             let t = Instant::now();
-            std::hint::black_box(spantag::annotation::SpanIndex::build(loaded.layer.spans()));
+            std::hint::black_box(spantag_core::annotation::SpanIndex::build(
+                loaded.layer.spans(),
+            ));
             let index = t.elapsed().as_secs_f64() * 1e3;
             let t = Instant::now();
             std::hint::black_box(Document::open(&doc).unwrap());

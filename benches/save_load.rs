@@ -13,7 +13,7 @@ mod common;
 use std::time::Instant;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use spantag::store::AnnotationFile;
+use spantag_core::store::AnnotationFile;
 
 fn ron_crate(text: &str) -> AnnotationFile {
     ron::Options::default()
@@ -31,7 +31,7 @@ fn save_load(c: &mut Criterion) {
     let json_text = serde_json::to_string(&file).unwrap();
     // All three readers give the same file.
     assert_eq!(
-        spantag::store::fastron::parse(&ron_text).as_ref(),
+        spantag_core::store::fastron::parse(&ron_text).as_ref(),
         Some(&file)
     );
     assert_eq!(ron_crate(&ron_text), file);
@@ -50,7 +50,7 @@ fn save_load(c: &mut Criterion) {
     ];
     let read: [(&str, &dyn Fn()); 4] = [
         ("fastron_read", &|| {
-            std::hint::black_box(spantag::store::fastron::parse(&ron_text).unwrap());
+            std::hint::black_box(spantag_core::store::fastron::parse(&ron_text).unwrap());
         }),
         ("ron_crate_read", &|| {
             std::hint::black_box(ron_crate(&ron_text));

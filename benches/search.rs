@@ -1,13 +1,13 @@
 //! Search and "tag all" on the 10 MB / 100k-span synthetic document.
 //!
-//! - search: `spantag::search::find_all` (matches as code point ranges) against `grep -c`
+//! - search: `spantag_core::search::find_all` (matches as code point ranges) against `grep -c`
 //!   and `grep -cE` on the same file, for a plain string and a regular expression; median of
 //!   9 interleaved runs; target ≤ 5×. grep runs as a process (its start-up is in its time),
 //!   and counts matching lines, the cheapest thing it can do.
 //! - tag all: `Session::tag_all` of 10,000 matches (one undoable step) against one
 //!   `Session::tag`, on the document with its 100k spans loaded; target ≤ 20×; then one undo.
 //!
-//! - suggestions: `spantag::suggest::compute` on the same document and layer (every tagged
+//! - suggestions: `spantag_core::suggest::compute` on the same document and layer (every tagged
 //!   text found again in 10 MB, checked against 100k spans). It runs on a thread of its
 //!   own after each edit, so it is reported, not held to a ratio; the UI thread only checks
 //!   the few suggestions on screen.
@@ -19,8 +19,8 @@
 use std::process::Command;
 use std::time::Instant;
 
-use spantag::search::{Query, find_all};
-use spantag::session::{LayerId, Session};
+use spantag_core::search::{Query, find_all};
+use spantag_core::session::{LayerId, Session};
 
 mod common;
 
@@ -43,7 +43,7 @@ fn main() {
     }
     let dir = tempfile::tempdir().unwrap();
     let corpus = common::corpus(dir.path(), "10MB-100k", 10_000_000, 100_000);
-    let doc = spantag::document::Document::open(&corpus.doc).unwrap();
+    let doc = spantag_core::document::Document::open(&corpus.doc).unwrap();
     println!("search and tag all, 10 MB document with 100k spans");
     println!("| what | spantag | baseline | ratio | target |");
     println!("|---|---|---|---|---|");
@@ -132,7 +132,7 @@ fn main() {
     println!("| undo of that tag all | {undo:.1} ms | | | |");
 
     // Suggestions over the whole document (the worker thread's job after an edit).
-    let request = spantag::suggest::Request {
+    let request = spantag_core::suggest::Request {
         doc: session.document_arc(),
         path: None,
         layer: session.editable().layer().snapshot(),
@@ -145,7 +145,7 @@ fn main() {
     let mut found = 0;
     for _ in 0..5 {
         let t = Instant::now();
-        found = std::hint::black_box(spantag::suggest::compute(&request)).len();
+        found = std::hint::black_box(spantag_core::suggest::compute(&request)).len();
         times.push(ms(t));
     }
     println!(

@@ -9,12 +9,12 @@ use std::io::IsTerminal as _;
 use std::io::Write as _;
 use std::time::{Duration, Instant};
 
-use crate::corpus::{self, LayerChoice};
-use crate::document::Document;
-use crate::formats::{self, Format, ImportFormat, Offsets, Output};
-use crate::labels::{self, LabelsError};
-use crate::review::{self, ReviewError};
-use crate::store::{self, AnnotationFile};
+use spantag_core::corpus::{self, LayerChoice};
+use spantag_core::document::Document;
+use spantag_core::formats::{self, Format, ImportFormat, Offsets, Output};
+use spantag_core::labels::{self, LabelsError};
+use spantag_core::review::{self, ReviewError};
+use spantag_core::store::{self, AnnotationFile};
 
 /// spantag — annotate spans of text (claims, actors, events, your own labels).
 #[derive(Debug, Parser)]
@@ -497,7 +497,7 @@ fn synth(
     for i in 0..docs {
         let doc_seed = seed.wrapping_add(i as u64);
         let path = out.join(format!("doc-{i:05}.txt"));
-        let text = crate::synth::text(bytes, doc_seed);
+        let text = spantag_core::synth::text(bytes, doc_seed);
         if let Err(err) = store::write_atomic(&path, text.as_bytes()) {
             eprintln!("spantag synth: {err}");
             return 1;
@@ -509,7 +509,7 @@ fn synth(
                 return 1;
             }
         };
-        let layer = crate::synth::layer(&doc, spans, annotator, doc_seed);
+        let layer = spantag_core::synth::layer(&doc, spans, annotator, doc_seed);
         if let Err(err) = store::save_layer(&layer, &doc, &store::annotation_path(&path, annotator))
         {
             eprintln!("spantag synth: {err}");
@@ -760,7 +760,7 @@ fn suggest(
         );
         return 1;
     }
-    let (lexicon, unreadable) = crate::suggest::Lexicon::load(&documents, annotator);
+    let (lexicon, unreadable) = spantag_core::suggest::Lexicon::load(&documents, annotator);
     if unreadable > 0 {
         eprintln!(
             "spantag suggest: {unreadable} of {annotator}'s annotation files could not be read \
@@ -781,7 +781,7 @@ fn suggest(
                 continue;
             }
         };
-        let mut layer_of = |name: &str| -> Option<crate::annotation::Layer> {
+        let mut layer_of = |name: &str| -> Option<spantag_core::annotation::Layer> {
             let file = store::annotation_path(path, name);
             if !file.exists() {
                 return None;
@@ -795,10 +795,11 @@ fn suggest(
                 }
             }
         };
-        let layer = layer_of(annotator).unwrap_or_else(|| crate::annotation::Layer::new(annotator));
+        let layer =
+            layer_of(annotator).unwrap_or_else(|| spantag_core::annotation::Layer::new(annotator));
         let source = from.and_then(&mut layer_of);
         let doc = std::sync::Arc::new(doc);
-        let items = crate::suggest::compute(&crate::suggest::Request {
+        let items = spantag_core::suggest::compute(&spantag_core::suggest::Request {
             doc: std::sync::Arc::clone(&doc),
             path: Some(path.clone()),
             layer,
@@ -815,8 +816,8 @@ fn suggest(
                 "label": s.label,
                 "text": doc.slice(s.range()),
                 "origin": match &s.origin {
-                    crate::suggest::Origin::TaggedElsewhere => "tagged elsewhere".to_owned(),
-                    crate::suggest::Origin::Layer(name) => name.clone(),
+                    spantag_core::suggest::Origin::TaggedElsewhere => "tagged elsewhere".to_owned(),
+                    spantag_core::suggest::Origin::Layer(name) => name.clone(),
                 },
             });
             if writeln!(out, "{line}").is_err() {
@@ -1309,9 +1310,9 @@ fn short(text: &str) -> String {
 /// their text) and those it could not place. At most 20 of each.
 fn reanchored_spans(
     before: &std::collections::HashMap<u64, (usize, usize)>,
-    layer: &crate::annotation::Layer,
+    layer: &spantag_core::annotation::Layer,
 ) -> Vec<String> {
-    let shift = |s: &crate::annotation::Span| {
+    let shift = |s: &spantag_core::annotation::Span| {
         before.get(&s.id).map(|&(start, _)| {
             i64::try_from(s.start).unwrap_or(i64::MAX) - i64::try_from(start).unwrap_or(i64::MAX)
         })

@@ -2,7 +2,7 @@
 
 use clap::Parser as _;
 use spantag::cli::{self, Cli};
-use spantag::ui::{self, AppOptions};
+use spantag_app::{self as ui, AppOptions};
 
 fn main() -> std::process::ExitCode {
     let started = std::time::Instant::now();
@@ -41,7 +41,7 @@ fn main() -> std::process::ExitCode {
         return std::process::ExitCode::from(u8::try_from(cli::run(command)).unwrap_or(1));
     }
     for name in args.annotator.iter().chain(&args.suggest_from) {
-        if let Err(err) = spantag::store::validate_user_annotator(name) {
+        if let Err(err) = spantag_core::store::validate_user_annotator(name) {
             eprintln!("spantag: {err}");
             return std::process::ExitCode::from(2);
         }

@@ -5,11 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
-use spantag::annotation::{Layer, Span};
 use spantag::cli::{AgreeFormat, CliCommand, run};
-use spantag::document::Document;
-use spantag::review::{self, CurateOptions};
-use spantag::store;
+use spantag_core::annotation::{Layer, Span};
+use spantag_core::document::Document;
+use spantag_core::review::{self, CurateOptions};
+use spantag_core::store;
 
 const TEXT: &str = "Mayor Ana Ruiz said the bridge will open in May. Critics disagreed.\n";
 

@@ -18,7 +18,7 @@ fn annotation(
     spans: &[(u64, usize, usize, &str, &str)],
     orphans: &[(u64, usize, usize, &str, &str)],
 ) {
-    let hash = spantag::document::hash_bytes(&std::fs::read(doc).unwrap());
+    let hash = spantag_core::document::hash_bytes(&std::fs::read(doc).unwrap());
     let name = doc.file_name().unwrap().to_string_lossy().into_owned();
     let list = |items: &[(u64, usize, usize, &str, &str)]| -> String {
         items
@@ -699,7 +699,7 @@ fn check_update_records_a_changed_source() {
         std::fs::read(dir.path().join("a.txt.alice.ron.bak")).unwrap(),
         before
     );
-    let saved = spantag::store::AnnotationFile::read(&file).unwrap();
+    let saved = spantag_core::store::AnnotationFile::read(&file).unwrap();
     let spans: Vec<(usize, usize, &str)> = saved
         .spans
         .iter()

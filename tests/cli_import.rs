@@ -11,10 +11,10 @@ use common::{spantag, text};
 
 /// The spans of an annotation file as `(start, end, label, text)`, read with spantag's loader.
 fn spans_in(doc: &Path, annotator: &str) -> Vec<(usize, usize, String, String)> {
-    let document = spantag::document::Document::open(doc).unwrap();
-    let loaded = spantag::store::load_layer(
+    let document = spantag_core::document::Document::open(doc).unwrap();
+    let loaded = spantag_core::store::load_layer(
         &document,
-        &spantag::store::annotation_path(doc, annotator),
+        &spantag_core::store::annotation_path(doc, annotator),
         annotator,
     )
     .unwrap();
@@ -307,11 +307,11 @@ fn jsonl(path: &Path, records: &[serde_json::Value]) {
 }
 
 /// The spans (with ids) and relations of an annotation file.
-fn layer_in(doc: &Path, annotator: &str) -> spantag::annotation::Layer {
-    let document = spantag::document::Document::open(doc).unwrap();
-    let loaded = spantag::store::load_layer(
+fn layer_in(doc: &Path, annotator: &str) -> spantag_core::annotation::Layer {
+    let document = spantag_core::document::Document::open(doc).unwrap();
+    let loaded = spantag_core::store::load_layer(
         &document,
-        &spantag::store::annotation_path(doc, annotator),
+        &spantag_core::store::annotation_path(doc, annotator),
         annotator,
     )
     .unwrap();
@@ -703,7 +703,7 @@ fn an_import_adds_no_labels_the_dataset_does_not_use() {
         .map(|l| l.name.clone())
         .collect();
     assert_eq!(labels, ["ORG"]);
-    let file = spantag::store::AnnotationFile::read(&into.join("a.txt.m.ron")).unwrap();
+    let file = spantag_core::store::AnnotationFile::read(&into.join("a.txt.m.ron")).unwrap();
     assert_eq!(file.source, "a.txt", "the file names its document");
     let hf = dir.path().join("hf");
     let out = spantag(

@@ -31,7 +31,7 @@ fn annotation(
 }
 
 fn hash_of(path: &Path) -> String {
-    spantag::document::hash_bytes(&std::fs::read(path).unwrap())
+    spantag_core::document::hash_bytes(&std::fs::read(path).unwrap())
 }
 
 /// `[start, end]` pairs of every span in a JSONL export, per line.

@@ -7,8 +7,8 @@
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use spantag::store::{AnnotationFile, annotation_path};
-use spantag::ui::{AppOptions, Command, SpantagApp};
+use spantag_app::{AppOptions, Command, SpantagApp};
+use spantag_core::store::{AnnotationFile, annotation_path};
 
 mod common;
 

@@ -7,8 +7,8 @@
 use egui::{Event, Key, Modifiers, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use spantag::store::{AnnotationFile, annotation_path};
-use spantag::ui::{AppOptions, Command, SpantagApp};
+use spantag_app::{AppOptions, Command, SpantagApp};
+use spantag_core::store::{AnnotationFile, annotation_path};
 
 mod common;
 use common::pos;
@@ -181,7 +181,7 @@ fn click(h: &mut Harness<'_, SpantagApp>, offset: usize) {
 }
 
 fn tag_range(h: &mut Harness<'_, SpantagApp>, range: std::ops::Range<usize>, label: &str) {
-    h.state_mut().view.selection = Some(spantag::ui::doc_view::Selection {
+    h.state_mut().view.selection = Some(spantag_app::doc_view::Selection {
         anchor: range.start,
         head: range.end,
     });
@@ -296,7 +296,7 @@ fn an_unsaved_relation_is_offered_back_after_a_crash() {
     let relations = h.state().layer().unwrap().relations.clone();
     assert_eq!(relations.len(), 1);
     let ann = annotation_path(&fx.doc, "tester");
-    let recovery = spantag::recovery::recovery_path(&ann);
+    let recovery = spantag_core::recovery::recovery_path(&ann);
     for _ in 0..500 {
         let _ = h.try_run();
         if std::fs::read_to_string(&recovery).is_ok_and(|t| t.contains("\"says\"")) {
@@ -467,7 +467,7 @@ fn shift_and_alt_arrows_move_the_selected_spans_ends_and_undo() {
     h.run();
     assert_eq!(range(&h).0, reyes..reyes + 5);
     // With text selected, Shift+→ extends the selection and leaves the span alone.
-    h.state_mut().view.selection = Some(spantag::ui::doc_view::Selection { anchor: 0, head: 3 });
+    h.state_mut().view.selection = Some(spantag_app::doc_view::Selection { anchor: 0, head: 3 });
     h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
     h.run();
     assert_eq!(h.state().view.selected_range(), Some(0..4));

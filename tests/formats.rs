@@ -9,11 +9,11 @@
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use spantag::annotation::{Layer, Relation, Span};
-use spantag::corpus::{self, LayerChoice};
-use spantag::document::Document;
-use spantag::formats::{self, Format, Offsets, Output};
-use spantag::store;
+use spantag_core::annotation::{Layer, Relation, Span};
+use spantag_core::corpus::{self, LayerChoice};
+use spantag_core::document::Document;
+use spantag_core::formats::{self, Format, Offsets, Output};
+use spantag_core::store;
 
 /// Emoji, accents, CJK, combining marks, CRLF, nested and overlapping spans.
 const TEXT: &str = "Zoë Ångström 👋 told 東京 Shimbun: \"the plan is late\".\r\nMayor Daniel Reyes said the cafe\u{301} deal =SUM(A1) was signed.\r\n";

@@ -22,11 +22,11 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
-use spantag::annotation::{Layer, Relation, Span};
-use spantag::corpus::{self, LayerChoice};
-use spantag::document::Document;
-use spantag::formats::{self, Format, Offsets, Output};
-use spantag::store;
+use spantag_core::annotation::{Layer, Relation, Span};
+use spantag_core::corpus::{self, LayerChoice};
+use spantag_core::document::Document;
+use spantag_core::formats::{self, Format, Offsets, Output};
+use spantag_core::store;
 
 const TEXT: &str = "Ana 👋 met 東京 staff.\r\nMayor Reyes said \"no\".\r\n";
 const CLAIM: &str = "met 東京 staff.\r\nMayor Reyes";

@@ -8,13 +8,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use spantag::store::AnnotationFile;
+use spantag_core::store::AnnotationFile;
 
 mod common;
 use common::{spantag, text};
 
 fn hash_of(path: &Path) -> String {
-    spantag::document::hash_bytes(&std::fs::read(path).unwrap())
+    spantag_core::document::hash_bytes(&std::fs::read(path).unwrap())
 }
 
 /// (id, start, end, label, text)
@@ -285,7 +285,7 @@ fn rename_changes_every_layer_and_the_project_file_and_check_still_passes() {
     assert_eq!(std::fs::read(untouched).unwrap(), before[untouched]);
     assert!(!bak(untouched).exists());
 
-    let now = spantag::project::load(&project).unwrap();
+    let now = spantag_core::project::load(&project).unwrap();
     let names: Vec<&str> = now.labels.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(names, ["claim", "person", "event"]);
     assert_eq!(now.labels[1].color, "#e15759");
@@ -456,7 +456,7 @@ fn remove_refuses_used_labels_unless_forced_then_deletes_spans_and_relations() {
     assert_eq!(std::fs::read(untouched).unwrap(), before[untouched]);
     // Both relation types linked only actors: deleted, and said so.
     assert!(said.contains("deleted"), "{said}");
-    let now = spantag::project::load(&project).unwrap();
+    let now = spantag_core::project::load(&project).unwrap();
     let names: Vec<&str> = now.labels.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(names, ["claim", "event"]);
     assert!(now.relation_types.is_empty());

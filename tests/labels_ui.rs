@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use spantag::store::{AnnotationFile, annotation_path};
-use spantag::ui::{AppOptions, Command, SpantagApp};
+use spantag_app::{AppOptions, Command, SpantagApp};
+use spantag_core::store::{AnnotationFile, annotation_path};
 
 mod common;
 
@@ -235,7 +235,7 @@ fn with_a_project_file_the_changes_go_to_spantag_ron() {
     h.run();
     h.query_all_by_label("↓").next().unwrap().click();
     h.run();
-    let written = spantag::project::load(&project).unwrap();
+    let written = spantag_core::project::load(&project).unwrap();
     let got: Vec<(&str, &str, Option<char>, Option<&str>)> = written
         .labels
         .iter()

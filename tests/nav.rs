@@ -12,9 +12,9 @@ use egui::accesskit::Role;
 use egui::{Key, Modifiers, Rect, Vec2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use spantag::store::{AnnotationFile, annotation_path};
-use spantag::ui::doc_view::{ScrollTarget, Selection};
-use spantag::ui::{AppOptions, Command, SpantagApp};
+use spantag_app::doc_view::{ScrollTarget, Selection};
+use spantag_app::{AppOptions, Command, SpantagApp};
+use spantag_core::store::{AnnotationFile, annotation_path};
 
 struct Fixture {
     dir: tempfile::TempDir,

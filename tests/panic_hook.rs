@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests may panic: that is how they fail.
 
-use spantag::recovery;
+use spantag_core::recovery;
 
 #[test]
 fn a_panic_writes_the_recovery_file_and_a_crash_report() {

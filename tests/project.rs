@@ -6,8 +6,8 @@
 
 use std::path::Path;
 
-use spantag::annotation::{Label, LabelScheme};
-use spantag::project::{
+use spantag_core::annotation::{Label, LabelScheme};
+use spantag_core::project::{
     self, FILE_NAME, Key, Project, ProjectError, ProjectLabel, RelationType, effective_scheme,
 };
 

@@ -16,8 +16,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use egui_kittest::kittest::Queryable as _;
-use spantag::document::Document;
-use spantag::store::{AnnotationFile, annotation_path};
+use spantag_core::document::Document;
+use spantag_core::store::{AnnotationFile, annotation_path};
 
 /// The two tests each start an X server; one at a time keeps them from racing for a display.
 static DISPLAYS: Mutex<()> = Mutex::new(());
@@ -357,7 +357,7 @@ fn sigkill_mid_session_loses_nothing_older_than_two_seconds() {
         })
         .collect();
     assert!(expected.len() >= 3, "the session made spans: {made_before}");
-    let recovered = spantag::recovery::pending(&annotation_path(&doc, "crash"))
+    let recovered = spantag_core::recovery::pending(&annotation_path(&doc, "crash"))
         .expect("a recovery file after the kill");
     let texts: Vec<&str> = recovered.spans.iter().map(|s| s.text.as_str()).collect();
     for text in &expected {
@@ -368,7 +368,7 @@ fn sigkill_mid_session_loses_nothing_older_than_two_seconds() {
     }
 
     // Reopening offers it back, and restoring brings every span.
-    let options = spantag::ui::AppOptions {
+    let options = spantag_app::AppOptions {
         document: Some(doc.clone()),
         annotator: Some("crash".to_owned()),
         config_dir: Some(config),
@@ -376,7 +376,7 @@ fn sigkill_mid_session_loses_nothing_older_than_two_seconds() {
     };
     let mut h = egui_kittest::Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |cc| spantag::ui::SpantagApp::new(cc, options));
+        .build_eframe(move |cc| spantag_app::SpantagApp::new(cc, options));
     h.state_mut().wait_until_loaded();
     h.run();
     h.get_by_label_contains("Restore unsaved work?");

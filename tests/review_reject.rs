@@ -14,8 +14,8 @@ use std::path::Path;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable as _;
-use spantag::store::AnnotationFile;
-use spantag::ui::AppOptions;
+use spantag_app::AppOptions;
+use spantag_core::store::AnnotationFile;
 
 type Key3 = (usize, usize, String);
 
@@ -28,7 +28,7 @@ fn spans_of(path: &Path) -> Vec<Key3> {
         .collect()
 }
 
-fn open_review(dir: &Path, doc: &Path) -> egui_kittest::Harness<'static, spantag::ui::SpantagApp> {
+fn open_review(dir: &Path, doc: &Path) -> egui_kittest::Harness<'static, spantag_app::SpantagApp> {
     common::app(AppOptions {
         document: Some(doc.to_path_buf()),
         annotator: Some("tester".to_owned()),
@@ -38,7 +38,7 @@ fn open_review(dir: &Path, doc: &Path) -> egui_kittest::Harness<'static, spantag
     })
 }
 
-fn open_count(h: &egui_kittest::Harness<'_, spantag::ui::SpantagApp>) -> usize {
+fn open_count(h: &egui_kittest::Harness<'_, spantag_app::SpantagApp>) -> usize {
     let app = h.state();
     app.review_state()
         .unwrap()

@@ -12,8 +12,8 @@ use egui::accesskit::Role;
 use egui::{Key, Modifiers, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use spantag::store::AnnotationFile;
-use spantag::ui::{AppOptions, SpantagApp};
+use spantag_app::{AppOptions, SpantagApp};
+use spantag_core::store::AnnotationFile;
 
 mod common;
 
@@ -212,12 +212,12 @@ fn review_step_accept_accept_all_undo_and_save() {
 
 #[test]
 fn curated_is_refused_as_an_annotator_name() {
-    let err = spantag::store::validate_user_annotator("curated").unwrap_err();
+    let err = spantag_core::store::validate_user_annotator("curated").unwrap_err();
     assert!(
         err.to_string().contains("reserved for the curated layer"),
         "{err}"
     );
-    assert!(spantag::store::validate_user_annotator("alice").is_ok());
+    assert!(spantag_core::store::validate_user_annotator("alice").is_ok());
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_spantag"))
         .args(["--annotator", "curated", "some.txt"])
         .output()
@@ -252,7 +252,7 @@ fn a_broken_teammate_file_is_named_and_does_not_hide_the_others() {
     assert!(!h.state().review_state().unwrap().navigator.all().is_empty());
     // "Accept all agreed" would accept without bob's say: refused.
     let before = curated_spans(h.state());
-    h.state_mut().push(spantag::ui::Command::AcceptAllAgreed);
+    h.state_mut().push(spantag_app::Command::AcceptAllAgreed);
     h.run();
     assert_eq!(curated_spans(h.state()), before);
 }

@@ -7,9 +7,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use spantag::annotation::{Layer, Span};
-use spantag::document::{Document, DocumentError};
-use spantag::store::{self, AnnotationFile, Problem, StoreError};
+use spantag_core::annotation::{Layer, Span};
+use spantag_core::document::{Document, DocumentError};
+use spantag_core::store::{self, AnnotationFile, Problem, StoreError};
 
 fn layer_with(doc: &Document, needles: &[(&str, &str)]) -> Layer {
     let mut layer = Layer::new("alice");
@@ -34,7 +34,7 @@ fn sigkill_during_saves_never_leaves_a_broken_file() {
     let dir = tempfile::tempdir().unwrap();
     let doc = Document::from_text("The mayor said the levee is late. ".repeat(2_000));
     let small = layer_with(&doc, &[("mayor", "actor")]);
-    let big = spantag::synth::layer(&doc, 2_000, "alice", 3);
+    let big = spantag_core::synth::layer(&doc, 2_000, "alice", 3);
     let (a, b) = (dir.path().join("a.ron"), dir.path().join("b.ron"));
     let text_a = AnnotationFile::from_layer(&small, &doc).to_ron();
     let text_b = AnnotationFile::from_layer(&big, &doc).to_ron();

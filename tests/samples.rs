@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
-use spantag::document::Document;
-use spantag::store::{AnnotationFile, annotation_files};
+use spantag_core::document::Document;
+use spantag_core::store::{AnnotationFile, annotation_files};
 
 const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample_docs");
 

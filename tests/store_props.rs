@@ -6,8 +6,8 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use spantag::annotation::{Label, Relation, Span};
-use spantag::store::AnnotationFile;
+use spantag_core::annotation::{Label, Relation, Span};
+use spantag_core::store::AnnotationFile;
 
 fn arb_string() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -49,10 +49,10 @@ fn arb_file() -> impl Strategy<Value = AnnotationFile> {
                 .collect();
             spans.sort_by(Span::order);
             let orphans: Vec<Span> = spans.iter().rev().take(2).cloned().collect();
-            let mut rejected: Vec<spantag::annotation::Rejection> = spans
+            let mut rejected: Vec<spantag_core::annotation::Rejection> = spans
                 .iter()
                 .step_by(3)
-                .map(|s| spantag::annotation::Rejection {
+                .map(|s| spantag_core::annotation::Rejection {
                     start: s.start,
                     end: s.end,
                     label: s.label.clone(),
@@ -93,7 +93,7 @@ proptest! {
     #[test]
     fn any_file_round_trips_and_both_readers_agree(file in arb_file()) {
         let text = file.to_ron();
-        let fast = spantag::store::fastron::parse(&text);
+        let fast = spantag_core::store::fastron::parse(&text);
         prop_assert_eq!(fast.as_ref(), Some(&file));
         let slow: AnnotationFile = ron::from_str(&text).unwrap();
         prop_assert_eq!(&slow, &file);
@@ -137,7 +137,7 @@ proptest! {
             at -= 1;
         }
         let broken = format!("{}{}{}", &text[..at], junk, &text[at..]);
-        if let Some(fast) = spantag::store::fastron::parse(&broken) {
+        if let Some(fast) = spantag_core::store::fastron::parse(&broken) {
             let slow: Result<AnnotationFile, _> = ron::from_str(&broken);
             prop_assert_eq!(Some(fast), slow.ok());
         }

@@ -14,8 +14,8 @@ use egui::{Key, Modifiers};
 mod common;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use spantag::store::{AnnotationFile, annotation_path};
-use spantag::ui::{AppOptions, Command, SpantagApp};
+use spantag_app::{AppOptions, Command, SpantagApp};
+use spantag_core::store::{AnnotationFile, annotation_path};
 
 const OTHER: &str = "Mayor Reyes met the Forum on Tuesday.";
 const TEXT: &str = "Zoë said Reyes was late. Later Reyes left, and Reyesville cheered. Reyes won.";
@@ -49,11 +49,11 @@ fn settle(h: &mut Harness<'_, SpantagApp>) {
 fn live(h: &Harness<'_, SpantagApp>) -> Vec<(Range<usize>, String)> {
     let app = h.state();
     let layer = app.layer().unwrap();
-    let index = spantag::annotation::SpanIndex::build(layer.spans());
+    let index = spantag_core::annotation::SpanIndex::build(layer.spans());
     app.suggestions
         .items
         .iter()
-        .filter(|s| spantag::suggest::is_live(s, layer, &index))
+        .filter(|s| spantag_core::suggest::is_live(s, layer, &index))
         .map(|s| (s.range(), s.label.clone()))
         .collect()
 }

@@ -10,9 +10,9 @@ use egui::accesskit::Role;
 use egui::{Key, Modifiers, Pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use spantag::session::{LayerId, SpanRef};
-use spantag::store::{AnnotationFile, annotation_path};
-use spantag::ui::{AppOptions, Command, SpantagApp};
+use spantag_app::{AppOptions, Command, SpantagApp};
+use spantag_core::session::{LayerId, SpanRef};
+use spantag_core::store::{AnnotationFile, annotation_path};
 
 mod common;
 
@@ -437,7 +437,7 @@ fn tag(h: &mut Harness<'_, SpantagApp>, needle: &str, key: Key) {
 fn unsaved_work_goes_to_a_recovery_file_and_is_offered_back() {
     let fx = fixture(TEXT);
     let ann = annotation_path(&fx.doc, "tester");
-    let recovery = spantag::recovery::recovery_path(&ann);
+    let recovery = spantag_core::recovery::recovery_path(&ann);
     {
         let mut h = harness(&fx);
         tag(&mut h, "Daniel Reyes", Key::Num2);
@@ -458,7 +458,7 @@ fn unsaved_work_goes_to_a_recovery_file_and_is_offered_back() {
     assert!(h.state().is_dirty(), "restored work still needs saving");
     save_now(&mut h);
     assert_eq!(saved(&ann).spans.len(), 2);
-    spantag::recovery::flush(); // the recovery thread removes it, after any write queued before
+    spantag_core::recovery::flush(); // the recovery thread removes it, after any write queued before
     assert!(!recovery.exists(), "saving removes the recovery file");
 }
 
@@ -470,13 +470,13 @@ fn a_teammates_change_on_disk_is_never_overwritten_silently() {
     tag(&mut h, "Daniel Reyes", Key::Num2);
     save_now(&mut h);
     // A teammate's version (git pull) adds a span while we add another one.
-    let doc = spantag::document::Document::open(&fx.doc).unwrap();
-    let mut theirs = spantag::store::load_layer(&doc, &ann, "tester")
+    let doc = spantag_core::document::Document::open(&fx.doc).unwrap();
+    let mut theirs = spantag_core::store::load_layer(&doc, &ann, "tester")
         .unwrap()
         .layer;
     let id = theirs.allocate_id() + 100;
     let start = TEXT.find("Critics").unwrap();
-    theirs.insert(spantag::annotation::Span {
+    theirs.insert(spantag_core::annotation::Span {
         id,
         start,
         end: start + 7,
@@ -484,7 +484,7 @@ fn a_teammates_change_on_disk_is_never_overwritten_silently() {
         text: "Critics".into(),
         note: None,
     });
-    spantag::store::save_layer(&theirs, &doc, &ann).unwrap();
+    spantag_core::store::save_layer(&theirs, &doc, &ann).unwrap();
     tag(&mut h, "council", Key::Num2);
     save_now(&mut h);
     h.get_by_label_contains("changed on disk");
@@ -711,7 +711,7 @@ fn a_change_on_disk_without_local_edits_is_reloaded() {
 fn the_restore_offer_answers_enter_and_esc_without_losing_anything() {
     let fx = fixture(TEXT);
     let ann = annotation_path(&fx.doc, "tester");
-    let recovery = spantag::recovery::recovery_path(&ann);
+    let recovery = spantag_core::recovery::recovery_path(&ann);
     let make_recovery = |fx: &Fixture| {
         let mut h = harness(fx);
         tag(&mut h, "council", Key::Num2);
@@ -772,11 +772,11 @@ fn an_empty_document_says_it_is_empty() {
 fn a_recovery_file_that_cannot_be_written_is_said() {
     let fx = fixture(TEXT);
     let ann = annotation_path(&fx.doc, "tester");
-    std::fs::create_dir_all(spantag::recovery::recovery_path(&ann)).unwrap();
+    std::fs::create_dir_all(spantag_core::recovery::recovery_path(&ann)).unwrap();
     let mut h = harness(&fx);
     tag(&mut h, "council", Key::Num2);
     run_until(&mut h, "the warning", |app| {
-        spantag::recovery::flush();
+        spantag_core::recovery::flush();
         app.status_text()
             .is_some_and(|s| s.contains("not protected against a crash"))
     });

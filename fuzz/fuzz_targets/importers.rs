@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use spantag::document::Document;
-use spantag::formats::{self, Imported, Offsets};
+use spantag_core::document::Document;
+use spantag_core::formats::{self, Imported, Offsets};
 
 fn check(records: Vec<Imported>) {
     for record in records {

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use spantag::document::{Document, decode};
+use spantag_core::document::{Document, decode};
 
 fuzz_target!(|data: &[u8]| {
     let Some((text, _)) = decode(data) else {

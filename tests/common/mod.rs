@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 
 use egui::{Modifiers, Pos2, vec2};
 use egui_kittest::Harness;
-use spantag::ui::{AppOptions, SpantagApp};
+use spantag_app::{AppOptions, SpantagApp};
 
 /// The app in a 1400×900 window, with what `options` names open (a folder lists first, then
 /// opens its document, so loading is waited for twice).

@@ -1,0 +1,27 @@
+//! spantag-core: everything spantag knows about documents, spans, labels, files and teams,
+//! with no GUI.
+//!
+//! [`document`] holds the text and its offset maps; [`annotation`] spans, relations, labels and
+//! layers; [`edit`] the one way a layer changes; [`session`] one document with its layers;
+//! [`store`] the annotation file beside the source; [`corpus`] folders of documents;
+//! [`formats`] export and import; [`review`] agreement and curation; [`suggest`] suggestions.
+//! The desktop app (`spantag-app`) and the command line (`spantag`) call the same functions.
+
+pub mod annotation;
+pub mod atomic;
+pub mod corpus;
+pub mod document;
+pub mod edit;
+pub mod formats;
+pub mod labels;
+pub mod project;
+pub mod reanchor;
+pub mod recovery;
+pub mod review;
+pub mod search;
+pub mod session;
+pub mod settings;
+pub mod store;
+pub mod suggest;
+pub mod synth;
+pub mod tokens;
