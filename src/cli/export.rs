@@ -1,0 +1,68 @@
+//! `spantag export`: annotation layers to datasets in other tools' formats.
+
+use spantag_core::corpus::{self, LayerChoice};
+use spantag_core::formats::{self, Format, Offsets, Output};
+use std::path::PathBuf;
+
+use super::{Progress, annotators_beside};
+
+pub(super) fn export(
+    format: Format,
+    choice: &LayerChoice,
+    offsets: Offsets,
+    out: Option<PathBuf>,
+    inputs: &[PathBuf],
+) -> i32 {
+    let output = match out {
+        Some(path) if path.as_os_str() != "-" => Output::Path(path),
+        _ if format.is_folder() => {
+            eprintln!(
+                "spantag export: {} writes a folder: give one with --out DIR",
+                format.name()
+            );
+            return 2;
+        }
+        _ => Output::Stdout,
+    };
+    let jobs = match corpus::plan(inputs, choice) {
+        Ok(jobs) => jobs,
+        Err(err) => {
+            eprintln!("spantag export: {err}");
+            return 1;
+        }
+    };
+    if jobs.iter().all(|j| j.layers.is_empty()) {
+        let wanted = match choice {
+            LayerChoice::Annotator(name) => format!(" of {name:?}"),
+            LayerChoice::Curated => " of the curated layer".to_owned(),
+            LayerChoice::All | LayerChoice::Every => String::new(),
+        };
+        let documents: Vec<PathBuf> = corpus::plan(inputs, &LayerChoice::Every)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|j| j.path)
+            .collect();
+        let found = annotators_beside(&documents);
+        eprintln!(
+            "spantag export: no annotation files{wanted} in the inputs; annotators found: \
+             {found}"
+        );
+        return 1;
+    }
+    let mut progress = Progress::new("documents");
+    match formats::export(&jobs, format, offsets, &output, &mut |done, total| {
+        progress.update(done, total)
+    }) {
+        Ok(report) => {
+            for note in &report.notes {
+                eprintln!("note: {note}");
+            }
+            eprintln!("{}", report.summary());
+            0
+        }
+        Err(err) => {
+            eprintln!("spantag export: {err}");
+            1
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! `spantag import`: datasets from other tools into documents and annotation files.
+
+use spantag_core::formats::{self, Format, Offsets};
+use spantag_core::store::{self};
+use std::path::PathBuf;
+
+pub(super) fn import(
+    format: Format,
+    offsets: Offsets,
+    into: &std::path::Path,
+    force: bool,
+    inputs: &[PathBuf],
+    annotator: &str,
+) -> i32 {
+    if let Err(err) = store::validate_user_annotator(annotator) {
+        eprintln!("spantag import: {err}");
+        return 2;
+    }
+    let mut records = Vec::new();
+    for input in inputs {
+        match formats::read_import(format, input, offsets, annotator) {
+            Ok(mut r) => records.append(&mut r),
+            Err(err) => {
+                eprintln!("spantag import: {err}");
+                return 1;
+            }
+        }
+    }
+    if records.is_empty() {
+        eprintln!(
+            "spantag import: no records in {}; nothing was imported (is --format right?)",
+            inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return 1;
+    }
+    match formats::write_imported(records, into, force) {
+        Ok(report) => {
+            for note in &report.notes {
+                eprintln!("note: {note}");
+            }
+            eprintln!("{}", report.summary(into));
+            if report.files.is_empty() {
+                eprintln!("spantag import: no annotation file was written; see the notes above");
+                return 1;
+            }
+            0
+        }
+        Err(err) => {
+            eprintln!("spantag import: {err}");
+            1
+        }
+    }
+}

@@ -1,0 +1,565 @@
+//! The command line. `spantag [DOCUMENT]` opens the app; subcommands work on files without
+//! a window and call the same core functions as the GUI.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use std::io::IsTerminal as _;
+use std::time::{Duration, Instant};
+
+use spantag_core::corpus::LayerChoice;
+use spantag_core::formats::{Format, ImportFormat, Offsets};
+use spantag_core::review::{self};
+use spantag_core::store::{self};
+
+mod agree;
+mod check;
+mod export;
+mod import;
+mod label;
+mod suggest;
+mod synth;
+
+pub use self::agree::review_target;
+use self::agree::{agree, curate};
+use self::check::check;
+use self::export::export;
+use self::import::import;
+use self::label::label;
+use self::suggest::suggest;
+use self::synth::synth;
+
+/// spantag — annotate spans of text (claims, actors, events, your own labels).
+#[derive(Debug, Parser)]
+#[command(name = "spantag", version, about)]
+pub struct Cli {
+    /// A text document to open.
+    pub document: Option<PathBuf>,
+    /// Who is annotating (default: the last name used, else your user name). Also accepted
+    /// before a subcommand that takes it (export, import, suggest, review).
+    #[arg(long, short = 'a')]
+    pub annotator: Option<String>,
+    /// Suggest the spans of this annotator's layer as ghost spans to accept or reject,
+    /// e.g. a model's predictions imported with `spantag import --annotator model`.
+    #[arg(long, value_name = "ANNOTATOR")]
+    pub suggest_from: Option<String>,
+    /// A subcommand (without one, the app opens).
+    #[command(subcommand)]
+    pub command: Option<CliCommand>,
+}
+
+/// Work on files without opening a window.
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Check annotation files against their source texts; exits 1 when there is a problem.
+    Check {
+        /// Annotation files (`*.ron`), documents (every annotation file beside them is checked)
+        /// or folders (searched recursively). Exits 2 when no annotation file is found.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Save each file whose document changed with its spans moved to where their text is
+        /// now, as opening and saving it in the app does (the previous version is kept as
+        /// `.bak`; spans whose text is gone are kept as orphans).
+        #[arg(long)]
+        update: bool,
+    },
+    /// Review teammates' annotations in the app: every annotator's layer read-only, the
+    /// curated layer (`<document>.curated.ron`) editable.
+    ///
+    /// PATH is a document, or a folder: then its first document with two or more annotators
+    /// opens, with the agreement panel for the folder.
+    Review {
+        /// A document or a folder.
+        path: PathBuf,
+        /// Who is curating (default: the last name used in the app, else your user name).
+        #[arg(long, short = 'a')]
+        annotator: Option<String>,
+    },
+    /// Export annotations as a labelled dataset.
+    ///
+    /// INPUT may be documents, annotation files or folders (searched recursively for
+    /// documents with annotation files). Without a layer option every annotator's layer is
+    /// exported; `--annotator NAME` picks one.
+    Export {
+        /// The dataset format.
+        #[arg(long, short = 'f', value_enum)]
+        format: Format,
+        /// Export every annotator's layer (the default).
+        #[arg(long, conflicts_with = "curated")]
+        all_annotators: bool,
+        /// Export the curated (gold) layer.
+        #[arg(long)]
+        curated: bool,
+        /// Export only this annotator's layer.
+        #[arg(long, short = 'a', conflicts_with_all = ["curated", "all_annotators"])]
+        annotator: Option<String>,
+        /// How character offsets are counted (every format but conll and hf, which list
+        /// tokens).
+        #[arg(long, value_enum, default_value_t = Offsets::Codepoints)]
+        offsets: Offsets,
+        /// Output file, `-` for stdout (the default for single-file formats); a folder for hf and brat.
+        #[arg(long, short = 'o')]
+        out: Option<PathBuf>,
+        /// Documents, annotation files or folders.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+    },
+    /// Measure how far annotators agree: span F1 (exact and overlap) per label and pair,
+    /// token-level Cohen's kappa per pair, Fleiss' kappa and Krippendorff's alpha over all.
+    ///
+    /// INPUT may be documents, annotation files or folders (searched recursively). Only
+    /// documents that every compared annotator annotated are compared; the others are listed
+    /// as skipped. Exits 2 when there is nothing to compare.
+    Agree {
+        /// Annotators to compare, comma-separated (default: every annotator found except
+        /// `curated`).
+        #[arg(long, value_delimiter = ',', value_name = "A,B,...")]
+        annotators: Option<Vec<String>>,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = AgreeFormat::Table)]
+        format: AgreeFormat,
+        /// Documents, annotation files or folders.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+    },
+    /// Add the spans annotators agree on to each document's curated layer
+    /// (`<document>.curated.ron`, saved atomically with a `.bak`).
+    ///
+    /// Keeps everything the curated file already holds and never adds a span twice. Prints,
+    /// per document, how many spans were added and how many disagreements remain. Exits 2
+    /// when nothing was found to curate.
+    Curate {
+        /// Accept the spans every compared annotator made identically (same start, end and
+        /// label).
+        #[arg(long, required = true)]
+        accept_agreed: bool,
+        /// Annotators to take into account, comma-separated (default: every annotator found
+        /// except `curated`).
+        #[arg(long, value_delimiter = ',', value_name = "A,B,...")]
+        annotators: Option<Vec<String>>,
+        /// Also accept spans that at least K annotators made identically (majority vote),
+        /// unless another annotator put a different label on the same range.
+        #[arg(long, value_name = "K")]
+        min_agree: Option<usize>,
+        /// Also accept spans that only some annotators made where nobody else made an
+        /// overlapping span.
+        #[arg(long)]
+        uncontested: bool,
+        /// Documents, annotation files or folders.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+    },
+    /// Count, rename and remove labels in every annotation file under a folder (all
+    /// annotators and the curated layer) and in the project file (`spantag.ron`).
+    Label {
+        /// What to do.
+        #[command(subcommand)]
+        command: LabelCommand,
+    },
+    /// List the suggestions the app would show an annotator (`--annotator NAME`): text they
+    /// tagged in these documents found again untagged as a whole word, and with `--from`
+    /// another layer's spans (e.g. a model's). Suggestions they rejected are left out.
+    ///
+    /// Prints one JSON object per line: `{"document", "start", "end", "label", "text",
+    /// "origin"}` (code point offsets, half-open). Exits 0 when it found suggestions, 1 when
+    /// it found none (like grep), 2 on bad input.
+    Suggest {
+        /// Whose suggestions: text they tagged, less what they rejected.
+        #[arg(long, short = 'a')]
+        annotator: Option<String>,
+        /// Also suggest this annotator's spans (e.g. `model`).
+        #[arg(long, value_name = "ANNOTATOR")]
+        from: Option<String>,
+        /// Only the `--from` layer's spans, not text tagged elsewhere.
+        #[arg(long)]
+        only_from: bool,
+        /// Documents or folders (searched recursively; text tagged anywhere in them counts).
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+    },
+    /// Write a synthetic news-like corpus with nested and overlapping spans (benchmarks and
+    /// stress tests).
+    #[command(hide = true)]
+    Synth {
+        /// Size of each document in bytes.
+        #[arg(long, default_value_t = 10_000)]
+        bytes: usize,
+        /// Spans per document.
+        #[arg(long, default_value_t = 10)]
+        spans: usize,
+        /// Number of documents.
+        #[arg(long, default_value_t = 1)]
+        docs: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// The annotator of the files written (default: synth).
+        #[arg(long, short = 'a')]
+        annotator: Option<String>,
+    },
+    /// Save two versions of an annotation file in turn, forever (for the kill test).
+    #[command(hide = true)]
+    StressSave {
+        /// The file to write.
+        file: PathBuf,
+        /// First version.
+        a: PathBuf,
+        /// Second version.
+        b: PathBuf,
+    },
+    /// Import a dataset as annotation files beside the documents.
+    ///
+    /// Writes each document's text (from the dataset) and `<document>.<annotator>.ron` into
+    /// the `--into` folder. Never overwrites an annotation file without `--force`.
+    Import {
+        /// The dataset format.
+        #[arg(long, short = 'f', value_enum)]
+        format: ImportFormat,
+        /// How offsets are counted in the input (every format). A span whose text the
+        /// dataset gives (JSONL, brat, Label Studio) must have that text at its offsets, or
+        /// nothing is imported.
+        #[arg(long, value_enum, default_value_t = Offsets::Codepoints)]
+        offsets: Offsets,
+        /// The folder to write documents and annotation files into.
+        #[arg(long)]
+        into: PathBuf,
+        /// Overwrite existing annotation files (the old ones are kept as .bak).
+        #[arg(long)]
+        force: bool,
+        /// The annotator of records that do not name one (default: imported).
+        #[arg(long, short = 'a')]
+        annotator: Option<String>,
+        /// Dataset files (for brat: folders or .ann files).
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+    },
+}
+
+/// `spantag label …`: labels across a folder of annotation files.
+///
+/// PATH is a folder (searched recursively) or a document. Renaming and removing read and
+/// check every file first and change none when one cannot be read; changed files are saved
+/// atomically with their previous version kept as `.bak`, the others are not touched.
+#[derive(Debug, Subcommand)]
+pub enum LabelCommand {
+    /// List every label with the number of spans (orphaned ones included) and of files
+    /// using it. Exits 2 when there are no labels.
+    List {
+        /// A folder or a document.
+        path: PathBuf,
+    },
+    /// Rename a label in every annotation file and in the project file, keeping its colour
+    /// and position. Refuses a new name that is already a label (that would merge two
+    /// labels). Exits 2 when OLD is found nowhere.
+    Rename {
+        /// The label's name now.
+        old: String,
+        /// Its new name.
+        new: String,
+        /// A folder or a document.
+        path: PathBuf,
+    },
+    /// Remove a label from every annotation file's label list and from the project file.
+    /// Refuses when spans use it, unless --force. Exits 2 when NAME is found nowhere.
+    Remove {
+        /// The label.
+        name: String,
+        /// A folder or a document.
+        path: PathBuf,
+        /// Also delete the spans that use it, and the relations touching them.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// How `agree` prints its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AgreeFormat {
+    /// Aligned columns for a terminal.
+    Table,
+    /// One JSON document.
+    Json,
+    /// One figure per row.
+    Csv,
+}
+
+impl CliCommand {
+    /// The subcommand's name, as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Check { .. } => "check",
+            Self::Review { .. } => "review",
+            Self::Export { .. } => "export",
+            Self::Agree { .. } => "agree",
+            Self::Curate { .. } => "curate",
+            Self::Label { .. } => "label",
+            Self::Suggest { .. } => "suggest",
+            Self::Synth { .. } => "synth",
+            Self::StressSave { .. } => "stress-save",
+            Self::Import { .. } => "import",
+        }
+    }
+
+    /// The subcommand's own `--annotator`, or `None` for one that takes none.
+    pub fn annotator_mut(&mut self) -> Option<&mut Option<String>> {
+        match self {
+            Self::Review { annotator, .. }
+            | Self::Export { annotator, .. }
+            | Self::Suggest { annotator, .. }
+            | Self::Synth { annotator, .. }
+            | Self::Import { annotator, .. } => Some(annotator),
+            _ => None,
+        }
+    }
+
+    /// Takes an `--annotator` given before the subcommand (`spantag -a alice export …`) as
+    /// the subcommand's own. A subcommand that takes none refuses it, as does one given
+    /// another name after the subcommand.
+    pub fn take_annotator(&mut self, before: Option<String>) -> Result<(), String> {
+        let Some(before) = before else {
+            return Ok(());
+        };
+        let name = self.name();
+        match self.annotator_mut() {
+            None => Err(format!(
+                "spantag {name}: --annotator is not an option of this command (see `spantag \
+                 {name} --help`)"
+            )),
+            Some(Some(after)) if *after != before => Err(format!(
+                "spantag {name}: two annotators given ({before:?} before the command, {after:?} \
+                 after it); give one"
+            )),
+            Some(slot) => {
+                *slot = Some(before);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Runs a subcommand. Returns the exit code.
+pub fn run(command: CliCommand) -> i32 {
+    match command {
+        CliCommand::Review { path, .. } => {
+            // The app opens review mode (main.rs); here there is no window.
+            eprintln!(
+                "spantag review {}: review mode needs the app's window",
+                path.display()
+            );
+            2
+        }
+        CliCommand::Check { paths, update } => check(&paths, update),
+        CliCommand::Export {
+            format,
+            all_annotators: _,
+            curated,
+            annotator,
+            offsets,
+            out,
+            inputs,
+        } => {
+            if curated && annotator.is_some() {
+                eprintln!(
+                    "spantag export: --curated exports the curated layer; leave out --annotator \
+                     (or drop --curated to export that annotator's layer)"
+                );
+                return 2;
+            }
+            if offsets == Offsets::Utf16 && !format.has_offsets() {
+                eprintln!(
+                    "spantag export: {} lists tokens, not character offsets; --offsets does not \
+                     apply to it",
+                    format.name()
+                );
+                return 2;
+            }
+            let choice = match (curated, annotator) {
+                (true, _) => LayerChoice::Curated,
+                (false, Some(name)) => LayerChoice::Annotator(name),
+                (false, None) => LayerChoice::All,
+            };
+            export(format, &choice, offsets, out, &inputs)
+        }
+        CliCommand::Agree {
+            annotators,
+            format,
+            inputs,
+        } => agree(annotators.as_deref(), format, &inputs),
+        CliCommand::Curate {
+            accept_agreed: _,
+            annotators,
+            min_agree,
+            uncontested,
+            inputs,
+        } => curate(
+            annotators.as_deref(),
+            review::CurateOptions {
+                min_agree,
+                uncontested,
+            },
+            &inputs,
+        ),
+        CliCommand::Label { command } => label(command),
+        CliCommand::Suggest {
+            annotator,
+            from,
+            only_from,
+            inputs,
+        } => suggest(annotator.as_deref(), from.as_deref(), only_from, &inputs),
+        CliCommand::StressSave { file, a, b } => {
+            let (Ok(a), Ok(b)) = (std::fs::read(&a), std::fs::read(&b)) else {
+                eprintln!("spantag stress-save: cannot read the two versions");
+                return 2;
+            };
+            loop {
+                for version in [&a, &b] {
+                    if let Err(err) = store::write_atomic(&file, version) {
+                        eprintln!("spantag stress-save: {err}");
+                        return 1;
+                    }
+                }
+            }
+        }
+        CliCommand::Synth {
+            bytes,
+            spans,
+            docs,
+            seed,
+            out,
+            annotator,
+        } => synth(
+            bytes,
+            spans,
+            docs,
+            seed,
+            &out,
+            annotator.as_deref().unwrap_or("synth"),
+        ),
+        CliCommand::Import {
+            format,
+            offsets,
+            into,
+            force,
+            annotator,
+            inputs,
+        } => import(
+            format.into(),
+            offsets,
+            &into,
+            force,
+            &inputs,
+            annotator.as_deref().unwrap_or("imported"),
+        ),
+    }
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal.
+struct Progress {
+    enabled: bool,
+    last: Instant,
+    what: &'static str,
+}
+
+impl Progress {
+    fn new(what: &'static str) -> Self {
+        Self {
+            enabled: std::io::stderr().is_terminal(),
+            last: Instant::now() - Duration::from_secs(1),
+            what,
+        }
+    }
+
+    fn update(&mut self, done: usize, total: usize) {
+        if !self.enabled || (done < total && self.last.elapsed() < Duration::from_millis(100)) {
+            return;
+        }
+        self.last = Instant::now();
+        let width = 30;
+        let filled = (done * width)
+            .checked_div(total)
+            .unwrap_or(width)
+            .min(width);
+        eprint!(
+            "\r[{}{}] {done}/{total} {}",
+            "#".repeat(filled),
+            " ".repeat(width - filled),
+            self.what
+        );
+        if done == total {
+            eprintln!();
+        }
+    }
+}
+
+/// The annotators with files beside `documents`, for messages: `alice, bob`, or `none`.
+fn annotators_beside(documents: &[PathBuf]) -> String {
+    let mut found: Vec<String> = documents
+        .iter()
+        .flat_map(|d| store::annotation_files(d).into_iter().map(|(name, _)| name))
+        .collect();
+    found.sort();
+    found.dedup();
+    if found.is_empty() {
+        "none (files are named <document>.<annotator>.ron)".to_owned()
+    } else {
+        found.join(", ")
+    }
+}
+
+/// A span's text cut to 40 characters for a message.
+fn short(text: &str) -> String {
+    if text.chars().count() <= 40 {
+        text.to_owned()
+    } else {
+        text.chars().take(39).chain(['…']).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<CliCommand, String> {
+        let mut cli = Cli::try_parse_from(args).map_err(|e| e.to_string())?;
+        let mut command = cli.command.ok_or("no command")?;
+        command.take_annotator(cli.annotator.take())?;
+        Ok(command)
+    }
+
+    #[test]
+    fn an_annotator_before_the_command_is_the_commands() {
+        let Ok(CliCommand::Review { annotator, path }) =
+            parse(&["spantag", "-a", "alice", "review", "corpus"])
+        else {
+            panic!("review not parsed");
+        };
+        assert_eq!(
+            (annotator.as_deref(), path),
+            (Some("alice"), "corpus".into())
+        );
+        let Ok(CliCommand::Review { annotator, .. }) =
+            parse(&["spantag", "review", "corpus", "--annotator", "alice"])
+        else {
+            panic!("review not parsed");
+        };
+        assert_eq!(annotator.as_deref(), Some("alice"));
+        let err = parse(&[
+            "spantag", "-a", "alice", "export", "-f", "csv", "-a", "bob", "x",
+        ])
+        .err()
+        .unwrap_or_default();
+        assert!(err.contains("two annotators given"), "{err}");
+        let err = parse(&["spantag", "-a", "alice", "agree", "x"])
+            .err()
+            .unwrap_or_default();
+        assert!(err.contains("not an option of this command"), "{err}");
+        // A document to open is not a command.
+        let cli =
+            Cli::try_parse_from(["spantag", "-a", "alice", "op-ed.txt"]).map_err(|e| e.to_string());
+        assert!(matches!(cli, Ok(Cli { command: None, .. })), "{cli:?}");
+    }
+}
