@@ -709,3 +709,116 @@ fn check_update_records_a_changed_source() {
     let out = spantag(&["check"], &[dir.path()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
 }
+
+/// A document whose spans sit around abbreviations and initials, where a sentence splitter
+/// that ends sentences at every full stop cuts them in two (brat's CoNLL-2002 corpus had
+/// "Louis D." + "Boccardi"). Returns the document and the span texts.
+fn abbreviations_corpus(dir: &Path) -> (std::path::PathBuf, Vec<&'static str>) {
+    let text = "Dr. Smith met J. K. Rowling on Monday. Louis D. Boccardi told U.S. officials \
+                that Gen. Lee had left.\n";
+    let doc = dir.join("abbrev.txt");
+    std::fs::write(&doc, text).unwrap();
+    let wanted = vec![
+        "Dr. Smith",
+        "J. K. Rowling",
+        "Louis D. Boccardi",
+        "U.S. officials",
+        "Gen. Lee",
+    ];
+    let spans: Vec<(u64, usize, usize, &str, &str)> = wanted
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let start = text[..text.find(w).unwrap()].chars().count();
+            (i as u64 + 1, start, start + w.chars().count(), "actor", *w)
+        })
+        .collect();
+    annotation(&doc, "alice", &["actor"], &spans, &[]);
+    (doc, wanted)
+}
+
+/// seqeval — the library NER evaluations use to read IOB2 — finds exactly one entity per
+/// span in the CoNLL export: the expected entities come from an independent reader, not from
+/// spantag's own tagging.
+#[test]
+#[ignore = "needs python3 with seqeval (pip install seqeval); CI installs it and runs it"]
+fn conll_export_gives_seqeval_one_entity_per_span() {
+    let dir = tempfile::tempdir().unwrap();
+    let (doc, wanted) = abbreviations_corpus(dir.path());
+    let conll = dir.path().join("out.conll");
+    let out = spantag(
+        &["export", "-f", "conll", "--strict", "-o"],
+        &[&conll, &doc],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let script = r#"
+import sys
+from seqeval.metrics.sequence_labeling import get_entities
+tokens, tags = [], []
+for line in open(sys.argv[1], encoding="utf-8"):
+    line = line.rstrip("\n")
+    if not line or line.startswith("-DOCSTART-"):
+        tokens.append(None); tags.append("O")
+        continue
+    tok, tag = line.split("\t")
+    tokens.append(tok); tags.append(tag)
+for _label, first, last in get_entities(tags):
+    print(" ".join(tokens[first:last + 1]))
+"#;
+    let py = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(&conll)
+        .output()
+        .expect("python3 runs");
+    assert!(py.status.success(), "seqeval failed: {}", text(&py.stderr));
+    let entities: Vec<String> = text(&py.stdout).lines().map(str::to_owned).collect();
+    // CoNLL lists tokens (UAX #29 words): "Dr. Smith" reads back as "Dr . Smith".
+    assert_eq!(wanted.len(), 5);
+    let expected = [
+        "Dr . Smith",
+        "J . K . Rowling",
+        "Louis D . Boccardi",
+        "U.S . officials",
+        "Gen . Lee",
+    ];
+    assert_eq!(entities, expected);
+}
+
+/// `--strict` refuses an export that would split a span or write it as no entity, and writes
+/// nothing; without it the summary counts the spans that did not come out whole.
+#[test]
+fn strict_export_refuses_to_break_spans() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("doc.txt");
+    std::fs::write(&doc, "Mayor Daniel Reyes declared victory\n").unwrap();
+    // The claim is cut in two by the shorter actor inside it.
+    annotation(
+        &doc,
+        "alice",
+        &["claim", "actor"],
+        &[
+            (1, 0, 35, "claim", "Mayor Daniel Reyes declared victory"),
+            (2, 6, 18, "actor", "Daniel Reyes"),
+        ],
+        &[],
+    );
+    let conll = dir.path().join("out.conll");
+    let out = spantag(
+        &["export", "-f", "conll", "--strict", "-o"],
+        &[&conll, &doc],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("--strict") && err.contains("#1"), "{err}");
+    assert!(!conll.exists(), "nothing is written under --strict");
+
+    let out = spantag(&["export", "-f", "conll", "-o"], &[&conll, &doc]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("2 span(s): 1 written whole, 1 split into several entities"),
+        "{err}"
+    );
+    assert!(conll.exists());
+}

@@ -11,6 +11,7 @@ pub(super) fn export(
     choice: &LayerChoice,
     offsets: Offsets,
     out: Option<PathBuf>,
+    strict: bool,
     inputs: &[PathBuf],
 ) -> i32 {
     let output = match out {
@@ -50,9 +51,14 @@ pub(super) fn export(
         return 1;
     }
     let mut progress = Progress::new("documents");
-    match formats::export(&jobs, format, offsets, &output, &mut |done, total| {
-        progress.update(done, total)
-    }) {
+    match formats::export_checked(
+        &jobs,
+        format,
+        offsets,
+        &output,
+        strict,
+        &mut |done, total| progress.update(done, total),
+    ) {
         Ok(report) => {
             for note in &report.notes {
                 eprintln!("note: {note}");

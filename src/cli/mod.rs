@@ -101,6 +101,12 @@ pub enum CliCommand {
         /// Output file, `-` for stdout (the default for single-file formats); a folder for hf and brat.
         #[arg(long, short = 'o')]
         out: Option<PathBuf>,
+        /// Refuse to write anything when the format would not keep every span as one
+        /// entity: a token-level format (conll, hf) splitting a span or writing it as no
+        /// entity where spans overlap, or a span left out because it does not fit its
+        /// document. Exits 1 with the document and spans named.
+        #[arg(long)]
+        strict: bool,
         /// Documents, annotation files or folders.
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
@@ -360,6 +366,7 @@ pub fn run(command: CliCommand) -> i32 {
             annotator,
             offsets,
             out,
+            strict,
             inputs,
         } => {
             if curated && annotator.is_some() {
@@ -382,7 +389,7 @@ pub fn run(command: CliCommand) -> i32 {
                 (false, Some(name)) => LayerChoice::Annotator(name),
                 (false, None) => LayerChoice::All,
             };
-            export(format, &choice, offsets, out, &inputs)
+            export(format, &choice, offsets, out, strict, &inputs)
         }
         CliCommand::Agree {
             annotators,

@@ -24,10 +24,10 @@ impl Exporter {
 
 impl super::Exporter for Exporter {
     fn document(&mut self, item: &Item<'_>, report: &mut Report) -> Result<(), FormatError> {
-        let sentences = tokens::sentences(item.doc);
+        let sentences = tokens::keep_spans_whole(tokens::sentences(item.doc), item.layers);
         for layer in item.layers {
             let tagged = tokens::tag(&sentences, layer);
-            report.dropped_token_tags += tagged.dropped;
+            report.token_spans(item.name, layer, &tagged);
             let mut out = String::from("-DOCSTART-\tO\n\n");
             for (sentence, tags) in sentences.iter().zip(&tagged.tags) {
                 for (token, tag) in sentence.iter().zip(tags) {

@@ -49,7 +49,7 @@ impl super::Exporter for Exporter {
         if self.data.is_none() {
             self.data = Some(Sink::open(&Output::Path(self.dir.join("data.jsonl")))?);
         }
-        let sentences = tokens::sentences(item.doc);
+        let sentences = tokens::keep_spans_whole(tokens::sentences(item.doc), item.layers);
         for layer in item.layers {
             // Map this layer's label order onto the export-wide label list.
             let global: Vec<usize> = layer
@@ -65,7 +65,7 @@ impl super::Exporter for Exporter {
                 })
                 .collect();
             let tagged = tokens::tag(&sentences, layer);
-            report.dropped_token_tags += tagged.dropped;
+            report.token_spans(item.name, layer, &tagged);
             let mut out = Vec::new();
             for (sentence, tags) in sentences.iter().zip(&tagged.tags) {
                 let row = Row {

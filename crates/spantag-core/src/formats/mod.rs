@@ -213,6 +213,10 @@ pub struct Report {
     pub spans: usize,
     /// Token tags dropped where spans overlap (CoNLL, Hugging Face).
     pub dropped_token_tags: usize,
+    /// Spans a token-level export (CoNLL, Hugging Face) wrote as several entities.
+    pub spans_split: usize,
+    /// Spans a token-level export wrote as no entity at all.
+    pub spans_lost: usize,
     /// Spans left out because they do not fit the document (stale files).
     pub skipped_spans: usize,
     /// Other things the user should know, one line each.
@@ -224,13 +228,23 @@ pub struct Report {
 impl Report {
     /// A one-paragraph summary.
     pub fn summary(&self) -> String {
-        let mut s = format!(
-            "{} document(s), {} layer(s), {} span(s) written",
-            self.documents, self.layers, self.spans
-        );
+        let whole = self.spans - (self.spans_split + self.spans_lost).min(self.spans);
+        let mut s = if self.spans_split + self.spans_lost > 0 {
+            format!(
+                "{} document(s), {} layer(s), {} span(s): {whole} written whole, {} split into \
+                 several entities, {} written as no entity (a shorter overlapping span took \
+                 their tokens; the innermost span wins)",
+                self.documents, self.layers, self.spans, self.spans_split, self.spans_lost
+            )
+        } else {
+            format!(
+                "{} document(s), {} layer(s), {} span(s) written",
+                self.documents, self.layers, self.spans
+            )
+        };
         if self.dropped_token_tags > 0 {
             s.push_str(&format!(
-                "; {} token tag(s) dropped where spans overlap (the innermost span wins)",
+                "; {} token tag(s) dropped where spans overlap",
                 self.dropped_token_tags
             ));
         }
@@ -241,6 +255,49 @@ impl Report {
             ));
         }
         s
+    }
+
+    /// Whether the export changed any span: split it, wrote it as no entity, or left it out.
+    /// `--strict` makes any of them an error.
+    pub fn changed_spans(&self) -> usize {
+        self.spans_split + self.spans_lost + self.skipped_spans
+    }
+
+    /// Counts how a token-level export wrote one layer's spans, with a note naming the
+    /// document, the annotator and the spans that did not come out as one entity each.
+    pub fn token_spans(&mut self, document: &str, layer: &Layer, tagged: &crate::tokens::Tagged) {
+        self.dropped_token_tags += tagged.dropped;
+        self.spans_split += tagged.spans_split.len();
+        self.spans_lost += tagged.spans_lost.len();
+        let ids = |ids: &[u64]| {
+            let mut s: Vec<String> = ids.iter().take(5).map(|id| format!("#{id}")).collect();
+            if ids.len() > 5 {
+                s.push(format!("and {} more", ids.len() - 5));
+            }
+            s.join(", ")
+        };
+        if !tagged.spans_split.is_empty() || !tagged.spans_lost.is_empty() {
+            let mut parts = Vec::new();
+            if !tagged.spans_split.is_empty() {
+                parts.push(format!(
+                    "{} span(s) split into several entities ({})",
+                    tagged.spans_split.len(),
+                    ids(&tagged.spans_split)
+                ));
+            }
+            if !tagged.spans_lost.is_empty() {
+                parts.push(format!(
+                    "{} span(s) written as no entity ({})",
+                    tagged.spans_lost.len(),
+                    ids(&tagged.spans_lost)
+                ));
+            }
+            self.notes.push(format!(
+                "{document} ({}): {}",
+                layer.annotator,
+                parts.join("; ")
+            ));
+        }
     }
 }
 
@@ -466,6 +523,19 @@ pub fn export(
     output: &Output,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Report, FormatError> {
+    export_checked(jobs, format, offsets, output, false, progress)
+}
+
+/// Exports documents as [`export`] does; with `strict`, an export that would split a span,
+/// write it as no entity or leave it out stops with an error before anything is written.
+pub fn export_checked(
+    jobs: &[DocumentJob],
+    format: Format,
+    offsets: Offsets,
+    output: &Output,
+    strict: bool,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Report, FormatError> {
     let mut report = Report::default();
     let inputs = input_files(jobs);
     let overwrites = |path: &Path| -> Result<(), FormatError> {
@@ -548,6 +618,15 @@ pub fn export(
                 layers: &layers,
             };
             exporter.document(&item, &mut report)?;
+            if strict && report.changed_spans() > 0 {
+                // The exporter's files are still temporary: returning drops them unwritten.
+                return Err(FormatError::Output(format!(
+                    "--strict: {} would not keep every span as written ({}); nothing was \
+                     written",
+                    job.name,
+                    report.notes.last().map_or("spans left out", String::as_str)
+                )));
+            }
             report.documents += 1;
             report.layers += layers.len();
             report.spans += layers.iter().map(|l| l.spans().len()).sum::<usize>();
