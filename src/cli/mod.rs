@@ -107,6 +107,11 @@ pub enum CliCommand {
         /// document. Exits 1 with the document and spans named.
         #[arg(long)]
         strict: bool,
+        /// CSV for opening in a spreadsheet: a cell that a spreadsheet would run as a formula
+        /// (starting with =, +, -, @) gets a leading ' — its text then differs from the
+        /// document's. Without it every cell is the exact text.
+        #[arg(long)]
+        excel: bool,
         /// Documents, annotation files or folders.
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
@@ -367,6 +372,7 @@ pub fn run(command: CliCommand) -> i32 {
             offsets,
             out,
             strict,
+            excel,
             inputs,
         } => {
             if curated && annotator.is_some() {
@@ -389,7 +395,16 @@ pub fn run(command: CliCommand) -> i32 {
                 (false, Some(name)) => LayerChoice::Annotator(name),
                 (false, None) => LayerChoice::All,
             };
-            export(format, &choice, offsets, out, strict, &inputs)
+            if excel && format != Format::Csv {
+                eprintln!("spantag export: --excel applies to csv only");
+                return 2;
+            }
+            let options = spantag_core::formats::ExportOptions {
+                offsets,
+                strict,
+                excel,
+            };
+            export(format, &choice, &options, out, &inputs)
         }
         CliCommand::Agree {
             annotators,

@@ -84,6 +84,20 @@ impl Format {
         !matches!(self, Self::Conll | Self::Hf)
     }
 
+    /// Whether the format keeps relations between spans (spaCy JSONL, doccano's relation
+    /// shape, brat `R` lines, Label Studio relation results).
+    pub fn keeps_relations(self) -> bool {
+        matches!(
+            self,
+            Self::Jsonl | Self::Doccano | Self::Brat | Self::LabelStudio
+        )
+    }
+
+    /// Whether the format keeps span notes.
+    pub fn keeps_notes(self) -> bool {
+        !matches!(self, Self::Conll | Self::Hf)
+    }
+
     /// Whether the format writes a folder rather than one stream.
     pub fn is_folder(self) -> bool {
         matches!(self, Self::Hf | Self::Brat)
@@ -213,6 +227,14 @@ pub struct Report {
     pub spans: usize,
     /// Token tags dropped where spans overlap (CoNLL, Hugging Face).
     pub dropped_token_tags: usize,
+    /// Relations written.
+    pub relations: usize,
+    /// Relations the format has no place for (CSV, CoNLL, Hugging Face).
+    pub relations_left_out: usize,
+    /// Span notes written.
+    pub notes_written: usize,
+    /// Span notes the format has no place for (CoNLL, Hugging Face).
+    pub notes_left_out: usize,
     /// Spans a token-level export (CoNLL, Hugging Face) wrote as several entities.
     pub spans_split: usize,
     /// Spans a token-level export wrote as no entity at all.
@@ -242,6 +264,19 @@ impl Report {
                 self.documents, self.layers, self.spans
             )
         };
+        for (written, left_out, what) in [
+            (self.relations, self.relations_left_out, "relation(s)"),
+            (self.notes_written, self.notes_left_out, "note(s)"),
+        ] {
+            if written > 0 {
+                s.push_str(&format!(", {written} {what}"));
+            }
+            if left_out > 0 {
+                s.push_str(&format!(
+                    "; {left_out} {what} not written (the format has no place for them)"
+                ));
+            }
+        }
         if self.dropped_token_tags > 0 {
             s.push_str(&format!(
                 "; {} token tag(s) dropped where spans overlap",
@@ -425,12 +460,41 @@ impl Write for Sink {
     }
 }
 
+/// How an export writes, beyond its format and output.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// How character offsets are counted.
+    pub offsets: Offsets,
+    /// Refuse to write anything when a span would be split, written as no entity or left out.
+    pub strict: bool,
+    /// CSV for spreadsheets: cells a spreadsheet would run as a formula get a leading `'`
+    /// (so a cell's text no longer equals the document's text there).
+    pub excel: bool,
+}
+
 /// Makes the writer for a format.
 pub fn exporter(
     format: Format,
     offsets: Offsets,
     output: &Output,
 ) -> Result<Box<dyn Exporter>, FormatError> {
+    exporter_with(
+        format,
+        &ExportOptions {
+            offsets,
+            ..ExportOptions::default()
+        },
+        output,
+    )
+}
+
+/// Makes the writer for a format, with options.
+pub fn exporter_with(
+    format: Format,
+    options: &ExportOptions,
+    output: &Output,
+) -> Result<Box<dyn Exporter>, FormatError> {
+    let offsets = options.offsets;
     if format.is_folder() {
         let Output::Path(dir) = output else {
             return Err(FormatError::Output(format!(
@@ -457,7 +521,7 @@ pub fn exporter(
         Format::Doccano => Box::new(doccano::Exporter::new(sink, offsets)),
         Format::Conll => Box::new(conll::Exporter::new(sink)),
         Format::LabelStudio => Box::new(label_studio::Exporter::new(sink, offsets)),
-        _ => Box::new(csv_table::Exporter::new(sink, offsets)?),
+        _ => Box::new(csv_table::Exporter::new(sink, offsets, options.excel)?),
     })
 }
 
@@ -523,19 +587,24 @@ pub fn export(
     output: &Output,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Report, FormatError> {
-    export_checked(jobs, format, offsets, output, false, progress)
+    let options = ExportOptions {
+        offsets,
+        ..ExportOptions::default()
+    };
+    export_with(jobs, format, &options, output, progress)
 }
 
-/// Exports documents as [`export`] does; with `strict`, an export that would split a span,
-/// write it as no entity or leave it out stops with an error before anything is written.
-pub fn export_checked(
+/// Exports documents as [`export`] does, with options; with `strict`, an export that would
+/// split a span, write it as no entity or leave it out stops with an error before anything
+/// is written.
+pub fn export_with(
     jobs: &[DocumentJob],
     format: Format,
-    offsets: Offsets,
+    options: &ExportOptions,
     output: &Output,
-    strict: bool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Report, FormatError> {
+    let strict = options.strict;
     let mut report = Report::default();
     let inputs = input_files(jobs);
     let overwrites = |path: &Path| -> Result<(), FormatError> {
@@ -560,7 +629,7 @@ pub fn export_checked(
     if let (Output::Path(path), false) = (output, format.is_folder()) {
         overwrites(path)?;
     }
-    let mut exporter = exporter(format, offsets, output)?;
+    let mut exporter = exporter_with(format, options, output)?;
     let planned = exporter.plan(jobs, &mut report);
     for path in &planned {
         overwrites(path)?;
@@ -626,6 +695,21 @@ pub fn export_checked(
                     job.name,
                     report.notes.last().map_or("spans left out", String::as_str)
                 )));
+            }
+            let relations: usize = layers.iter().map(|l| l.relations.len()).sum();
+            let notes: usize = layers
+                .iter()
+                .map(|l| l.spans().iter().filter(|s| s.note.is_some()).count())
+                .sum();
+            if format.keeps_relations() {
+                report.relations += relations;
+            } else {
+                report.relations_left_out += relations;
+            }
+            if format.keeps_notes() {
+                report.notes_written += notes;
+            } else {
+                report.notes_left_out += notes;
             }
             report.documents += 1;
             report.layers += layers.len();
