@@ -822,3 +822,114 @@ fn strict_export_refuses_to_break_spans() {
     );
     assert!(conll.exists());
 }
+
+/// Label lists written with an export hold the labels the data uses, plus those the project
+/// file declares — not the default scheme (claim, actor, event) that a file listing no
+/// labels falls back to.
+#[test]
+fn exported_label_lists_hold_the_labels_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("doc.txt");
+    std::fs::write(&doc, "Ana met Ben in Oslo.\n").unwrap();
+    annotation(
+        &doc,
+        "alice",
+        &[],
+        &[(1, 0, 3, "PER", "Ana"), (2, 8, 11, "PER", "Ben")],
+        &[],
+    );
+    let hf = dir.path().join("hf");
+    let out = spantag(&["export", "-f", "hf", "-o"], &[&hf, &doc]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let labels = std::fs::read_to_string(hf.join("labels.json")).unwrap();
+    let labels: Vec<String> = serde_json::from_str(&labels).unwrap();
+    assert_eq!(labels, ["O", "B-PER", "I-PER"]);
+
+    // A project file that declares LOC (unused so far) adds it.
+    std::fs::write(
+        dir.path().join("spantag.ron"),
+        "(version: 1, labels: [(name: \"PER\", color: \"#cc3333\"), (name: \"LOC\", color: \"#3366cc\")])\n",
+    )
+    .unwrap();
+    let brat = dir.path().join("brat");
+    let out = spantag(&["export", "-f", "brat", "-o"], &[&brat, &doc]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let conf = std::fs::read_to_string(brat.join("annotation.conf")).unwrap();
+    let entities: Vec<&str> = conf
+        .split("[entities]")
+        .nth(1)
+        .unwrap()
+        .split('[')
+        .next()
+        .unwrap()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    assert_eq!(entities, ["PER", "LOC"], "{conf}");
+}
+
+/// The Hugging Face export loads with `datasets.load_dataset(FOLDER)` — the library's own
+/// reader — with `ner_tags` a sequence of `ClassLabel` named as `labels.json` names them.
+#[test]
+#[ignore = "needs python3 with datasets (pip install datasets); CI installs it and runs it"]
+fn hf_export_loads_with_named_class_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let (doc, _) = abbreviations_corpus(dir.path());
+    let hf = dir.path().join("hf");
+    let out = spantag(&["export", "-f", "hf", "-o"], &[&hf, &doc]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let script = r#"
+import sys, json, datasets
+d = datasets.load_dataset(sys.argv[1])["train"]
+names = d.features["ner_tags"].feature.names
+print(json.dumps({"names": names, "tags": [names[t] for t in d[0]["ner_tags"]]}))
+"#;
+    let py = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(&hf)
+        .env("HF_DATASETS_OFFLINE", "1")
+        .output()
+        .expect("python3 runs");
+    assert!(py.status.success(), "datasets failed: {}", text(&py.stderr));
+    let got: serde_json::Value = serde_json::from_str(text(&py.stdout).trim()).unwrap();
+    assert_eq!(got["names"], serde_json::json!(["O", "B-actor", "I-actor"]));
+    // "Dr . Smith met J . K . Rowling ..." — the first sentence's tags, by name.
+    assert_eq!(
+        got["tags"],
+        serde_json::json!([
+            "B-actor", "I-actor", "I-actor", "O", "B-actor", "I-actor", "I-actor", "I-actor",
+            "I-actor", "O", "O", "O"
+        ])
+    );
+}
+
+/// The hf export writes a dataset card `README.md`; a README someone else wrote in the
+/// output folder is never replaced.
+#[test]
+fn hf_export_never_replaces_a_readme_it_did_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let (doc, _) = abbreviations_corpus(dir.path());
+    let hf = dir.path().join("hf");
+    std::fs::create_dir(&hf).unwrap();
+    std::fs::write(hf.join("README.md"), "my notes\n").unwrap();
+    let out = spantag(&["export", "-f", "hf", "-o"], &[&hf, &doc]);
+    assert_ne!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("did not write it"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(hf.join("README.md")).unwrap(),
+        "my notes\n"
+    );
+    assert!(!hf.join("data.jsonl").exists(), "nothing written");
+    // Its own card is replaced by the next export.
+    std::fs::remove_file(hf.join("README.md")).unwrap();
+    for _ in 0..2 {
+        let out = spantag(&["export", "-f", "hf", "-o"], &[&hf, &doc]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    }
+}

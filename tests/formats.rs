@@ -187,7 +187,10 @@ fn conll_reports_dropped_tags_and_tags_whole_tokens() {
     );
     assert!(report.dropped_token_tags > 0);
     let conll = std::fs::read_to_string(out).unwrap();
-    assert!(conll.starts_with("-DOCSTART-\tO\n\n"));
+    assert!(
+        conll.starts_with("-DOCSTART- golden.txt alice\tO\n\n"),
+        "{conll}"
+    );
     // "東京" is one event span covering two tokens inside an actor inside a claim.
     assert!(conll.contains("東\tB-event\n京\tI-event\n"), "{conll}");
     assert!(

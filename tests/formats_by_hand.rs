@@ -268,7 +268,7 @@ fn csv_by_hand() {
 #[test]
 fn conll_by_hand() {
     let (_dir, out, report) = export(Format::Conll, Offsets::Codepoints);
-    let expected = "-DOCSTART-\tO\n\
+    let expected = "-DOCSTART- doc.txt alice\tO\n\
                     \n\
                     Ana\tB-actor\n\
                     👋\tO\n\

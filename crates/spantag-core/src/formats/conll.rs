@@ -1,6 +1,8 @@
-//! CoNLL IOB2: `TOKEN<TAB>TAG` per line, a blank line between sentences, `-DOCSTART-` before
-//! each document (one per annotator layer). Tokens and the overlap policy come from
-//! [`crate::tokens`].
+//! CoNLL IOB2: `TOKEN<TAB>TAG` per line, a blank line between sentences, and before each
+//! document (one per annotator layer) a `-DOCSTART- <document> <annotator><TAB>O` line: readers
+//! skip lines that start with `-DOCSTART-`, and whether they split on tabs or on white space
+//! its first field stays `-DOCSTART-` and its last `O`. Tokens, sentences and the overlap
+//! policy come from [`crate::tokens`].
 
 use super::{FormatError, Item, Report, Sink};
 use crate::tokens;
@@ -28,7 +30,17 @@ impl super::Exporter for Exporter {
         for layer in item.layers {
             let tagged = tokens::tag(&sentences, layer);
             report.token_spans(item.name, layer, &tagged);
-            let mut out = String::from("-DOCSTART-\tO\n\n");
+            // Names as one field each: white space in them becomes `_`.
+            let field = |name: &str| -> String {
+                name.chars()
+                    .map(|c| if c.is_whitespace() { '_' } else { c })
+                    .collect()
+            };
+            let mut out = format!(
+                "-DOCSTART- {} {}\tO\n\n",
+                field(item.name),
+                field(&layer.annotator)
+            );
             for (sentence, tags) in sentences.iter().zip(&tagged.tags) {
                 for (token, tag) in sentence.iter().zip(tags) {
                     out.push_str(&token.text);

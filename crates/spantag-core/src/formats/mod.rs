@@ -579,6 +579,62 @@ pub fn unify_schemes(layers: &mut [Layer]) {
     }
 }
 
+/// The labels the project file (`spantag.ron`) beside a document declares, if it has one
+/// that reads; cached per folder in `projects`.
+fn declared_labels(
+    document: &Path,
+    projects: &mut std::collections::HashMap<PathBuf, Vec<crate::annotation::Label>>,
+) -> Vec<crate::annotation::Label> {
+    let dir = document.parent().unwrap_or(Path::new(".")).to_path_buf();
+    projects
+        .entry(dir)
+        .or_insert_with_key(|dir| {
+            crate::project::find(dir)
+                .and_then(|path| crate::project::load(&path).ok())
+                .map(|p| {
+                    p.labels
+                        .iter()
+                        .map(|l| crate::annotation::Label {
+                            name: l.name.clone(),
+                            color: l.color.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .clone()
+}
+
+/// Keeps in the layers' (unified) scheme the labels some span uses and those the project
+/// file declares (added when missing), and nothing else: label lists written with an export
+/// (`labels.json`, `annotation.conf`) then hold what the data uses, not the default scheme a
+/// file without labels falls back to.
+pub fn keep_used_labels(layers: &mut [Layer], declared: &[crate::annotation::Label]) {
+    let used: std::collections::HashSet<String> = layers
+        .iter()
+        .flat_map(|l| l.spans().iter().map(|s| s.label.clone()))
+        .collect();
+    let is_declared = |name: &str| declared.iter().any(|d| d.name == name);
+    for layer in layers.iter_mut() {
+        let unused: Vec<String> = layer
+            .scheme
+            .labels()
+            .iter()
+            .map(|l| l.name.clone())
+            .filter(|name| !used.contains(name) && !is_declared(name))
+            .collect();
+        for name in &unused {
+            layer.scheme.remove(name);
+        }
+        for label in declared {
+            if layer.scheme.get(&label.name).is_none() {
+                let at = layer.scheme.labels().len();
+                layer.scheme.insert_at(label.clone(), at);
+            }
+        }
+    }
+}
+
 /// Exports documents; `progress(done, total)` is called after each document.
 pub fn export(
     jobs: &[DocumentJob],
@@ -605,6 +661,8 @@ pub fn export_with(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Report, FormatError> {
     let strict = options.strict;
+    // The labels each folder's project file declares, read once per folder.
+    let mut projects = std::collections::HashMap::new();
     let mut report = Report::default();
     let inputs = input_files(jobs);
     let overwrites = |path: &Path| -> Result<(), FormatError> {
@@ -676,6 +734,8 @@ pub fn export_with(
             layers.push(checked_layer(loaded.layer, &doc, &job.name, &mut report));
         }
         unify_schemes(&mut layers);
+        let declared = declared_labels(&job.path, &mut projects);
+        keep_used_labels(&mut layers, &declared);
         if layers.is_empty() {
             report
                 .notes
