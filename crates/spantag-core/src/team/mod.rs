@@ -3,6 +3,8 @@
 //! left by a merge without it ([`markers`]), and the state of a folder ([`status`]).
 
 pub mod conflict;
+pub mod git;
 pub mod ids;
 pub mod markers;
 pub mod merge;
+pub mod status;
