@@ -279,3 +279,128 @@ impl Status {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    fn span_line(id: u64, start: usize, end: usize, label: &str, text: &str) -> String {
+        format!("(id: {id}, start: {start}, end: {end}, label: \"{label}\", text: \"{text}\"),")
+    }
+
+    fn write(dir: &Path, name: &str, hash: &str, done: bool, spans: &[String], extra: &str) {
+        let annotator = name.rsplit('.').nth(1).unwrap();
+        let text = format!(
+            "(version: 1, source: \"x\", source_hash: \"{hash}\", annotator: \"{annotator}\", done: {done}, spans: [{}], {extra})",
+            spans.join("")
+        );
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+
+    #[test]
+    fn a_small_folder_is_counted_by_hand() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let text = "Reyes voted today.";
+        std::fs::write(d.join("a.txt"), text).unwrap();
+        std::fs::write(d.join("b.txt"), text).unwrap();
+        std::fs::write(d.join("c.txt"), "never annotated").unwrap();
+        let hash = Document::open(&d.join("a.txt")).unwrap().hash().to_owned();
+        let reyes = span_line(1, 0, 5, "actor", "Reyes");
+        let voted = span_line(2, 6, 11, "event", "voted");
+        // a.txt: alice 2 spans, done; bob 1 span, saved against another text; curated has
+        // Reyes only, so "voted" (alice's alone) is one open disagreement.
+        write(
+            d,
+            "a.txt.alice.ron",
+            &hash,
+            true,
+            &[reyes.clone(), voted.clone()],
+            "",
+        );
+        write(
+            d,
+            "a.txt.bob.ron",
+            "sha256:old",
+            false,
+            std::slice::from_ref(&reyes),
+            "",
+        );
+        write(
+            d,
+            "a.txt.curated.ron",
+            &hash,
+            false,
+            std::slice::from_ref(&reyes),
+            "",
+        );
+        // b.txt: alice with ids 1 used twice and one merge conflict; carol's file holds git
+        // conflict markers.
+        write(
+            d,
+            "b.txt.alice.ron",
+            &hash,
+            false,
+            &[reyes.clone(), span_line(1, 6, 11, "event", "voted")],
+            "conflicts: [(id: 1, ours: Span((id: 1, start: 0, end: 5, label: \"actor\", text: \"Reyes\")), theirs: Deleted)]",
+        );
+        std::fs::write(
+            d.join("b.txt.carol.ron"),
+            "(\n<<<<<<< HEAD\n    version: 1,\n=======\n    version: 2,\n>>>>>>> x\n)\n",
+        )
+        .unwrap();
+        let status = status(d).unwrap();
+        let names: Vec<&str> = status
+            .documents
+            .iter()
+            .map(|x| x.document.as_str())
+            .collect();
+        assert_eq!(names, ["a.txt", "b.txt"], "c.txt has no annotation file");
+        let a = &status.documents[0];
+        assert_eq!(
+            a.annotators
+                .iter()
+                .map(|l| (l.annotator.as_str(), l.spans, l.done, l.stale))
+                .collect::<Vec<_>>(),
+            [("alice", 2, true, false), ("bob", 1, false, true)]
+        );
+        assert_eq!(a.curated.as_ref().map(|c| c.spans), Some(1));
+        assert_eq!(a.open_disagreements, 1);
+        let b = &status.documents[1];
+        assert_eq!(b.annotators.len(), 1);
+        assert_eq!(b.annotators[0].conflicts, 1);
+        assert_eq!(b.annotators[0].duplicate_ids, 1);
+        assert_eq!(b.unreadable.len(), 1);
+        assert!(
+            b.unreadable[0].contains("a git merge left conflict markers"),
+            "{:?}",
+            b.unreadable
+        );
+        assert_eq!(
+            status.totals,
+            Totals {
+                documents: 2,
+                spans: 5,
+                curated_spans: 1,
+                done: 1,
+                open_disagreements: 1,
+                stale: 1,
+                conflicts: 1,
+                duplicate_ids: 1,
+                unreadable: 1,
+            }
+        );
+        assert!(!status.read_everything());
+        let table = status.table();
+        assert!(table.contains("alice 2 ✓, bob 1"), "{table}");
+        assert!(
+            table.lines().any(|l| l.starts_with("total (2 documents)")),
+            "{table}"
+        );
+        assert!(
+            super::status(&d.join("a.txt")).is_err(),
+            "a file is not a folder"
+        );
+    }
+}
