@@ -376,3 +376,51 @@ fn conflict_markers_are_explained_and_the_driver_redoes_the_merge() {
     assert_eq!(council.label, "event");
     assert_eq!(file.conflicts.len(), 1, "{text}");
 }
+
+#[test]
+fn the_driver_refuses_unreadable_versions_and_leaves_ours_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let good = "(version: 1, source: \"d.txt\", source_hash: \"sha256:x\", annotator: \"alice\", spans: [])\n";
+    std::fs::write(d.join("base.ron"), good).unwrap();
+    std::fs::write(d.join("ours.ron"), good).unwrap();
+    std::fs::write(d.join("theirs.ron"), "(version: 1, spans: [").unwrap();
+    let out = spantag(
+        d,
+        &[
+            "merge-driver",
+            "base.ron",
+            "ours.ron",
+            "theirs.ron",
+            "d.txt.alice.ron",
+        ],
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(said.contains("cannot merge d.txt.alice.ron"), "{said}");
+    assert!(said.contains("git show :3:d.txt.alice.ron"), "{said}");
+    assert_eq!(std::fs::read_to_string(d.join("ours.ron")).unwrap(), good);
+    // An empty base (both sides created the file) merges both.
+    std::fs::write(d.join("base.ron"), "").unwrap();
+    std::fs::write(
+        d.join("theirs.ron"),
+        good.replace(
+            "spans: []",
+            "spans: [(id: 1, start: 0, end: 1, label: \"a\", text: \"x\")]",
+        ),
+    )
+    .unwrap();
+    let out = spantag(d, &["merge-driver", "base.ron", "ours.ron", "theirs.ron"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let merged = AnnotationFile::read(&d.join("ours.ron")).unwrap();
+    assert_eq!(merged.spans.len(), 1);
+    // status: not a folder is bad input.
+    let out = spantag(d, &["status", "ours.ron"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a folder"));
+}
