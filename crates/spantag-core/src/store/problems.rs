@@ -265,6 +265,57 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_repeated_id_names_both_spans_and_the_relations_that_may_mean_either() {
+        let doc = Document::from_text("Reyes met Okafor.".to_owned());
+        let span = |id, start, end, text: &str| crate::annotation::Span {
+            id,
+            start,
+            end,
+            label: "actor".into(),
+            text: text.into(),
+            note: None,
+        };
+        let relation = |id, from, to| crate::annotation::Relation {
+            id,
+            from,
+            to,
+            label: "meets".into(),
+        };
+        let mut layer = crate::annotation::Layer::new("a");
+        layer.insert(span(1, 0, 5, "Reyes"));
+        let mut file = AnnotationFile::from_layer(&layer, &doc);
+        // Two clones each added span 4 and a relation from span 1 to it (ids 5 and 6).
+        file.spans.push(span(4, 10, 16, "Okafor"));
+        file.spans.push(span(4, 6, 9, "met"));
+        file.relations = vec![relation(5, 1, 4), relation(6, 1, 4), relation(7, 1, 1)];
+        let problems = file.problems(&doc);
+        let dup: Vec<&Problem> = problems
+            .iter()
+            .filter(|p| matches!(p, Problem::DuplicateId { .. }))
+            .collect();
+        assert_eq!(dup.len(), 1, "{problems:?}");
+        let said = dup[0].to_string();
+        assert!(
+            said.starts_with(
+                "span 4: id used by two spans, 10..16 actor \"Okafor\" and 6..9 actor \"met\"; \
+                 relation(s) 5, 6 name it and may mean either (read as the first)"
+            ),
+            "{said}"
+        );
+        // Loading keeps both spans and does not move a relation to the renumbered one.
+        let loaded = file.into_layer();
+        assert_eq!(loaded.spans().len(), 3);
+        let met = loaded.spans().iter().find(|s| s.text == "met").unwrap().id;
+        assert_ne!(met, 4);
+        assert!(
+            loaded
+                .relations
+                .iter()
+                .all(|r| r.from != met && r.to != met)
+        );
+    }
+
+    #[test]
     fn a_change_is_summed_over_files_and_is_news_only_when_nothing_was_lost() {
         let stale = || Problem::StaleSource {
             stored: "a".into(),
