@@ -441,7 +441,9 @@ fn a_repeated_span_id_is_named_when_the_export_renumbers_it() {
         .iter()
         .map(|s| s["id"].as_u64().unwrap())
         .collect();
-    assert_eq!(ids, [4, 5]);
+    // The later span gets an id minted by the export's session (tag × 100000 + n).
+    assert_eq!(ids[0], 4);
+    assert!(ids[1] > 100_000, "{ids:?}");
 }
 
 /// An export never replaces a user's file that it did not write: brat naming notes.md's

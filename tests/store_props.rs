@@ -61,6 +61,7 @@ fn arb_file() -> impl Strategy<Value = AnnotationFile> {
                 .collect();
             rejected.sort();
             AnnotationFile {
+                conflicts: Vec::new(),
                 rejected,
                 orphans,
                 done: spans.len() % 2 == 1,

@@ -24,4 +24,5 @@ pub mod settings;
 pub mod store;
 pub mod suggest;
 pub mod synth;
+pub mod team;
 pub mod tokens;

@@ -328,6 +328,7 @@ mod tests {
             annotator: "alice".into(),
             done: false,
             rejected: vec![],
+            conflicts: vec![],
             labels: vec![],
             spans: vec![Span {
                 id: 1,

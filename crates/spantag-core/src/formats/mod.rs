@@ -719,7 +719,7 @@ pub fn export_with(
                 .problems
                 .iter()
                 .filter_map(|p| match p {
-                    store::Problem::DuplicateId { id } => Some(id.to_string()),
+                    store::Problem::DuplicateId { id, .. } => Some(id.to_string()),
                     _ => None,
                 })
                 .collect();
