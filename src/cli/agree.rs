@@ -4,10 +4,11 @@ use spantag_core::corpus::{self, LayerChoice};
 use spantag_core::review::{self, ReviewError};
 use std::path::PathBuf;
 
+use super::conventions::{PROBLEMS, USAGE};
 use super::{AgreeFormat, Progress};
 
-/// The documents and annotators to review, or the exit code: 2 when there is nothing to
-/// compare, 1 when the inputs cannot be read.
+/// The documents and annotators to review, or the exit code: 1 when there is nothing to
+/// compare, 2 for a bad annotator name or inputs that cannot be read.
 pub(super) fn review_set(
     command: &str,
     annotators: Option<&[String]>,
@@ -16,8 +17,8 @@ pub(super) fn review_set(
     review::plan(inputs, annotators).map_err(|err| {
         eprintln!("spantag {command}: {err}");
         match err {
-            ReviewError::NothingToCompare(_) | ReviewError::BadAnnotator(_) => 2,
-            _ => 1,
+            ReviewError::NothingToCompare(_) => PROBLEMS,
+            _ => USAGE,
         }
     })
 }
@@ -32,7 +33,7 @@ pub(super) fn agree(annotators: Option<&[String]>, format: AgreeFormat, inputs: 
         Ok(report) => report,
         Err(err) => {
             eprintln!("spantag agree: {err}");
-            return 1;
+            return USAGE;
         }
     };
     for note in &report.notes {
@@ -45,7 +46,7 @@ pub(super) fn agree(annotators: Option<&[String]>, format: AgreeFormat, inputs: 
             Ok(text) => text,
             Err(err) => {
                 eprintln!("spantag agree: {err}");
-                return 1;
+                return USAGE;
             }
         },
     };
@@ -70,7 +71,7 @@ pub(super) fn curate(
             set.annotators.len(),
             set.annotators.join(", ")
         );
-        return 2;
+        return USAGE;
     }
     for skipped in &set.skipped {
         eprintln!(
@@ -80,6 +81,8 @@ pub(super) fn curate(
         );
     }
     let mut notes = Vec::new();
+    let mut progress = Progress::new("documents");
+    let mut done = 0;
     let outcomes = match review::curate(&set, options, &mut notes, &mut |o| {
         let rejected = if o.rejected > 0 {
             format!(", {} rejected in review", o.rejected)
@@ -93,11 +96,13 @@ pub(super) fn curate(
             o.accepted - o.added - o.rejected,
             o.remaining
         );
+        done += 1;
+        progress.update(done, set.documents.len());
     }) {
         Ok(outcomes) => outcomes,
         Err(err) => {
             eprintln!("spantag curate: {err}");
-            return 1;
+            return USAGE;
         }
     };
     for note in &notes {
@@ -115,7 +120,7 @@ pub(super) fn curate(
             "spantag curate: nothing found to curate: no span of {} met the rules",
             set.annotators.join(", ")
         );
-        return 2;
+        return PROBLEMS;
     }
     0
 }

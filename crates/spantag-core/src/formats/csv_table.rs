@@ -4,6 +4,7 @@
 //! `--offsets utf16`).
 
 use super::{FormatError, Item, Offsets, Report, Sink};
+use std::path::Path;
 
 /// The CSV writer.
 pub struct Exporter {
@@ -36,8 +37,20 @@ impl Exporter {
                 "text",
                 "note",
             ])
-            .map_err(|e| FormatError::Output(e.to_string()))?;
+            .map_err(write_error)?;
         Ok(Self { writer, offsets })
+    }
+}
+
+/// A failed write, with the OS error kept as the source (so that the command line can tell
+/// a reader that closed the pipe from a full disk).
+fn write_error(err: csv::Error) -> FormatError {
+    if !err.is_io_error() {
+        return FormatError::Output(err.to_string());
+    }
+    match err.into_kind() {
+        csv::ErrorKind::Io(source) => FormatError::io(Path::new("the output"))(source),
+        other => FormatError::Output(format!("{other:?}")),
     }
 }
 
@@ -57,7 +70,7 @@ impl super::Exporter for Exporter {
                         &*neutralise(&span.text),
                         &*neutralise(span.note.as_deref().unwrap_or("")),
                     ])
-                    .map_err(|e| FormatError::Output(e.to_string()))?;
+                    .map_err(write_error)?;
             }
         }
         Ok(())
@@ -67,7 +80,7 @@ impl super::Exporter for Exporter {
         let sink = self
             .writer
             .into_inner()
-            .map_err(|e| FormatError::Output(e.error().to_string()))?;
+            .map_err(|e| FormatError::io(Path::new("the output"))(e.into_error()))?;
         report.written.extend(sink.commit()?);
         Ok(())
     }

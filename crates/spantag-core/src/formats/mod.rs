@@ -916,17 +916,17 @@ pub fn write_imported(
         for layer in &planned.layers {
             let path = store::annotation_path(&planned.path, &layer.annotator);
             if path.exists() && !force {
-                conflicts.push(format!(
-                    "{} exists; pass --force to overwrite it (the old file is kept as .bak)",
-                    path.display()
-                ));
+                conflicts.push(path.display().to_string());
             }
         }
     }
+    // Each file on a line of its own, the advice once.
     if !conflicts.is_empty() {
         return Err(FormatError::Output(format!(
-            "nothing was imported: {}",
-            conflicts.join("; ")
+            "nothing was imported: {} annotation file(s) exist already:\n  {}\npass --force to \
+             overwrite them (the old files are kept as .bak)",
+            conflicts.len(),
+            conflicts.join("\n  ")
         )));
     }
     for mut planned in docs {
