@@ -32,5 +32,29 @@ for f in "$assets/man/spantag.1" "$assets/completions/"*; do
     [ -s "$f" ] || { echo "package.sh: $f is empty" >&2; exit 1; }
 done
 
+# The same pieces as a tarball laid out like a prefix (bin/, share/...): extracted into
+# ~/.local or /usr/local it puts everything where desktops and shells look.
+version="$("$bin" --version | cut -d' ' -f2)"
+name="spantag-$version-$(uname -m)-linux"
+stage="target/pkg-assets/$name"
+mkdir -p "$stage/bin" "$stage/share/applications" "$stage/share/man/man1" \
+    "$stage/share/bash-completion/completions" "$stage/share/zsh/site-functions" \
+    "$stage/share/fish/vendor_completions.d" "$stage/share/icons/hicolor/scalable/apps" \
+    "$stage/share/doc/spantag"
+cp "$bin" "$stage/bin/"
+cp assets/spantag.desktop "$stage/share/applications/"
+cp "$assets"/man/*.1 "$stage/share/man/man1/"
+cp "$assets/completions/spantag.bash" "$stage/share/bash-completion/completions/spantag"
+cp "$assets/completions/_spantag" "$stage/share/zsh/site-functions/"
+cp "$assets/completions/spantag.fish" "$stage/share/fish/vendor_completions.d/"
+cp assets/spantag.svg "$stage/share/icons/hicolor/scalable/apps/"
+for dir in assets/icons/*x*; do
+    mkdir -p "$stage/share/icons/hicolor/$(basename "$dir")/apps"
+    cp "$dir/spantag.png" "$stage/share/icons/hicolor/$(basename "$dir")/apps/"
+done
+cp LICENSE-MIT LICENSE-APACHE docs/install.md docs/command-line.md "$stage/share/doc/spantag/"
+tar -czf "$target/$name.tar.gz" -C "target/pkg-assets" "$name"
+echo "package.sh: $target/$name.tar.gz" >&2
+
 # --no-build: the binary above is the one packaged; cargo deb prints the .deb's path.
 cargo deb --no-build --locked "$@" | tail -n 1
