@@ -145,6 +145,7 @@ fn agree(inputs: Vec<PathBuf>, annotators: Option<Vec<String>>) -> i32 {
     run(CliCommand::Agree {
         annotators,
         format: AgreeFormat::Json,
+        fail_under: None,
         inputs,
     })
 }
@@ -345,6 +346,7 @@ fn the_command_lines_parse() {
         annotators,
         format,
         inputs,
+        ..
     }) = cli.command
     else {
         panic!("agree expected");

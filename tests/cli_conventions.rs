@@ -102,6 +102,9 @@ fn every_subcommand_follows_the_exit_code_table() {
         ),
         // agree
         (vec!["agree", c], 0),
+        (vec!["agree", "--fail-under", "0.5", c], 0),
+        (vec!["agree", "--fail-under", "0.999", c], 1),
+        (vec!["agree", "--fail-under", "7", c], 2),
         (vec!["agree", "--annotators", "alice", c], 1),
         (vec!["agree", "--annotators", "alice,zed", c], 2),
         (vec!["agree", m], 2),

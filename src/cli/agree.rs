@@ -23,7 +23,18 @@ pub(super) fn review_set(
     })
 }
 
-pub(super) fn agree(annotators: Option<&[String]>, format: AgreeFormat, inputs: &[PathBuf]) -> i32 {
+pub(super) fn agree(
+    annotators: Option<&[String]>,
+    format: AgreeFormat,
+    fail_under: Option<f64>,
+    inputs: &[PathBuf],
+) -> i32 {
+    if let Some(least) = fail_under
+        && !(-1.0..=1.0).contains(&least)
+    {
+        eprintln!("spantag agree: --fail-under {least}: give an alpha from -1 to 1, e.g. 0.8");
+        return USAGE;
+    }
     let set = match review_set("agree", annotators, inputs) {
         Ok(set) => set,
         Err(code) => return code,
@@ -51,6 +62,22 @@ pub(super) fn agree(annotators: Option<&[String]>, format: AgreeFormat, inputs: 
         },
     };
     print!("{text}");
+    if let Some(least) = fail_under {
+        match report.krippendorff_alpha {
+            Some(alpha) if alpha >= least => {}
+            Some(alpha) => {
+                eprintln!("spantag agree: Krippendorff's alpha {alpha:.3} is under {least}");
+                return PROBLEMS;
+            }
+            None => {
+                eprintln!(
+                    "spantag agree: Krippendorff's alpha cannot be computed here (no variation \
+                     to rate), so it is not at least {least}"
+                );
+                return PROBLEMS;
+            }
+        }
+    }
     0
 }
 

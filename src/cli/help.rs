@@ -77,6 +77,7 @@ pub const AGREE: &str = concat!(
     "Examples:
   spantag agree corpus/
   spantag agree --annotators alice,bob -f csv corpus/ > agreement.csv
+  spantag agree --fail-under 0.8 corpus/ >/dev/null || echo 'agreement too low'
 ",
     exits!()
 );

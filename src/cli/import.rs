@@ -18,6 +18,7 @@ pub(super) fn import(
         eprintln!("spantag import: {err}");
         return 2;
     }
+    let busy = Busy::start("spantag import: reading and writing".to_owned());
     let mut records = Vec::new();
     for input in inputs {
         match formats::read_import(format, input, offsets, annotator) {
@@ -39,7 +40,6 @@ pub(super) fn import(
         );
         return USAGE;
     }
-    let busy = Busy::start("spantag import: writing".to_owned());
     let written = formats::write_imported(records, into, force);
     drop(busy);
     match written {

@@ -164,6 +164,10 @@ pub enum CliCommand {
         /// Output format.
         #[arg(long, short = 'f', value_enum, default_value_t = AgreeFormat::Table)]
         format: AgreeFormat,
+        /// Exit 1 when Krippendorff's alpha over all documents is below this (or cannot be
+        /// computed), for scripts and CI: `--fail-under 0.8`.
+        #[arg(long, value_name = "ALPHA", allow_negative_numbers = true)]
+        fail_under: Option<f64>,
         /// Documents, annotation files or folders.
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
@@ -473,8 +477,9 @@ pub fn run(command: CliCommand) -> i32 {
         CliCommand::Agree {
             annotators,
             format,
+            fail_under,
             inputs,
-        } => agree(annotators.as_deref(), format, &inputs),
+        } => agree(annotators.as_deref(), format, fail_under, &inputs),
         CliCommand::Curate {
             accept_agreed: false,
             ..
