@@ -188,6 +188,24 @@ fn an_unknown_subcommand_is_an_error_that_says_what_was_meant() {
         "{said}"
     );
     assert!(!said.contains("similar subcommand"), "{said}");
+    // A folder or file that exists opens, even named like a command: the app starts (and
+    // stops after its first frame, or cannot open a window without a display).
+    std::fs::create_dir(dir.path().join("exprot")).unwrap();
+    std::fs::write(dir.path().join("stauts"), "Reyes spoke.").unwrap();
+    for name in ["exprot", "stauts"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_spantag"))
+            .arg(name)
+            .current_dir(dir.path())
+            .env("SPANTAG_EXIT_AFTER_FIRST_FRAME", "1")
+            .output()
+            .unwrap();
+        let said = text(&out.stderr);
+        assert!(!said.contains("unrecognized subcommand"), "{name}: {said}");
+        assert!(
+            out.status.success() || said.contains("could not open a window"),
+            "{name}: {said}"
+        );
+    }
 }
 
 #[test]
