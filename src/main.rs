@@ -1,12 +1,20 @@
 //! spantag's entry point: parse the command line, then run a subcommand or open the app.
 
-use clap::Parser as _;
+use clap::{CommandFactory as _, Parser as _};
 use spantag::cli::{self, Cli};
 use spantag_app::{self as ui, AppOptions};
 
 fn main() -> std::process::ExitCode {
     let started = std::time::Instant::now();
     let mut args = Cli::parse();
+    cli::set_quiet(args.quiet);
+    // `spantag stauts`: a mistyped command, not a document to open.
+    if args.command.is_none()
+        && let Some(document) = &args.document
+        && let Some(err) = cli::unknown_subcommand(&Cli::command(), document)
+    {
+        err.exit();
+    }
     if let Some(command) = &mut args.command {
         let refused = if let Some(document) = &args.document {
             Some(format!(
@@ -38,7 +46,7 @@ fn main() -> std::process::ExitCode {
         }
         args.annotator = annotator.clone();
     } else if let Some(command) = args.command {
-        return std::process::ExitCode::from(u8::try_from(cli::run(command)).unwrap_or(1));
+        return std::process::ExitCode::from(u8::try_from(cli::run(command)).unwrap_or(2));
     }
     for name in args.annotator.iter().chain(&args.suggest_from) {
         if let Err(err) = spantag_core::store::validate_user_annotator(name) {
@@ -59,7 +67,7 @@ fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("spantag: could not open a window: {err}");
-            std::process::ExitCode::FAILURE
+            std::process::ExitCode::from(2)
         }
     }
 }

@@ -64,7 +64,7 @@ fn an_export_never_writes_over_its_inputs() {
         &["export", "--format", "brat", "--out"],
         &[dir.path(), dir.path()],
     );
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(
         text(&out.stderr).contains("never writes over"),
         "{}",
@@ -76,7 +76,7 @@ fn an_export_never_writes_over_its_inputs() {
             &["export", "--format", "csv", "--out"],
             &[target, dir.path()],
         );
-        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     }
     assert_eq!(std::fs::read(&doc).unwrap(), original);
     assert_eq!(std::fs::read(&ann).unwrap(), ann_before);
@@ -305,7 +305,7 @@ fn the_annotator_option_is_taken_where_it_means_something() {
 
     let typo = spantag(&["export", "-f", "jsonl", "-a", "bbo"], &[dir.path()]);
     let said = text(&typo.stderr);
-    assert_eq!(typo.status.code(), Some(1), "{said}");
+    assert_eq!(typo.status.code(), Some(2), "{said}");
     assert!(
         said.contains("no annotation files of \"bbo\" in the inputs; annotators found: alice, bob"),
         "{said}"
@@ -464,7 +464,7 @@ fn an_export_never_writes_over_a_users_other_files() {
         &[&md],
     );
     let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert_eq!(out.status.code(), Some(2), "{said}");
     assert!(
         said.contains("no earlier brat export of spantag wrote them"),
         "{said}"
@@ -478,7 +478,7 @@ fn an_export_never_writes_over_a_users_other_files() {
         &["export", "-f", "csv", "-o", other.to_str().unwrap()],
         &[&md],
     );
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert_eq!(std::fs::read_to_string(&other).unwrap(), "bob's work");
 
     // Into a folder of its own, twice: the second run replaces what the first wrote.

@@ -141,7 +141,7 @@ fn a_span_whose_text_is_not_at_its_offsets_refuses_the_import_and_names_the_fix(
         ];
         let out = spantag(&args, &[input]);
         let said = text(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{format}: {said}");
+        assert_eq!(out.status.code(), Some(2), "{format}: {said}");
         assert!(
             said.contains(&format!(
                 "{at} at 10..15: the dataset says \"Paris\", the document has \"aris.\" there"
@@ -248,7 +248,7 @@ fn brat_fragments_are_checked_as_brat_writes_their_text() {
         &[&input],
     );
     let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert_eq!(out.status.code(), Some(2), "{said}");
     assert!(
         said.contains(
             "line 2, T2 (claim) at 4..7;8..19: the dataset says \"met Mayor Ruiz\", the document has \"met Mayor Reyes\" there"
@@ -283,7 +283,7 @@ fn code_points_read_as_utf16_are_refused_with_the_advice_to_drop_the_option() {
     utf16.extend(["--offsets", "utf16"]);
     let out = spantag(&utf16, &[&input]);
     let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert_eq!(out.status.code(), Some(2), "{said}");
     assert!(said.contains("2 span(s)"), "{said}");
     assert!(said.contains("line 1, span #1 (PER) at 10..15"), "{said}");
     assert!(said.contains("line 1, span #2 (PER) at 22..28"), "{said}");
@@ -466,17 +466,19 @@ fn an_import_that_cannot_finish_writes_nothing() {
         &[&input],
     );
     let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{said}");
-    assert!(said.contains("nothing was imported"), "{said}");
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("nothing was imported: 2 annotation file(s) exist already"),
+        "{said}"
+    );
     for name in ["b.txt.m.ron", "c.txt.m.ron"] {
         assert!(
-            said.contains(&format!(
-                "{} exists; pass --force",
-                into.join(name).display()
-            )),
-            "{said}"
+            said.contains(&format!("\n  {}\n", into.join(name).display())),
+            "each file on a line of its own: {said}"
         );
     }
+    // The advice is given once, not once per file.
+    assert_eq!(said.matches("--force").count(), 1, "{said}");
     assert_eq!(files_under(&into), before, "nothing written");
     assert_eq!(
         std::fs::read_to_string(into.join("b.txt.m.ron")).unwrap(),
@@ -496,7 +498,7 @@ fn an_import_that_cannot_finish_writes_nothing() {
         &[&input],
     );
     let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert_eq!(out.status.code(), Some(2), "{said}");
     assert!(
         said.contains("d.txt: the dataset gives this document two different texts"),
         "{said}"
@@ -551,7 +553,7 @@ fn an_import_with_nothing_to_import_fails() {
         &[&input],
     );
     let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert_eq!(out.status.code(), Some(2), "{said}");
     assert!(
         said.contains(&format!(
             "no records in {}; nothing was imported",
@@ -674,7 +676,7 @@ fn a_brat_export_of_several_annotators_imports_back_as_it_was() {
         &[&brat],
     );
     let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert_eq!(out.status.code(), Some(2), "{said}");
     assert!(said.contains("spantag-sources.tsv"), "{said}");
 }
 

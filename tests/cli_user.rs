@@ -176,7 +176,7 @@ fn check_searches_folders_and_fails_when_there_is_nothing_to_check() {
     let empty = tempfile::tempdir().unwrap();
     std::fs::write(empty.path().join("lonely.txt"), "text").unwrap();
     let out = spantag(&["check"], &[empty.path()]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains("no annotation files"),
         "{}",

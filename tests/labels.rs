@@ -373,7 +373,7 @@ fn list_prints_an_aligned_table_of_labels() {
     let empty = tempfile::tempdir().unwrap();
     std::fs::write(empty.path().join("lonely.txt"), "text").unwrap();
     let out = spantag(&["label", "list"], &[empty.path()]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains("no annotation files"),
         "{}",
@@ -387,7 +387,7 @@ fn renaming_to_a_label_that_exists_is_refused_and_changes_nothing() {
     let before = snapshot(dir.path());
     let out = spantag(&["label", "rename", "actor", "event"], &[dir.path()]);
     let err = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("\"event\" already exists"), "{err}");
     assert!(err.contains("merge"), "{err}");
     assert_eq!(snapshot(dir.path()), before, "no file changed, none added");
@@ -411,7 +411,7 @@ fn a_hand_broken_file_stops_the_rename_and_is_named() {
     let before = snapshot(dir.path());
     let out = spantag(&["label", "rename", "actor", "person"], &[dir.path()]);
     let err = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
         err.contains("week 2/notes on strike.txt.j.doe.ron:5:"),
         "{err}"
@@ -426,7 +426,7 @@ fn remove_refuses_used_labels_unless_forced_then_deletes_spans_and_relations() {
     let before = snapshot(dir.path());
     let out = spantag(&["label", "remove", "actor"], &[dir.path()]);
     let err = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("5 span(s) in 4 file(s)"), "{err}");
     assert!(err.contains("--force"), "{err}");
     assert_eq!(snapshot(dir.path()), before);

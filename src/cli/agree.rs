@@ -4,10 +4,11 @@ use spantag_core::corpus::{self, LayerChoice};
 use spantag_core::review::{self, ReviewError};
 use std::path::PathBuf;
 
+use super::conventions::{PROBLEMS, USAGE};
 use super::{AgreeFormat, Progress};
 
-/// The documents and annotators to review, or the exit code: 2 when there is nothing to
-/// compare, 1 when the inputs cannot be read.
+/// The documents and annotators to review, or the exit code: 1 when there is nothing to
+/// compare, 2 for a bad annotator name or inputs that cannot be read.
 pub(super) fn review_set(
     command: &str,
     annotators: Option<&[String]>,
@@ -16,13 +17,24 @@ pub(super) fn review_set(
     review::plan(inputs, annotators).map_err(|err| {
         eprintln!("spantag {command}: {err}");
         match err {
-            ReviewError::NothingToCompare(_) | ReviewError::BadAnnotator(_) => 2,
-            _ => 1,
+            ReviewError::NothingToCompare(_) => PROBLEMS,
+            _ => USAGE,
         }
     })
 }
 
-pub(super) fn agree(annotators: Option<&[String]>, format: AgreeFormat, inputs: &[PathBuf]) -> i32 {
+pub(super) fn agree(
+    annotators: Option<&[String]>,
+    format: AgreeFormat,
+    fail_under: Option<f64>,
+    inputs: &[PathBuf],
+) -> i32 {
+    if let Some(least) = fail_under
+        && !(-1.0..=1.0).contains(&least)
+    {
+        eprintln!("spantag agree: --fail-under {least}: give an alpha from -1 to 1, e.g. 0.8");
+        return USAGE;
+    }
     let set = match review_set("agree", annotators, inputs) {
         Ok(set) => set,
         Err(code) => return code,
@@ -32,7 +44,7 @@ pub(super) fn agree(annotators: Option<&[String]>, format: AgreeFormat, inputs: 
         Ok(report) => report,
         Err(err) => {
             eprintln!("spantag agree: {err}");
-            return 1;
+            return USAGE;
         }
     };
     for note in &report.notes {
@@ -45,11 +57,27 @@ pub(super) fn agree(annotators: Option<&[String]>, format: AgreeFormat, inputs: 
             Ok(text) => text,
             Err(err) => {
                 eprintln!("spantag agree: {err}");
-                return 1;
+                return USAGE;
             }
         },
     };
     print!("{text}");
+    if let Some(least) = fail_under {
+        match report.krippendorff_alpha {
+            Some(alpha) if alpha >= least => {}
+            Some(alpha) => {
+                eprintln!("spantag agree: Krippendorff's alpha {alpha:.3} is under {least}");
+                return PROBLEMS;
+            }
+            None => {
+                eprintln!(
+                    "spantag agree: Krippendorff's alpha cannot be computed here (no variation \
+                     to rate), so it is not at least {least}"
+                );
+                return PROBLEMS;
+            }
+        }
+    }
     0
 }
 
@@ -70,7 +98,7 @@ pub(super) fn curate(
             set.annotators.len(),
             set.annotators.join(", ")
         );
-        return 2;
+        return USAGE;
     }
     for skipped in &set.skipped {
         eprintln!(
@@ -80,6 +108,8 @@ pub(super) fn curate(
         );
     }
     let mut notes = Vec::new();
+    let mut progress = Progress::new("documents");
+    let mut done = 0;
     let outcomes = match review::curate(&set, options, &mut notes, &mut |o| {
         let rejected = if o.rejected > 0 {
             format!(", {} rejected in review", o.rejected)
@@ -102,11 +132,13 @@ pub(super) fn curate(
             o.accepted - o.added - o.rejected - o.kept_curated,
             o.remaining
         );
+        done += 1;
+        progress.update(done, set.documents.len());
     }) {
         Ok(outcomes) => outcomes,
         Err(err) => {
             eprintln!("spantag curate: {err}");
-            return 1;
+            return USAGE;
         }
     };
     for note in &notes {
@@ -124,7 +156,7 @@ pub(super) fn curate(
             "spantag curate: nothing found to curate: no span of {} met the rules",
             set.annotators.join(", ")
         );
-        return 2;
+        return PROBLEMS;
     }
     0
 }

@@ -5,16 +5,20 @@ use spantag_core::document::Document;
 use spantag_core::store::{self, AnnotationFile};
 use std::path::PathBuf;
 
-use super::short;
+use super::conventions::{PROBLEMS, USAGE};
+use super::{Progress, short};
 
 pub(super) fn check(paths: &[PathBuf], update: bool) -> i32 {
     // (annotation file, its document if found)
     let mut files: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
     let mut problems = 0usize;
+    // Inputs that do not exist: the files that do are still checked, and the exit code says
+    // the command was not run as asked.
+    let mut missing = 0usize;
     for path in paths {
         if !path.exists() {
             println!("{}: no such file or folder", path.display());
-            problems += 1;
+            missing += 1;
         } else if path.is_dir() || path.extension().is_none_or(|e| e != "ron") {
             let jobs = match corpus::plan(std::slice::from_ref(path), &LayerChoice::Every) {
                 Ok(jobs) => jobs,
@@ -59,11 +63,13 @@ pub(super) fn check(paths: &[PathBuf], update: bool) -> i32 {
     files.retain(|(file, _)| {
         checked.insert(std::fs::canonicalize(file).unwrap_or_else(|_| file.clone()))
     });
-    if files.is_empty() && problems == 0 {
+    if files.is_empty() && problems + missing == 0 {
         eprintln!("spantag check: no annotation files found, nothing was checked");
-        return 2;
+        return PROBLEMS;
     }
-    for (file, source) in &files {
+    let mut progress = Progress::new("files");
+    for (done, (file, source)) in files.iter().enumerate() {
+        progress.update(done, files.len());
         let shown = file.display();
         let annotation = match AnnotationFile::read(file) {
             Ok(a) => a,
@@ -205,7 +211,14 @@ pub(super) fn check(paths: &[PathBuf], update: bool) -> i32 {
             problems += 1;
         }
     }
-    if problems == 0 {
+    progress.update(files.len(), files.len());
+    if missing > 0 {
+        eprintln!(
+            "{} file(s) checked, {problems} problem(s); {missing} input(s) not found",
+            files.len()
+        );
+        USAGE
+    } else if problems == 0 {
         eprintln!("{} file(s) checked, no problems", files.len());
         0
     } else {

@@ -4,6 +4,7 @@ use spantag_core::corpus::{self, LayerChoice};
 use spantag_core::formats::{self, ExportOptions, Format, Output};
 use std::path::PathBuf;
 
+use super::conventions::{BROKEN_PIPE, PROBLEMS, USAGE, is_broken_pipe};
 use super::{Progress, annotators_beside};
 
 pub(super) fn export(
@@ -28,7 +29,7 @@ pub(super) fn export(
         Ok(jobs) => jobs,
         Err(err) => {
             eprintln!("spantag export: {err}");
-            return 1;
+            return USAGE;
         }
     };
     if jobs.iter().all(|j| j.layers.is_empty()) {
@@ -47,7 +48,13 @@ pub(super) fn export(
             "spantag export: no annotation files{wanted} in the inputs; annotators found: \
              {found}"
         );
-        return 1;
+        // An annotator asked for by name with no file anywhere is a wrong name; no file
+        // at all is nothing to export.
+        return if matches!(choice, LayerChoice::Annotator(_)) {
+            USAGE
+        } else {
+            PROBLEMS
+        };
     }
     let mut progress = Progress::new("documents");
     match formats::export_with(&jobs, format, options, &output, &mut |done, total| {
@@ -60,9 +67,15 @@ pub(super) fn export(
             eprintln!("{}", report.summary());
             0
         }
+        Err(err) if is_broken_pipe(&err) => BROKEN_PIPE,
+        // The export ran and found spans it would break: a problem found, as `check` finds.
+        Err(err @ formats::FormatError::Strict(_)) => {
+            eprintln!("spantag export: {err}");
+            PROBLEMS
+        }
         Err(err) => {
             eprintln!("spantag export: {err}");
-            1
+            USAGE
         }
     }
 }

@@ -4,6 +4,8 @@ use spantag_core::formats::{self, Format, Offsets};
 use spantag_core::store::{self};
 use std::path::PathBuf;
 
+use super::conventions::{Busy, PROBLEMS, USAGE};
+
 pub(super) fn import(
     format: Format,
     offsets: Offsets,
@@ -16,13 +18,14 @@ pub(super) fn import(
         eprintln!("spantag import: {err}");
         return 2;
     }
+    let busy = Busy::start("spantag import: reading and writing".to_owned());
     let mut records = Vec::new();
     for input in inputs {
         match formats::read_import(format, input, offsets, annotator) {
             Ok(mut r) => records.append(&mut r),
             Err(err) => {
                 eprintln!("spantag import: {err}");
-                return 1;
+                return USAGE;
             }
         }
     }
@@ -35,9 +38,11 @@ pub(super) fn import(
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        return 1;
+        return USAGE;
     }
-    match formats::write_imported(records, into, force) {
+    let written = formats::write_imported(records, into, force);
+    drop(busy);
+    match written {
         Ok(report) => {
             for note in &report.notes {
                 eprintln!("note: {note}");
@@ -45,13 +50,13 @@ pub(super) fn import(
             eprintln!("{}", report.summary(into));
             if report.files.is_empty() {
                 eprintln!("spantag import: no annotation file was written; see the notes above");
-                return 1;
+                return PROBLEMS;
             }
             0
         }
         Err(err) => {
             eprintln!("spantag import: {err}");
-            1
+            USAGE
         }
     }
 }

@@ -3,8 +3,17 @@
 use spantag_core::labels::{self, LabelsError};
 
 use super::LabelCommand;
+use super::conventions::{Busy, PROBLEMS, USAGE};
 
 pub(super) fn label(command: LabelCommand) -> i32 {
+    let _busy = Busy::start(format!(
+        "spantag label {}",
+        match &command {
+            LabelCommand::List { .. } => "list: reading",
+            LabelCommand::Rename { .. } => "rename: working",
+            LabelCommand::Remove { .. } => "remove: working",
+        }
+    ));
     let (verb, result) = match command {
         LabelCommand::List { path } => ("list", label_list(&path)),
         LabelCommand::Rename { old, new, path } => (
@@ -20,10 +29,9 @@ pub(super) fn label(command: LabelCommand) -> i32 {
         Ok(code) => code,
         Err(err) => {
             eprintln!("spantag label {verb}: {err}");
-            match err {
-                LabelsError::NotFound { .. } => 2,
-                _ => 1,
-            }
+            // A label found nowhere, a refused name or removal, an unreadable file: the
+            // command could not run as asked, and changed nothing.
+            USAGE
         }
     }
 }
@@ -56,7 +64,7 @@ pub(super) fn label_list(path: &std::path::Path) -> Result<i32, LabelsError> {
                 format!(" and none in {}", projects.join(", "))
             }
         );
-        return Ok(2);
+        return Ok(PROBLEMS);
     }
     let rows: Vec<[String; 3]> = usage
         .labels

@@ -1,21 +1,38 @@
 //! The command line. `spantag [DOCUMENT]` opens the app; subcommands work on files without
 //! a window and call the same core functions as the GUI.
+//!
+//! Every subcommand follows one exit-code table ([`conventions`]): 0 done, 1 ran and found
+//! problems or nothing to do, 2 could not run as asked (bad arguments, missing or unreadable
+//! input, unknown annotator), 141 when the reader closed stdout.
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-
-use std::io::IsTerminal as _;
-use std::time::{Duration, Instant};
 
 use spantag_core::corpus::LayerChoice;
 use spantag_core::formats::{Format, ImportFormat, Offsets};
 use spantag_core::review::{self};
 use spantag_core::store::{self};
 
+// `println!`, `print!` and `eprintln!` in the subcommands below (declared after these
+// macros, so they see them in place of std's): stdout lines end the process quietly when
+// the reader closed the pipe (`spantag export … | head`) instead of panicking, and any line
+// first erases a progress bar.
+macro_rules! println {
+    ($($arg:tt)*) => { $crate::cli::conventions::write_stdout(format_args!($($arg)*), true) };
+}
+macro_rules! print {
+    ($($arg:tt)*) => { $crate::cli::conventions::write_stdout(format_args!($($arg)*), false) };
+}
+macro_rules! eprintln {
+    ($($arg:tt)*) => { $crate::cli::conventions::write_stderr(format_args!($($arg)*)) };
+}
+
 mod agree;
 mod check;
+pub mod conventions;
 mod export;
+mod help;
 mod import;
 mod label;
 mod merge;
@@ -26,6 +43,8 @@ mod synth;
 pub use self::agree::review_target;
 use self::agree::{agree, curate};
 use self::check::check;
+use self::conventions::Progress;
+pub use self::conventions::{BROKEN_PIPE, PROBLEMS, SUCCESS, USAGE, set_quiet, unknown_subcommand};
 use self::export::export;
 use self::import::import;
 use self::label::label;
@@ -34,11 +53,28 @@ use self::status::status;
 use self::suggest::suggest;
 use self::synth::synth;
 
+/// `spantag --version`: the version, the commit and the day it was built.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("SPANTAG_COMMIT"),
+    ", built ",
+    env!("SPANTAG_BUILD_DATE"),
+    ")"
+);
+
 /// spantag — annotate spans of text (claims, actors, events, your own labels).
 #[derive(Debug, Parser)]
-#[command(name = "spantag", version, about)]
+#[command(
+    name = "spantag",
+    version = VERSION,
+    about,
+    disable_help_subcommand = true,
+    after_help = help::MAIN
+)]
 pub struct Cli {
-    /// A text document to open.
+    /// A document (.txt, .md) or a folder of documents to open in the app.
+    #[arg(value_name = "DOCUMENT|FOLDER")]
     pub document: Option<PathBuf>,
     /// Who is annotating (default: the last name used, else your user name). Also accepted
     /// before a subcommand that takes it (export, import, suggest, review).
@@ -48,6 +84,9 @@ pub struct Cli {
     /// e.g. a model's predictions imported with `spantag import --annotator model`.
     #[arg(long, value_name = "ANNOTATOR")]
     pub suggest_from: Option<String>,
+    /// No progress on stderr (it is shown only when stderr is a terminal anyway).
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
     /// A subcommand (without one, the app opens).
     #[command(subcommand)]
     pub command: Option<CliCommand>,
@@ -56,10 +95,12 @@ pub struct Cli {
 /// Work on files without opening a window.
 #[derive(Debug, Subcommand)]
 pub enum CliCommand {
-    /// Check annotation files against their source texts; exits 1 when there is a problem.
+    /// Check annotation files against their source texts; exits 1 when there is a problem
+    /// or no annotation file was found, 2 when an input does not exist.
+    #[command(after_help = help::CHECK)]
     Check {
         /// Annotation files (`*.ron`), documents (every annotation file beside them is checked)
-        /// or folders (searched recursively). Exits 2 when no annotation file is found.
+        /// or folders (searched recursively).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Save each file whose document changed with its spans moved to where their text is
@@ -73,6 +114,7 @@ pub enum CliCommand {
     ///
     /// PATH is a document, or a folder: then its first document with two or more annotators
     /// opens, with the agreement panel for the folder.
+    #[command(after_help = help::REVIEW)]
     Review {
         /// A document or a folder.
         path: PathBuf,
@@ -84,7 +126,9 @@ pub enum CliCommand {
     ///
     /// INPUT may be documents, annotation files or folders (searched recursively for
     /// documents with annotation files). Without a layer option every annotator's layer is
-    /// exported; `--annotator NAME` picks one.
+    /// exported; `--annotator NAME` picks one. Exits 1 when there is nothing to export, 2
+    /// for an annotator with no files.
+    #[command(after_help = help::EXPORT)]
     Export {
         /// The dataset format.
         #[arg(long, short = 'f', value_enum)]
@@ -125,7 +169,8 @@ pub enum CliCommand {
     ///
     /// INPUT may be documents, annotation files or folders (searched recursively). Only
     /// documents that every compared annotator annotated are compared; the others are listed
-    /// as skipped. Exits 2 when there is nothing to compare.
+    /// as skipped. Exits 1 when there is nothing to compare.
+    #[command(after_help = help::AGREE)]
     Agree {
         /// Annotators to compare, comma-separated (default: every annotator found except
         /// `curated`).
@@ -134,6 +179,10 @@ pub enum CliCommand {
         /// Output format.
         #[arg(long, short = 'f', value_enum, default_value_t = AgreeFormat::Table)]
         format: AgreeFormat,
+        /// Exit 1 when Krippendorff's alpha over all documents is below this (or cannot be
+        /// computed), for scripts and CI: `--fail-under 0.8`.
+        #[arg(long, value_name = "ALPHA", allow_negative_numbers = true)]
+        fail_under: Option<f64>,
         /// Documents, annotation files or folders.
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
@@ -142,12 +191,13 @@ pub enum CliCommand {
     /// (`<document>.curated.ron`, saved atomically with a `.bak`).
     ///
     /// Keeps everything the curated file already holds and never adds a span twice. Prints,
-    /// per document, how many spans were added and how many disagreements remain. Exits 2
-    /// when nothing was found to curate.
+    /// per document, how many spans were added and how many disagreements remain. Exits 1
+    /// when nothing was found to curate. `--accept-agreed` says to do it.
+    #[command(after_help = help::CURATE)]
     Curate {
         /// Accept the spans every compared annotator made identically (same start, end and
-        /// label).
-        #[arg(long, required = true)]
+        /// label). Without it, curate only says what it would do.
+        #[arg(long)]
         accept_agreed: bool,
         /// Annotators to take into account, comma-separated (default: every annotator found
         /// except `curated`).
@@ -167,6 +217,7 @@ pub enum CliCommand {
     },
     /// Count, rename and remove labels in every annotation file under a folder (all
     /// annotators and the curated layer) and in the project file (`spantag.ron`).
+    #[command(after_help = help::LABEL)]
     Label {
         /// What to do.
         #[command(subcommand)]
@@ -179,6 +230,7 @@ pub enum CliCommand {
     /// Prints one JSON object per line: `{"document", "start", "end", "label", "text",
     /// "origin"}` (code point offsets, half-open). Exits 0 when it found suggestions, 1 when
     /// it found none (like grep), 2 on bad input.
+    #[command(after_help = help::SUGGEST)]
     Suggest {
         /// Whose suggestions: text they tagged, less what they rejected.
         #[arg(long, short = 'a')]
@@ -193,9 +245,13 @@ pub enum CliCommand {
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
     },
-    /// Write a synthetic news-like corpus with nested and overlapping spans (benchmarks and
-    /// stress tests).
-    #[command(hide = true)]
+    /// Write a synthetic news-like corpus with nested and overlapping spans, for trying
+    /// spantag, benchmarks, and evaluating agreement (`--annotators a,b,c`: one layer per
+    /// annotator, with controlled disagreement).
+    ///
+    /// Never rewrites an existing document that differs from what it would write: choose
+    /// another --out folder then.
+    #[command(after_help = help::SYNTH)]
     Synth {
         /// Size of each document in bytes.
         #[arg(long, default_value_t = 10_000)]
@@ -213,8 +269,16 @@ pub enum CliCommand {
         #[arg(long)]
         out: PathBuf,
         /// The annotator of the files written (default: synth).
-        #[arg(long, short = 'a')]
+        #[arg(long, short = 'a', conflicts_with = "annotators")]
         annotator: Option<String>,
+        /// Write one layer per annotator: the same spans, each annotator departing from them
+        /// on a share of spans (--disagreement), with a seed of their own.
+        #[arg(long, value_delimiter = ',', value_name = "A,B,...")]
+        annotators: Option<Vec<String>>,
+        /// With --annotators: the share of spans each annotator changes (dropped, relabelled
+        /// or with a moved start), from 0 to 1.
+        #[arg(long, default_value_t = 0.15, value_name = "SHARE")]
+        disagreement: f64,
     },
     /// Save two versions of an annotation file in turn, forever (for the kill test).
     #[command(hide = true)]
@@ -259,7 +323,9 @@ pub enum CliCommand {
     /// Import a dataset as annotation files beside the documents.
     ///
     /// Writes each document's text (from the dataset) and `<document>.<annotator>.ron` into
-    /// the `--into` folder. Never overwrites an annotation file without `--force`.
+    /// the `--into` folder. Never overwrites an annotation file without `--force`. Exits 1
+    /// when nothing was written (every file already there), 2 when the input cannot be read.
+    #[command(after_help = help::IMPORT)]
     Import {
         /// The dataset format.
         #[arg(long, short = 'f', value_enum)]
@@ -282,6 +348,27 @@ pub enum CliCommand {
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
     },
+    /// Print shell completions (bash, zsh, fish, elvish, powershell) to stdout.
+    #[command(after_help = help::COMPLETIONS)]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout, or write one page per command into a folder.
+    #[command(after_help = help::MAN)]
+    Man {
+        /// Write spantag.1, spantag-export.1, … into this folder instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Help on a command (`spantag help export`) or a topic: `formats` (what each export
+    /// keeps and drops), `files` (the annotation file).
+    Help {
+        /// A command (and subcommand), or a topic: formats, files.
+        #[arg(value_name = "COMMAND|TOPIC")]
+        topic: Vec<String>,
+    },
 }
 
 /// `spantag label …`: labels across a folder of annotation files.
@@ -292,7 +379,7 @@ pub enum CliCommand {
 #[derive(Debug, Subcommand)]
 pub enum LabelCommand {
     /// List every label with the number of spans (orphaned ones included) and of files
-    /// using it. Exits 2 when there are no labels.
+    /// using it. Exits 1 when there are no labels.
     List {
         /// A folder or a document.
         path: PathBuf,
@@ -358,6 +445,9 @@ impl CliCommand {
             Self::GitSetup { .. } => "git-setup",
             Self::MergeDriver { .. } => "merge-driver",
             Self::Status { .. } => "status",
+            Self::Completions { .. } => "completions",
+            Self::Man { .. } => "man",
+            Self::Help { .. } => "help",
         }
     }
 
@@ -455,10 +545,23 @@ pub fn run(command: CliCommand) -> i32 {
         CliCommand::Agree {
             annotators,
             format,
+            fail_under,
             inputs,
-        } => agree(annotators.as_deref(), format, &inputs),
+        } => agree(annotators.as_deref(), format, fail_under, &inputs),
         CliCommand::Curate {
-            accept_agreed: _,
+            accept_agreed: false,
+            ..
+        } => {
+            eprintln!(
+                "spantag curate: adds the spans annotators agree on to each document's curated \
+                 layer (<document>.curated.ron, kept as .bak when it changes). Nothing was \
+                 changed: say --accept-agreed to do it (--min-agree K and --uncontested accept \
+                 more); `spantag agree` shows the agreement first"
+            );
+            USAGE
+        }
+        CliCommand::Curate {
+            accept_agreed: true,
             annotators,
             min_agree,
             uncontested,
@@ -487,7 +590,7 @@ pub fn run(command: CliCommand) -> i32 {
                 for version in [&a, &b] {
                     if let Err(err) = store::write_atomic(&file, version) {
                         eprintln!("spantag stress-save: {err}");
-                        return 1;
+                        return 2;
                     }
                 }
             }
@@ -499,13 +602,18 @@ pub fn run(command: CliCommand) -> i32 {
             seed,
             out,
             annotator,
+            annotators,
+            disagreement,
         } => synth(
-            bytes,
-            spans,
-            docs,
-            seed,
+            synth::Plan {
+                bytes,
+                spans,
+                docs,
+                seed,
+                disagreement,
+            },
             &out,
-            annotator.as_deref().unwrap_or("synth"),
+            &annotators.unwrap_or_else(|| vec![annotator.unwrap_or_else(|| "synth".to_owned())]),
         ),
         CliCommand::GitSetup { dir } => git_setup(dir),
         CliCommand::MergeDriver {
@@ -515,6 +623,9 @@ pub fn run(command: CliCommand) -> i32 {
             path,
         } => merge_driver(&base, &ours, &theirs, path.as_deref()),
         CliCommand::Status { format, dir } => status(&dir, format),
+        CliCommand::Completions { shell } => help::completions(shell),
+        CliCommand::Man { dir } => help::man(dir.as_deref()),
+        CliCommand::Help { topic } => help::help(&topic),
         CliCommand::Import {
             format,
             offsets,
@@ -530,44 +641,6 @@ pub fn run(command: CliCommand) -> i32 {
             &inputs,
             annotator.as_deref().unwrap_or("imported"),
         ),
-    }
-}
-
-/// A progress bar on stderr, drawn only when stderr is a terminal.
-struct Progress {
-    enabled: bool,
-    last: Instant,
-    what: &'static str,
-}
-
-impl Progress {
-    fn new(what: &'static str) -> Self {
-        Self {
-            enabled: std::io::stderr().is_terminal(),
-            last: Instant::now() - Duration::from_secs(1),
-            what,
-        }
-    }
-
-    fn update(&mut self, done: usize, total: usize) {
-        if !self.enabled || (done < total && self.last.elapsed() < Duration::from_millis(100)) {
-            return;
-        }
-        self.last = Instant::now();
-        let width = 30;
-        let filled = (done * width)
-            .checked_div(total)
-            .unwrap_or(width)
-            .min(width);
-        eprint!(
-            "\r[{}{}] {done}/{total} {}",
-            "#".repeat(filled),
-            " ".repeat(width - filled),
-            self.what
-        );
-        if done == total {
-            eprintln!();
-        }
     }
 }
 

@@ -7,6 +7,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use super::annotators_beside;
+use super::conventions::{Progress, exit_on_write_error};
 
 pub(super) fn suggest(
     annotator: Option<&str>,
@@ -85,7 +86,9 @@ pub(super) fn suggest(
     // Documents and annotation files that could not be read.
     let mut broken = std::collections::BTreeSet::new();
     let mut out = std::io::stdout().lock();
-    for path in &documents {
+    let mut progress = Progress::new("documents");
+    for (done, path) in documents.iter().enumerate() {
+        progress.update(done, documents.len());
         let doc = match Document::open(path) {
             Ok(doc) => doc,
             Err(err) => {
@@ -133,12 +136,14 @@ pub(super) fn suggest(
                     spantag_core::suggest::Origin::Layer(name) => name.clone(),
                 },
             });
-            if writeln!(out, "{line}").is_err() {
-                return 1;
+            super::conventions::clear_progress();
+            if let Err(err) = writeln!(out, "{line}") {
+                exit_on_write_error(&err);
             }
             found += 1;
         }
     }
+    progress.update(documents.len(), documents.len());
     eprintln!(
         "spantag suggest: {found} suggestion{} in {} document{}",
         if found == 1 { "" } else { "s" },

@@ -137,6 +137,9 @@ pub fn layer(doc: &Document, count: usize, annotator: &str, seed: u64) -> Layer 
     }
     let mut spans = Vec::with_capacity(count);
     let mut id = 0;
+    // The kind of span goes round across sentences, so that labels spread over the scheme
+    // however few spans each sentence gets.
+    let mut k = 0;
     let total = sentences.len().max(1);
     for (i, &(s, e)) in sentences.iter().enumerate() {
         // Spread the spans evenly over the document.
@@ -160,7 +163,6 @@ pub fn layer(doc: &Document, count: usize, annotator: &str, seed: u64) -> Layer 
         if words.len() < 4 {
             continue;
         }
-        let mut k = 0;
         while spans.len() < target {
             let (start, end, label) = match k % 4 {
                 0 => (words[0].0, words[1 + rng.below(2)].1, "actor"),
@@ -196,6 +198,47 @@ pub fn layer(doc: &Document, count: usize, annotator: &str, seed: u64) -> Layer 
     Layer::from_parts(annotator, LabelScheme::default(), spans, Vec::new())
 }
 
+/// Another annotator's version of `base`: on about `share` (0..=1) of the spans they depart
+/// from it, each time one of three ways — leave the span out, give it another label of the
+/// scheme, or start it one word later — so agreement measures have something to find. Same
+/// seed, same result; share 0 is `base` itself under another name.
+pub fn vary(base: &Layer, doc: &Document, annotator: &str, seed: u64, share: f64) -> Layer {
+    let mut rng = Rng::new(seed ^ 0xA11CE);
+    let threshold = (share.clamp(0.0, 1.0) * 1_000_000.0) as usize;
+    let labels: Vec<String> = base
+        .scheme
+        .labels()
+        .iter()
+        .map(|l| l.name.clone())
+        .collect();
+    let mut spans = Vec::with_capacity(base.spans().len());
+    for span in base.spans() {
+        let mut span = span.clone();
+        if rng.below(1_000_000) < threshold {
+            match rng.below(3) {
+                0 => continue,
+                1 if labels.len() > 1 => {
+                    let at = labels.iter().position(|l| *l == span.label).unwrap_or(0);
+                    let other = (at + 1 + rng.below(labels.len() - 1)) % labels.len();
+                    span.label = labels[other].clone();
+                }
+                _ => {
+                    // One word later: after the first space inside the span, if any text is
+                    // left after it.
+                    if let Some(space) = span.text.chars().position(|c| c == ' ')
+                        && span.start + space + 1 < span.end
+                    {
+                        span.start += space + 1;
+                        span.text = doc.slice(span.start..span.end).to_owned();
+                    }
+                }
+            }
+        }
+        spans.push(span);
+    }
+    Layer::from_parts(annotator, base.scheme.clone(), spans, Vec::new())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,5 +260,49 @@ mod tests {
             .filter(|w| w[1].start < w[0].end)
             .count();
         assert!(nested > 50, "spans nest and overlap");
+    }
+
+    #[test]
+    fn few_spans_per_sentence_still_use_every_label() {
+        let doc = Document::from_text(text(20_000, 3));
+        let sentences = doc.text().matches('.').count();
+        // Fewer spans than sentences: at most one per sentence.
+        for count in [3, 10, sentences / 2] {
+            let layer = layer(&doc, count, "a", 3);
+            let used: std::collections::BTreeSet<&str> =
+                layer.spans().iter().map(|s| s.label.as_str()).collect();
+            assert_eq!(
+                used,
+                ["actor", "claim", "event"].into_iter().collect(),
+                "{count} spans"
+            );
+        }
+    }
+
+    #[test]
+    fn each_annotator_departs_from_the_base_on_about_the_share_asked() {
+        let doc = Document::from_text(text(40_000, 5));
+        let base = layer(&doc, 400, "base", 5);
+        let same = vary(&base, &doc, "alice", 1, 0.0);
+        assert_eq!(same.spans(), base.spans());
+        assert_eq!(same.annotator, "alice");
+        let alice = vary(&base, &doc, "alice", 1, 0.3);
+        let bob = vary(&base, &doc, "bob", 2, 0.3);
+        assert_eq!(alice.spans(), vary(&base, &doc, "alice", 1, 0.3).spans());
+        assert_ne!(alice.spans(), bob.spans(), "a seed per annotator");
+        for varied in [&alice, &bob] {
+            let unchanged = varied
+                .spans()
+                .iter()
+                .filter(|s| base.spans().contains(s))
+                .count();
+            // 30% of 400 changed: 120 expected, the binomial spread is about ±9.
+            let changed = base.spans().len() - unchanged;
+            assert!((85..=155).contains(&changed), "{changed} of 400 changed");
+            for span in varied.spans() {
+                assert_eq!(doc.slice(span.range()), span.text);
+                assert!(!span.is_empty());
+            }
+        }
     }
 }

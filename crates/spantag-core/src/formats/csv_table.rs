@@ -5,6 +5,7 @@
 //! (UTF-16 code units with `--offsets utf16`).
 
 use super::{FormatError, Item, Offsets, Report, Sink};
+use std::path::Path;
 
 /// The CSV writer.
 pub struct Exporter {
@@ -43,12 +44,24 @@ impl Exporter {
                 "text",
                 "note",
             ])
-            .map_err(|e| FormatError::Output(e.to_string()))?;
+            .map_err(write_error)?;
         Ok(Self {
             writer,
             offsets,
             excel,
         })
+    }
+}
+
+/// A failed write, with the OS error kept as the source (so that the command line can tell
+/// a reader that closed the pipe from a full disk).
+fn write_error(err: csv::Error) -> FormatError {
+    if !err.is_io_error() {
+        return FormatError::Output(err.to_string());
+    }
+    match err.into_kind() {
+        csv::ErrorKind::Io(source) => FormatError::io(Path::new("the output"))(source),
+        other => FormatError::Output(format!("{other:?}")),
     }
 }
 
@@ -69,7 +82,7 @@ impl super::Exporter for Exporter {
                         &*cell(&span.text, excel),
                         &*cell(span.note.as_deref().unwrap_or(""), excel),
                     ])
-                    .map_err(|e| FormatError::Output(e.to_string()))?;
+                    .map_err(write_error)?;
             }
         }
         Ok(())
@@ -79,7 +92,7 @@ impl super::Exporter for Exporter {
         let sink = self
             .writer
             .into_inner()
-            .map_err(|e| FormatError::Output(e.error().to_string()))?;
+            .map_err(|e| FormatError::io(Path::new("the output"))(e.into_error()))?;
         report.written.extend(sink.commit()?);
         Ok(())
     }

@@ -177,6 +177,9 @@ pub enum FormatError {
     /// The output is not of the right kind.
     #[error("{0}")]
     Output(String),
+    /// `--strict`: the format would not keep every span as written; nothing was written.
+    #[error("{0}")]
+    Strict(String),
     /// An imported file is malformed.
     #[error("{path}:{line}: {message}")]
     Parse {
@@ -749,7 +752,7 @@ pub fn export_with(
             exporter.document(&item, &mut report)?;
             if strict && report.changed_spans() > 0 {
                 // The exporter's files are still temporary: returning drops them unwritten.
-                return Err(FormatError::Output(format!(
+                return Err(FormatError::Strict(format!(
                     "--strict: {} would not keep every span as written ({}); nothing was \
                      written",
                     job.name,
@@ -1139,17 +1142,17 @@ pub fn write_imported(
         for layer in &planned.layers {
             let path = store::annotation_path(&planned.path, &layer.annotator);
             if path.exists() && !force {
-                conflicts.push(format!(
-                    "{} exists; pass --force to overwrite it (the old file is kept as .bak)",
-                    path.display()
-                ));
+                conflicts.push(path.display().to_string());
             }
         }
     }
+    // Each file on a line of its own, the advice once.
     if !conflicts.is_empty() {
         return Err(FormatError::Output(format!(
-            "nothing was imported: {}",
-            conflicts.join("; ")
+            "nothing was imported: {} annotation file(s) exist already:\n  {}\npass --force to \
+             overwrite them (the old files are kept as .bak)",
+            conflicts.len(),
+            conflicts.join("\n  ")
         )));
     }
     for mut planned in docs {

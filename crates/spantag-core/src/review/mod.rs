@@ -32,7 +32,7 @@ pub enum ReviewError {
     /// The inputs could not be resolved.
     #[error(transparent)]
     Corpus(#[from] CorpusError),
-    /// An annotator name is not valid.
+    /// An annotator name is not valid, or names no annotator of the inputs.
     #[error("{0}")]
     BadAnnotator(String),
     /// A document or annotation file could not be read.
@@ -124,8 +124,10 @@ pub fn plan(inputs: &[PathBuf], annotators: Option<&[String]>) -> Result<ReviewS
         .map(String::as_str)
         .filter(|a| !found.contains(a))
         .collect();
+    // A name given with --annotators that no file has is a wrong name (a typo, another
+    // folder), not an empty comparison.
     if !absent.is_empty() {
-        return Err(ReviewError::NothingToCompare(format!(
+        return Err(ReviewError::BadAnnotator(format!(
             "{} {} no annotation files in the inputs (annotators found: {})",
             absent.join(", "),
             if absent.len() == 1 { "has" } else { "have" },
