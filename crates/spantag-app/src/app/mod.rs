@@ -27,6 +27,7 @@ use egui::ViewportCommand;
 
 mod dialogs;
 mod dispatch;
+mod file_dialog;
 mod keymap;
 mod labels;
 mod loading;
