@@ -11,6 +11,10 @@ pub(super) fn check(paths: &[PathBuf], update: bool) -> i32 {
     // (annotation file, its document if found)
     let mut files: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
     let mut problems = 0usize;
+    for problem in super::folder::finish_interrupted("check", paths.iter().map(PathBuf::as_path)) {
+        println!("{problem}");
+        problems += 1;
+    }
     for path in paths {
         if !path.exists() {
             println!("{}: no such file or folder", path.display());

@@ -5,6 +5,23 @@ use spantag_core::labels::{self, LabelsError};
 use super::LabelCommand;
 
 pub(super) fn label(command: LabelCommand) -> i32 {
+    let path = match &command {
+        LabelCommand::List { path }
+        | LabelCommand::Rename { path, .. }
+        | LabelCommand::Remove { path, .. } => path.clone(),
+    };
+    let verb = match &command {
+        LabelCommand::List { .. } => "list",
+        LabelCommand::Rename { .. } => "rename",
+        LabelCommand::Remove { .. } => "remove",
+    };
+    let problems = super::folder::finish_interrupted(&format!("label {verb}"), [path.as_path()]);
+    if !problems.is_empty() {
+        for problem in problems {
+            eprintln!("spantag label {verb}: {problem}");
+        }
+        return 1;
+    }
     let (verb, result) = match command {
         LabelCommand::List { path } => ("list", label_list(&path)),
         LabelCommand::Rename { old, new, path } => (
@@ -16,6 +33,7 @@ pub(super) fn label(command: LabelCommand) -> i32 {
             labels::remove(&path, &name, force).map(print_removal),
         ),
     };
+    super::folder::print_notes(&format!("label {verb}"));
     match result {
         Ok(code) => code,
         Err(err) => {

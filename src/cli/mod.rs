@@ -16,6 +16,7 @@ use spantag_core::store::{self};
 mod agree;
 mod check;
 mod export;
+mod folder;
 mod import;
 mod label;
 mod suggest;
