@@ -341,3 +341,59 @@ fn check_reports_an_operation_under_way() {
     drop(lock);
     let _: PathBuf = file;
 }
+
+/// While another spantag holds a folder, every command that changes it waits, then refuses
+/// naming the holder, and changes nothing.
+#[test]
+fn folder_commands_refuse_while_another_holds_the_folder() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("corpus");
+    corpus(&dir, 4);
+    // A second annotator, so that there is something to curate.
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let path = e.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if let Some(doc) = name.strip_suffix(".synth.ron") {
+            std::fs::copy(&path, dir.join(format!("{doc}.bob.ron"))).unwrap();
+        }
+    }
+    let before = snapshot(&dir);
+    // PID 1 runs as long as the computer does.
+    let holder = format!(
+        "(process: (pid: 1, host: {:?}), operation: \"label rename x y\", since: 0)",
+        spantag_core::folder::host_name()
+    );
+    std::fs::write(dir.join(".spantag.lock"), holder).unwrap();
+    let d = dir.to_str().unwrap();
+    let jsonl = root.path().join("in.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"text\": \"Hello there\", \"label\": [[0, 5, \"actor\"]]}\n",
+    )
+    .unwrap();
+    for args in [
+        vec!["label", "rename", "claim", "assertion", d],
+        vec!["label", "remove", "event", d],
+        vec!["curate", "--accept-agreed", d],
+        vec![
+            "import",
+            "--format",
+            "jsonl",
+            "--into",
+            d,
+            jsonl.to_str().unwrap(),
+        ],
+    ] {
+        let out = run(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.contains("is busy"), "{args:?}: {stderr}");
+        assert!(stderr.contains("process 1 on host"), "{args:?}: {stderr}");
+        assert!(stderr.contains("label rename x y"), "{args:?}: {stderr}");
+        let mut now = snapshot(&dir);
+        now.remove(".spantag.lock");
+        let mut expected = before.clone();
+        expected.remove(".spantag.lock");
+        assert_eq!(now, expected, "{args:?} changed files");
+    }
+}

@@ -37,6 +37,13 @@ pub(super) fn import(
         );
         return 1;
     }
+    let problems = super::folder::finish_interrupted("import", [into]);
+    if !problems.is_empty() {
+        for problem in problems {
+            eprintln!("spantag import: {problem}");
+        }
+        return 1;
+    }
     match formats::write_imported(records, into, force) {
         Ok(report) => {
             for note in &report.notes {

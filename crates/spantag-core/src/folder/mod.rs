@@ -142,3 +142,21 @@ pub fn folder_for(path: &Path) -> PathBuf {
         .unwrap_or(Path::new("."))
         .to_path_buf()
 }
+
+/// The deepest folder holding every one of `paths` (files): where an operation over them
+/// keeps its lock and journal.
+pub fn common_folder<'a>(paths: impl IntoIterator<Item = &'a Path>) -> PathBuf {
+    let mut common: Option<PathBuf> = None;
+    for path in paths {
+        let folder = crate::atomic::folder_of(path);
+        let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+        common = Some(match common {
+            None => folder,
+            Some(c) => c
+                .ancestors()
+                .find(|a| folder.starts_with(a))
+                .map_or_else(|| PathBuf::from("/"), Path::to_path_buf),
+        });
+    }
+    common.unwrap_or_else(|| PathBuf::from("."))
+}
