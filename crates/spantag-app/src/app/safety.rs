@@ -73,13 +73,24 @@ impl SpantagApp {
         let Some(open) = &self.open else { return };
         self.safety = Safety::default();
         let path = open.session.editable().path().to_path_buf();
-        if let Some(file) = recovery::pending(&path) {
+        let pending = recovery::pending(&path);
+        if let Some(file) = pending {
             let differing = recovery::Differences::between(&file, open.layer());
             if differing.is_empty() {
                 recovery::remove_later(&path);
             } else {
                 self.safety.restore = Some(RestoreOffer { file, differing });
             }
+        }
+        // Other windows on this layer that crashed too: their work is kept, and named.
+        let aside = recovery::take_set_aside();
+        if !aside.is_empty() {
+            let names: Vec<String> = aside.iter().map(|p| p.display().to_string()).collect();
+            self.warn(format!(
+                "{} other window(s) on this layer also had unsaved work; it was kept as {} — open it in a text editor, or merge it by hand",
+                aside.len(),
+                names.join(", ")
+            ));
         }
     }
 
