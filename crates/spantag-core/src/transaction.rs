@@ -68,6 +68,9 @@ pub fn apply(lock: &FolderLock, operation: &str, changes: &[Change]) -> Result<(
     let dir = lock.dir().to_path_buf();
     // An operation interrupted before this one is finished first.
     journal::recover_locked(lock)?;
+    if changes.is_empty() {
+        return Ok(());
+    }
     // Every folder written in is locked too, so that a save there cannot slip in between the
     // check below and the rename.
     let mut targets = Vec::with_capacity(changes.len());

@@ -253,11 +253,10 @@ impl Recovered {
 /// files there. What was done is returned (and noted, see [`super::take_notes`]).
 pub fn recover(path: &Path) -> Result<Option<Recovered>, RecoverError> {
     let dir = super::folder_for(path);
+    // Locks left by a process that was killed (here, or in a subfolder an operation wrote
+    // in) are taken over, and so removed.
+    remove_stale_locks(&dir, 0);
     if !dir.join(JOURNAL_FILE).exists() {
-        // A lock left by a process that was killed is taken over, and so removed.
-        if lock::holder(&dir).is_some() && lock::held_by_another(&dir).is_none() {
-            drop(lock::acquire(&dir, "remove a stale lock")?);
-        }
         crate::atomic::remove_stale_temp_files(&dir);
         return Ok(None);
     }
@@ -265,6 +264,29 @@ pub fn recover(path: &Path) -> Result<Option<Recovered>, RecoverError> {
     let done = recover_locked(&lock)?;
     crate::atomic::remove_stale_temp_files(&dir);
     Ok(done)
+}
+
+/// Removes the stale locks of `dir` and of its subfolders (not following links), with a
+/// note each.
+fn remove_stale_locks(dir: &Path, depth: usize) {
+    if lock::holder(dir).is_some() && lock::held_by_another(dir).is_none() {
+        drop(lock::acquire_waiting(
+            dir,
+            "remove a stale lock",
+            std::time::Duration::ZERO,
+        ));
+    }
+    if depth >= 16 {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            remove_stale_locks(&entry.path(), depth + 1);
+        }
+    }
 }
 
 /// [`recover`] for a folder this process has locked.
@@ -469,6 +491,31 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "a old");
         assert_eq!(std::fs::read_to_string(&b).unwrap(), "b old");
         assert_eq!(names(dir.path()), ["a.ron", "b.ron", "b.ron.bak"]);
+    }
+
+    #[test]
+    fn locks_left_by_a_killed_operation_are_removed_here_and_below() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        let dead = lock::Holder {
+            process: Process {
+                pid,
+                host: super::super::host_name(),
+                started: None,
+            },
+            operation: "label rename x y".to_owned(),
+            since: 0,
+        };
+        for folder in [dir.path(), sub.as_path()] {
+            std::fs::write(folder.join(lock::LOCK_FILE), ron::to_string(&dead).unwrap()).unwrap();
+        }
+        assert_eq!(recover(dir.path()).unwrap(), None);
+        assert!(!dir.path().join(lock::LOCK_FILE).exists());
+        assert!(!sub.join(lock::LOCK_FILE).exists());
     }
 
     #[test]
