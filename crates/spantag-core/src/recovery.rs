@@ -108,7 +108,7 @@ pub fn pending_all(annotation: &Path) -> Vec<Found> {
             Some((at, Found { path, file }))
         })
         .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
     found.into_iter().map(|(_, f)| f).collect()
 }
 

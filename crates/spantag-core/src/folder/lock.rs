@@ -73,7 +73,7 @@ pub enum LockError {
         /// The lock file.
         lock: PathBuf,
         /// Who holds it.
-        holder: Holder,
+        holder: Box<Holder>,
         /// How long we waited.
         waited: Duration,
     },
@@ -200,7 +200,7 @@ pub fn acquire_waiting(
                     return Err(LockError::Held {
                         dir,
                         lock: path,
-                        holder,
+                        holder: Box::new(holder),
                         waited: started.elapsed(),
                     });
                 }
