@@ -462,6 +462,66 @@ fn unsaved_work_goes_to_a_recovery_file_and_is_offered_back() {
     assert!(!recovery.exists(), "saving removes the recovery file");
 }
 
+/// Two windows on one layer that both crashed: the newest work is offered, the other is kept
+/// beside the file and named, and the saved file (written by a third window) does not hide
+/// either.
+#[test]
+fn two_crashed_windows_on_one_layer_both_get_their_work_back() {
+    let fx = fixture(TEXT);
+    let ann = annotation_path(&fx.doc, "tester");
+    let doc = spantag_core::document::Document::open(&fx.doc).unwrap();
+    let one_span = |needle: &str| {
+        let start = TEXT.find(needle).unwrap();
+        let mut layer = spantag_core::annotation::Layer::new("tester");
+        layer.insert(spantag_core::annotation::Span {
+            id: 1,
+            start,
+            end: start + needle.len(),
+            label: "actor".to_owned(),
+            text: needle.to_owned(),
+            note: None,
+        });
+        AnnotationFile::from_layer(&layer, &doc).to_ron()
+    };
+    let ended = || {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        pid
+    };
+    let name = ann.file_name().unwrap().to_string_lossy().into_owned();
+    let older = ann.with_file_name(format!(".{name}.{}.recovery", ended()));
+    std::fs::write(&older, one_span("council")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let newer = ann.with_file_name(format!(".{name}.{}.recovery", ended()));
+    std::fs::write(&newer, one_span("Critics")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(
+        &ann,
+        AnnotationFile::from_layer(&spantag_core::annotation::Layer::new("tester"), &doc).to_ron(),
+    )
+    .unwrap();
+
+    let mut h = harness(&fx);
+    h.get_by_label_contains("Restore unsaved work?");
+    h.get_by_label_contains("1 other window(s) on this layer also had unsaved work");
+    h.get_by_role_and_label(Role::Button, "Restore").click();
+    h.run();
+    let texts: Vec<String> = spans(&h).into_iter().map(|s| s.3).collect();
+    assert_eq!(texts, ["Critics"]);
+    let aside: Vec<PathBuf> = std::fs::read_dir(fx.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".recovered-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert!(
+        std::fs::read_to_string(&aside[0])
+            .unwrap()
+            .contains("\"council\"")
+    );
+}
+
 #[test]
 fn a_teammates_change_on_disk_is_never_overwritten_silently() {
     let fx = fixture(TEXT);

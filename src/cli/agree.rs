@@ -86,6 +86,13 @@ pub(super) fn curate(
     options: review::CurateOptions,
     inputs: &[PathBuf],
 ) -> i32 {
+    let problems = super::folder::finish_interrupted("curate", inputs.iter().map(PathBuf::as_path));
+    if !problems.is_empty() {
+        for problem in problems {
+            eprintln!("spantag curate: {problem}");
+        }
+        return 1;
+    }
     let set = match review_set("curate", annotators, inputs) {
         Ok(set) => set,
         Err(code) => return code,

@@ -15,6 +15,10 @@ pub(super) fn check(paths: &[PathBuf], update: bool) -> i32 {
     // Inputs that do not exist: the files that do are still checked, and the exit code says
     // the command was not run as asked.
     let mut missing = 0usize;
+    for problem in super::folder::finish_interrupted("check", paths.iter().map(PathBuf::as_path)) {
+        println!("{problem}");
+        problems += 1;
+    }
     for path in paths {
         if !path.exists() {
             println!("{}: no such file or folder", path.display());

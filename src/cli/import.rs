@@ -40,6 +40,13 @@ pub(super) fn import(
         );
         return USAGE;
     }
+    let problems = super::folder::finish_interrupted("import", [into]);
+    if !problems.is_empty() {
+        for problem in problems {
+            eprintln!("spantag import: {problem}");
+        }
+        return PROBLEMS;
+    }
     let written = formats::write_imported(records, into, force);
     drop(busy);
     match written {

@@ -6,6 +6,23 @@ use super::LabelCommand;
 use super::conventions::{Busy, PROBLEMS, USAGE};
 
 pub(super) fn label(command: LabelCommand) -> i32 {
+    let path = match &command {
+        LabelCommand::List { path }
+        | LabelCommand::Rename { path, .. }
+        | LabelCommand::Remove { path, .. } => path.clone(),
+    };
+    let verb = match &command {
+        LabelCommand::List { .. } => "list",
+        LabelCommand::Rename { .. } => "rename",
+        LabelCommand::Remove { .. } => "remove",
+    };
+    let problems = super::folder::finish_interrupted(&format!("label {verb}"), [path.as_path()]);
+    if !problems.is_empty() {
+        for problem in problems {
+            eprintln!("spantag label {verb}: {problem}");
+        }
+        return PROBLEMS;
+    }
     let _busy = Busy::start(format!(
         "spantag label {}",
         match &command {
@@ -25,6 +42,7 @@ pub(super) fn label(command: LabelCommand) -> i32 {
             labels::remove(&path, &name, force).map(print_removal),
         ),
     };
+    super::folder::print_notes(&format!("label {verb}"));
     match result {
         Ok(code) => code,
         Err(err) => {

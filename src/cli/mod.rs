@@ -33,6 +33,7 @@ mod check;
 pub mod conventions;
 mod export;
 mod help;
+mod folder;
 mod import;
 mod label;
 mod merge;

@@ -7,7 +7,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 /// Whether the replaced version of a file is kept as `<file>.bak`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +29,7 @@ impl AtomicFile {
     /// Starts writing `path` (the temporary file is created beside it).
     pub fn create(path: &Path) -> std::io::Result<Self> {
         let tmp = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
+            .prefix(&temp_prefix())
             .suffix(TEMP_SUFFIX)
             .tempfile_in(folder_of(path))?;
         Ok(Self {
@@ -68,6 +68,12 @@ pub struct ClosedAtomicFile {
 }
 
 impl ClosedAtomicFile {
+    /// Keeps the temporary file (it is no longer removed when dropped) and returns its path:
+    /// for an operation whose journal takes charge of it ([`crate::transaction`]).
+    pub fn keep(self) -> std::io::Result<PathBuf> {
+        self.tmp.keep().map_err(|e| e.error)
+    }
+
     /// Renames it over the target, keeping the old version if asked.
     pub fn commit(self, backup: Backup) -> std::io::Result<()> {
         if backup == Backup::Keep {
@@ -103,32 +109,58 @@ pub fn write(path: &Path, contents: &[u8], backup: Backup) -> std::io::Result<()
 const TEMP_PREFIX: &str = ".spantag-";
 const TEMP_SUFFIX: &str = ".tmp";
 
-fn folder_of(path: &Path) -> &Path {
+/// The start of this process's temporary file names: `.spantag-<host tag>-<pid>-` (a random
+/// part and `.tmp` follow), so that a leftover can be proven to be spantag's own.
+pub fn temp_prefix() -> String {
+    format!(
+        "{TEMP_PREFIX}{}-{}-",
+        crate::folder::host_tag(),
+        std::process::id()
+    )
+}
+
+/// The folder of a file (`.` for a bare file name).
+pub fn folder_of(path: &Path) -> &Path {
     path.parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
 }
 
+/// The process id in a temporary file name of this computer (`None`: not one of spantag's
+/// temporary files, or made on another computer).
+fn temp_file_pid(name: &str) -> Option<u32> {
+    let inner = name.strip_prefix(TEMP_PREFIX)?.strip_suffix(TEMP_SUFFIX)?;
+    let mut parts = inner.splitn(3, '-');
+    let (tag, pid) = (parts.next()?, parts.next()?);
+    parts.next()?;
+    (tag == crate::folder::host_tag()).then(|| pid.parse().ok())?
+}
+
 /// Removes temporary files that an interrupted save (a crash, `kill -9`, a power cut) left in
-/// `dir`: `.spantag-*.tmp` older than ten minutes. Returns how many were removed.
+/// `dir` (`""` is the current folder): only `.spantag-<host tag>-<pid>-*.tmp` files made on
+/// this computer by a process that is no longer running, and not named by an unfinished
+/// operation's journal (which [`crate::folder::recover`] finishes first). Files of running
+/// processes, of other computers or named otherwise are left alone. Returns how many were
+/// removed.
 pub fn remove_stale_temp_files(dir: &Path) -> usize {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };
-    let old = |e: &std::fs::DirEntry| {
-        e.metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > Duration::from_secs(600))
-    };
+    let journalled = crate::folder::journal::temp_files(dir);
+    let me = std::process::id();
     entries
         .filter_map(Result::ok)
         .filter(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
-            name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
+            temp_file_pid(&name)
+                .is_some_and(|pid| pid != me && crate::folder::pid_alive(pid) == Some(false))
+                && !journalled.iter().any(|j| *j == e.file_name())
         })
-        .filter(old)
         .filter(|e| std::fs::remove_file(e.path()).is_ok())
         .count()
 }
@@ -139,14 +171,19 @@ pub fn keep_backup(path: &Path) -> std::io::Result<()> {
     if !path.is_file() {
         return Ok(());
     }
-    let mut bak = path.as_os_str().to_os_string();
-    bak.push(".bak");
-    let bak = PathBuf::from(bak);
+    let bak = backup_path(path);
     let _ = std::fs::remove_file(&bak);
     if std::fs::hard_link(path, &bak).is_err() {
         std::fs::copy(path, &bak)?;
     }
     Ok(())
+}
+
+/// Where [`keep_backup`] keeps the previous version of `path`: `<path>.bak`.
+pub fn backup_path(path: &Path) -> PathBuf {
+    let mut bak = path.as_os_str().to_os_string();
+    bak.push(".bak");
+    PathBuf::from(bak)
 }
 
 /// Gives a temporary file (created private, 0600) the permissions the file it replaces had,
@@ -214,6 +251,7 @@ impl DiskState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn atomic_write_keeps_a_backup_and_no_leftovers() {
@@ -251,21 +289,51 @@ mod tests {
     }
 
     #[test]
-    fn stale_temporary_files_are_cleaned_up_fresh_ones_kept() {
+    fn only_temporary_files_of_ended_spantag_processes_are_cleaned_up() {
         let dir = tempfile::tempdir().unwrap();
-        let stale = dir.path().join(".spantag-abc.tmp");
-        let fresh = dir.path().join(".spantag-def.tmp");
-        std::fs::write(&stale, "half a file").unwrap();
-        std::fs::write(&fresh, "being written").unwrap();
-        let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let ended = child.id();
+        child.wait().unwrap();
+        let tag = crate::folder::host_tag();
+        let mine_ended = dir
+            .path()
+            .join(format!(".spantag-{tag}-{ended}-abc123.tmp"));
+        let running = dir
+            .path()
+            .join(format!(".spantag-{tag}-{}-def456.tmp", std::process::id()));
+        let elsewhere = dir
+            .path()
+            .join(format!(".spantag-0badc0de-{ended}-ghi789.tmp"));
+        // Old-style or someone else's names: not provably ours, however old.
+        let unknown = dir.path().join(".spantag-abc.tmp");
+        let other = dir.path().join("notes.tmp");
+        for path in [&mine_ended, &running, &elsewhere, &unknown, &other] {
+            std::fs::write(path, "half a file").unwrap();
+        }
+        let a_day_ago = SystemTime::now() - Duration::from_secs(86_400);
         std::fs::File::options()
             .write(true)
-            .open(&stale)
+            .open(&unknown)
             .unwrap()
-            .set_modified(an_hour_ago)
+            .set_modified(a_day_ago)
             .unwrap();
         assert_eq!(remove_stale_temp_files(dir.path()), 1);
-        assert!(!stale.exists() && fresh.exists());
+        assert!(!mine_ended.exists());
+        assert!(running.exists() && elsewhere.exists() && unknown.exists() && other.exists());
+    }
+
+    #[test]
+    fn a_temporary_file_names_its_process() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = AtomicFile::create(&dir.path().join("x")).unwrap();
+        let name = file
+            .tmp
+            .path()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert_eq!(temp_file_pid(&name), Some(std::process::id()), "{name}");
     }
 
     #[test]

@@ -106,20 +106,10 @@ pub enum LabelsError {
         /// What the OS said.
         source: std::io::Error,
     },
-    /// Writing failed part way: some files were written, the rest were not.
-    #[error(
-        "{source}. Already changed (previous versions kept as .bak): {}. Not changed: {}",
-        list(written),
-        list(not_written)
-    )]
-    Write {
-        /// What failed.
-        source: StoreError,
-        /// The files written before the failure.
-        written: Vec<PathBuf>,
-        /// The files left as they were (the one that failed included).
-        not_written: Vec<PathBuf>,
-    },
+    /// Another operation holds the folder, or the files could not be put in place (the
+    /// message says whether anything changed).
+    #[error("{0}")]
+    Transaction(crate::transaction::TxnError),
 }
 
 /// "in the 3 annotation file(s) under x" (or that there are none).
@@ -132,17 +122,6 @@ fn searched(files: usize, root: &Path) -> String {
     } else {
         format!("in the {files} annotation file(s) under {}", root.display())
     }
-}
-
-fn list(paths: &[PathBuf]) -> String {
-    if paths.is_empty() {
-        return "none".to_owned();
-    }
-    paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// How much one label is used under a path.
@@ -463,6 +442,8 @@ pub fn rename(root: &Path, old: &str, new: &str) -> Result<RenameReport, LabelsE
     if old == new {
         return Err(LabelsError::SameName(new.to_owned()));
     }
+    let operation = format!("label rename {old} {new}");
+    let lock = begin(root, &operation)?;
     let mut corpus = Corpus::read(root)?;
     // A label found nowhere is nothing to rename, whatever the new name (run twice, the
     // second run must not say the two labels would merge).
@@ -571,7 +552,7 @@ pub fn rename(root: &Path, old: &str, new: &str) -> Result<RenameReport, LabelsE
     if writes.is_empty() {
         return Err(corpus.not_found("rename", old));
     }
-    commit(&writes)?;
+    commit(&lock, &operation, writes)?;
     Ok(RenameReport {
         old: old.to_owned(),
         new: new.to_owned(),
@@ -590,6 +571,8 @@ pub fn rename(root: &Path, old: &str, new: &str) -> Result<RenameReport, LabelsE
 /// deleted (an empty list would allow any label). Same guarantees as [`rename`]: every file
 /// is read before any is written, changed files get a `.bak`, the others are not touched.
 pub fn remove(root: &Path, name: &str, force: bool) -> Result<RemoveReport, LabelsError> {
+    let operation = format!("label remove {name}");
+    let lock = begin(root, &operation)?;
     let mut corpus = Corpus::read(root)?;
     if !force {
         let mut spans = 0;
@@ -680,7 +663,7 @@ pub fn remove(root: &Path, name: &str, force: bool) -> Result<RemoveReport, Labe
     if writes.is_empty() {
         return Err(corpus.not_found("remove", name));
     }
-    commit(&writes)?;
+    commit(&lock, &operation, writes)?;
     Ok(RemoveReport {
         name: name.to_owned(),
         files,
@@ -704,58 +687,39 @@ fn project_write(entry: &ProjectEntry) -> Result<Write, LabelsError> {
     }
 }
 
-/// Writes every file, after checking that none changed since it was read.
-fn commit(writes: &[Write]) -> Result<(), LabelsError> {
-    for write in writes {
-        let now = std::fs::read(&write.path).map_err(|source| StoreError::Io {
-            action: "read",
-            path: write.path.clone(),
-            source,
-        })?;
-        if crate::document::hash_bytes(&now) != write.hash {
-            return Err(LabelsError::Changed(write.path.clone()));
-        }
-    }
-    commit_prepared(writes)
+/// Locks the folder of `root` for `operation` and finishes an operation interrupted there,
+/// before anything is read.
+fn begin(root: &Path, operation: &str) -> Result<crate::folder::FolderLock, LabelsError> {
+    use crate::transaction::TxnError;
+    let dir = crate::folder::folder_for(root);
+    let lock = crate::folder::lock::acquire(&dir, operation)
+        .map_err(|e| LabelsError::Transaction(TxnError::Lock(e)))?;
+    crate::folder::journal::recover_locked(&lock)
+        .map_err(|e| LabelsError::Transaction(TxnError::Recover(e)))?;
+    Ok(lock)
 }
 
-/// Writes every file: all new versions first, then each renamed into place.
-fn commit_prepared(writes: &[Write]) -> Result<(), LabelsError> {
-    // Every new version is written beside its file first: a folder that cannot be written
-    // (read-only, full) stops the command before any file changed, so a label is never
-    // renamed in some files and not others. Then each is renamed into place.
-    let mut prepared = Vec::with_capacity(writes.len());
-    for write in writes {
-        // Closed once written: a corpus of thousands of files must not hold a descriptor
-        // each.
-        let file = crate::atomic::AtomicFile::create(&write.path).and_then(|mut file| {
-            std::io::Write::write_all(&mut file, write.contents.as_bytes())?;
-            file.close()
-        });
-        match file {
-            Ok(file) => prepared.push(file),
-            Err(source) => {
-                return Err(LabelsError::Unprepared {
-                    path: write.path.clone(),
-                    source,
-                });
-            }
-        }
-    }
-    for (i, file) in prepared.into_iter().enumerate() {
-        if let Err(source) = file.commit(crate::atomic::Backup::Keep) {
-            return Err(LabelsError::Write {
-                source: StoreError::Io {
-                    action: "write",
-                    path: writes[i].path.clone(),
-                    source,
-                },
-                written: writes[..i].iter().map(|w| w.path.clone()).collect(),
-                not_written: writes[i..].iter().map(|w| w.path.clone()).collect(),
-            });
-        }
-    }
-    Ok(())
+/// Writes every file as one transaction ([`crate::transaction::apply`]), after checking
+/// that none changed since it was read: all of them are changed, or none.
+fn commit(
+    lock: &crate::folder::FolderLock,
+    operation: &str,
+    writes: Vec<Write>,
+) -> Result<(), LabelsError> {
+    use crate::transaction::{Change, TxnError};
+    let changes: Vec<Change> = writes
+        .into_iter()
+        .map(|w| Change {
+            path: w.path,
+            contents: w.contents.into_bytes(),
+            old: Some(w.hash),
+        })
+        .collect();
+    crate::transaction::apply(lock, operation, &changes).map_err(|e| match e {
+        TxnError::Changed(path) => LabelsError::Changed(path),
+        TxnError::Unprepared { path, source } => LabelsError::Unprepared { path, source },
+        other => LabelsError::Transaction(other),
+    })
 }
 
 #[cfg(test)]
@@ -773,10 +737,12 @@ mod tests {
         let second = dir.path().join("gone").join("b.txt.alice.ron");
         let writes = [&first, &second].map(|path| Write {
             path: path.clone(),
-            hash: String::new(),
+            hash: crate::document::hash_bytes(b"old"),
             contents: "new".into(),
         });
-        let err = commit_prepared(&writes).unwrap_err();
+        let lock = begin(dir.path(), "test").unwrap();
+        let err = commit(&lock, "test", writes.into()).unwrap_err();
+        drop(lock);
         assert!(err.to_string().contains("No file was changed"), "{err}");
         assert_eq!(std::fs::read_to_string(&first).unwrap(), "old");
         let left: Vec<_> = std::fs::read_dir(dir.path())
@@ -1155,7 +1121,9 @@ mod tests {
         // The app saves the last file after it was read.
         std::fs::write(&files[4], actor_file("bob", "actor") + "\n").unwrap();
         let before = bytes(&files);
-        let err = commit(&writes).unwrap_err();
+        let lock = begin(dir.path(), "test").unwrap();
+        let err = commit(&lock, "test", writes).unwrap_err();
+        drop(lock);
         assert!(
             matches!(&err, LabelsError::Changed(p) if *p == files[4]),
             "{err}"

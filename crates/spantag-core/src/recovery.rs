@@ -2,8 +2,11 @@
 //! back when the document is opened again, and a panic hook that writes it (and a crash
 //! report) before the process ends.
 //!
-//! The recovery file of `op-ed.txt.alice.ron` is the hidden `.op-ed.txt.alice.ron.recovery`
-//! in the same folder: a complete annotation file, written atomically. One writer thread
+//! The recovery file of `op-ed.txt.alice.ron` is the hidden
+//! `.op-ed.txt.alice.ron.<pid>.recovery` in the same folder (one per process, so that two
+//! windows on one layer never overwrite each other's): a complete annotation file, written
+//! atomically. After a crash, [`pending`] finds every one left by a process that is no
+//! longer running (and the older `.op-ed.txt.alice.ron.recovery`). One writer thread
 //! serialises and writes them in order ([`write_later`], [`remove_later`]), so the UI thread
 //! never spends a frame on it and a slow write never lands after a save.
 
@@ -14,13 +17,51 @@ use std::sync::{Mutex, OnceLock, mpsc};
 use crate::annotation::{Layer, Span};
 use crate::store::{self, AnnotationFile, StoreError};
 
-/// The recovery file of an annotation file.
+/// This process's recovery file of an annotation file.
 pub fn recovery_path(annotation: &Path) -> PathBuf {
+    recovery_path_of(annotation, Some(std::process::id()))
+}
+
+/// The recovery file of an annotation file written by process `pid` (`None`: the name used
+/// before recovery files were per process).
+fn recovery_path_of(annotation: &Path, pid: Option<u32>) -> PathBuf {
     let name = annotation
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    annotation.with_file_name(format!(".{name}.recovery"))
+    match pid {
+        Some(pid) => annotation.with_file_name(format!(".{name}.{pid}.recovery")),
+        None => annotation.with_file_name(format!(".{name}.recovery")),
+    }
+}
+
+/// Every recovery file of an annotation file, with the process that wrote it (`None`: an
+/// older, unnumbered one).
+pub fn recovery_files(annotation: &Path) -> Vec<(PathBuf, Option<u32>)> {
+    let name = annotation
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let prefix = format!(".{name}.");
+    let folder = crate::atomic::folder_of(annotation);
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(PathBuf, Option<u32>)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let file = e.file_name().to_string_lossy().into_owned();
+            let middle = file.strip_prefix(&prefix)?.strip_suffix("recovery")?;
+            let pid = if middle.is_empty() {
+                None
+            } else {
+                Some(middle.strip_suffix('.')?.parse::<u32>().ok()?)
+            };
+            Some((recovery_path_of(annotation, pid), pid))
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// Writes the recovery file (atomically, without a backup).
@@ -28,24 +69,83 @@ pub fn write(annotation: &Path, text: &str) -> Result<(), StoreError> {
     store::write_atomic_no_backup(&recovery_path(annotation), text.as_bytes())
 }
 
-/// Removes the recovery file, if any.
+/// Removes this process's recovery file, if any.
 pub fn remove(annotation: &Path) {
     let _ = std::fs::remove_file(recovery_path(annotation));
 }
 
-/// A recovery file worth offering: one that is newer than the annotation file (or there is
-/// no annotation file) and that parses.
-pub fn pending(annotation: &Path) -> Option<AnnotationFile> {
-    let recovery = recovery_path(annotation);
-    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    let recovered_at = modified(&recovery)?;
-    if let Some(saved_at) = modified(annotation)
-        && saved_at > recovered_at
-    {
-        return None;
-    }
-    AnnotationFile::read(&recovery).ok()
+/// A recovery file left by a window that is no longer open.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    /// The recovery file.
+    pub path: PathBuf,
+    /// What it holds.
+    pub file: AnnotationFile,
 }
+
+/// Every recovery file worth offering, newest first: those of processes that are no longer
+/// running (another window that crashed: offered whatever its age, since a save by another
+/// window does not hold its work), and this process's or an unnumbered one when newer than
+/// the annotation file (or there is none). Files of running processes (another window
+/// open now) and files that do not parse are left alone.
+pub fn pending_all(annotation: &Path) -> Vec<Found> {
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let saved_at = modified(annotation);
+    let me = std::process::id();
+    let mut found: Vec<(std::time::SystemTime, Found)> = recovery_files(annotation)
+        .into_iter()
+        .filter(|(_, pid)| match pid {
+            Some(pid) if *pid != me => crate::folder::pid_alive(*pid) == Some(false),
+            _ => true,
+        })
+        .filter_map(|(path, pid)| {
+            let at = modified(&path)?;
+            let other = pid.is_some_and(|p| p != me);
+            if !other && saved_at.is_some_and(|saved| saved > at) {
+                return None;
+            }
+            let file = AnnotationFile::read(&path).ok()?;
+            Some((at, Found { path, file }))
+        })
+        .collect();
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
+    found.into_iter().map(|(_, f)| f).collect()
+}
+
+/// The newest recovery file worth offering ([`pending_all`]), made this process's own (so
+/// that discarding or keeping it aside acts on [`recovery_path`]). Any other one found is
+/// kept beside the annotation file as `<file>.recovered-<pid>` (never deleted) and listed
+/// by [`take_set_aside`].
+pub fn pending(annotation: &Path) -> Option<AnnotationFile> {
+    let mut all = pending_all(annotation).into_iter();
+    let newest = all.next()?;
+    let own = recovery_path(annotation);
+    if newest.path != own && std::fs::rename(&newest.path, &own).is_err() {
+        return Some(newest.file);
+    }
+    for (i, other) in all.enumerate() {
+        let mut side = annotation.as_os_str().to_os_string();
+        side.push(format!(".recovered-{}-{}", std::process::id(), i + 1));
+        let side = PathBuf::from(side);
+        if std::fs::rename(&other.path, &side).is_ok()
+            && let Ok(mut aside) = SET_ASIDE.lock()
+        {
+            aside.push(side);
+        }
+    }
+    Some(newest.file)
+}
+
+/// Recovery files of other crashed windows that [`pending`] kept aside, since the last call:
+/// the app names them so that nothing typed in any window goes unmentioned.
+pub fn take_set_aside() -> Vec<PathBuf> {
+    SET_ASIDE
+        .lock()
+        .map(|mut v| std::mem::take(&mut *v))
+        .unwrap_or_default()
+}
+
+static SET_ASIDE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// What a recovery file holds that the layer does not (or the other way round): everything a
 /// user can change, so that no unsaved work goes unoffered.
@@ -312,13 +412,97 @@ pub fn install_panic_hook(crash_dir: Option<PathBuf>) {
 mod tests {
     use super::*;
 
+    fn one_span_file(label: &str) -> AnnotationFile {
+        AnnotationFile {
+            version: 1,
+            source: "a.txt".into(),
+            source_hash: "h".into(),
+            annotator: "alice".into(),
+            done: false,
+            rejected: vec![],
+            labels: vec![],
+            spans: vec![Span {
+                id: 1,
+                start: 0,
+                end: 1,
+                label: label.into(),
+                text: "x".into(),
+                note: None,
+            }],
+            relations: vec![],
+            orphans: vec![],
+            conflicts: vec![],
+        }
+    }
+
+    fn ended_pid() -> u32 {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        pid
+    }
+
+    #[test]
+    fn two_windows_on_one_layer_keep_two_recovery_files_and_both_come_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let ann = dir.path().join("a.txt.alice.ron");
+        // Window 1 (a process that crashed) and window 2 (another one that crashed) typed
+        // different spans; then a third window saved the file.
+        let (one, two) = (ended_pid(), ended_pid());
+        std::fs::write(
+            recovery_path_of(&ann, Some(one)),
+            one_span_file("claim").to_ron(),
+        )
+        .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(
+            recovery_path_of(&ann, Some(two)),
+            one_span_file("actor").to_ron(),
+        )
+        .unwrap();
+        // A window open now (PID 1 runs as long as the computer): not a crash, left alone.
+        std::fs::write(
+            recovery_path_of(&ann, Some(1)),
+            one_span_file("event").to_ron(),
+        )
+        .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&ann, one_span_file("other").to_ron()).unwrap();
+        let found = pending_all(&ann);
+        let labels: Vec<&str> = found
+            .iter()
+            .map(|f| f.file.spans[0].label.as_str())
+            .collect();
+        assert_eq!(
+            labels,
+            ["actor", "claim"],
+            "both crashed windows, newest first"
+        );
+        // Offered: the newest becomes this window's recovery file, the other is kept aside.
+        let _ = take_set_aside();
+        let offered = pending(&ann).unwrap();
+        assert_eq!(offered.spans[0].label, "actor");
+        assert_eq!(
+            AnnotationFile::read(&recovery_path(&ann)).unwrap().spans[0].label,
+            "actor"
+        );
+        let aside = take_set_aside();
+        assert_eq!(aside.len(), 1, "{aside:?}");
+        assert_eq!(
+            AnnotationFile::read(&aside[0]).unwrap().spans[0].label,
+            "claim"
+        );
+        assert!(recovery_path_of(&ann, Some(1)).exists());
+    }
+
     #[test]
     fn recovery_files_are_hidden_offered_when_newer_and_compared() {
         let dir = tempfile::tempdir().unwrap();
         let ann = dir.path().join("a.txt.alice.ron");
         assert_eq!(
             recovery_path(&ann),
-            dir.path().join(".a.txt.alice.ron.recovery")
+            dir.path()
+                .join(format!(".a.txt.alice.ron.{}.recovery", std::process::id()))
         );
         assert!(pending(&ann).is_none());
         let file = AnnotationFile {

@@ -41,6 +41,8 @@ pub(super) struct Safety {
 struct RestoreOffer {
     file: AnnotationFile,
     differing: recovery::Differences,
+    /// What to say about other crashed windows' work kept aside (empty: there was none).
+    aside: String,
 }
 
 struct Conflict {
@@ -73,13 +75,33 @@ impl SpantagApp {
         let Some(open) = &self.open else { return };
         self.safety = Safety::default();
         let path = open.session.editable().path().to_path_buf();
-        if let Some(file) = recovery::pending(&path) {
+        let pending = recovery::pending(&path);
+        // Other windows on this layer that crashed too: their work is kept, and named.
+        let aside = recovery::take_set_aside();
+        let aside = if aside.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<String> = aside.iter().map(|p| p.display().to_string()).collect();
+            format!(
+                "{} other window(s) on this layer also had unsaved work; it was kept as {} — open it in a text editor, or merge it by hand",
+                aside.len(),
+                names.join(", ")
+            )
+        };
+        if let Some(file) = pending {
             let differing = recovery::Differences::between(&file, open.layer());
-            if differing.is_empty() {
-                recovery::remove_later(&path);
-            } else {
-                self.safety.restore = Some(RestoreOffer { file, differing });
+            if !differing.is_empty() {
+                self.safety.restore = Some(RestoreOffer {
+                    file,
+                    differing,
+                    aside,
+                });
+                return;
             }
+            recovery::remove_later(&path);
+        }
+        if !aside.is_empty() {
+            self.warn(aside);
         }
     }
 
@@ -282,6 +304,10 @@ impl SpantagApp {
                     "spantag found annotations that were not saved when it last closed (a crash or a forced quit). They differ from the saved file in {}.",
                     offer.differing.describe()
                 ));
+                if !offer.aside.is_empty() {
+                    ui.add_space(6.0);
+                    ui.label(&offer.aside);
+                }
                 ui.add_space(12.0);
                 ui.horizontal(|ui| {
                     if ui.button(RichText::new("Restore").strong()).on_hover_text("Enter; Ctrl+Z undoes it").clicked() {

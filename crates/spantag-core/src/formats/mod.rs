@@ -1155,17 +1155,27 @@ pub fn write_imported(
             conflicts.join("\n  ")
         )));
     }
-    for mut planned in docs {
+    // Every file is written as one operation under the import folder's lock: all of them or
+    // none, even if the import is killed (see crate::transaction).
+    std::fs::create_dir_all(into).map_err(FormatError::io(into))?;
+    let mut changes = Vec::new();
+    for planned in docs {
         if let Some(parent) = planned.path.parent() {
             std::fs::create_dir_all(parent).map_err(FormatError::io(parent))?;
         }
+        // Its annotation files name the document as their source (not "untitled").
+        let source = planned
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let source_hash = crate::document::hash_bytes(planned.doc.text().as_bytes());
         if !planned.exists {
-            store::write_atomic(&planned.path, planned.doc.text().as_bytes())
-                .map_err(|e| FormatError::Output(e.to_string()))?;
-            // Opened from where it now is, so that its annotation files name it as their
-            // source (not "untitled").
-            planned.doc =
-                Document::open(&planned.path).map_err(|e| FormatError::Input(e.to_string()))?;
+            changes.push(crate::transaction::Change {
+                path: planned.path.clone(),
+                contents: planned.doc.text().as_bytes().to_vec(),
+                old: None,
+            });
             if planned.layers.is_empty() {
                 report.notes.push(format!(
                     "{}: no annotations to import; only its text was written",
@@ -1207,14 +1217,28 @@ pub fn write_imported(
             report.spans += layer.spans().len();
             report.relations += layer.relations.len();
             report.span_notes += layer.spans().iter().filter(|s| s.note.is_some()).count();
-            store::save_layer(&layer, &planned.doc, &path)
-                .map_err(|e| FormatError::Output(e.to_string()))?;
+            let (source, source_hash) = if planned.exists {
+                (planned.doc.display_name(), planned.doc.hash().to_owned())
+            } else {
+                (source.clone(), source_hash.clone())
+            };
+            changes.push(crate::transaction::Change {
+                old: crate::atomic::file_hash(&path),
+                contents: store::AnnotationFile::from_layer_parts(&layer, &source, &source_hash)
+                    .to_ron()
+                    .into_bytes(),
+                path: path.clone(),
+            });
             report.files.push(path);
         }
         if wrote_any {
             report.documents += 1;
         }
     }
+    let lock = crate::folder::lock::acquire(into, "import")
+        .map_err(|e| FormatError::Output(e.to_string()))?;
+    crate::transaction::apply(&lock, "import", &changes)
+        .map_err(|e| FormatError::Output(format!("nothing was imported: {e}")))?;
     Ok(report)
 }
 

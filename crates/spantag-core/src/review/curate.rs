@@ -122,12 +122,12 @@ pub fn accepted_spans(layers: &[Layer], options: CurateOptions) -> Vec<Accepted>
     out
 }
 
-/// Adds the accepted spans of one loaded document to its curated file and saves it (only
-/// when something was added).
+/// Adds the accepted spans of one loaded document to its curated layer; returns the new
+/// curated file to write (only when something was added).
 fn curate_document(
     doc: &DocumentLayers,
     options: CurateOptions,
-) -> Result<CurateOutcome, ReviewError> {
+) -> Result<(CurateOutcome, Option<crate::transaction::Change>), ReviewError> {
     let path = super::curated_path(&doc.path);
     let mut curated = if path.exists() {
         store::load_layer(&doc.doc, &path, CURATED)
@@ -170,27 +170,36 @@ fn curate_document(
         });
         added += 1;
     }
-    if added > 0 {
-        store::save_layer(&curated, &doc.doc, &path)
-            .map_err(|e| ReviewError::Output(e.to_string()))?;
-    }
+    let change = (added > 0).then(|| crate::transaction::Change {
+        path: path.clone(),
+        contents: store::AnnotationFile::from_layer(&curated, &doc.doc)
+            .to_ron()
+            .into_bytes(),
+        old: crate::atomic::file_hash(&path),
+    });
     let remaining = find_disagreements(&doc.layers)
         .iter()
         .filter(|d| !d.settled_by(&curated))
         .count();
-    Ok(CurateOutcome {
-        document: doc.name.clone(),
-        path,
-        accepted: accepted.len(),
-        added,
-        rejected,
-        remaining,
-        kept_curated,
-    })
+    Ok((
+        CurateOutcome {
+            document: doc.name.clone(),
+            path,
+            accepted: accepted.len(),
+            added,
+            rejected,
+            remaining,
+            kept_curated,
+        },
+        change,
+    ))
 }
 
-/// Curates every document of a set; `each` is called with each document's outcome as it is
-/// written. Notes (spans of stale files left out) go to `notes`.
+/// Curates every document of a set; `each` is called with each document's outcome once all
+/// are written. Notes (spans of stale files left out) go to `notes`.
+///
+/// The curated files are written as one operation ([`crate::transaction::apply`]) under the
+/// lock of the folder holding every document: all of them or none, even if killed.
 pub fn curate(
     set: &ReviewSet,
     options: CurateOptions,
@@ -212,11 +221,22 @@ pub fn curate(
         }
     }
     let mut out = Vec::with_capacity(set.documents.len());
+    let mut changes = Vec::new();
     for job in &set.documents {
         let doc = super::load(job, notes)?;
-        let outcome = curate_document(&doc, options)?;
-        each(&outcome);
+        let (outcome, change) = curate_document(&doc, options)?;
+        changes.extend(change);
         out.push(outcome);
+    }
+    if !changes.is_empty() {
+        let folder = crate::folder::common_folder(changes.iter().map(|c| c.path.as_path()));
+        let lock = crate::folder::lock::acquire(&folder, "curate")
+            .map_err(|e| ReviewError::Output(e.to_string()))?;
+        crate::transaction::apply(&lock, "curate", &changes)
+            .map_err(|e| ReviewError::Output(e.to_string()))?;
+    }
+    for outcome in &out {
+        each(outcome);
     }
     Ok(out)
 }

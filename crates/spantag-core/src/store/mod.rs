@@ -103,6 +103,9 @@ pub enum StoreError {
     /// The annotator name cannot be part of a file name.
     #[error("{0}")]
     BadAnnotator(String),
+    /// Another spantag is changing files in the folder (see [`crate::folder::lock`]).
+    #[error("{0}")]
+    Busy(String),
 }
 
 /// What to do about a file that cannot be parsed: restore the `.bak` spantag kept, when there
@@ -140,8 +143,18 @@ pub fn write_atomic_no_backup(path: &Path, contents: &[u8]) -> Result<(), StoreE
 }
 
 /// Saves a layer beside its document; returns the hash of the bytes written.
+///
+/// The save holds the folder's lock ([`crate::folder::lock`]): while another spantag
+/// renames labels or curates there, it waits a few seconds, then fails saying who holds it.
 pub fn save_layer(layer: &Layer, doc: &Document, path: &Path) -> Result<String, StoreError> {
     let text = AnnotationFile::from_layer(layer, doc).to_ron();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let _lock =
+        crate::folder::lock::acquire(crate::atomic::folder_of(path), &format!("save {name}"))
+            .map_err(|e| StoreError::Busy(e.to_string()))?;
     write_atomic(path, text.as_bytes())?;
     Ok(crate::document::hash_bytes(text.as_bytes()))
 }
