@@ -73,6 +73,9 @@ pub struct Status {
     pub documents: Vec<DocumentStatus>,
     /// Sums.
     pub totals: Totals,
+    /// A folder-wide operation (label rename, curate, import) that is under way, or that was
+    /// killed and not yet finished (the next spantag command on the folder finishes it).
+    pub unfinished: Option<String>,
 }
 
 /// Reads every document of a folder and its annotation files. `Err` when the folder
@@ -89,6 +92,7 @@ pub fn status(dir: &Path) -> Result<Status, String> {
         folder: dir.to_path_buf(),
         documents: Vec::new(),
         totals: Totals::default(),
+        unfinished: crate::folder::unfinished(dir).map(|u| u.describe()),
     };
     for path in documents {
         let files = store::annotation_files(&path);
@@ -276,6 +280,9 @@ impl Status {
                 out.push_str(&format!("unreadable: {why}\n"));
             }
         }
+        if let Some(what) = &self.unfinished {
+            out.push_str(&format!("unfinished operation: {what}\n"));
+        }
         out
     }
 }
@@ -401,6 +408,33 @@ mod tests {
         assert!(
             super::status(&d.join("a.txt")).is_err(),
             "a file is not a folder"
+        );
+    }
+
+    #[test]
+    fn an_interrupted_operation_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("a.txt"), "Reyes voted.").unwrap();
+        assert!(status(d).unwrap().unfinished.is_none());
+        // A journal left by a process that has ended, as a killed `label rename` leaves it.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        std::fs::write(
+            d.join(crate::folder::journal::JOURNAL_FILE),
+            format!(
+                "(operation: \"label rename claim assertion\", process: (pid: {pid}, host: \"elsewhere\", started: None), files: [])"
+            ),
+        )
+        .unwrap();
+        let found = status(d).unwrap();
+        let what = found.unfinished.clone().unwrap_or_default();
+        assert!(what.contains("label rename claim assertion"), "{what}");
+        assert!(
+            found.table().contains("unfinished operation:"),
+            "{}",
+            found.table()
         );
     }
 }
