@@ -7,13 +7,151 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use super::annotators_beside;
+use spantag_core::suggest::{Report, Suggestion};
+
+/// How `suggest` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SuggestFormat {
+    /// One JSON object per line.
+    #[default]
+    Jsonl,
+    /// One JSON document: the suggestions and the left-out counts.
+    Json,
+}
+
+/// `suggest`'s options beyond what to suggest from.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct SuggestOptions {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SuggestFormat::Jsonl)]
+    pub format: SuggestFormat,
+    /// The share of the places a text was seen in that it must have been tagged in to be
+    /// suggested, 0 to 1 (default 0.5).
+    #[arg(long, value_name = "SHARE")]
+    pub min_evidence: Option<f64>,
+    /// Only suggestions of this label.
+    #[arg(long, value_name = "LABEL")]
+    pub label: Option<String>,
+    /// Tag the suggestions in the annotator's files (one edit per file; the previous
+    /// version of each file is kept as `.bak`).
+    #[arg(long)]
+    pub accept: bool,
+}
+
+/// What is printed for one suggestion.
+fn json_of(path: &std::path::Path, doc: &Document, s: &Suggestion) -> serde_json::Value {
+    serde_json::json!({
+        "document": path.display().to_string(),
+        "start": s.start,
+        "end": s.end,
+        "label": s.label,
+        "text": doc.slice(s.range()),
+        "origin": match &s.origin {
+            spantag_core::suggest::Origin::TaggedElsewhere => "tagged elsewhere".to_owned(),
+            spantag_core::suggest::Origin::Layer(name) => name.clone(),
+        },
+        "evidence": s.evidence.map(|e| serde_json::json!({
+            "tagged": e.tagged,
+            "seen": e.seen,
+            "share": (e.share() * 1000.0).round() / 1000.0,
+        })),
+    })
+}
+
+/// Adds one document's report to the total.
+fn add_report(total: &mut Report, r: &Report) {
+    total.terms += r.terms;
+    total.passing_terms += r.passing_terms;
+    total.not_terms += r.not_terms;
+    total.below_threshold += r.below_threshold;
+    total.overlaps_same_label += r.overlaps_same_label;
+    total.repeats_a_range += r.repeats_a_range;
+    total.rejected += r.rejected;
+    total.inside_another += r.inside_another;
+    total.over_budget += r.over_budget;
+}
+
+/// The left-out counts, as said on stderr and in `--format json`.
+fn left_out_json(r: &Report, other_label: usize) -> serde_json::Value {
+    serde_json::json!({
+        "below_evidence_threshold": r.below_threshold,
+        "overlaps_a_span_of_the_same_label": r.overlaps_same_label,
+        "repeats_an_exact_range": r.repeats_a_range,
+        "rejected": r.rejected,
+        "inside_a_longer_suggestion_or_duplicate": r.inside_another,
+        "over_budget": r.over_budget,
+        "other_label": other_label,
+        "tagged_texts_not_distinctive": r.not_terms,
+    })
+}
+
+fn say_left_out(r: &Report, other_label: usize, min_share: f64) {
+    let parts = [
+        (
+            r.below_threshold,
+            format!(
+                "below the evidence threshold (tagged in under {:.0}% of the places seen)",
+                min_share * 100.0
+            ),
+        ),
+        (
+            r.overlaps_same_label,
+            "overlap a span of the same label".to_owned(),
+        ),
+        (r.repeats_a_range, "repeat a span's exact range".to_owned()),
+        (r.rejected, "were rejected".to_owned()),
+        (
+            r.inside_another,
+            "lie inside a longer suggestion or repeat one".to_owned(),
+        ),
+        (
+            r.over_budget,
+            format!(
+                "are past the {} per document kept",
+                spantag_core::suggest::MAX_SUGGESTIONS
+            ),
+        ),
+        (other_label, "have another label than --label".to_owned()),
+    ];
+    let said: Vec<String> = parts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, why)| format!("{n} {why}"))
+        .collect();
+    let total: usize = parts.iter().map(|(n, _)| n).sum();
+    if total > 0 {
+        eprintln!(
+            "spantag suggest: left out {total} candidate places: {}",
+            said.join(", ")
+        );
+    }
+    if r.not_terms > 0 {
+        eprintln!(
+            "spantag suggest: {} tagged text{} never suggested: stop words, too short, or cut \
+             inside a word",
+            r.not_terms,
+            if r.not_terms == 1 { " is" } else { "s are" }
+        );
+    }
+}
 
 pub(super) fn suggest(
     annotator: Option<&str>,
     from: Option<&str>,
     only_from: bool,
     inputs: &[PathBuf],
+    options: &SuggestOptions,
 ) -> i32 {
+    let min_share = options
+        .min_evidence
+        .unwrap_or(spantag_core::suggest::MIN_SHARE);
+    if !(0.0..=1.0).contains(&min_share) {
+        eprintln!(
+            "spantag suggest: --min-evidence is a share of the places seen, from 0 to 1 \
+             (e.g. 0.5 for half); got {min_share}"
+        );
+        return 2;
+    }
     let Some(annotator) = annotator else {
         eprintln!("spantag suggest: whose suggestions? Name the annotator with --annotator NAME");
         return 2;
@@ -82,6 +220,10 @@ pub(super) fn suggest(
     }
     let lexicon = std::sync::Arc::new(lexicon);
     let mut found = 0;
+    let mut accepted_files = 0;
+    let mut total = Report::default();
+    let mut other_label = 0;
+    let mut all = Vec::new();
     // Documents and annotation files that could not be read.
     let mut broken = std::collections::BTreeSet::new();
     let mut out = std::io::stdout().lock();
@@ -112,42 +254,85 @@ pub(super) fn suggest(
             layer_of(annotator).unwrap_or_else(|| spantag_core::annotation::Layer::new(annotator));
         let source = from.and_then(&mut layer_of);
         let doc = std::sync::Arc::new(doc);
-        let items = spantag_core::suggest::compute(&spantag_core::suggest::Request {
-            doc: std::sync::Arc::clone(&doc),
-            path: Some(path.clone()),
-            layer,
-            lexicon: Some(std::sync::Arc::clone(&lexicon)),
-            tagged_elsewhere: !only_from,
-            source,
-            generation: 0,
+        let mut request = spantag_core::suggest::Request::new(std::sync::Arc::clone(&doc), layer);
+        request.path = Some(path.clone());
+        request.lexicon = Some(std::sync::Arc::clone(&lexicon));
+        request.tagged_elsewhere = !only_from;
+        request.source = source;
+        request.min_share = min_share;
+        request.count_below_threshold = true;
+        let (mut items, report) = spantag_core::suggest::compute_with_report(
+            &request,
+            &spantag_core::suggest::Cancel::default(),
+        );
+        add_report(&mut total, &report);
+        if let Some(label) = &options.label {
+            let before = items.len();
+            items.retain(|s| &s.label == label);
+            other_label += before - items.len();
+        }
+        // Strongest evidence first (another layer's spans last), then by place.
+        items.sort_by(|a, b| {
+            let share = |s: &Suggestion| s.evidence.map_or(-1.0, |e| e.share());
+            share(b)
+                .total_cmp(&share(a))
+                .then_with(|| (a.start, a.end).cmp(&(b.start, b.end)))
         });
-        for s in items {
-            let line = serde_json::json!({
-                "document": path.display().to_string(),
-                "start": s.start,
-                "end": s.end,
-                "label": s.label,
-                "text": doc.slice(s.range()),
-                "origin": match &s.origin {
-                    spantag_core::suggest::Origin::TaggedElsewhere => "tagged elsewhere".to_owned(),
-                    spantag_core::suggest::Origin::Layer(name) => name.clone(),
-                },
-            });
-            if writeln!(out, "{line}").is_err() {
+        if options.accept {
+            if items.is_empty() {
+                continue;
+            }
+            match accept(path, annotator, &items) {
+                Ok(n) => {
+                    found += n;
+                    accepted_files += 1;
+                }
+                Err(err) => {
+                    eprintln!("spantag suggest: {}: {err}", path.display());
+                    broken.insert(path.clone());
+                }
+            }
+            continue;
+        }
+        for s in &items {
+            let line = json_of(path, &doc, s);
+            if options.format == SuggestFormat::Json {
+                all.push(line);
+            } else if writeln!(out, "{line}").is_err() {
                 return 1;
             }
             found += 1;
         }
     }
-    eprintln!(
-        "spantag suggest: {found} suggestion{} in {} document{}",
-        if found == 1 { "" } else { "s" },
-        documents.len(),
-        if documents.len() == 1 { "" } else { "s" }
-    );
+    if options.format == SuggestFormat::Json && !options.accept {
+        let doc = serde_json::json!({
+            "suggestions": all,
+            "left_out": left_out_json(&total, other_label),
+            "min_evidence": min_share,
+        });
+        if writeln!(out, "{doc:#}").is_err() {
+            return 1;
+        }
+    }
+    if options.accept {
+        eprintln!(
+            "spantag suggest: accepted {found} suggestion{} into {annotator}'s files of \
+             {accepted_files} document{} (each previous version kept as .bak)",
+            if found == 1 { "" } else { "s" },
+            if accepted_files == 1 { "" } else { "s" }
+        );
+    } else {
+        eprintln!(
+            "spantag suggest: {found} suggestion{} in {} document{}",
+            if found == 1 { "" } else { "s" },
+            documents.len(),
+            if documents.len() == 1 { "" } else { "s" }
+        );
+    }
+    say_left_out(&total, other_label, min_share);
     if !broken.is_empty() {
         eprintln!(
-            "spantag suggest: {} file(s) could not be read (named above); fix them and run it again",
+            "spantag suggest: {} file(s) could not be read or written (named above); fix them and run it again",
             broken.len()
         );
         2
@@ -156,4 +341,33 @@ pub(super) fn suggest(
     } else {
         1
     }
+}
+
+/// Tags `items` in the annotator's layer of one document as one edit and saves it (the
+/// previous file kept as `.bak`). Refuses a file written for another version of the text.
+fn accept(path: &std::path::Path, annotator: &str, items: &[Suggestion]) -> Result<usize, String> {
+    let mut session = spantag_core::session::Session::open(path, annotator, &mut |_, _| {})?;
+    if session.editable().problems().iter().any(|p| {
+        matches!(
+            p,
+            spantag_core::store::Problem::StaleSource { .. }
+                | spantag_core::store::Problem::Reanchored { .. }
+        )
+    }) {
+        return Err(format!(
+            "{annotator}'s file was written for another version of this text; run `spantag \
+             check --update` on it first (nothing accepted here)"
+        ));
+    }
+    let id = session.editable_id().clone();
+    let (edit, _) =
+        spantag_core::suggest::accept_all(session.editable().layer(), session.document(), items);
+    let Some(edit) = edit else { return Ok(0) };
+    let n = match &edit {
+        spantag_core::edit::Edit::AddSpans(spans) => spans.len(),
+        _ => 0,
+    };
+    session.apply(&id, edit).map_err(|e| e.to_string())?;
+    session.save(&id).map_err(|e| e.to_string())?;
+    Ok(n)
 }

@@ -5,7 +5,19 @@ use spantag_core::store::{self};
 
 use super::Progress;
 
+/// Which generator `spantag synth` uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SynthKind {
+    /// News-like sentences from a few names and claims; spans nest and overlap.
+    Synth,
+    /// English-like prose; spans of one to four whole words, one per stretch.
+    Prose,
+    /// English-like prose; spans cut at random code points (a model's noisy output).
+    RandomCuts,
+}
+
 pub(super) fn synth(
+    kind: SynthKind,
     bytes: usize,
     spans: usize,
     docs: usize,
@@ -21,7 +33,12 @@ pub(super) fn synth(
     for i in 0..docs {
         let doc_seed = seed.wrapping_add(i as u64);
         let path = out.join(format!("doc-{i:05}.txt"));
-        let text = spantag_core::synth::text(bytes, doc_seed);
+        let text = match kind {
+            SynthKind::Synth => spantag_core::synth::text(bytes, doc_seed),
+            SynthKind::Prose | SynthKind::RandomCuts => {
+                spantag_core::synth::prose::text(bytes, doc_seed)
+            }
+        };
         if let Err(err) = store::write_atomic(&path, text.as_bytes()) {
             eprintln!("spantag synth: {err}");
             return 1;
@@ -33,7 +50,15 @@ pub(super) fn synth(
                 return 1;
             }
         };
-        let layer = spantag_core::synth::layer(&doc, spans, annotator, doc_seed);
+        let layer = match kind {
+            SynthKind::Synth => spantag_core::synth::layer(&doc, spans, annotator, doc_seed),
+            SynthKind::Prose => {
+                spantag_core::synth::prose::word_layer(&doc, spans, annotator, doc_seed)
+            }
+            SynthKind::RandomCuts => {
+                spantag_core::synth::prose::random_cut_layer(&doc, spans, annotator, doc_seed)
+            }
+        };
         if let Err(err) = store::save_layer(&layer, &doc, &store::annotation_path(&path, annotator))
         {
             eprintln!("spantag synth: {err}");

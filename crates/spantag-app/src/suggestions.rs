@@ -69,6 +69,10 @@ impl SuggestState {
     /// Forgets what belongs to the previous document (the source layer's name stays: it is
     /// loaded again for the next document).
     pub fn document_closed(&mut self) {
+        // The search for the old document stops: its answer would mean nothing now.
+        if let Some(worker) = &self.worker {
+            worker.cancel();
+        }
         self.items.clear();
         self.current = None;
         self.asked = None;
@@ -96,9 +100,14 @@ impl SuggestState {
 
     /// The open document's own tags, recorded after a save so that the next document of the
     /// corpus gets them as suggestions.
-    pub fn remember_layer(&mut self, doc: &Path, layer: &Layer) {
+    pub fn remember_layer(
+        &mut self,
+        path: &Path,
+        doc: &spantag_core::document::Document,
+        layer: &Layer,
+    ) {
         if let Some(lexicon) = &mut self.lexicon {
-            Arc::make_mut(lexicon).set_layer(doc, layer);
+            Arc::make_mut(lexicon).set_layer(path, doc, layer);
             self.lexicon_version += 1;
         }
     }
@@ -128,7 +137,7 @@ impl SuggestState {
         self.poll_lexicon(corpus, &open.layer().annotator);
         self.load_source(open);
         let worker = self.worker.get_or_insert_with(Worker::start);
-        if let Some((generation, items)) = worker.poll()
+        if let Some((generation, items, _)) = worker.poll()
             && generation == self.generation
         {
             self.items = items;
@@ -173,15 +182,12 @@ impl SuggestState {
                 }
             } else {
                 self.generation += 1;
-                let request = Request {
-                    doc: session.document_arc(),
-                    path: session.document().path().map(Path::to_path_buf),
-                    layer: open.layer().snapshot(),
-                    lexicon: self.lexicon.clone(),
-                    tagged_elsewhere,
-                    source: self.source_layer.as_ref().map(|(_, l)| l.snapshot()),
-                    generation: self.generation,
-                };
+                let mut request = Request::new(session.document_arc(), open.layer().snapshot());
+                request.path = session.document().path().map(Path::to_path_buf);
+                request.lexicon = self.lexicon.clone();
+                request.tagged_elsewhere = tagged_elsewhere;
+                request.source = self.source_layer.as_ref().map(|(_, l)| l.snapshot());
+                request.generation = self.generation;
                 if small {
                     // A small document costs well under a millisecond: no thread, no frame
                     // late.
