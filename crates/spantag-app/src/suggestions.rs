@@ -16,8 +16,12 @@ const INLINE_BYTES: usize = 256 * 1024;
 const INLINE_SPANS: usize = 5_000;
 /// How long a large layer must be left alone before its suggestions are asked for again.
 const IDLE: std::time::Duration = std::time::Duration::from_millis(300);
-/// How often the UI looks for an answer from the worker or the corpus reader.
+/// How often the UI looks for an answer from the worker or the corpus reader: at first
+/// every [`POLL`], then less often the longer the answer takes (a quarter of the wait so
+/// far, at most [`POLL_MAX`]), so that a long search does not repaint the window thirty
+/// times a second (under software rendering that cost as much CPU as the search).
 const POLL: std::time::Duration = std::time::Duration::from_millis(30);
+const POLL_MAX: std::time::Duration = std::time::Duration::from_millis(250);
 /// Corpora up to this many documents have their tagged texts read at once.
 const INLINE_DOCUMENTS: usize = 200;
 
@@ -52,6 +56,8 @@ pub struct SuggestState {
     /// documents seen.
     document: Option<(usize, String)>,
     documents_seen: u64,
+    /// Since when an answer has been due (for the polling interval).
+    waiting_since: Option<std::time::Instant>,
     /// Texts tagged in the corpus folder, once read.
     lexicon: Option<Arc<Lexicon>>,
     lexicon_root: Option<PathBuf>,
@@ -202,9 +208,14 @@ impl SuggestState {
         if self.answered != self.generation || self.lexicon_loading.is_some() {
             // An answer is due from another thread: look again soon (a delayed frame, not an
             // immediate one from that thread).
+            let since = *self
+                .waiting_since
+                .get_or_insert_with(std::time::Instant::now);
             if let Some(ctx) = ctx {
-                ctx.request_repaint_after(POLL);
+                ctx.request_repaint_after((since.elapsed() / 4).clamp(POLL, POLL_MAX));
             }
+        } else {
+            self.waiting_since = None;
         }
         let state = session.editable();
         self.current = suggest::next_live(
