@@ -178,3 +178,79 @@ fn accept_tags_the_suggestions_in_the_annotators_file_and_keeps_a_bak() {
     assert!(text(&again.stderr).contains("accepted 0 suggestions"));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), written);
 }
+
+#[test]
+fn a_model_command_is_run_its_spans_saved_as_the_model_layer_and_suggested() {
+    let (dir, root, _) = folder();
+    // A tiny "model": tags every "board" as an org, by code point (Python str indices).
+    let script = dir.path().join("model.py");
+    std::fs::write(
+        &script,
+        "import json, sys\nfor line in sys.stdin:\n    d = json.loads(line)\n    t = d['text']\n    i = t.find('board')\n    while i >= 0:\n        print(json.dumps({'id': d['id'], 'start': i, 'end': i + 5, 'label': 'org'}))\n        i = t.find('board', i + 1)\n",
+    )
+    .unwrap();
+    let command = format!("python3 {}", script.display());
+    let out = spantag(
+        &["suggest", "-a", "alice", "--only-from", "--model", &command],
+        &[&root],
+    );
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("the model tagged 6 spans in 1 document"),
+        "{said}"
+    );
+    // Saved as the read-only model layer, with the text at each place.
+    let model = root.join("op-ed.txt.model.ron");
+    let spans = spans_of(&model);
+    let boards: Vec<(usize, usize, String)> = (0..6)
+        .map(|i| (at(i, 20), at(i, 25), "org".to_owned()))
+        .collect();
+    assert_eq!(spans, boards);
+    // Suggested, with no evidence (a layer's spans).
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 6);
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["origin"] == "model" && l["text"] == "board" && l["evidence"].is_null())
+    );
+    // A model that writes a span for a document it was not given: nothing written, the
+    // reason said.
+    std::fs::remove_file(&model).unwrap();
+    let bad = spantag(
+        &[
+            "suggest",
+            "-a",
+            "alice",
+            "--model",
+            r#"cat > /dev/null; echo '{"id": "x", "start": 0, "end": 9999, "label": "org"}'"#,
+        ],
+        &[&root],
+    );
+    let said = text(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(2), "{said}");
+    assert!(said.contains("which it was not given"), "{said}");
+    assert!(!model.exists());
+    // A model that fails: its message passes through, exit 2.
+    let failed = spantag(
+        &[
+            "suggest",
+            "-a",
+            "alice",
+            "--model",
+            "echo 'no GPU here' >&2; exit 3",
+        ],
+        &[&root],
+    );
+    let said = text(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("no GPU here") && said.contains("failed"),
+        "{said}"
+    );
+    assert!(!model.exists());
+}

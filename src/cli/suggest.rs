@@ -36,6 +36,100 @@ pub struct SuggestOptions {
     /// version of each file is kept as `.bak`).
     #[arg(long)]
     pub accept: bool,
+    /// Run this command as a model first (through `sh -c`): it reads one JSON line per
+    /// document on stdin (`{"id", "text"}`) and writes one per span on stdout (`{"id",
+    /// "start", "end", "label"}`, code points); its spans are saved as each document's
+    /// `model` layer (`<document>.model.ron`) and suggested as with `--from model`. See
+    /// tools/spacy_model.py.
+    #[arg(long, value_name = "COMMAND")]
+    pub model: Option<String>,
+}
+
+/// Runs the model command over the documents and saves its spans as each document's
+/// `model` layer. Errors say what to do.
+fn run_model(command: &str, documents: &[PathBuf]) -> Result<usize, String> {
+    use spantag_core::suggest::model;
+    use std::io::BufRead as _;
+    let mut docs = Vec::new();
+    for path in documents {
+        let doc = Document::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        docs.push((path.display().to_string(), path.clone(), doc));
+    }
+    let mut child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("could not start the model command {command:?}: {e}"))?;
+    let lines: Vec<String> = docs
+        .iter()
+        .map(|(id, _, doc)| model::input_line(id, doc))
+        .collect();
+    let stdin = child.stdin.take();
+    // Written on a thread of its own: a model that answers as it reads would otherwise
+    // block on a full pipe while we block writing.
+    let writer = std::thread::spawn(move || {
+        if let Some(mut stdin) = stdin {
+            for line in lines {
+                if writeln!(stdin, "{line}").is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    let mut spans: std::collections::HashMap<String, Vec<model::ModelSpan>> =
+        std::collections::HashMap::new();
+    let mut problem = None;
+    if let Some(stdout) = child.stdout.take() {
+        for (n, line) in std::io::BufReader::new(stdout).lines().enumerate() {
+            let Ok(line) = line else { break };
+            match model::parse_line(&line) {
+                Ok(Some(span)) => spans.entry(span.id.clone()).or_default().push(span),
+                Ok(None) => {}
+                Err(err) => {
+                    problem.get_or_insert(format!("line {} of the model's output: {err}", n + 1));
+                }
+            }
+        }
+    }
+    let _ = writer.join();
+    let status = child
+        .wait()
+        .map_err(|e| format!("the model command {command:?} failed: {e}"))?;
+    if !status.success() {
+        return Err(format!(
+            "the model command {command:?} failed ({status}; its message is above); no \
+             model layer written"
+        ));
+    }
+    if let Some(problem) = problem {
+        return Err(format!("{problem}; no model layer written"));
+    }
+    if let Some(unknown) = spans
+        .keys()
+        .find(|id| !docs.iter().any(|(d, _, _)| d == *id))
+    {
+        return Err(format!(
+            "the model wrote spans for {unknown:?}, which it was not given (the \"id\" of a \
+             span must be that of its document); no model layer written"
+        ));
+    }
+    // Every layer is checked before any is written.
+    let mut layers = Vec::new();
+    for (id, path, doc) in &docs {
+        let layer = model::layer(doc, spans.get(id).map_or(&[][..], Vec::as_slice))
+            .map_err(|e| format!("{id}: the model's {e}; no model layer written"))?;
+        layers.push((path, doc, layer));
+    }
+    let mut total = 0;
+    for (path, doc, layer) in layers {
+        total += layer.spans().len();
+        store::save_layer(&layer, doc, &store::annotation_path(path, model::MODEL))
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(total)
 }
 
 /// What is printed for one suggestion.
@@ -162,10 +256,19 @@ pub(super) fn suggest(
             return 2;
         }
     }
-    if only_from && from.is_none() {
+    if only_from && from.is_none() && options.model.is_none() {
         eprintln!("spantag suggest: --only-from needs --from ANNOTATOR");
         return 2;
     }
+    if options.model.is_some() && from.is_some_and(|f| f != spantag_core::suggest::model::MODEL) {
+        eprintln!("spantag suggest: --model writes and suggests the `model` layer; drop --from");
+        return 2;
+    }
+    let from = if options.model.is_some() {
+        Some(spantag_core::suggest::model::MODEL)
+    } else {
+        from
+    };
     let mut documents = Vec::new();
     for input in inputs {
         if input.is_dir() {
@@ -186,6 +289,21 @@ pub(super) fn suggest(
     if documents.is_empty() {
         eprintln!("spantag suggest: no documents (.txt, .md) in the inputs");
         return 2;
+    }
+    if let Some(command) = &options.model {
+        match run_model(command, &documents) {
+            Ok(n) => eprintln!(
+                "spantag suggest: the model tagged {n} span{} in {} document{} (saved as each \
+                 document's model layer, <document>.model.ron)",
+                if n == 1 { "" } else { "s" },
+                documents.len(),
+                if documents.len() == 1 { "" } else { "s" }
+            ),
+            Err(err) => {
+                eprintln!("spantag suggest: {err}");
+                return 2;
+            }
+        }
     }
     if let Some(from) = from {
         let has = |d: &PathBuf| store::annotation_path(d, from).exists();

@@ -20,6 +20,7 @@
 mod accept;
 pub mod evidence;
 mod lexicon;
+pub mod model;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
