@@ -56,6 +56,15 @@ pub struct SuggestState {
     /// documents seen.
     document: Option<(usize, String)>,
     documents_seen: u64,
+    /// Evidence of saved documents being worked out (corpus root, document, its texts).
+    #[allow(clippy::type_complexity)]
+    saved_stats: Vec<
+        mpsc::Receiver<(
+            Option<PathBuf>,
+            PathBuf,
+            Vec<spantag_core::suggest::evidence::TextStats>,
+        )>,
+    >,
     /// Since when an answer has been due (for the polling interval).
     waiting_since: Option<std::time::Instant>,
     /// Texts tagged in the corpus folder, once read.
@@ -105,16 +114,58 @@ impl SuggestState {
     }
 
     /// The open document's own tags, recorded after a save so that the next document of the
-    /// corpus gets them as suggestions.
+    /// corpus gets them as suggestions. Their evidence needs a pass over the document (how
+    /// often each tagged text occurs), done on a thread of its own so that a save of a big
+    /// document does not wait for it.
     pub fn remember_layer(
         &mut self,
         path: &Path,
-        doc: &spantag_core::document::Document,
-        layer: &Layer,
+        doc: Arc<spantag_core::document::Document>,
+        layer: Layer,
     ) {
-        if let Some(lexicon) = &mut self.lexicon {
-            Arc::make_mut(lexicon).set_layer(path, doc, layer);
-            self.lexicon_version += 1;
+        if self.lexicon.is_none() {
+            return;
+        }
+        let (tx, rx) = mpsc::channel();
+        let path = path.to_path_buf();
+        let root = self.lexicon_root.clone();
+        let spawned = std::thread::Builder::new()
+            .name("spantag-lexicon-save".into())
+            .spawn(move || {
+                let stats = spantag_core::suggest::evidence::document_stats(
+                    &doc,
+                    layer
+                        .spans()
+                        .iter()
+                        .map(|s| (s.start, s.end, s.label.as_str(), s.text.as_str())),
+                );
+                let _ = tx.send((root, path, stats));
+            });
+        if spawned.is_ok() {
+            self.saved_stats.push(rx);
+        }
+    }
+
+    /// Records the evidence of saved documents that has been worked out.
+    fn poll_saved(&mut self) {
+        let mut done = Vec::new();
+        for (i, rx) in self.saved_stats.iter().enumerate() {
+            match rx.try_recv() {
+                Ok((root, path, stats)) => {
+                    if root == self.lexicon_root
+                        && let Some(lexicon) = &mut self.lexicon
+                    {
+                        Arc::make_mut(lexicon).set_document(&path, stats);
+                        self.lexicon_version += 1;
+                    }
+                    done.push(i);
+                }
+                Err(mpsc::TryRecvError::Disconnected) => done.push(i),
+                Err(mpsc::TryRecvError::Empty) => {}
+            }
+        }
+        for i in done.into_iter().rev() {
+            self.saved_stats.remove(i);
         }
     }
 
@@ -141,6 +192,7 @@ impl SuggestState {
             self.documents_seen += 1;
         }
         self.poll_lexicon(corpus, &open.layer().annotator);
+        self.poll_saved();
         self.load_source(open);
         let worker = self.worker.get_or_insert_with(Worker::start);
         if let Some((generation, items, _)) = worker.poll()
@@ -205,7 +257,10 @@ impl SuggestState {
                 self.asked = Some(asked);
             }
         }
-        if self.answered != self.generation || self.lexicon_loading.is_some() {
+        if self.answered != self.generation
+            || self.lexicon_loading.is_some()
+            || !self.saved_stats.is_empty()
+        {
             // An answer is due from another thread: look again soon (a delayed frame, not an
             // immediate one from that thread).
             let since = *self
@@ -257,7 +312,10 @@ impl SuggestState {
     /// Whether `items` answer the newest request and the corpus's texts have been read (the
     /// suggestions on screen are up to date).
     pub fn is_settled(&self) -> bool {
-        self.lexicon_loading.is_none() && self.asked.is_some() && self.answered == self.generation
+        self.lexicon_loading.is_none()
+            && self.saved_stats.is_empty()
+            && self.asked.is_some()
+            && self.answered == self.generation
     }
 
     /// Whether the corpus's tagged texts are still being read.
