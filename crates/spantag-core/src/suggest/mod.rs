@@ -303,15 +303,19 @@ pub fn compute(request: &Request) -> Vec<Suggestion> {
 /// [`compute`] with what was left out and why; stops early (empty, `cancelled`) when told.
 pub fn compute_with_report(request: &Request, cancel: &Cancel) -> (Vec<Suggestion>, Report) {
     let prepared = prepare(request);
-    search(request, prepared, cancel)
+    search(request, prepared, cancel, &mut Counts::default())
 }
 
 /// [`compute_with_report`] that lets go of the request's layer as soon as what it needs is
 /// copied out.
-pub fn compute_owned(mut request: Request, cancel: &Cancel) -> (Vec<Suggestion>, Report) {
+pub fn compute_owned(
+    mut request: Request,
+    cancel: &Cancel,
+    cache: &mut Counts,
+) -> (Vec<Suggestion>, Report) {
     let prepared = prepare(&request);
     request.layer = Layer::default();
-    search(&request, prepared, cancel)
+    search(&request, prepared, cancel, cache)
 }
 
 struct Prepared {
@@ -364,11 +368,17 @@ fn prepare(request: &Request) -> Prepared {
 /// untagged place here (a text tagged here at every place it occurs has none). `None` when
 /// cancelled.
 fn evidence_of(
-    text: &str,
+    doc: &Document,
     terms: &[lexicon::Term],
     rejected_here: &HashMap<String, u32>,
     cancel: &Cancel,
+    cache: &mut Counts,
 ) -> Option<(Vec<Evidence>, Vec<bool>)> {
+    let text = doc.text();
+    if cache.document != doc.hash() || cache.counts.len() > MAX_CACHED_COUNTS {
+        cache.document = doc.hash().to_owned();
+        cache.counts.clear();
+    }
     let mut out: Vec<Evidence> = terms
         .iter()
         .map(|t| {
@@ -386,28 +396,57 @@ fn evidence_of(
     let counted: Vec<usize> = (0..terms.len())
         .filter(|&i| terms[i].tagged_here > 0)
         .collect();
-    let patterns: Vec<&str> = counted.iter().map(|&i| terms[i].text.as_str()).collect();
+    // Only the texts not counted in an earlier search of this document.
+    let patterns: Vec<&str> = counted
+        .iter()
+        .map(|&i| terms[i].text.as_str())
+        .filter(|t| !cache.counts.contains_key(*t))
+        .collect();
+    cache.last_counted = patterns.len();
     if !patterns.is_empty() {
         let counts = evidence::count_whole_words(text, &patterns, &|| cancel.is_cancelled())?;
-        for (&i, n) in counted.iter().zip(counts) {
-            let t = &terms[i];
-            let rejected = rejected_here.get(&t.text).copied().unwrap_or(0);
-            // Seen here: every occurrence (tagged, rejected or not); at least what was tagged
-            // and rejected here.
-            let decided = t.tagged_here.saturating_add(rejected);
-            let here = n.max(decided);
-            open_places[i] = n > decided;
-            out[i] = t.elsewhere;
-            out[i].add(Evidence {
-                tagged: t.tagged_here,
-                seen: here,
-            });
+        for (t, n) in patterns.iter().zip(counts) {
+            cache.counts.insert((*t).to_owned(), n);
         }
+    }
+    for &i in &counted {
+        let t = &terms[i];
+        let n = cache.counts.get(&t.text).copied().unwrap_or(0);
+        let rejected = rejected_here.get(&t.text).copied().unwrap_or(0);
+        // Seen here: every occurrence (tagged, rejected or not); at least what was tagged
+        // and rejected here.
+        let decided = t.tagged_here.saturating_add(rejected);
+        let here = n.max(decided);
+        open_places[i] = n > decided;
+        out[i] = t.elsewhere;
+        out[i].add(Evidence {
+            tagged: t.tagged_here,
+            seen: here,
+        });
     }
     Some((out, open_places))
 }
 
-fn search(request: &Request, prepared: Prepared, cancel: &Cancel) -> (Vec<Suggestion>, Report) {
+/// How often each text occurs (whole words) in one document, kept from one search to the
+/// next so that after an edit only new texts are counted: one entry per distinct text, never
+/// per place. Cleared for another document, or past [`MAX_CACHED_COUNTS`] entries.
+#[derive(Debug, Default)]
+pub struct Counts {
+    document: String,
+    counts: HashMap<String, u32>,
+    /// How many texts the last search had to count.
+    pub last_counted: usize,
+}
+
+/// At most this many texts' counts are kept.
+pub const MAX_CACHED_COUNTS: usize = 1_000_000;
+
+fn search(
+    request: &Request,
+    prepared: Prepared,
+    cancel: &Cancel,
+    cache: &mut Counts,
+) -> (Vec<Suggestion>, Report) {
     let Prepared {
         terms,
         rejected_here,
@@ -425,7 +464,8 @@ fn search(request: &Request, prepared: Prepared, cancel: &Cancel) -> (Vec<Sugges
         report.cancelled = true;
         (Vec::new(), report)
     };
-    let Some((evidence, open_places)) = evidence_of(text, &terms, &rejected_here, cancel) else {
+    let Some((evidence, open_places)) = evidence_of(doc, &terms, &rejected_here, cancel, cache)
+    else {
         return cancelled(report);
     };
     let passing: Vec<usize> = (0..terms.len())
@@ -563,6 +603,7 @@ impl Worker {
         let spawned = std::thread::Builder::new()
             .name("spantag-suggest".into())
             .spawn(move || {
+                let mut cache = Counts::default();
                 while let Ok(mut request) = inbox.recv() {
                     while let Ok(newer) = inbox.try_recv() {
                         request = newer;
@@ -573,7 +614,7 @@ impl Worker {
                     }
                     thread_busy.fetch_add(1, Ordering::SeqCst);
                     let generation = request.generation;
-                    let (items, report) = compute_owned(request, &cancel);
+                    let (items, report) = compute_owned(request, &cancel, &mut cache);
                     thread_busy.fetch_sub(1, Ordering::SeqCst);
                     if report.cancelled {
                         continue;
@@ -604,7 +645,7 @@ impl Worker {
             None => request,
         };
         let generation = request.generation;
-        let (items, report) = compute_owned(request, &self.last);
+        let (items, report) = compute_owned(request, &self.last, &mut Counts::default());
         let _ = self.outbox.send((generation, items, report));
     }
 
@@ -917,6 +958,33 @@ mod tests {
             }
         }
         assert_eq!(checked, 136 * 3);
+    }
+
+    #[test]
+    fn after_an_edit_only_new_texts_are_counted_again() {
+        let (doc, reyes, _) = reyes_and_the();
+        let doc = Arc::new(doc);
+        let mut layer = Layer::new("alice");
+        for (id, &at) in reyes[..5].iter().enumerate() {
+            layer.insert(span(id as u64 + 1, &doc, at, at + 5, "actor"));
+        }
+        let mut cache = Counts::default();
+        let request = Request::new(Arc::clone(&doc), layer.clone());
+        let first = compute_owned(request.clone(), &Cancel::default(), &mut cache).0;
+        assert_eq!(cache.last_counted, 1);
+        // "river" tagged once: only it is counted; "Reyes" comes from the cache, with the
+        // same answer as a fresh search.
+        let at = doc.text().find("river").unwrap();
+        layer.insert(span(20, &doc, at, at + 5, "place"));
+        let request = Request::new(Arc::clone(&doc), layer.clone());
+        let second = compute_owned(request.clone(), &Cancel::default(), &mut cache).0;
+        assert_eq!(cache.last_counted, 1);
+        assert_eq!(second, compute(&request));
+        assert_eq!(second, first);
+        // Another document: counted afresh.
+        let other = Arc::new(Document::from_text(format!("{} Reyes.", doc.text())));
+        let _ = compute_owned(Request::new(other, layer), &Cancel::default(), &mut cache);
+        assert_eq!(cache.last_counted, 2);
     }
 
     #[test]
