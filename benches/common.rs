@@ -21,12 +21,42 @@ pub const SIZES: [(&str, usize, usize); 3] = [
     ("10MB-100k", 10_000_000, 100_000),
 ];
 
-/// Writes a corpus of `bytes` with `spans` spans into `dir`.
+/// The generator the benchmarks use: `SPANTAG_BENCH_KIND=synth` (the default: news-like
+/// text from a few names, nested spans), `prose` (English-like prose, spans of whole
+/// words) or `random-cuts` (prose, spans cut at random code points), as `spantag synth
+/// --kind`.
+pub fn kind() -> String {
+    std::env::var("SPANTAG_BENCH_KIND").unwrap_or_else(|_| "synth".to_owned())
+}
+
+/// A document's text from the generator of [`kind`].
+pub fn text(bytes: usize, seed: u64) -> String {
+    match kind().as_str() {
+        "prose" | "random-cuts" => spantag_core::synth::prose::text(bytes, seed),
+        _ => spantag_core::synth::text(bytes, seed),
+    }
+}
+
+/// A layer from the generator of [`kind`].
+pub fn layer(
+    doc: &Document,
+    spans: usize,
+    annotator: &str,
+    seed: u64,
+) -> spantag_core::annotation::Layer {
+    match kind().as_str() {
+        "prose" => spantag_core::synth::prose::word_layer(doc, spans, annotator, seed),
+        "random-cuts" => spantag_core::synth::prose::random_cut_layer(doc, spans, annotator, seed),
+        _ => spantag_core::synth::layer(doc, spans, annotator, seed),
+    }
+}
+
+/// Writes a corpus of `bytes` with `spans` spans into `dir` ([`kind`]'s generator).
 pub fn corpus(dir: &Path, name: &'static str, bytes: usize, spans: usize) -> Corpus {
     let doc_path = dir.join(format!("{name}.txt"));
-    std::fs::write(&doc_path, spantag_core::synth::text(bytes, 42)).unwrap();
+    std::fs::write(&doc_path, text(bytes, 42)).unwrap();
     let doc = Document::open(&doc_path).unwrap();
-    let layer = spantag_core::synth::layer(&doc, spans, "bench", 42);
+    let layer = self::layer(&doc, spans, "bench", 42);
     let ron = store::annotation_path(&doc_path, "bench");
     store::save_layer(&layer, &doc, &ron).unwrap();
     Corpus {

@@ -25,6 +25,7 @@ use spantag_core::session::Session;
 use spantag_core::store;
 
 mod app_driver;
+mod common;
 use app_driver::Driver;
 
 const ANNOTATORS: [&str; 5] = ["alice", "bob", "chen", "dana", "eli"];
@@ -69,9 +70,9 @@ fn perturbed(base: &Layer, doc: &Document, who: &str, seed: u64) -> Layer {
 
 fn write_corpus(dir: &Path) -> std::path::PathBuf {
     let doc_path = dir.join("review-1MB.txt");
-    std::fs::write(&doc_path, spantag_core::synth::text(1_000_000, 42)).unwrap();
+    std::fs::write(&doc_path, common::text(1_000_000, 42)).unwrap();
     let doc = Document::open(&doc_path).unwrap();
-    let base = spantag_core::synth::layer(&doc, 10_000, "alice", 42);
+    let base = common::layer(&doc, 10_000, "alice", 42);
     for (i, who) in ANNOTATORS.iter().enumerate() {
         let layer = if i == 0 {
             base.clone()

@@ -132,15 +132,11 @@ fn main() {
     println!("| undo of that tag all | {undo:.1} ms | | | |");
 
     // Suggestions over the whole document (the worker thread's job after an edit).
-    let request = spantag_core::suggest::Request {
-        doc: session.document_arc(),
-        path: None,
-        layer: session.editable().layer().snapshot(),
-        lexicon: None,
-        tagged_elsewhere: true,
-        source: None,
-        generation: 0,
-    };
+    let mut request = spantag_core::suggest::Request::new(
+        session.document_arc(),
+        session.editable().layer().snapshot(),
+    );
+    request.path = None;
     let mut times = Vec::new();
     let mut found = 0;
     for _ in 0..5 {

@@ -51,7 +51,6 @@ use self::import::import;
 use self::label::label;
 use self::merge::{git_setup, merge_driver};
 use self::status::status;
-use self::suggest::suggest;
 use self::synth::synth;
 
 /// `spantag --version`: the version, the commit and the day it was built.
@@ -225,12 +224,18 @@ pub enum CliCommand {
         command: LabelCommand,
     },
     /// List the suggestions the app would show an annotator (`--annotator NAME`): text they
-    /// tagged in these documents found again untagged as a whole word, and with `--from`
-    /// another layer's spans (e.g. a model's). Suggestions they rejected are left out.
+    /// tagged in these documents found again untagged as a whole word where the evidence
+    /// says it is the same thing (distinctive, tagged in at least half the places it was
+    /// seen; see docs/suggestions.md), and with `--from` another layer's spans (e.g. a
+    /// model's). Suggestions they rejected are left out; how many candidates were left out
+    /// and why is printed on stderr.
     ///
-    /// Prints one JSON object per line: `{"document", "start", "end", "label", "text",
-    /// "origin"}` (code point offsets, half-open). Exits 0 when it found suggestions, 1 when
-    /// it found none (like grep), 2 on bad input.
+    /// Prints one JSON object per line, strongest evidence first in each document:
+    /// `{"document", "start", "end", "label", "text", "origin", "evidence": {"tagged",
+    /// "seen", "share"}}` (code point offsets, half-open; `evidence` is null for another
+    /// layer's span); `--format json` prints one JSON document with the left-out counts.
+    /// `--accept` tags them in the annotator's files instead. Exits 0 when it found (or
+    /// accepted) suggestions, 1 when none (like grep), 2 on bad input.
     #[command(after_help = help::SUGGEST)]
     Suggest {
         /// Whose suggestions: text they tagged, less what they rejected.
@@ -245,6 +250,9 @@ pub enum CliCommand {
         /// Documents or folders (searched recursively; text tagged anywhere in them counts).
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
+        /// Output, evidence threshold, label, and accepting.
+        #[command(flatten)]
+        options: suggest::SuggestOptions,
     },
     /// Write a synthetic news-like corpus with nested and overlapping spans, for trying
     /// spantag, benchmarks, and evaluating agreement (`--annotators a,b,c`: one layer per
@@ -280,6 +288,11 @@ pub enum CliCommand {
         /// or with a moved start), from 0 to 1.
         #[arg(long, default_value_t = 0.15, value_name = "SHARE")]
         disagreement: f64,
+        /// Which generator: news-like text with nested spans (`synth`), English-like prose
+        /// with spans of whole words (`prose`), or prose with spans cut at random places
+        /// (`random-cuts`).
+        #[arg(long, value_enum, default_value_t = synth::SynthKind::Synth)]
+        kind: synth::SynthKind,
     },
     /// Save two versions of an annotation file in turn, forever (for the kill test).
     #[command(hide = true)]
@@ -581,7 +594,14 @@ pub fn run(command: CliCommand) -> i32 {
             from,
             only_from,
             inputs,
-        } => suggest(annotator.as_deref(), from.as_deref(), only_from, &inputs),
+            options,
+        } => suggest::suggest(
+            annotator.as_deref(),
+            from.as_deref(),
+            only_from,
+            &inputs,
+            &options,
+        ),
         CliCommand::StressSave { file, a, b } => {
             let (Ok(a), Ok(b)) = (std::fs::read(&a), std::fs::read(&b)) else {
                 eprintln!("spantag stress-save: cannot read the two versions");
@@ -605,8 +625,10 @@ pub fn run(command: CliCommand) -> i32 {
             annotator,
             annotators,
             disagreement,
+            kind,
         } => synth(
             synth::Plan {
+                kind,
                 bytes,
                 spans,
                 docs,

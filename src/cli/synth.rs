@@ -1,13 +1,48 @@
 //! `spantag synth`: generated documents and layers for trying spantag on big data and for
 //! evaluating agreement (one layer per annotator, with controlled disagreement).
 
+use spantag_core::annotation::Layer;
 use spantag_core::document::Document;
 use spantag_core::store::{self};
 
 use super::Progress;
 
+/// Which generator `spantag synth` uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SynthKind {
+    /// News-like sentences from a few names and claims; spans nest and overlap.
+    Synth,
+    /// English-like prose; spans of one to four whole words, one per stretch.
+    Prose,
+    /// English-like prose; spans cut at random code points (a model's noisy output).
+    RandomCuts,
+}
+
+impl SynthKind {
+    /// A document's text.
+    fn text(self, bytes: usize, seed: u64) -> String {
+        match self {
+            Self::Synth => spantag_core::synth::text(bytes, seed),
+            Self::Prose | Self::RandomCuts => spantag_core::synth::prose::text(bytes, seed),
+        }
+    }
+
+    /// A layer of about `count` spans on `doc`.
+    fn layer(self, doc: &Document, count: usize, annotator: &str, seed: u64) -> Layer {
+        match self {
+            Self::Synth => spantag_core::synth::layer(doc, count, annotator, seed),
+            Self::Prose => spantag_core::synth::prose::word_layer(doc, count, annotator, seed),
+            Self::RandomCuts => {
+                spantag_core::synth::prose::random_cut_layer(doc, count, annotator, seed)
+            }
+        }
+    }
+}
+
 /// What to generate.
 pub(super) struct Plan {
+    /// The generator.
+    pub kind: SynthKind,
     pub bytes: usize,
     pub spans: usize,
     pub docs: usize,
@@ -44,7 +79,7 @@ pub(super) fn synth(plan: Plan, out: &std::path::Path, annotators: &[String]) ->
         .map(|i| {
             (
                 out.join(format!("doc-{i:05}.txt")),
-                spantag_core::synth::text(plan.bytes, plan.seed.wrapping_add(i as u64)),
+                plan.kind.text(plan.bytes, plan.seed.wrapping_add(i as u64)),
             )
         })
         .collect();
@@ -83,10 +118,10 @@ pub(super) fn synth(plan: Plan, out: &std::path::Path, annotators: &[String]) ->
                 return 2;
             }
         };
-        let base = spantag_core::synth::layer(&doc, plan.spans, "synth", doc_seed);
+        let base = plan.kind.layer(&doc, plan.spans, "synth", doc_seed);
         for (n, annotator) in annotators.iter().enumerate() {
             let layer = if annotators.len() == 1 {
-                spantag_core::synth::layer(&doc, plan.spans, annotator, doc_seed)
+                plan.kind.layer(&doc, plan.spans, annotator, doc_seed)
             } else {
                 spantag_core::synth::vary(
                     &base,

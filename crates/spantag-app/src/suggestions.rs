@@ -16,8 +16,12 @@ const INLINE_BYTES: usize = 256 * 1024;
 const INLINE_SPANS: usize = 5_000;
 /// How long a large layer must be left alone before its suggestions are asked for again.
 const IDLE: std::time::Duration = std::time::Duration::from_millis(300);
-/// How often the UI looks for an answer from the worker or the corpus reader.
+/// How often the UI looks for an answer from the worker or the corpus reader: at first
+/// every [`POLL`], then less often the longer the answer takes (a quarter of the wait so
+/// far, at most [`POLL_MAX`]), so that a long search does not repaint the window thirty
+/// times a second (under software rendering that cost as much CPU as the search).
 const POLL: std::time::Duration = std::time::Duration::from_millis(30);
+const POLL_MAX: std::time::Duration = std::time::Duration::from_millis(250);
 /// Corpora up to this many documents have their tagged texts read at once.
 const INLINE_DOCUMENTS: usize = 200;
 
@@ -52,6 +56,17 @@ pub struct SuggestState {
     /// documents seen.
     document: Option<(usize, String)>,
     documents_seen: u64,
+    /// Evidence of saved documents being worked out (corpus root, document, its texts).
+    #[allow(clippy::type_complexity)]
+    saved_stats: Vec<
+        mpsc::Receiver<(
+            Option<PathBuf>,
+            PathBuf,
+            Vec<spantag_core::suggest::evidence::TextStats>,
+        )>,
+    >,
+    /// Since when an answer has been due (for the polling interval).
+    waiting_since: Option<std::time::Instant>,
     /// Texts tagged in the corpus folder, once read.
     lexicon: Option<Arc<Lexicon>>,
     lexicon_root: Option<PathBuf>,
@@ -69,6 +84,10 @@ impl SuggestState {
     /// Forgets what belongs to the previous document (the source layer's name stays: it is
     /// loaded again for the next document).
     pub fn document_closed(&mut self) {
+        // The search for the old document stops: its answer would mean nothing now.
+        if let Some(worker) = &self.worker {
+            worker.cancel();
+        }
         self.items.clear();
         self.current = None;
         self.asked = None;
@@ -95,11 +114,58 @@ impl SuggestState {
     }
 
     /// The open document's own tags, recorded after a save so that the next document of the
-    /// corpus gets them as suggestions.
-    pub fn remember_layer(&mut self, doc: &Path, layer: &Layer) {
-        if let Some(lexicon) = &mut self.lexicon {
-            Arc::make_mut(lexicon).set_layer(doc, layer);
-            self.lexicon_version += 1;
+    /// corpus gets them as suggestions. Their evidence needs a pass over the document (how
+    /// often each tagged text occurs), done on a thread of its own so that a save of a big
+    /// document does not wait for it.
+    pub fn remember_layer(
+        &mut self,
+        path: &Path,
+        doc: Arc<spantag_core::document::Document>,
+        layer: Layer,
+    ) {
+        if self.lexicon.is_none() {
+            return;
+        }
+        let (tx, rx) = mpsc::channel();
+        let path = path.to_path_buf();
+        let root = self.lexicon_root.clone();
+        let spawned = std::thread::Builder::new()
+            .name("spantag-lexicon-save".into())
+            .spawn(move || {
+                let stats = spantag_core::suggest::evidence::document_stats(
+                    &doc,
+                    layer
+                        .spans()
+                        .iter()
+                        .map(|s| (s.start, s.end, s.label.as_str(), s.text.as_str())),
+                );
+                let _ = tx.send((root, path, stats));
+            });
+        if spawned.is_ok() {
+            self.saved_stats.push(rx);
+        }
+    }
+
+    /// Records the evidence of saved documents that has been worked out.
+    fn poll_saved(&mut self) {
+        let mut done = Vec::new();
+        for (i, rx) in self.saved_stats.iter().enumerate() {
+            match rx.try_recv() {
+                Ok((root, path, stats)) => {
+                    if root == self.lexicon_root
+                        && let Some(lexicon) = &mut self.lexicon
+                    {
+                        Arc::make_mut(lexicon).set_document(&path, stats);
+                        self.lexicon_version += 1;
+                    }
+                    done.push(i);
+                }
+                Err(mpsc::TryRecvError::Disconnected) => done.push(i),
+                Err(mpsc::TryRecvError::Empty) => {}
+            }
+        }
+        for i in done.into_iter().rev() {
+            self.saved_stats.remove(i);
         }
     }
 
@@ -126,9 +192,10 @@ impl SuggestState {
             self.documents_seen += 1;
         }
         self.poll_lexicon(corpus, &open.layer().annotator);
+        self.poll_saved();
         self.load_source(open);
         let worker = self.worker.get_or_insert_with(Worker::start);
-        if let Some((generation, items)) = worker.poll()
+        if let Some((generation, items, _)) = worker.poll()
             && generation == self.generation
         {
             self.items = items;
@@ -173,15 +240,12 @@ impl SuggestState {
                 }
             } else {
                 self.generation += 1;
-                let request = Request {
-                    doc: session.document_arc(),
-                    path: session.document().path().map(Path::to_path_buf),
-                    layer: open.layer().snapshot(),
-                    lexicon: self.lexicon.clone(),
-                    tagged_elsewhere,
-                    source: self.source_layer.as_ref().map(|(_, l)| l.snapshot()),
-                    generation: self.generation,
-                };
+                let mut request = Request::new(session.document_arc(), open.layer().snapshot());
+                request.path = session.document().path().map(Path::to_path_buf);
+                request.lexicon = self.lexicon.clone();
+                request.tagged_elsewhere = tagged_elsewhere;
+                request.source = self.source_layer.as_ref().map(|(_, l)| l.snapshot());
+                request.generation = self.generation;
                 if small {
                     // A small document costs well under a millisecond: no thread, no frame
                     // late.
@@ -193,12 +257,20 @@ impl SuggestState {
                 self.asked = Some(asked);
             }
         }
-        if self.answered != self.generation || self.lexicon_loading.is_some() {
+        if self.answered != self.generation
+            || self.lexicon_loading.is_some()
+            || !self.saved_stats.is_empty()
+        {
             // An answer is due from another thread: look again soon (a delayed frame, not an
             // immediate one from that thread).
+            let since = *self
+                .waiting_since
+                .get_or_insert_with(std::time::Instant::now);
             if let Some(ctx) = ctx {
-                ctx.request_repaint_after(POLL);
+                ctx.request_repaint_after((since.elapsed() / 4).clamp(POLL, POLL_MAX));
             }
+        } else {
+            self.waiting_since = None;
         }
         let state = session.editable();
         self.current = suggest::next_live(
@@ -240,7 +312,10 @@ impl SuggestState {
     /// Whether `items` answer the newest request and the corpus's texts have been read (the
     /// suggestions on screen are up to date).
     pub fn is_settled(&self) -> bool {
-        self.lexicon_loading.is_none() && self.asked.is_some() && self.answered == self.generation
+        self.lexicon_loading.is_none()
+            && self.saved_stats.is_empty()
+            && self.asked.is_some()
+            && self.answered == self.generation
     }
 
     /// Whether the corpus's tagged texts are still being read.

@@ -291,7 +291,11 @@ impl SpantagApp {
                 {
                     corpus.update(doc, n, open.layer().done);
                     // What was tagged here is suggested in the corpus's other documents.
-                    self.suggestions.remember_layer(doc, open.layer());
+                    self.suggestions.remember_layer(
+                        doc,
+                        open.session.document_arc(),
+                        open.layer().snapshot(),
+                    );
                 }
                 self.info(format!(
                     "Saved {n} span{} to {name}",

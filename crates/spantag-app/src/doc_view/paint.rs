@@ -372,7 +372,7 @@ impl DocView {
                     ui.horizontal(|ui| {
                         ui.label("Suggested:");
                         ui.strong(&s.label);
-                        ui.weak(format!("({})", s.origin));
+                        ui.weak(format!("({})", s.why()));
                     });
                     ui.weak("Click or Enter to accept, Backspace to reject");
                 });

@@ -185,14 +185,15 @@ pub fn merge(
         .filter(|id| !b.items.contains_key(id))
         .copied()
         .collect();
+    // Spans first: a relation's ends must be renamed before it can be compared with ours.
     for id in &added_theirs {
         let Some(mine) = o.items.get(id) else {
             continue;
         };
-        let (Some(item), false) = (t.items.get(id), b.items.contains_key(id)) else {
+        let Some(item) = t.items.get(id) else {
             continue;
         };
-        if mine.same_content(item) {
+        if matches!(item, Item::Relation(_)) || mine.same_content(item) {
             continue;
         }
         rename.insert(*id, next);
@@ -216,6 +217,25 @@ pub fn merge(
             rename.insert(*id, mine);
             dropped.insert(*id);
         }
+    }
+    // Then relations: theirs collides with ours unless it joins the same spans (after the
+    // renaming above) with the same label.
+    for id in &added_theirs {
+        let (Some(mine), Some(Item::Relation(r))) = (o.items.get(id), t.items.get(id)) else {
+            continue;
+        };
+        let follow = |id: u64| rename.get(&id).copied().unwrap_or(id);
+        let followed = Item::Relation(Relation {
+            from: follow(r.from),
+            to: follow(r.to),
+            ..r.clone()
+        });
+        if mine.same_content(&followed) {
+            continue;
+        }
+        rename.insert(*id, next);
+        renumbered.push((*id, next));
+        next += 1;
     }
     if !rename.is_empty() {
         let follow = |id: u64| rename.get(&id).copied().unwrap_or(id);

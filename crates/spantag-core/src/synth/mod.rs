@@ -2,6 +2,8 @@
 //! non-ASCII names and places, paragraphs, and spans that nest and overlap the way real
 //! annotations do (actors inside claims, events overlapping claims).
 
+pub mod prose;
+
 use crate::annotation::{LabelScheme, Layer, Span};
 use crate::document::Document;
 
