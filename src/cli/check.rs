@@ -11,6 +11,9 @@ pub(super) fn check(paths: &[PathBuf], update: bool) -> i32 {
     // (annotation file, its document if found)
     let mut files: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
     let mut problems = 0usize;
+    for skipped in corpus::skipped_links(paths) {
+        eprintln!("note: {skipped}");
+    }
     for path in paths {
         if !path.exists() {
             println!("{}: no such file or folder", path.display());

@@ -5,6 +5,12 @@ use spantag_core::labels::{self, LabelsError};
 use super::LabelCommand;
 
 pub(super) fn label(command: LabelCommand) -> i32 {
+    let (LabelCommand::List { path }
+    | LabelCommand::Rename { path, .. }
+    | LabelCommand::Remove { path, .. }) = &command;
+    for skipped in spantag_core::corpus::skipped_links(std::slice::from_ref(path)) {
+        eprintln!("note: {skipped}");
+    }
     let (verb, result) = match command {
         LabelCommand::List { path } => ("list", label_list(&path)),
         LabelCommand::Rename { old, new, path } => (

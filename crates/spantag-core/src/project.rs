@@ -362,7 +362,7 @@ pub fn find(dir: &Path) -> Option<PathBuf> {
 
 /// Reads and checks a project file.
 pub fn load(path: &Path) -> Result<Project, ProjectError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ProjectError::Read {
+    let text = crate::readfile::read_regular_string(path).map_err(|e| ProjectError::Read {
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;

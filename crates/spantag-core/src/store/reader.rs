@@ -8,6 +8,8 @@ use super::{AnnotationFile, FORMAT_VERSION, MAX_ANNOTATION_BYTES, StoreError};
 impl AnnotationFile {
     /// Parses RON text; `path` is only used in messages.
     pub fn from_ron(text: &str, path: &Path) -> Result<Self, StoreError> {
+        // A byte-order mark (some Windows editors add one) is not part of the file's RON.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let file = match super::fastron::parse(text) {
             Some(file) => file,
             None => {
@@ -58,14 +60,14 @@ impl AnnotationFile {
             path: path.to_path_buf(),
             source,
         };
-        let size = std::fs::metadata(path).map_err(io)?.len();
-        if size > MAX_ANNOTATION_BYTES {
+        let Some(bytes) = crate::readfile::read_limited(path, MAX_ANNOTATION_BYTES).map_err(io)?
+        else {
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
             return Err(StoreError::TooLarge {
                 path: path.to_path_buf(),
-                size_mb: size / (1024 * 1024),
+                size_mb: size.max(MAX_ANNOTATION_BYTES + 1) / (1024 * 1024),
             });
-        }
-        let bytes = std::fs::read(path).map_err(io)?;
+        };
         let hash = if hash {
             crate::document::hash_bytes(&bytes)
         } else {
