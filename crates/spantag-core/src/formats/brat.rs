@@ -488,6 +488,12 @@ pub fn parse_ann(
                 let (label, ranges) = middle
                     .split_once(' ')
                     .ok_or_else(|| parse_error("expected 'label start end'"))?;
+                if label.trim().is_empty() {
+                    return Err(parse_error(
+                        "the label is empty; a T line reads 'T1<TAB>label start end<TAB>text': \
+                         give the span a label",
+                    ));
+                }
                 let mut fragments = Vec::new();
                 for range in ranges.split(';') {
                     let mut nums = range.split_whitespace().map(str::parse::<usize>);
