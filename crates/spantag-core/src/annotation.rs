@@ -276,6 +276,8 @@ pub struct Layer {
     pub done: bool,
     /// Suggestions turned down, sorted (see [`Layer::is_rejected`]).
     pub rejected: Vec<Rejection>,
+    /// Fields of its file spantag does not know, kept to be written back.
+    pub unknown: crate::unknown::Unknown,
     next_id: u64,
     /// Position of each span id in `spans`, built on first lookup after a change, so that
     /// finding a span by id is O(1) however many spans there are.
@@ -355,6 +357,7 @@ impl Layer {
             orphans: Vec::new(),
             done: false,
             rejected: Vec::new(),
+            unknown: crate::unknown::Unknown::default(),
             next_id: 1,
             positions: std::sync::OnceLock::new(),
             label_counts: std::collections::HashMap::new(),
@@ -419,6 +422,7 @@ impl Layer {
             orphans: Vec::new(),
             done: false,
             rejected: Vec::new(),
+            unknown: crate::unknown::Unknown::default(),
             next_id,
             positions: std::sync::OnceLock::new(),
             label_counts,
@@ -469,6 +473,7 @@ impl Layer {
             orphans: self.orphans.clone(),
             done: self.done,
             rejected: self.rejected.clone(),
+            unknown: self.unknown.clone(),
             next_id: self.next_id,
             positions: std::sync::OnceLock::new(),
             label_counts: std::collections::HashMap::new(),

@@ -26,4 +26,5 @@ pub mod store;
 pub mod suggest;
 pub mod synth;
 pub mod tokens;
+pub mod unknown;
 pub mod walk;

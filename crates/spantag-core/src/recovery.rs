@@ -328,6 +328,7 @@ mod tests {
             annotator: "alice".into(),
             done: false,
             rejected: vec![],
+            unknown: Default::default(),
             labels: vec![],
             spans: vec![Span {
                 id: 1,

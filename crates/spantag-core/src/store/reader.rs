@@ -14,7 +14,7 @@ impl AnnotationFile {
             Some(file) => file,
             None => {
                 let options = ron::Options::default().with_recursion_limit(32);
-                options.from_str(text).map_err(|e| StoreError::Parse {
+                let mut file: Self = options.from_str(text).map_err(|e| StoreError::Parse {
                     path: path.to_path_buf(),
                     line: e.span.start.line,
                     col: e.span.start.col,
@@ -26,7 +26,10 @@ impl AnnotationFile {
                         }
                         code => code.to_string(),
                     },
-                })?
+                })?;
+                // Fields it does not know (the fast reader leaves files with any to `ron`).
+                file.unknown = crate::unknown::Unknown::of::<Self>(text).unwrap_or_default();
+                file
             }
         };
         if file.version > FORMAT_VERSION || file.version == 0 {

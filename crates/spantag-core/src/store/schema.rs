@@ -36,6 +36,10 @@ pub struct AnnotationFile {
     /// Suggestions the annotator turned down (not suggested again for this document).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rejected: Vec<Rejection>,
+    /// Fields spantag does not know (on the file, its spans and relations), written back as
+    /// they were ([`crate::unknown`]).
+    #[serde(skip)]
+    pub unknown: crate::unknown::Unknown,
 }
 
 impl AnnotationFile {
@@ -57,6 +61,7 @@ impl AnnotationFile {
             relations: layer.relations.clone(),
             orphans: layer.orphans.clone(),
             rejected: layer.rejected.clone(),
+            unknown: layer.unknown.clone(),
         }
     }
 
@@ -92,6 +97,7 @@ impl AnnotationFile {
             }
         }
         let mut layer = Layer::from_parts(&self.annotator, scheme, spans, self.relations);
+        layer.unknown = self.unknown;
         layer.set_orphans(orphans);
         layer.done = self.done;
         layer.set_rejected(self.rejected);
