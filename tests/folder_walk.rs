@@ -196,12 +196,16 @@ fn opening_a_fifo_or_dev_zero_as_a_document_is_refused() {
         // In a thread, so that a hang (a FIFO opened, /dev/zero read) fails the test.
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let _ = tx.send(spantag_core::document::Document::open(&path).map(|_| ()));
+            let opened = spantag_core::document::Document::open(&path).map(|_| ());
+            // The app polls annotation files for changes by hashing them.
+            let hash = spantag_core::atomic::file_hash(&path);
+            let _ = tx.send((opened, hash));
         });
-        let err = rx
+        let (opened, hash) = rx
             .recv_timeout(Duration::from_secs(2))
-            .expect("opening did not return within 2 s")
-            .unwrap_err();
+            .expect("opening did not return within 2 s");
+        let err = opened.unwrap_err();
         assert!(err.to_string().contains(kind), "{err}");
+        assert_eq!(hash, None);
     }
 }

@@ -181,9 +181,10 @@ fn set_permissions_like(tmp: &std::fs::File, target: &Path) {
     }
 }
 
-/// The hash of a file's bytes now (`None` when it does not exist or cannot be read).
+/// The hash of a file's bytes now (`None` when it does not exist or cannot be read, or is
+/// not a regular file: polling a FIFO must not hang the app).
 pub fn file_hash(path: &Path) -> Option<String> {
-    std::fs::read(path)
+    crate::readfile::read_regular(path)
         .ok()
         .map(|bytes| crate::document::hash_bytes(&bytes))
 }
