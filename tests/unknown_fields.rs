@@ -133,3 +133,33 @@ fn curate_keeps_unknown_fields_of_the_curated_file() {
         "{text}"
     );
 }
+
+#[test]
+fn check_update_keeps_unknown_fields() {
+    let dir = folder();
+    // The text changed since the file was saved: `check --update` re-anchors and rewrites.
+    std::fs::write(dir.path().join("doc.txt"), format!("Today {DOC}")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_spantag"))
+        .args(["check", "--update"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = std::fs::read_to_string(dir.path().join("doc.txt.alice.ron")).unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("updated"),
+        "{out:?}"
+    );
+    assert!(
+        line_with(&text, "start: 6, end: 11").contains("confidence: 0.5"),
+        "{text}"
+    );
+    assert!(
+        line_with(&text, "from: 1, to: 2").contains("weight: 2"),
+        "{text}"
+    );
+    assert_eq!(
+        line_with(&text, "tool:").trim(),
+        "tool: \"ner v2\",",
+        "{text}"
+    );
+}
