@@ -79,3 +79,26 @@ fn a_linked_annotation_file_is_written_through() {
     );
     assert!(!dir.path().join("doc.txt.alice.ron.bak").exists());
 }
+
+#[test]
+fn a_bom_before_the_project_file_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("doc.txt"), "Reyes met Lee.").unwrap();
+    std::fs::write(dir.path().join("doc.txt.alice.ron"), FILE).unwrap();
+    std::fs::write(
+        dir.path().join("spantag.ron"),
+        "\u{feff}(version: 1, labels: [(name: \"person\", color: \"#4e79a7\"), (name: \"place\", color: \"#59a14f\")])\n",
+    )
+    .unwrap();
+    // `label` commands read the project file themselves; the app through project::load.
+    let usage = spantag_core::labels::usage(dir.path()).unwrap();
+    let in_project: Vec<&str> = usage
+        .labels
+        .iter()
+        .filter(|l| l.in_project)
+        .map(|l| l.name.as_str())
+        .collect();
+    assert_eq!(in_project, ["person", "place"]);
+    let project = spantag_core::project::load(&dir.path().join("spantag.ron")).unwrap();
+    assert_eq!(project.labels.len(), 2);
+}

@@ -371,6 +371,8 @@ pub fn load(path: &Path) -> Result<Project, ProjectError> {
 
 /// Parses and checks the text of a project file (`path` only names it in messages).
 pub fn parse(text: &str, path: &Path) -> Result<Project, ProjectError> {
+    // A byte-order mark (some Windows editors add one) is not part of the RON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let invalid = |(line, column): (usize, usize), message: String| ProjectError::Invalid {
         path: path.to_path_buf(),
         line,
