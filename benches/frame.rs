@@ -14,7 +14,7 @@
 //!
 //! After criterion's runs (warm configurations only), a side-by-side pass interleaves the
 //! configurations frame by frame (so machine noise hits them alike) and prints median, p99 and
-//! worst frame times and the ratios the README reports; then the naive views' whole-document
+//! worst frame times and the ratios benches/README.md reports; then the naive views' whole-document
 //! layouts (first frame, and the frame after one edit) and the frames that carry out user
 //! actions.
 
@@ -706,7 +706,7 @@ fn verdict(value: f64, bound: f64, at_most: bool) -> &'static str {
     }
 }
 
-/// The figures of the README: each ratio from one interleaved run of the configurations it
+/// The figures of benches/README.md: each ratio from one interleaved run of the configurations it
 /// compares.
 fn side_by_side(drivers: &mut [(String, Driver)]) {
     let rounds = std::env::var("SPANTAG_BENCH_FRAMES")

@@ -416,3 +416,68 @@ fn curate_stops_before_writing_when_a_file_cannot_be_read() {
     assert!(!review::curated_path(&first).exists(), "nothing written");
     assert!(!review::curated_path(&last).exists());
 }
+
+/// A disagreement a person settled in review stays settled: with the curated layer holding
+/// bob's "Ana Ruiz" (6–14) where alice and chen said "Mayor Ana Ruiz" (0–14), a majority
+/// `curate` does not add alice's and chen's version beside it (the doubled span of a
+/// three-annotator corpus), and says so.
+#[test]
+fn curate_never_doubles_a_settled_disagreement() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = document(
+        dir.path(),
+        "a.txt",
+        &[
+            ("alice", ALICE),
+            ("bob", BOB),
+            ("chen", CHEN),
+            // The curator accepted bob's boundaries for the actor.
+            ("curated", &[(6, 14, "actor")]),
+        ],
+    );
+    assert_eq!(curate(vec![doc.clone()], Some(2), false), 0);
+    let spans = curated_spans(&doc);
+    assert!(
+        !spans.contains(&(0, 14, "actor".to_owned())),
+        "the annotators' other version is not added beside the chosen one: {spans:?}"
+    );
+    assert!(spans.contains(&(6, 14, "actor".to_owned())), "{spans:?}");
+    // Other agreed spans still come in (Critics, agreed by alice and chen).
+    assert!(spans.contains(&(49, 56, "actor".to_owned())), "{spans:?}");
+    // The same rule holds for "Accept all agreed" in review.
+    let d = Document::from_text(TEXT.to_owned());
+    let layers: Vec<Layer> = [ALICE, BOB, CHEN]
+        .iter()
+        .enumerate()
+        .map(|(i, spans)| {
+            let mut l = Layer::new(["alice", "bob", "chen"][i]);
+            for &(start, end, label) in *spans {
+                let id = l.allocate_id();
+                l.insert(Span {
+                    id,
+                    start,
+                    end,
+                    label: label.to_owned(),
+                    text: d.slice(start..end).to_owned(),
+                    note: None,
+                });
+            }
+            l
+        })
+        .collect();
+    let mut curated = Layer::new("curated");
+    curated.insert(Span {
+        id: 1,
+        start: 6,
+        end: 14,
+        label: "actor".to_owned(),
+        text: "Ana Ruiz".to_owned(),
+        note: None,
+    });
+    let options = CurateOptions {
+        min_agree: Some(2),
+        uncontested: false,
+    };
+    let (_, n) = review::navigate::accept_agreed(&d, &curated, &layers, options);
+    assert_eq!(n, 1, "only Critics (49–56) is added");
+}

@@ -115,9 +115,18 @@ fn jsonl_by_hand() {
 #[test]
 fn doccano_by_hand_code_points() {
     let text = export_text(Format::Doccano, Offsets::Codepoints);
+    // The layer has a relation and a note, so the record takes doccano's relation shape:
+    // entities with ids, relations by entity id, and the note as a comment naming its entity.
     let expected = json!({
         "text": TEXT,
-        "label": [[0, 3, "actor"], [6, 32, "claim"], [10, 12, "event"], [21, 32, "actor"]],
+        "entities": [
+            {"id": 1, "start_offset": 0, "end_offset": 3, "label": "actor"},
+            {"id": 2, "start_offset": 6, "end_offset": 32, "label": "claim"},
+            {"id": 3, "start_offset": 10, "end_offset": 12, "label": "event"},
+            {"id": 4, "start_offset": 21, "end_offset": 32, "label": "actor"},
+        ],
+        "relations": [{"id": 5, "from_id": 4, "to_id": 2, "type": "says"}],
+        "Comments": ["#4 =1+1"],
         "source": "doc.txt",
         "annotator": "alice",
     });
@@ -129,7 +138,14 @@ fn doccano_by_hand_utf16() {
     let text = export_text(Format::Doccano, Offsets::Utf16);
     let expected = json!({
         "text": TEXT,
-        "label": [[0, 3, "actor"], [7, 33, "claim"], [11, 13, "event"], [22, 33, "actor"]],
+        "entities": [
+            {"id": 1, "start_offset": 0, "end_offset": 3, "label": "actor"},
+            {"id": 2, "start_offset": 7, "end_offset": 33, "label": "claim"},
+            {"id": 3, "start_offset": 11, "end_offset": 13, "label": "event"},
+            {"id": 4, "start_offset": 22, "end_offset": 33, "label": "actor"},
+        ],
+        "relations": [{"id": 5, "from_id": 4, "to_id": 2, "type": "says"}],
+        "Comments": ["#4 =1+1"],
         "source": "doc.txt",
         "annotator": "alice",
     });
@@ -211,26 +227,48 @@ fn label_studio_by_hand_utf16() {
 
 #[test]
 fn csv_by_hand() {
-    // RFC 4180: a field with CR or LF is quoted; the empty note is an empty field; the note
-    // `=1+1` gets the apostrophe against formula injection.
+    // RFC 4180: a field with CR or LF is quoted; the empty note is an empty field; every
+    // cell is the exact text, so the note `=1+1` stays `=1+1`.
     let expected = "document,annotator,start,end,label,text,note\n\
                     doc.txt,alice,0,3,actor,Ana,\n\
                     doc.txt,alice,6,32,claim,\"met 東京 staff.\r\nMayor Reyes\",\n\
                     doc.txt,alice,10,12,event,東京,\n\
-                    doc.txt,alice,21,32,actor,Mayor Reyes,'=1+1\n";
+                    doc.txt,alice,21,32,actor,Mayor Reyes,=1+1\n";
     assert_eq!(export_text(Format::Csv, Offsets::Codepoints), expected);
+    // For a spreadsheet (`--excel`), the note gets the apostrophe against formula injection.
+    let dir = tempfile::tempdir().unwrap();
+    let doc = fixture(dir.path());
+    let jobs = corpus::plan(&[doc], &LayerChoice::All).unwrap();
+    let out = dir.path().join("out.csv");
+    let options = formats::ExportOptions {
+        excel: true,
+        ..formats::ExportOptions::default()
+    };
+    formats::export_with(
+        &jobs,
+        Format::Csv,
+        &options,
+        &Output::Path(out.clone()),
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(
+        std::fs::read_to_string(out).unwrap(),
+        expected.replace(",=1+1", ",'=1+1")
+    );
 }
 
 // Tokens by UAX #29: `👋` is one word, each Han ideograph is its own word, `.` and `"` are
 // words of their own, `\r\n` is white space. Each line is one sentence. Innermost span wins:
 // `東京` is the event inside the claim, `Mayor Reyes` the actor inside it; `staff` comes
-// after the event, so the claim begins again (B); the sentence break ends the claim's chunk.
-// Dropped tags: 東, 京, Mayor, Reyes each lose the claim.
+// after the event, so the claim begins again (B). The claim runs over the line break, so the
+// two lines stay one sentence (a sentence break never cuts a span). Dropped tags: 東, 京,
+// Mayor, Reyes each lose the claim; the claim comes out as two entities (`met`, `staff .`).
 
 #[test]
 fn conll_by_hand() {
     let (_dir, out, report) = export(Format::Conll, Offsets::Codepoints);
-    let expected = "-DOCSTART-\tO\n\
+    let expected = "-DOCSTART- doc.txt alice\tO\n\
                     \n\
                     Ana\tB-actor\n\
                     👋\tO\n\
@@ -239,7 +277,6 @@ fn conll_by_hand() {
                     京\tI-event\n\
                     staff\tB-claim\n\
                     .\tI-claim\n\
-                    \n\
                     Mayor\tB-actor\n\
                     Reyes\tI-actor\n\
                     said\tO\n\
@@ -250,6 +287,7 @@ fn conll_by_hand() {
                     \n";
     assert_eq!(std::fs::read_to_string(out).unwrap(), expected);
     assert_eq!(report.dropped_token_tags, 4);
+    assert_eq!((report.spans_split, report.spans_lost), (1, 0));
 }
 
 #[test]
@@ -268,22 +306,13 @@ fn hf_by_hand() {
     let data = std::fs::read_to_string(out.join("data.jsonl")).unwrap();
     assert_eq!(
         json_lines(&data),
-        [
-            json!({
-                "id": "0",
-                "tokens": ["Ana", "👋", "met", "東", "京", "staff", "."],
-                "ner_tags": [3, 0, 1, 5, 6, 1, 2],
-                "source": "doc.txt",
-                "annotator": "alice",
-            }),
-            json!({
-                "id": "1",
-                "tokens": ["Mayor", "Reyes", "said", "\"", "no", "\"", "."],
-                "ner_tags": [3, 4, 0, 0, 0, 0, 0],
-                "source": "doc.txt",
-                "annotator": "alice",
-            }),
-        ]
+        [json!({
+            "id": "0",
+            "tokens": ["Ana", "👋", "met", "東", "京", "staff", ".", "Mayor", "Reyes", "said", "\"", "no", "\"", "."],
+            "ner_tags": [3, 0, 1, 5, 6, 1, 2, 3, 4, 0, 0, 0, 0, 0],
+            "source": "doc.txt",
+            "annotator": "alice",
+        }),]
     );
     assert_eq!(report.dropped_token_tags, 4);
 }
@@ -543,4 +572,35 @@ fn label_studio_import_by_hand() {
         report.not_modelled.get("Label Studio \"choices\" results"),
         Some(&1)
     );
+}
+
+/// doccano's relation shape comes back whole: spans with their ids, the relation between the
+/// same two spans, and the note from the comment that names its entity.
+#[test]
+fn doccano_relations_and_notes_come_back() {
+    let text = export_text(Format::Doccano, Offsets::Codepoints);
+    let records =
+        formats::doccano::parse(&text, Path::new("x.jsonl"), Offsets::Codepoints, "imported")
+            .unwrap();
+    let layer = &records[0].layers[0];
+    let spans: Vec<(usize, usize, &str, Option<&str>)> = layer
+        .spans
+        .iter()
+        .map(|s| (s.start, s.end, s.label.as_str(), s.note.as_deref()))
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            (0, 3, "actor", None),
+            (6, 32, "claim", None),
+            (10, 12, "event", None),
+            (21, 32, "actor", Some("=1+1")),
+        ]
+    );
+    let relations: Vec<(&str, &str, &str)> = layer
+        .relations
+        .iter()
+        .map(|r| (r.from.as_str(), r.to.as_str(), r.label.as_str()))
+        .collect();
+    assert_eq!(relations, [("4", "2", "says")]);
 }

@@ -13,6 +13,7 @@ use spantag_core::store::{self, AnnotationFile, Problem, StoreError};
 
 fn layer_with(doc: &Document, needles: &[(&str, &str)]) -> Layer {
     let mut layer = Layer::new("alice");
+    layer.set_id_tag(0); // ids 1, 2, …: the columns below are counted on them
     for (needle, label) in needles {
         let byte = doc.text().find(needle).unwrap();
         let start = doc.char_from_byte(byte);

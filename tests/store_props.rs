@@ -62,6 +62,7 @@ fn arb_file() -> impl Strategy<Value = AnnotationFile> {
             rejected.sort();
             AnnotationFile {
                 unknown: Default::default(),
+                conflicts: Vec::new(),
                 rejected,
                 orphans,
                 done: spans.len() % 2 == 1,

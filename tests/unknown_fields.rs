@@ -163,3 +163,41 @@ fn check_update_keeps_unknown_fields() {
         "{text}"
     );
 }
+
+#[test]
+fn a_git_merge_keeps_both_sides_unknown_fields_on_the_right_spans() {
+    let read = |text: &str| {
+        spantag_core::store::AnnotationFile::from_ron(text, Path::new("x.ron")).unwrap()
+    };
+    let ours = read(&file("alice"));
+    // Theirs added a different span under id 1 (it is renumbered), with its own confidence.
+    let theirs = read(
+        &file("alice")
+            .replace(
+                "(id: 1, start: 0, end: 5, label: \"person\", text: \"Reyes\", confidence: 0.5)",
+                "(id: 1, start: 6, end: 9, label: \"event\", text: \"met\", confidence: 0.9)",
+            )
+            .replace("tool: \"ner v2\"", "pipeline: 7"),
+    );
+    let merged = spantag_core::team::merge::merge(None, &ours, &theirs);
+    assert_eq!(merged.renumbered.len(), 1, "{:?}", merged.renumbered);
+    let text = merged.file.to_ron();
+    assert!(
+        line_with(&text, "start: 0, end: 5").contains("confidence: 0.5"),
+        "{text}"
+    );
+    assert!(
+        line_with(&text, "start: 6, end: 9").contains("confidence: 0.9"),
+        "{text}"
+    );
+    assert_eq!(
+        line_with(&text, "tool:").trim(),
+        "tool: \"ner v2\",",
+        "{text}"
+    );
+    assert_eq!(
+        line_with(&text, "pipeline:").trim(),
+        "pipeline: 7,",
+        "{text}"
+    );
+}

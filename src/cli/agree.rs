@@ -89,11 +89,20 @@ pub(super) fn curate(
         } else {
             String::new()
         };
+        let kept = if o.kept_curated > 0 {
+            format!(
+                ", {} not added: the curated layer holds another version of it",
+                o.kept_curated
+            )
+        } else {
+            String::new()
+        };
         println!(
-            "{}: {} span(s) added ({} already curated{rejected}), {} disagreement(s) remain",
+            "{}: {} span(s) added ({} already curated{rejected}{kept}), {} disagreement(s) \
+             remain",
             o.document,
             o.added,
-            o.accepted - o.added - o.rejected,
+            o.accepted - o.added - o.rejected - o.kept_curated,
             o.remaining
         );
     }) {

@@ -1,7 +1,7 @@
 //! `spantag export`: annotation layers to datasets in other tools' formats.
 
 use spantag_core::corpus::{self, LayerChoice};
-use spantag_core::formats::{self, Format, Offsets, Output};
+use spantag_core::formats::{self, ExportOptions, Format, Output};
 use std::path::PathBuf;
 
 use super::{Progress, annotators_beside};
@@ -9,7 +9,7 @@ use super::{Progress, annotators_beside};
 pub(super) fn export(
     format: Format,
     choice: &LayerChoice,
-    offsets: Offsets,
+    options: &ExportOptions,
     out: Option<PathBuf>,
     inputs: &[PathBuf],
 ) -> i32 {
@@ -53,7 +53,7 @@ pub(super) fn export(
         return 1;
     }
     let mut progress = Progress::new("documents");
-    match formats::export(&jobs, format, offsets, &output, &mut |done, total| {
+    match formats::export_with(&jobs, format, options, &output, &mut |done, total| {
         progress.update(done, total)
     }) {
         Ok(report) => {

@@ -18,6 +18,8 @@ mod check;
 mod export;
 mod import;
 mod label;
+mod merge;
+mod status;
 mod suggest;
 mod synth;
 
@@ -27,6 +29,8 @@ use self::check::check;
 use self::export::export;
 use self::import::import;
 use self::label::label;
+use self::merge::{git_setup, merge_driver};
+use self::status::status;
 use self::suggest::suggest;
 use self::synth::synth;
 
@@ -101,6 +105,17 @@ pub enum CliCommand {
         /// Output file, `-` for stdout (the default for single-file formats); a folder for hf and brat.
         #[arg(long, short = 'o')]
         out: Option<PathBuf>,
+        /// Refuse to write anything when the format would not keep every span as one
+        /// entity: a token-level format (conll, hf) splitting a span or writing it as no
+        /// entity where spans overlap, or a span left out because it does not fit its
+        /// document. Exits 1 with the document and spans named.
+        #[arg(long)]
+        strict: bool,
+        /// CSV for opening in a spreadsheet: a cell that a spreadsheet would run as a formula
+        /// (starting with =, +, -, @) gets a leading ' — its text then differs from the
+        /// document's. Without it every cell is the exact text.
+        #[arg(long)]
+        excel: bool,
         /// Documents, annotation files or folders.
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
@@ -211,6 +226,36 @@ pub enum CliCommand {
         /// Second version.
         b: PathBuf,
     },
+    /// Set up the git repository of DIR (default: the current folder) to merge annotation
+    /// files span by span: adds the `.gitattributes` lines and the local git config for
+    /// `spantag merge-driver`. Running it again changes nothing.
+    GitSetup {
+        /// A folder in the repository (the `.gitattributes` goes here).
+        dir: Option<PathBuf>,
+    },
+    /// Three-way merge of one annotation file, as git's merge driver (`spantag git-setup`
+    /// configures it): the result is written into OURS. Exits 0 when merged, 1 when
+    /// conflicts are left (listed in the file under `conflicts:`), 2 on unreadable input.
+    MergeDriver {
+        /// The common ancestor's version (git's %O; empty when there is none).
+        base: PathBuf,
+        /// Our version, overwritten with the merge (git's %A).
+        ours: PathBuf,
+        /// Their version (git's %B).
+        theirs: PathBuf,
+        /// The file's path in the repository, for messages (git's %P).
+        path: Option<String>,
+    },
+    /// A team's state per document: annotators' spans and done ticks, curated spans, open
+    /// disagreements, stale sources, merge conflicts, duplicate ids, and totals. Exits 0
+    /// when every file was read, 2 otherwise.
+    Status {
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = StatusFormat::Table)]
+        format: StatusFormat,
+        /// The project folder.
+        dir: PathBuf,
+    },
     /// Import a dataset as annotation files beside the documents.
     ///
     /// Writes each document's text (from the dataset) and `<document>.<annotator>.ron` into
@@ -276,6 +321,15 @@ pub enum LabelCommand {
     },
 }
 
+/// How `status` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatusFormat {
+    /// Aligned columns for a terminal.
+    Table,
+    /// One JSON document.
+    Json,
+}
+
 /// How `agree` prints its report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum AgreeFormat {
@@ -301,6 +355,9 @@ impl CliCommand {
             Self::Synth { .. } => "synth",
             Self::StressSave { .. } => "stress-save",
             Self::Import { .. } => "import",
+            Self::GitSetup { .. } => "git-setup",
+            Self::MergeDriver { .. } => "merge-driver",
+            Self::Status { .. } => "status",
         }
     }
 
@@ -360,6 +417,8 @@ pub fn run(command: CliCommand) -> i32 {
             annotator,
             offsets,
             out,
+            strict,
+            excel,
             inputs,
         } => {
             if curated && annotator.is_some() {
@@ -382,7 +441,16 @@ pub fn run(command: CliCommand) -> i32 {
                 (false, Some(name)) => LayerChoice::Annotator(name),
                 (false, None) => LayerChoice::All,
             };
-            export(format, &choice, offsets, out, &inputs)
+            if excel && format != Format::Csv {
+                eprintln!("spantag export: --excel applies to csv only");
+                return 2;
+            }
+            let options = spantag_core::formats::ExportOptions {
+                offsets,
+                strict,
+                excel,
+            };
+            export(format, &choice, &options, out, &inputs)
         }
         CliCommand::Agree {
             annotators,
@@ -439,6 +507,14 @@ pub fn run(command: CliCommand) -> i32 {
             &out,
             annotator.as_deref().unwrap_or("synth"),
         ),
+        CliCommand::GitSetup { dir } => git_setup(dir),
+        CliCommand::MergeDriver {
+            base,
+            ours,
+            theirs,
+            path,
+        } => merge_driver(&base, &ours, &theirs, path.as_deref()),
+        CliCommand::Status { format, dir } => status(&dir, format),
         CliCommand::Import {
             format,
             offsets,

@@ -278,6 +278,11 @@ pub struct Layer {
     pub rejected: Vec<Rejection>,
     /// Fields of its file spantag does not know, kept to be written back.
     pub unknown: crate::unknown::Unknown,
+    /// What a git merge could not decide (see [`crate::team::merge`]); kept until the user
+    /// resolves each, and written back with the layer.
+    pub conflicts: Vec<crate::team::conflict::Conflict>,
+    /// The session tag new ids are minted under (see [`crate::team::ids`]).
+    id_tag: u64,
     next_id: u64,
     /// Position of each span id in `spans`, built on first lookup after a change, so that
     /// finding a span by id is O(1) however many spans there are.
@@ -330,6 +335,7 @@ impl PartialEq for Layer {
             &self.orphans,
             self.done,
             &self.rejected,
+            &self.conflicts,
             self.next_id,
         ) == (
             &other.annotator,
@@ -339,6 +345,7 @@ impl PartialEq for Layer {
             &other.orphans,
             other.done,
             &other.rejected,
+            &other.conflicts,
             other.next_id,
         )
     }
@@ -358,7 +365,9 @@ impl Layer {
             done: false,
             rejected: Vec::new(),
             unknown: crate::unknown::Unknown::default(),
-            next_id: 1,
+            conflicts: Vec::new(),
+            id_tag: crate::team::ids::session_tag(),
+            next_id: crate::team::ids::first_free(crate::team::ids::session_tag(), []),
             positions: std::sync::OnceLock::new(),
             label_counts: std::collections::HashMap::new(),
         }
@@ -407,13 +416,14 @@ impl Layer {
             .into_iter()
             .map(|(name, n)| (name.to_owned(), n))
             .collect();
-        let next_id = spans
-            .iter()
-            .map(|s| s.id)
-            .chain(relations.iter().map(|r| r.id))
-            .max()
-            .unwrap_or(0)
-            + 1;
+        let id_tag = crate::team::ids::session_tag();
+        let next_id = crate::team::ids::first_free(
+            id_tag,
+            spans
+                .iter()
+                .map(|s| s.id)
+                .chain(relations.iter().map(|r| r.id)),
+        );
         Self {
             annotator: annotator.to_owned(),
             scheme,
@@ -423,6 +433,8 @@ impl Layer {
             done: false,
             rejected: Vec::new(),
             unknown: crate::unknown::Unknown::default(),
+            conflicts: Vec::new(),
+            id_tag,
             next_id,
             positions: std::sync::OnceLock::new(),
             label_counts,
@@ -434,13 +446,30 @@ impl Layer {
         &self.spans
     }
 
-    /// A fresh id for a new span or relation. Ids are unique across spans, orphans and
-    /// relations, and never handed out twice in a session: undoing an `AddSpan` does not
-    /// give its id back.
+    /// A fresh id for a new span or relation: the one place ids are minted (edits built
+    /// ahead of time take [`Self::next_id`] and the ids after it, which applying them
+    /// reserves). Ids are unique across spans, orphans and relations, never handed out twice
+    /// in a session (undoing an `AddSpan` does not give its id back), and come from this
+    /// session's random block, so that another clone of the project cannot mint the same
+    /// ones (see [`crate::team::ids`]).
     pub fn allocate_id(&mut self) -> u64 {
         let id = self.next_id;
         self.next_id += 1;
         id
+    }
+
+    /// Mints ids under another session tag (0: the old scheme, largest id + 1): for tests and
+    /// for reproducing a file.
+    pub fn set_id_tag(&mut self, tag: u64) {
+        self.id_tag = tag;
+        self.next_id = crate::team::ids::first_free(
+            tag,
+            self.spans
+                .iter()
+                .chain(&self.orphans)
+                .map(|s| s.id)
+                .chain(self.relations.iter().map(|r| r.id)),
+        );
     }
 
     /// The id [`Self::allocate_id`] would give, without taking it (adding a span with it
@@ -449,9 +478,14 @@ impl Layer {
         self.next_id
     }
 
-    /// Makes sure future ids are above `id` (for spans kept outside the span list).
+    /// Makes sure the id is not handed out (for ids taken outside [`Self::allocate_id`]).
+    /// Only ids in this session's block move the counter: an id minted by another clone
+    /// lies in its own block, and jumping there would hand out the ids that clone hands out
+    /// next.
     pub fn reserve_id(&mut self, id: u64) {
-        self.next_id = self.next_id.max(id + 1);
+        if crate::team::ids::in_block(self.id_tag, id) {
+            self.next_id = self.next_id.max(id.saturating_add(1));
+        }
     }
 
     /// Sets the orphans (spans that lost their place), keeping their ids reserved.
@@ -474,6 +508,8 @@ impl Layer {
             done: self.done,
             rejected: self.rejected.clone(),
             unknown: self.unknown.clone(),
+            conflicts: self.conflicts.clone(),
+            id_tag: self.id_tag,
             next_id: self.next_id,
             positions: std::sync::OnceLock::new(),
             label_counts: std::collections::HashMap::new(),
@@ -541,7 +577,7 @@ impl Layer {
     pub fn insert(&mut self, span: Span) {
         self.positions.take();
         bump(&mut self.label_counts, &span.label);
-        self.next_id = self.next_id.max(span.id + 1);
+        self.reserve_id(span.id);
         let at = self
             .spans
             .partition_point(|s| s.order(&span) == Ordering::Less);
@@ -556,7 +592,10 @@ impl Layer {
         self.positions.take();
         for span in &spans {
             bump(&mut self.label_counts, &span.label);
-            self.next_id = self.next_id.max(span.id + 1);
+            let id = span.id;
+            if crate::team::ids::in_block(self.id_tag, id) {
+                self.next_id = self.next_id.max(id.saturating_add(1));
+            }
         }
         let list = std::sync::Arc::make_mut(&mut self.spans);
         list.extend(spans);
@@ -779,7 +818,15 @@ mod tests {
             vec![],
         );
         assert!(layer.scheme.get("quote").is_some());
-        assert_eq!(layer.allocate_id_peek(), 2);
+        // New ids come from this session's block, above the file's old ids.
+        let tag = crate::team::ids::session_tag();
+        assert_eq!(
+            layer.allocate_id_peek(),
+            crate::team::ids::first_free(tag, [1])
+        );
+        let mut old_scheme = layer.clone();
+        old_scheme.set_id_tag(0);
+        assert_eq!(old_scheme.allocate_id_peek(), 2, "tag 0: largest id + 1");
     }
 
     impl Layer {

@@ -321,8 +321,9 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
             replaced.set_orphans(orphans);
             replaced.done = done;
             replaced.set_rejected(rejected);
-            // Ids handed out before stay taken.
+            // Ids handed out before stay taken; merge conflicts stay listed.
             replaced.reserve_id(next_id.saturating_sub(1));
+            replaced.conflicts = std::mem::take(&mut layer.conflicts);
             *layer = replaced;
             Ok(Edit::Replace(Box::new(old)))
         }
@@ -745,6 +746,7 @@ mod tests {
     #[test]
     fn orphan_ids_are_never_shared_with_spans() {
         let mut layer = Layer::new("a");
+        layer.set_id_tag(0); // the old scheme: counted up from the largest id
         apply(&mut layer, Edit::AddOrphan(span(4, 0, 1, "claim"))).unwrap();
         assert_eq!(layer.allocate_id(), 5);
         assert_eq!(
@@ -791,6 +793,7 @@ mod tests {
     #[test]
     fn relations_go_with_their_spans_and_come_back_on_undo() {
         let mut layer = Layer::new("a");
+        layer.set_id_tag(0); // the old scheme: counted up from the largest id
         let mut history = History::new();
         history
             .apply(&mut layer, Edit::AddSpan(span(1, 0, 5, "actor")))

@@ -329,6 +329,7 @@ mod tests {
             done: false,
             rejected: vec![],
             unknown: Default::default(),
+            conflicts: vec![],
             labels: vec![],
             spans: vec![Span {
                 id: 1,

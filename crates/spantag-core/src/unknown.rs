@@ -33,6 +33,35 @@ impl Unknown {
         self.file.is_empty() && self.spans.is_empty() && self.relations.is_empty()
     }
 
+    /// These fields over `other`'s: every field of either, this one's where both have it (a
+    /// merge of two versions of a file).
+    pub fn merged_over(&self, other: &Self) -> Self {
+        let mut out = other.clone();
+        out.file.extend(self.file.clone());
+        for (id, fields) in &self.spans {
+            out.spans.entry(*id).or_default().extend(fields.clone());
+        }
+        for (id, fields) in &self.relations {
+            out.relations.entry(*id).or_default().extend(fields.clone());
+        }
+        out
+    }
+
+    /// The same fields with the items' ids changed by `new_id` (`None`: the item is gone).
+    pub fn renumbered(&self, new_id: impl Fn(u64) -> Option<u64>) -> Self {
+        let map = |items: &BTreeMap<u64, Fields>| {
+            items
+                .iter()
+                .filter_map(|(id, fields)| Some((new_id(*id)?, fields.clone())))
+                .collect()
+        };
+        Self {
+            file: self.file.clone(),
+            spans: map(&self.spans),
+            relations: map(&self.relations),
+        }
+    }
+
     /// Those of `text` (an annotation file's RON) whose names are not among the fields of
     /// `F` (the file), [`Span`] and [`Relation`]. `None` when the text does not parse as RON.
     pub fn of<'de, F: Deserialize<'de>>(text: &str) -> Option<Self> {

@@ -6,7 +6,7 @@
 //! |---|---|
 //! | `mod.rs` | the app struct, the frame's layout |
 //! | `dispatch.rs` | carrying out commands (tagging, undo, selection, labels, orphans) |
-//! | `keymap.rs` | the keyboard shortcuts: one table for keys, menus and the help window |
+//! | `keymap.rs` | the keyboard shortcuts: one table for keys, menus and the help window; `keymap/press.rs` reads the keys each frame |
 //! | `menus.rs` | the menu bar |
 //! | `status.rs` | the status bar and its messages |
 //! | `start.rs` | the start screen |

@@ -1,6 +1,8 @@
-//! CoNLL IOB2: `TOKEN<TAB>TAG` per line, a blank line between sentences, `-DOCSTART-` before
-//! each document (one per annotator layer). Tokens and the overlap policy come from
-//! [`crate::tokens`].
+//! CoNLL IOB2: `TOKEN<TAB>TAG` per line, a blank line between sentences, and before each
+//! document (one per annotator layer) a `-DOCSTART- <document> <annotator><TAB>O` line: readers
+//! skip lines that start with `-DOCSTART-`, and whether they split on tabs or on white space
+//! its first field stays `-DOCSTART-` and its last `O`. Tokens, sentences and the overlap
+//! policy come from [`crate::tokens`].
 
 use super::{FormatError, Item, Report, Sink};
 use crate::tokens;
@@ -24,11 +26,21 @@ impl Exporter {
 
 impl super::Exporter for Exporter {
     fn document(&mut self, item: &Item<'_>, report: &mut Report) -> Result<(), FormatError> {
-        let sentences = tokens::sentences(item.doc);
+        let sentences = tokens::keep_spans_whole(tokens::sentences(item.doc), item.layers);
         for layer in item.layers {
             let tagged = tokens::tag(&sentences, layer);
-            report.dropped_token_tags += tagged.dropped;
-            let mut out = String::from("-DOCSTART-\tO\n\n");
+            report.token_spans(item.name, layer, &tagged);
+            // Names as one field each: white space in them becomes `_`.
+            let field = |name: &str| -> String {
+                name.chars()
+                    .map(|c| if c.is_whitespace() { '_' } else { c })
+                    .collect()
+            };
+            let mut out = format!(
+                "-DOCSTART- {} {}\tO\n\n",
+                field(item.name),
+                field(&layer.annotator)
+            );
             for (sentence, tags) in sentences.iter().zip(&tagged.tags) {
                 for (token, tag) in sentence.iter().zip(tags) {
                     out.push_str(&token.text);

@@ -1,7 +1,8 @@
-//! CSV, one span per row: `document,annotator,start,end,label,text,note`. Text cells that a
-//! spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) get a
-//! leading apostrophe. `start` and `end` are code points (UTF-16 code units with
-//! `--offsets utf16`).
+//! CSV, one span per row: `document,annotator,start,end,label,text,note`. Every cell holds the
+//! exact text, so `text` equals the document's `text[start:end]`. With `--excel` (for opening
+//! in a spreadsheet), cells that a spreadsheet would run as a formula (starting with `=`, `+`,
+//! `-`, `@`, tab or CR) get a leading apostrophe instead. `start` and `end` are code points
+//! (UTF-16 code units with `--offsets utf16`).
 
 use super::{FormatError, Item, Offsets, Report, Sink};
 
@@ -9,6 +10,7 @@ use super::{FormatError, Item, Offsets, Report, Sink};
 pub struct Exporter {
     writer: csv::Writer<Sink>,
     offsets: Offsets,
+    excel: bool,
 }
 
 /// Neutralises a cell against spreadsheet formula injection.
@@ -20,9 +22,14 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A cell as written: exact, or neutralised for a spreadsheet.
+fn cell(text: &str, excel: bool) -> std::borrow::Cow<'_, str> {
+    if excel { neutralise(text) } else { text.into() }
+}
+
 impl Exporter {
     /// Writes to `sink`, starting with the header row.
-    pub fn new(sink: Sink, offsets: Offsets) -> Result<Self, FormatError> {
+    pub fn new(sink: Sink, offsets: Offsets, excel: bool) -> Result<Self, FormatError> {
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(sink);
@@ -37,25 +44,30 @@ impl Exporter {
                 "note",
             ])
             .map_err(|e| FormatError::Output(e.to_string()))?;
-        Ok(Self { writer, offsets })
+        Ok(Self {
+            writer,
+            offsets,
+            excel,
+        })
     }
 }
 
 impl super::Exporter for Exporter {
     fn document(&mut self, item: &Item<'_>, _report: &mut Report) -> Result<(), FormatError> {
+        let excel = self.excel;
         for layer in item.layers {
             for span in layer.spans() {
                 let (start, end) = super::offsets_of(item.doc, span, self.offsets);
                 let (start, end) = (start.to_string(), end.to_string());
                 self.writer
                     .write_record([
-                        &*neutralise(item.name),
-                        &*neutralise(&layer.annotator),
+                        &*cell(item.name, excel),
+                        &*cell(&layer.annotator, excel),
                         &start,
                         &end,
-                        &*neutralise(&span.label),
-                        &*neutralise(&span.text),
-                        &*neutralise(span.note.as_deref().unwrap_or("")),
+                        &*cell(&span.label, excel),
+                        &*cell(&span.text, excel),
+                        &*cell(span.note.as_deref().unwrap_or(""), excel),
                     ])
                     .map_err(|e| FormatError::Output(e.to_string()))?;
             }

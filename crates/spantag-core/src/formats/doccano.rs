@@ -29,6 +29,9 @@ struct Record {
     /// Newer doccano: relations between `entities` by id.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     relations: Vec<DoccanoRelation>,
+    /// Comments on the example; spantag writes a span's note as `"#<entity id> <note>"`.
+    #[serde(default, rename = "Comments", skip_serializing_if = "Vec::is_empty")]
+    comments: Vec<serde_json::Value>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -66,7 +69,17 @@ impl Exporter {
 #[derive(Serialize)]
 struct RecordOut<'a> {
     text: &'a str,
-    label: Vec<(usize, usize, &'a str)>,
+    /// The classic shape, for a layer without relations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<Vec<(usize, usize, &'a str)>>,
+    /// The relation shape (doccano's "JSONL (relation)"), for a layer with relations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entities: Option<Vec<Entity>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    relations: Option<Vec<DoccanoRelation>>,
+    /// Span notes, as doccano keeps comments on an example: `"#<entity id> <note>"`.
+    #[serde(rename = "Comments", skip_serializing_if = "Vec::is_empty")]
+    comments: Vec<String>,
     source: &'a str,
     annotator: &'a str,
 }
@@ -74,16 +87,57 @@ struct RecordOut<'a> {
 impl super::Exporter for Exporter {
     fn document(&mut self, item: &Item<'_>, _report: &mut Report) -> Result<(), FormatError> {
         for layer in item.layers {
-            let record = RecordOut {
-                text: item.doc.text(),
-                label: layer
+            let offsets = |s: &crate::annotation::Span| offsets_of(item.doc, s, self.offsets);
+            let comments: Vec<String> = layer
+                .spans()
+                .iter()
+                .filter_map(|s| s.note.as_ref().map(|n| format!("#{} {n}", s.id)))
+                .collect();
+            // The classic shape has no ids, so a layer with relations or notes takes the
+            // relation shape, whose entity ids the relations and comments name.
+            let (label, entities, relations) = if layer.relations.is_empty() && comments.is_empty()
+            {
+                let label = layer
                     .spans()
                     .iter()
                     .map(|s| {
-                        let (start, end) = offsets_of(item.doc, s, self.offsets);
+                        let (start, end) = offsets(s);
                         (start, end, s.label.as_str())
                     })
-                    .collect(),
+                    .collect();
+                (Some(label), None, None)
+            } else {
+                let entities = layer
+                    .spans()
+                    .iter()
+                    .map(|s| {
+                        let (start_offset, end_offset) = offsets(s);
+                        Entity {
+                            id: Some(s.id),
+                            start_offset,
+                            end_offset,
+                            label: s.label.clone(),
+                        }
+                    })
+                    .collect();
+                let relations = layer
+                    .relations
+                    .iter()
+                    .map(|r| DoccanoRelation {
+                        id: Some(r.id),
+                        from_id: r.from,
+                        to_id: r.to,
+                        kind: r.label.clone(),
+                    })
+                    .collect();
+                (None, Some(entities), Some(relations))
+            };
+            let record = RecordOut {
+                text: item.doc.text(),
+                label,
+                entities,
+                relations,
+                comments,
                 source: item.name,
                 annotator: &layer.annotator,
             };
@@ -154,6 +208,20 @@ pub fn parse(
             span.key = id.map(|id| id.to_string());
             span.id = id;
             spans.push(span);
+        }
+        // Span notes come back from comments that name an entity id (`#3 the note`).
+        for comment in &record.comments {
+            let Some((id, note)) = comment
+                .as_str()
+                .and_then(|c| c.strip_prefix('#'))
+                .and_then(|c| c.split_once(' '))
+                .and_then(|(id, note)| Some((id.parse::<u64>().ok()?, note)))
+            else {
+                continue;
+            };
+            if let Some(span) = spans.iter_mut().find(|s| s.id == Some(id)) {
+                span.note = Some(note.to_owned());
+            }
         }
         let mut layer = ImportedLayer::new(String::new(), spans);
         layer.relations = record

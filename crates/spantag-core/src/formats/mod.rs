@@ -85,6 +85,20 @@ impl Format {
         !matches!(self, Self::Conll | Self::Hf)
     }
 
+    /// Whether the format keeps relations between spans (spaCy JSONL, doccano's relation
+    /// shape, brat `R` lines, Label Studio relation results).
+    pub fn keeps_relations(self) -> bool {
+        matches!(
+            self,
+            Self::Jsonl | Self::Doccano | Self::Brat | Self::LabelStudio
+        )
+    }
+
+    /// Whether the format keeps span notes.
+    pub fn keeps_notes(self) -> bool {
+        !matches!(self, Self::Conll | Self::Hf)
+    }
+
     /// Whether the format writes a folder rather than one stream.
     pub fn is_folder(self) -> bool {
         matches!(self, Self::Hf | Self::Brat)
@@ -214,6 +228,18 @@ pub struct Report {
     pub spans: usize,
     /// Token tags dropped where spans overlap (CoNLL, Hugging Face).
     pub dropped_token_tags: usize,
+    /// Relations written.
+    pub relations: usize,
+    /// Relations the format has no place for (CSV, CoNLL, Hugging Face).
+    pub relations_left_out: usize,
+    /// Span notes written.
+    pub notes_written: usize,
+    /// Span notes the format has no place for (CoNLL, Hugging Face).
+    pub notes_left_out: usize,
+    /// Spans a token-level export (CoNLL, Hugging Face) wrote as several entities.
+    pub spans_split: usize,
+    /// Spans a token-level export wrote as no entity at all.
+    pub spans_lost: usize,
     /// Spans left out because they do not fit the document (stale files).
     pub skipped_spans: usize,
     /// Other things the user should know, one line each.
@@ -225,13 +251,36 @@ pub struct Report {
 impl Report {
     /// A one-paragraph summary.
     pub fn summary(&self) -> String {
-        let mut s = format!(
-            "{} document(s), {} layer(s), {} span(s) written",
-            self.documents, self.layers, self.spans
-        );
+        let whole = self.spans - (self.spans_split + self.spans_lost).min(self.spans);
+        let mut s = if self.spans_split + self.spans_lost > 0 {
+            format!(
+                "{} document(s), {} layer(s), {} span(s): {whole} written whole, {} split into \
+                 several entities, {} written as no entity (a shorter overlapping span took \
+                 their tokens; the innermost span wins)",
+                self.documents, self.layers, self.spans, self.spans_split, self.spans_lost
+            )
+        } else {
+            format!(
+                "{} document(s), {} layer(s), {} span(s) written",
+                self.documents, self.layers, self.spans
+            )
+        };
+        for (written, left_out, what) in [
+            (self.relations, self.relations_left_out, "relation(s)"),
+            (self.notes_written, self.notes_left_out, "note(s)"),
+        ] {
+            if written > 0 {
+                s.push_str(&format!(", {written} {what}"));
+            }
+            if left_out > 0 {
+                s.push_str(&format!(
+                    "; {left_out} {what} not written (the format has no place for them)"
+                ));
+            }
+        }
         if self.dropped_token_tags > 0 {
             s.push_str(&format!(
-                "; {} token tag(s) dropped where spans overlap (the innermost span wins)",
+                "; {} token tag(s) dropped where spans overlap",
                 self.dropped_token_tags
             ));
         }
@@ -242,6 +291,49 @@ impl Report {
             ));
         }
         s
+    }
+
+    /// Whether the export changed any span: split it, wrote it as no entity, or left it out.
+    /// `--strict` makes any of them an error.
+    pub fn changed_spans(&self) -> usize {
+        self.spans_split + self.spans_lost + self.skipped_spans
+    }
+
+    /// Counts how a token-level export wrote one layer's spans, with a note naming the
+    /// document, the annotator and the spans that did not come out as one entity each.
+    pub fn token_spans(&mut self, document: &str, layer: &Layer, tagged: &crate::tokens::Tagged) {
+        self.dropped_token_tags += tagged.dropped;
+        self.spans_split += tagged.spans_split.len();
+        self.spans_lost += tagged.spans_lost.len();
+        let ids = |ids: &[u64]| {
+            let mut s: Vec<String> = ids.iter().take(5).map(|id| format!("#{id}")).collect();
+            if ids.len() > 5 {
+                s.push(format!("and {} more", ids.len() - 5));
+            }
+            s.join(", ")
+        };
+        if !tagged.spans_split.is_empty() || !tagged.spans_lost.is_empty() {
+            let mut parts = Vec::new();
+            if !tagged.spans_split.is_empty() {
+                parts.push(format!(
+                    "{} span(s) split into several entities ({})",
+                    tagged.spans_split.len(),
+                    ids(&tagged.spans_split)
+                ));
+            }
+            if !tagged.spans_lost.is_empty() {
+                parts.push(format!(
+                    "{} span(s) written as no entity ({})",
+                    tagged.spans_lost.len(),
+                    ids(&tagged.spans_lost)
+                ));
+            }
+            self.notes.push(format!(
+                "{document} ({}): {}",
+                layer.annotator,
+                parts.join("; ")
+            ));
+        }
     }
 }
 
@@ -369,12 +461,41 @@ impl Write for Sink {
     }
 }
 
+/// How an export writes, beyond its format and output.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// How character offsets are counted.
+    pub offsets: Offsets,
+    /// Refuse to write anything when a span would be split, written as no entity or left out.
+    pub strict: bool,
+    /// CSV for spreadsheets: cells a spreadsheet would run as a formula get a leading `'`
+    /// (so a cell's text no longer equals the document's text there).
+    pub excel: bool,
+}
+
 /// Makes the writer for a format.
 pub fn exporter(
     format: Format,
     offsets: Offsets,
     output: &Output,
 ) -> Result<Box<dyn Exporter>, FormatError> {
+    exporter_with(
+        format,
+        &ExportOptions {
+            offsets,
+            ..ExportOptions::default()
+        },
+        output,
+    )
+}
+
+/// Makes the writer for a format, with options.
+pub fn exporter_with(
+    format: Format,
+    options: &ExportOptions,
+    output: &Output,
+) -> Result<Box<dyn Exporter>, FormatError> {
+    let offsets = options.offsets;
     if format.is_folder() {
         let Output::Path(dir) = output else {
             return Err(FormatError::Output(format!(
@@ -401,7 +522,7 @@ pub fn exporter(
         Format::Doccano => Box::new(doccano::Exporter::new(sink, offsets)),
         Format::Conll => Box::new(conll::Exporter::new(sink)),
         Format::LabelStudio => Box::new(label_studio::Exporter::new(sink, offsets)),
-        _ => Box::new(csv_table::Exporter::new(sink, offsets)?),
+        _ => Box::new(csv_table::Exporter::new(sink, offsets, options.excel)?),
     })
 }
 
@@ -459,6 +580,62 @@ pub fn unify_schemes(layers: &mut [Layer]) {
     }
 }
 
+/// The labels the project file (`spantag.ron`) beside a document declares, if it has one
+/// that reads; cached per folder in `projects`.
+fn declared_labels(
+    document: &Path,
+    projects: &mut std::collections::HashMap<PathBuf, Vec<crate::annotation::Label>>,
+) -> Vec<crate::annotation::Label> {
+    let dir = document.parent().unwrap_or(Path::new(".")).to_path_buf();
+    projects
+        .entry(dir)
+        .or_insert_with_key(|dir| {
+            crate::project::find(dir)
+                .and_then(|path| crate::project::load(&path).ok())
+                .map(|p| {
+                    p.labels
+                        .iter()
+                        .map(|l| crate::annotation::Label {
+                            name: l.name.clone(),
+                            color: l.color.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .clone()
+}
+
+/// Keeps in the layers' (unified) scheme the labels some span uses and those the project
+/// file declares (added when missing), and nothing else: label lists written with an export
+/// (`labels.json`, `annotation.conf`) then hold what the data uses, not the default scheme a
+/// file without labels falls back to.
+pub fn keep_used_labels(layers: &mut [Layer], declared: &[crate::annotation::Label]) {
+    let used: std::collections::HashSet<String> = layers
+        .iter()
+        .flat_map(|l| l.spans().iter().map(|s| s.label.clone()))
+        .collect();
+    let is_declared = |name: &str| declared.iter().any(|d| d.name == name);
+    for layer in layers.iter_mut() {
+        let unused: Vec<String> = layer
+            .scheme
+            .labels()
+            .iter()
+            .map(|l| l.name.clone())
+            .filter(|name| !used.contains(name) && !is_declared(name))
+            .collect();
+        for name in &unused {
+            layer.scheme.remove(name);
+        }
+        for label in declared {
+            if layer.scheme.get(&label.name).is_none() {
+                let at = layer.scheme.labels().len();
+                layer.scheme.insert_at(label.clone(), at);
+            }
+        }
+    }
+}
+
 /// Exports documents; `progress(done, total)` is called after each document.
 pub fn export(
     jobs: &[DocumentJob],
@@ -467,6 +644,26 @@ pub fn export(
     output: &Output,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Report, FormatError> {
+    let options = ExportOptions {
+        offsets,
+        ..ExportOptions::default()
+    };
+    export_with(jobs, format, &options, output, progress)
+}
+
+/// Exports documents as [`export`] does, with options; with `strict`, an export that would
+/// split a span, write it as no entity or leave it out stops with an error before anything
+/// is written.
+pub fn export_with(
+    jobs: &[DocumentJob],
+    format: Format,
+    options: &ExportOptions,
+    output: &Output,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Report, FormatError> {
+    let strict = options.strict;
+    // The labels each folder's project file declares, read once per folder.
+    let mut projects = std::collections::HashMap::new();
     let mut report = Report::default();
     let inputs = input_files(jobs);
     let overwrites = |path: &Path| -> Result<(), FormatError> {
@@ -491,7 +688,7 @@ pub fn export(
     if let (Output::Path(path), false) = (output, format.is_folder()) {
         overwrites(path)?;
     }
-    let mut exporter = exporter(format, offsets, output)?;
+    let mut exporter = exporter_with(format, options, output)?;
     let planned = exporter.plan(jobs, &mut report);
     for path in &planned {
         overwrites(path)?;
@@ -523,7 +720,7 @@ pub fn export(
                 .problems
                 .iter()
                 .filter_map(|p| match p {
-                    store::Problem::DuplicateId { id } => Some(id.to_string()),
+                    store::Problem::DuplicateId { id, .. } => Some(id.to_string()),
                     _ => None,
                 })
                 .collect();
@@ -538,6 +735,8 @@ pub fn export(
             layers.push(checked_layer(loaded.layer, &doc, &job.name, &mut report));
         }
         unify_schemes(&mut layers);
+        let declared = declared_labels(&job.path, &mut projects);
+        keep_used_labels(&mut layers, &declared);
         if layers.is_empty() {
             report
                 .notes
@@ -549,6 +748,30 @@ pub fn export(
                 layers: &layers,
             };
             exporter.document(&item, &mut report)?;
+            if strict && report.changed_spans() > 0 {
+                // The exporter's files are still temporary: returning drops them unwritten.
+                return Err(FormatError::Output(format!(
+                    "--strict: {} would not keep every span as written ({}); nothing was \
+                     written",
+                    job.name,
+                    report.notes.last().map_or("spans left out", String::as_str)
+                )));
+            }
+            let relations: usize = layers.iter().map(|l| l.relations.len()).sum();
+            let notes: usize = layers
+                .iter()
+                .map(|l| l.spans().iter().filter(|s| s.note.is_some()).count())
+                .sum();
+            if format.keeps_relations() {
+                report.relations += relations;
+            } else {
+                report.relations_left_out += relations;
+            }
+            if format.keeps_notes() {
+                report.notes_written += notes;
+            } else {
+                report.notes_left_out += notes;
+            }
             report.documents += 1;
             report.layers += layers.len();
             report.spans += layers.iter().map(|l| l.spans().len()).sum::<usize>();

@@ -2,7 +2,9 @@
 //!
 //! The curated layer is saved as `<document>.curated.ron` (annotator [`CURATED`]) with the
 //! atomic writer ([`store::save_layer`], which keeps a `.bak`). What the file already holds is
-//! kept: a span is only added when the file has no span with the same range and label.
+//! kept: a span is only added when the file has no span with the same range and label, and
+//! no span of the same label over part of the range ([`other_version`]): that is a version a
+//! person chose in review, and adding the annotators' would double the disagreement.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -41,6 +43,26 @@ pub struct CurateOutcome {
     /// Disagreements between the compared annotators that the curated layer does not settle
     /// (it holds none of the spans involved).
     pub remaining: usize,
+    /// Accepted spans not added because the curated layer holds a span of the same label over
+    /// part of their range with other boundaries (another version, chosen in review).
+    pub kept_curated: usize,
+}
+
+/// The curated span of `label` that overlaps `start..end` with other boundaries, if any: a
+/// version of the same thing that the curated layer already holds. `index` is built over
+/// `curated.spans()`.
+pub fn other_version<'a>(
+    curated: &'a Layer,
+    index: &crate::annotation::SpanIndex,
+    start: usize,
+    end: usize,
+    label: &str,
+) -> Option<&'a Span> {
+    index
+        .overlapping(start..end)
+        .into_iter()
+        .map(|p| &curated.spans()[p])
+        .find(|s| s.label == label && (s.start, s.end) != (start, end))
 }
 
 /// A span to accept: (start, end, label).
@@ -120,13 +142,20 @@ fn curate_document(
         layer
     };
     let accepted = accepted_spans(&doc.layers, options);
-    let (mut added, mut rejected) = (0, 0);
+    let (mut added, mut rejected, mut kept_curated) = (0, 0, 0);
+    // Over the curated spans as they were: what this run adds does not shadow other spans.
+    let index = crate::annotation::SpanIndex::build(curated.spans());
+    let before = curated.clone();
     for (start, end, label) in &accepted {
         if curated.find_duplicate(*start..*end, label).is_some() {
             continue;
         }
         if curated.is_rejected(*start, *end, label) {
             rejected += 1;
+            continue;
+        }
+        if other_version(&before, &index, *start, *end, label).is_some() {
+            kept_curated += 1;
             continue;
         }
         let id = curated.allocate_id();
@@ -156,6 +185,7 @@ fn curate_document(
         added,
         rejected,
         remaining,
+        kept_curated,
     })
 }
 

@@ -186,8 +186,9 @@ fn rejection(doc: &Document, said: &Said) -> Rejection {
 }
 
 /// "Accept all agreed": the edit adding to the curated layer every span the rules accept
-/// (see [`CurateOptions`]) that it does not hold yet and the curator did not reject, and how
-/// many that is. One step.
+/// (see [`CurateOptions`]) that it does not hold yet, the curator did not reject, and that
+/// no curated span of the same label covers with other boundaries (a version the curator
+/// chose), and how many that is. One step.
 pub fn accept_agreed(
     doc: &Document,
     curated: &Layer,
@@ -196,9 +197,11 @@ pub fn accept_agreed(
 ) -> (Edit, usize) {
     let mut next = curated.next_id();
     let mut edits = Vec::new();
+    let index = crate::annotation::SpanIndex::build(curated.spans());
     for (start, end, label) in accepted_spans(annotators, options) {
         if curated.find_duplicate(start..end, &label).is_some()
             || curated.is_rejected(start, end, &label)
+            || super::curate::other_version(curated, &index, start, end, &label).is_some()
             || end > doc.char_len()
         {
             continue;

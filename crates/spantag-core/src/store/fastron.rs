@@ -393,6 +393,8 @@ pub fn parse(text: &str) -> Option<AnnotationFile> {
         rejected: rejected.unwrap_or_default(),
         // An unknown field returns `None` above: the `ron` path collects them.
         unknown: crate::unknown::Unknown::default(),
+        // A file with conflicts (rare: a merge left them) is read by the `ron` crate.
+        conflicts: Vec::new(),
     })
 }
 

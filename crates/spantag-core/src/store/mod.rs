@@ -74,6 +74,14 @@ pub enum StoreError {
         /// What is wrong.
         message: String,
     },
+    /// A git merge left conflict markers in the file.
+    #[error("{path}:{line}: {advice}", advice = crate::team::markers::advice(.path))]
+    MergeMarkers {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the first `<<<<<<<`.
+        line: usize,
+    },
     /// The file is newer than this build understands.
     #[error(
         "{path} has format version {found}; this spantag reads version {FORMAT_VERSION} — update spantag"

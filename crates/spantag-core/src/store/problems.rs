@@ -43,11 +43,20 @@ pub enum Problem {
         /// The label.
         label: String,
     },
-    /// Two spans share an id.
+    /// Two spans share an id (a file merged line by line, before ids were minted per
+    /// session). Relations naming the id are ambiguous.
     DuplicateId {
         /// The id.
         id: u64,
+        /// The first span with it (relations are read as meaning this one).
+        first: String,
+        /// The later span with it (given a fresh id when loaded).
+        second: String,
+        /// Ids of the relations from or to this id.
+        relations: Vec<u64>,
     },
+    /// A git merge left conflicts for the user (both versions are in the file).
+    Conflict(crate::team::conflict::Conflict),
     /// A span is empty or reversed.
     EmptySpan {
         /// The span.
@@ -138,7 +147,31 @@ impl std::fmt::Display for Problem {
                 f,
                 "span {id}: label {label:?} is not in the file's label list"
             ),
-            Self::DuplicateId { id } => write!(f, "span {id}: id used more than once"),
+            Self::DuplicateId {
+                id,
+                first,
+                second,
+                relations,
+            } => {
+                write!(f, "span {id}: id used by two spans, {first} and {second}")?;
+                if relations.is_empty() {
+                    write!(f, "; no relation names it")?;
+                } else {
+                    let list: Vec<String> = relations.iter().map(u64::to_string).collect();
+                    write!(
+                        f,
+                        "; relation(s) {} name it and may mean either (read as the first)",
+                        list.join(", ")
+                    )?;
+                }
+                write!(
+                    f,
+                    ". The later span gets a new id when the file is loaded and saved. Likely two \
+                     clones each added a span and git merged them line by line: check each \
+                     relation, and run `spantag git-setup` so merges go through spantag"
+                )
+            }
+            Self::Conflict(conflict) => write!(f, "{conflict}"),
             Self::EmptySpan { id } => write!(f, "span {id}: empty or reversed range"),
             Self::Reanchored { moved, orphaned } => write!(
                 f,
@@ -176,9 +209,28 @@ impl AnnotationFile {
                 crate::annotation::IdHash,
             );
         let scheme = LabelScheme::from_labels(self.labels.clone());
+        let describe = |s: &crate::annotation::Span| {
+            format!("{}..{} {} {:?}", s.start, s.end, s.label, s.text)
+        };
         for span in &self.spans {
             if !seen.insert(span.id) {
-                problems.push(Problem::DuplicateId { id: span.id });
+                let first = self
+                    .spans
+                    .iter()
+                    .find(|s| s.id == span.id)
+                    .map(describe)
+                    .unwrap_or_default();
+                problems.push(Problem::DuplicateId {
+                    id: span.id,
+                    first,
+                    second: describe(span),
+                    relations: self
+                        .relations
+                        .iter()
+                        .filter(|r| r.from == span.id || r.to == span.id)
+                        .map(|r| r.id)
+                        .collect(),
+                });
             }
             if span.is_empty() {
                 problems.push(Problem::EmptySpan { id: span.id });
@@ -203,6 +255,7 @@ impl AnnotationFile {
                 });
             }
         }
+        problems.extend(self.conflicts.iter().cloned().map(Problem::Conflict));
         problems
     }
 }
@@ -210,6 +263,57 @@ impl AnnotationFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_repeated_id_names_both_spans_and_the_relations_that_may_mean_either() {
+        let doc = Document::from_text("Reyes met Okafor.".to_owned());
+        let span = |id, start, end, text: &str| crate::annotation::Span {
+            id,
+            start,
+            end,
+            label: "actor".into(),
+            text: text.into(),
+            note: None,
+        };
+        let relation = |id, from, to| crate::annotation::Relation {
+            id,
+            from,
+            to,
+            label: "meets".into(),
+        };
+        let mut layer = crate::annotation::Layer::new("a");
+        layer.insert(span(1, 0, 5, "Reyes"));
+        let mut file = AnnotationFile::from_layer(&layer, &doc);
+        // Two clones each added span 4 and a relation from span 1 to it (ids 5 and 6).
+        file.spans.push(span(4, 10, 16, "Okafor"));
+        file.spans.push(span(4, 6, 9, "met"));
+        file.relations = vec![relation(5, 1, 4), relation(6, 1, 4), relation(7, 1, 1)];
+        let problems = file.problems(&doc);
+        let dup: Vec<&Problem> = problems
+            .iter()
+            .filter(|p| matches!(p, Problem::DuplicateId { .. }))
+            .collect();
+        assert_eq!(dup.len(), 1, "{problems:?}");
+        let said = dup[0].to_string();
+        assert!(
+            said.starts_with(
+                "span 4: id used by two spans, 10..16 actor \"Okafor\" and 6..9 actor \"met\"; \
+                 relation(s) 5, 6 name it and may mean either (read as the first)"
+            ),
+            "{said}"
+        );
+        // Loading keeps both spans and does not move a relation to the renumbered one.
+        let loaded = file.into_layer();
+        assert_eq!(loaded.spans().len(), 3);
+        let met = loaded.spans().iter().find(|s| s.text == "met").unwrap().id;
+        assert_ne!(met, 4);
+        assert!(
+            loaded
+                .relations
+                .iter()
+                .all(|r| r.from != met && r.to != met)
+        );
+    }
 
     #[test]
     fn a_change_is_summed_over_files_and_is_news_only_when_nothing_was_lost() {

@@ -13,6 +13,12 @@ impl AnnotationFile {
         let file = match super::fastron::parse(text) {
             Some(file) => file,
             None => {
+                if let Some(line) = crate::team::markers::first_marker_line(text) {
+                    return Err(StoreError::MergeMarkers {
+                        path: path.to_path_buf(),
+                        line,
+                    });
+                }
                 let options = ron::Options::default().with_recursion_limit(32);
                 let mut file: Self = options.from_str(text).map_err(|e| StoreError::Parse {
                     path: path.to_path_buf(),

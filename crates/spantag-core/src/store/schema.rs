@@ -40,6 +40,10 @@ pub struct AnnotationFile {
     /// they were ([`crate::unknown`]).
     #[serde(skip)]
     pub unknown: crate::unknown::Unknown,
+    /// What a git merge left for the user to decide (both versions of each); absent when
+    /// there is nothing (files without it read as before).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<crate::team::conflict::Conflict>,
 }
 
 impl AnnotationFile {
@@ -62,6 +66,7 @@ impl AnnotationFile {
             orphans: layer.orphans.clone(),
             rejected: layer.rejected.clone(),
             unknown: layer.unknown.clone(),
+            conflicts: layer.conflicts.clone(),
         }
     }
 
@@ -72,35 +77,49 @@ impl AnnotationFile {
         } else {
             LabelScheme::from_labels(self.labels)
         };
-        let mut spans = self.spans;
-        let mut orphans = self.orphans;
         // Ids must be unique across spans and orphans for edits (and relations) to address
-        // them; renumber later duplicates.
+        // them. A later span with an id taken before (a file merged without spantag's driver,
+        // before ids were minted per session) gets a fresh id; relations keep pointing at the
+        // first, and `check` and the load's problems name both spans and those relations
+        // (see [`super::Problem::DuplicateId`]).
         let mut seen: std::collections::HashSet<u64, crate::annotation::IdHash> =
             std::collections::HashSet::with_capacity_and_hasher(
-                spans.len(),
+                self.spans.len(),
                 crate::annotation::IdHash,
             );
-        let mut next = spans
-            .iter()
-            .chain(&orphans)
-            .map(|s| s.id)
-            .chain(self.relations.iter().map(|r| r.id))
-            .max()
-            .unwrap_or(0)
-            + 1;
-        for span in spans.iter_mut().chain(orphans.iter_mut()) {
-            if !seen.insert(span.id) {
-                span.id = next;
-                seen.insert(next);
-                next += 1;
+        let (mut spans, mut later_spans) = (Vec::with_capacity(self.spans.len()), Vec::new());
+        for span in self.spans {
+            if seen.insert(span.id) {
+                spans.push(span);
+            } else {
+                later_spans.push(span);
+            }
+        }
+        let (mut orphans, mut later_orphans) = (Vec::new(), Vec::new());
+        for span in self.orphans {
+            if seen.insert(span.id) {
+                orphans.push(span);
+            } else {
+                later_orphans.push(span);
             }
         }
         let mut layer = Layer::from_parts(&self.annotator, scheme, spans, self.relations);
         layer.unknown = self.unknown;
+        for orphan in &orphans {
+            layer.reserve_id(orphan.id);
+        }
+        for mut span in later_spans {
+            span.id = layer.allocate_id();
+            layer.insert(span);
+        }
+        for mut span in later_orphans {
+            span.id = layer.allocate_id();
+            orphans.push(span);
+        }
         layer.set_orphans(orphans);
         layer.done = self.done;
         layer.set_rejected(self.rejected);
+        layer.conflicts = self.conflicts;
         layer
     }
 }

@@ -57,6 +57,11 @@ impl AnnotationFile {
             rejected.sort();
             write_list(&mut out, "rejected", &rejected, &none);
         }
+        if !self.conflicts.is_empty() {
+            let mut conflicts = self.conflicts.clone();
+            conflicts.sort_by_key(|c| c.id);
+            write_list(&mut out, "conflicts", &conflicts, &none);
+        }
         // Fields spantag does not know, as they were, sorted by name.
         for (name, value) in &unknown.file {
             let _ = writeln!(out, "    {name}: {},", crate::unknown::value_text(value));
@@ -166,6 +171,30 @@ impl RonLine for Rejection {
         push_ron_string(out, &self.label);
         out.push_str(", text: ");
         push_ron_string(out, &self.text);
+        out.push(')');
+    }
+}
+
+impl RonLine for crate::team::conflict::Conflict {
+    fn ron_line(&self, out: &mut String) {
+        use crate::team::conflict::Version;
+        let _ = write!(out, "(id: {}", self.id);
+        for (name, version) in [("ours", &self.ours), ("theirs", &self.theirs)] {
+            let _ = write!(out, ", {name}: ");
+            match version {
+                Version::Deleted => out.push_str("Deleted"),
+                Version::Span(span) => {
+                    out.push_str("Span(");
+                    span.ron_line(out);
+                    out.push(')');
+                }
+                Version::Relation(relation) => {
+                    out.push_str("Relation(");
+                    relation.ron_line(out);
+                    out.push(')');
+                }
+            }
+        }
         out.push(')');
     }
 }
