@@ -411,9 +411,11 @@ fn import_refuses_unsafe_names_and_bad_utf16() {
     let input = dir.path().join("in.jsonl");
     std::fs::write(&input, "{\"text\":\"a👋b\",\"spans\":[{\"start\":0,\"end\":1,\"label\":\"x\"}],\"meta\":{\"source\":\"../evil.txt\",\"annotator\":\"a\"}}\n").unwrap();
     let records = formats::read_import(Format::Jsonl, &input, Offsets::Codepoints, "a").unwrap();
-    let report = formats::write_imported(records, &dir.path().join("into"), false).unwrap();
-    assert_eq!(report.documents, 0);
-    assert!(report.notes[0].contains("not a safe relative file name"));
+    // Refused up front, the record named, nothing written (it used to be skipped with a note).
+    let err = formats::write_imported(records, &dir.path().join("into"), false).unwrap_err();
+    assert!(err.to_string().contains("../evil.txt"), "{err}");
+    assert!(err.to_string().contains("nothing was imported"), "{err}");
+    assert!(!dir.path().join("into").exists());
     let doccano = dir.path().join("d.jsonl");
     std::fs::write(&doccano, "{\"text\":\"a👋b\",\"label\":[[0,2,\"x\"]]}\n").unwrap();
     let err = formats::read_import(Format::Doccano, &doccano, Offsets::Utf16, "a").unwrap_err();

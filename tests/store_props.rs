@@ -61,6 +61,7 @@ fn arb_file() -> impl Strategy<Value = AnnotationFile> {
                 .collect();
             rejected.sort();
             AnnotationFile {
+                unknown: Default::default(),
                 conflicts: Vec::new(),
                 rejected,
                 orphans,

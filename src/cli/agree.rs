@@ -14,6 +14,9 @@ pub(super) fn review_set(
     annotators: Option<&[String]>,
     inputs: &[PathBuf],
 ) -> Result<review::ReviewSet, i32> {
+    for skipped in corpus::skipped_links(inputs) {
+        eprintln!("note: {skipped}");
+    }
     review::plan(inputs, annotators).map_err(|err| {
         eprintln!("spantag {command}: {err}");
         match err {

@@ -19,6 +19,9 @@ pub(super) fn check(paths: &[PathBuf], update: bool) -> i32 {
         println!("{problem}");
         problems += 1;
     }
+    for skipped in corpus::skipped_links(paths) {
+        eprintln!("note: {skipped}");
+    }
     for path in paths {
         if !path.exists() {
             println!("{}: no such file or folder", path.display());

@@ -25,6 +25,9 @@ pub(super) fn export(
         }
         _ => Output::Stdout,
     };
+    for skipped in corpus::skipped_links(inputs) {
+        eprintln!("note: {skipped}");
+    }
     let jobs = match corpus::plan(inputs, choice) {
         Ok(jobs) => jobs,
         Err(err) => {

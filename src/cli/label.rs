@@ -31,6 +31,9 @@ pub(super) fn label(command: LabelCommand) -> i32 {
             LabelCommand::Remove { .. } => "remove: working",
         }
     ));
+    for skipped in spantag_core::corpus::skipped_links(std::slice::from_ref(&path)) {
+        eprintln!("note: {skipped}");
+    }
     let (verb, result) = match command {
         LabelCommand::List { path } => ("list", label_list(&path)),
         LabelCommand::Rename { old, new, path } => (

@@ -271,6 +271,9 @@ pub(super) fn suggest(
         from
     };
     let mut documents = Vec::new();
+    for skipped in corpus::skipped_links(inputs) {
+        eprintln!("note: {skipped}");
+    }
     for input in inputs {
         if input.is_dir() {
             match corpus::documents(input) {

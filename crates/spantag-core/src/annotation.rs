@@ -276,6 +276,8 @@ pub struct Layer {
     pub done: bool,
     /// Suggestions turned down, sorted (see [`Layer::is_rejected`]).
     pub rejected: Vec<Rejection>,
+    /// Fields of its file spantag does not know, kept to be written back.
+    pub unknown: crate::unknown::Unknown,
     /// What a git merge could not decide (see [`crate::team::merge`]); kept until the user
     /// resolves each, and written back with the layer.
     pub conflicts: Vec<crate::team::conflict::Conflict>,
@@ -362,6 +364,7 @@ impl Layer {
             orphans: Vec::new(),
             done: false,
             rejected: Vec::new(),
+            unknown: crate::unknown::Unknown::default(),
             conflicts: Vec::new(),
             id_tag: crate::team::ids::session_tag(),
             next_id: crate::team::ids::first_free(crate::team::ids::session_tag(), []),
@@ -429,6 +432,7 @@ impl Layer {
             orphans: Vec::new(),
             done: false,
             rejected: Vec::new(),
+            unknown: crate::unknown::Unknown::default(),
             conflicts: Vec::new(),
             id_tag,
             next_id,
@@ -503,6 +507,7 @@ impl Layer {
             orphans: self.orphans.clone(),
             done: self.done,
             rejected: self.rejected.clone(),
+            unknown: self.unknown.clone(),
             conflicts: self.conflicts.clone(),
             id_tag: self.id_tag,
             next_id: self.next_id,

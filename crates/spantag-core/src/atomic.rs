@@ -28,14 +28,12 @@ pub struct AtomicFile {
 impl AtomicFile {
     /// Starts writing `path` (the temporary file is created beside it).
     pub fn create(path: &Path) -> std::io::Result<Self> {
+        let path = write_target(path)?;
         let tmp = tempfile::Builder::new()
             .prefix(&temp_prefix())
             .suffix(TEMP_SUFFIX)
-            .tempfile_in(folder_of(path))?;
-        Ok(Self {
-            tmp,
-            path: path.to_path_buf(),
-        })
+            .tempfile_in(folder_of(&path))?;
+        Ok(Self { tmp, path })
     }
 
     /// The file this will become.
@@ -104,6 +102,25 @@ pub fn write(path: &Path, contents: &[u8], backup: Backup) -> std::io::Result<()
     let mut file = AtomicFile::create(path)?;
     file.write_all(contents)?;
     file.commit(backup)
+}
+
+/// The file a write to `path` replaces: `path` itself, or, when it is a symbolic link, the
+/// file the link leads to. The link is kept and its target replaced atomically (with its
+/// `.bak` beside the target), rather than the link being replaced by a regular file.
+pub fn write_target(path: &Path) -> std::io::Result<PathBuf> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path).map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!(
+                    "{} is a link to a file that cannot be reached ({e}); spantag writes \
+                         through links and does not replace them: fix or remove the link",
+                    path.display()
+                ),
+            )
+        }),
+        _ => Ok(path.to_path_buf()),
+    }
 }
 
 const TEMP_PREFIX: &str = ".spantag-";
@@ -201,9 +218,10 @@ fn set_permissions_like(tmp: &std::fs::File, target: &Path) {
     }
 }
 
-/// The hash of a file's bytes now (`None` when it does not exist or cannot be read).
+/// The hash of a file's bytes now (`None` when it does not exist or cannot be read, or is
+/// not a regular file: polling a FIFO must not hang the app).
 pub fn file_hash(path: &Path) -> Option<String> {
-    std::fs::read(path)
+    crate::readfile::read_regular(path)
         .ok()
         .map(|bytes| crate::document::hash_bytes(&bytes))
 }

@@ -46,6 +46,18 @@ pub enum CorpusError {
         /// What the OS said.
         source: std::io::Error,
     },
+    /// A folder could not be walked safely (a FIFO or device in it).
+    #[error("{0}")]
+    Walk(crate::walk::WalkError),
+}
+
+impl From<crate::walk::WalkError> for CorpusError {
+    fn from(err: crate::walk::WalkError) -> Self {
+        match err {
+            crate::walk::WalkError::Io { path, source } => Self::Io { path, source },
+            other => Self::Walk(other),
+        }
+    }
 }
 
 pub use crate::store::split_annotation_path;
@@ -145,35 +157,30 @@ const DOCUMENT_EXTENSIONS: [&str; 2] = ["txt", "md"];
 /// path; hidden files and folders are skipped.
 pub fn documents(dir: &Path) -> Result<Vec<PathBuf>, CorpusError> {
     let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        let entries = std::fs::read_dir(&folder).map_err(|source| CorpusError::Io {
-            path: folder.clone(),
-            source,
-        })?;
-        for entry in entries.filter_map(Result::ok) {
-            if entry.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            let path = entry.path();
-            // The entry's type comes with the listing on most systems: no extra stat.
-            let is_dir = entry
-                .file_type()
-                .map(|t| t.is_dir() || (t.is_symlink() && path.is_dir()))
-                .unwrap_or(false);
-            if is_dir {
-                stack.push(path);
-            } else if path
+    for folder in crate::walk::walk(dir)?.folders {
+        for name in folder.files {
+            if Path::new(&name)
                 .extension()
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| DOCUMENT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
             {
-                out.push(path);
+                out.push(folder.path.join(name));
             }
         }
     }
     out.sort();
     Ok(out)
+}
+
+/// The links a walk of the folders among `inputs` does not follow (leading out of the
+/// folder, or to a folder already searched), for commands to mention.
+pub fn skipped_links(inputs: &[PathBuf]) -> Vec<crate::walk::Skipped> {
+    inputs
+        .iter()
+        .filter(|input| input.is_dir())
+        .filter_map(|input| crate::walk::walk(input).ok())
+        .flat_map(|walk| walk.skipped)
+        .collect()
 }
 
 /// The documents of a corpus folder, without reading any annotation file yet (the fast
@@ -264,51 +271,26 @@ fn walk(
     out: &mut Vec<(PathBuf, Layers)>,
     strays: &mut Vec<PathBuf>,
 ) -> Result<(), CorpusError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| CorpusError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let mut names = BTreeSet::new();
-    let mut subdirs = Vec::new();
-    let mut ron = Vec::new();
-    for entry in entries.filter_map(Result::ok) {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
-        if path.is_dir() {
-            subdirs.push(path);
-        } else {
-            if name.ends_with(".ron") {
-                ron.push(path.clone());
+    for folder in crate::walk::walk(dir)?.folders {
+        let names: BTreeSet<&str> = folder.files.iter().map(String::as_str).collect();
+        let mut docs: std::collections::BTreeMap<PathBuf, Layers> =
+            std::collections::BTreeMap::new();
+        for name in folder.files.iter().filter(|n| n.ends_with(".ron")) {
+            let path = folder.path.join(name);
+            if let Some((doc, annotator)) = parse_file_name(name, |doc| names.contains(doc)) {
+                docs.entry(folder.path.join(doc))
+                    .or_default()
+                    .push((annotator.to_owned(), path));
+            } else if !crate::store::file_name_candidates(name).is_empty()
+                || misnamed_layer_of(name, |doc| names.contains(doc)).is_some()
+            {
+                strays.push(path);
             }
-            names.insert(name);
         }
-    }
-    let mut docs: std::collections::BTreeMap<PathBuf, Layers> = std::collections::BTreeMap::new();
-    for path in ron {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if let Some((doc, annotator)) = parse_file_name(&name, |doc| names.contains(doc)) {
-            docs.entry(path.with_file_name(doc))
-                .or_default()
-                .push((annotator.to_owned(), path.clone()));
-        } else if !crate::store::file_name_candidates(&name).is_empty()
-            || misnamed_layer_of(&name, |doc| names.contains(doc)).is_some()
-        {
-            strays.push(path);
+        for (doc, mut layers) in docs {
+            layers.sort();
+            out.push((doc, layers));
         }
-    }
-    for (doc, mut layers) in docs {
-        layers.sort();
-        out.push((doc, layers));
-    }
-    subdirs.sort();
-    for sub in subdirs {
-        walk(&sub, out, strays)?;
     }
     Ok(())
 }

@@ -140,15 +140,18 @@ impl Document {
             path: path.to_path_buf(),
             source,
         };
-        let size = std::fs::metadata(path).map_err(io_err)?.len();
-        if size > MAX_DOCUMENT_BYTES {
+        // Only a regular file is opened (a FIFO would block for ever), and the limit counts
+        // the bytes read (a link to `/dev/zero` claims 0 bytes).
+        let Some(bytes) =
+            crate::readfile::read_limited(path, MAX_DOCUMENT_BYTES).map_err(io_err)?
+        else {
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
             return Err(DocumentError::TooLarge {
                 path: path.to_path_buf(),
-                size_mb: size / (1024 * 1024),
+                size_mb: size.max(MAX_DOCUMENT_BYTES + 1) / (1024 * 1024),
                 max_mb: MAX_DOCUMENT_BYTES / (1024 * 1024),
             });
-        }
-        let bytes = std::fs::read(path).map_err(io_err)?;
+        };
         // Hash the file on the other core while the text is decoded and indexed.
         let (decoded, hash) = std::thread::scope(|scope| {
             let hasher = scope.spawn(|| hash_bytes(&bytes));

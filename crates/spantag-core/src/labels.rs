@@ -314,10 +314,11 @@ impl Corpus {
         let projects = project_paths
             .into_iter()
             .map(|path| {
-                let bytes = std::fs::read(&path).map_err(|e| ProjectError::Read {
-                    path: path.clone(),
-                    message: e.to_string(),
-                })?;
+                let bytes =
+                    crate::readfile::read_regular(&path).map_err(|e| ProjectError::Read {
+                        path: path.clone(),
+                        message: e.to_string(),
+                    })?;
                 let hash = crate::document::hash_bytes(&bytes);
                 let text = String::from_utf8(bytes).map_err(|_| ProjectError::Read {
                     path: path.clone(),

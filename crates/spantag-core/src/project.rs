@@ -362,7 +362,7 @@ pub fn find(dir: &Path) -> Option<PathBuf> {
 
 /// Reads and checks a project file.
 pub fn load(path: &Path) -> Result<Project, ProjectError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ProjectError::Read {
+    let text = crate::readfile::read_regular_string(path).map_err(|e| ProjectError::Read {
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;
@@ -371,6 +371,8 @@ pub fn load(path: &Path) -> Result<Project, ProjectError> {
 
 /// Parses and checks the text of a project file (`path` only names it in messages).
 pub fn parse(text: &str, path: &Path) -> Result<Project, ProjectError> {
+    // A byte-order mark (some Windows editors add one) is not part of the RON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let invalid = |(line, column): (usize, usize), message: String| ProjectError::Invalid {
         path: path.to_path_buf(),
         line,

@@ -432,6 +432,7 @@ mod tests {
             relations: vec![],
             orphans: vec![],
             conflicts: vec![],
+            unknown: crate::unknown::Unknown::default(),
         }
     }
 
@@ -512,6 +513,7 @@ mod tests {
             annotator: "alice".into(),
             done: false,
             rejected: vec![],
+            unknown: Default::default(),
             conflicts: vec![],
             labels: vec![],
             spans: vec![Span {

@@ -376,19 +376,21 @@ fn collect_ann(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), FormatError> {
         out.push(path.to_path_buf());
         return Ok(());
     }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-        .map_err(FormatError::io(path))?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
+    // The safe walk: links out of the folder are not followed, loops end, FIFOs stop it.
+    let walk = crate::walk::walk(path).map_err(|e| FormatError::Input(e.to_string()))?;
+    let mut found: Vec<PathBuf> = walk
+        .folders
+        .into_iter()
+        .flat_map(|f| {
+            let folder = f.path;
+            f.files
+                .into_iter()
+                .filter(|n| n.ends_with(".ann"))
+                .map(move |n| folder.join(n))
+        })
         .collect();
-    entries.sort();
-    for entry in entries {
-        if entry.is_dir() {
-            collect_ann(&entry, out)?;
-        } else if entry.extension().is_some_and(|e| e == "ann") {
-            out.push(entry);
-        }
-    }
+    found.sort();
+    out.extend(found);
     Ok(())
 }
 
@@ -411,10 +413,13 @@ pub fn import(
     let mut out = Vec::new();
     for ann_path in anns {
         let txt_path = ann_path.with_extension("txt");
-        let bytes = std::fs::read(&txt_path).map_err(FormatError::io(&txt_path))?;
+        let bytes = crate::readfile::read_regular(&txt_path).map_err(FormatError::io(&txt_path))?;
         let (text, _) = crate::document::decode(&bytes)
             .ok_or_else(|| FormatError::Input(format!("{} is not text", txt_path.display())))?;
-        let ann_text = std::fs::read_to_string(&ann_path).map_err(FormatError::io(&ann_path))?;
+        // A byte-order mark before the first line is not part of it (`read_regular_string`
+        // drops it), so the first `T` line is read like the others.
+        let ann_text =
+            crate::readfile::read_regular_string(&ann_path).map_err(FormatError::io(&ann_path))?;
         let doc = Document::from_text(text);
         let relative = |path: &Path| {
             path.strip_prefix(root)
@@ -483,6 +488,12 @@ pub fn parse_ann(
                 let (label, ranges) = middle
                     .split_once(' ')
                     .ok_or_else(|| parse_error("expected 'label start end'"))?;
+                if label.trim().is_empty() {
+                    return Err(parse_error(
+                        "the label is empty; a T line reads 'T1<TAB>label start end<TAB>text': \
+                         give the span a label",
+                    ));
+                }
                 let mut fragments = Vec::new();
                 for range in ranges.split(';') {
                     let mut nums = range.split_whitespace().map(str::parse::<usize>);

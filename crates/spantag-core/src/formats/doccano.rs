@@ -157,7 +157,7 @@ pub fn import(
     offsets: Offsets,
     annotator: &str,
 ) -> Result<Vec<Imported>, FormatError> {
-    let text = std::fs::read_to_string(path).map_err(FormatError::io(path))?;
+    let text = crate::readfile::read_regular_string(path).map_err(FormatError::io(path))?;
     parse(&text, path, offsets, annotator)
 }
 

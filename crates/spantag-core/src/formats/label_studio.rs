@@ -206,7 +206,7 @@ pub fn import(
     offsets: Offsets,
     annotator: &str,
 ) -> Result<Vec<Imported>, FormatError> {
-    let bytes = std::fs::read(path).map_err(FormatError::io(path))?;
+    let bytes = crate::readfile::read_regular(path).map_err(FormatError::io(path))?;
     parse(&bytes, path, offsets, annotator)
 }
 

@@ -11,6 +11,7 @@ pub mod doccano;
 pub mod hf;
 pub mod jsonl;
 pub mod label_studio;
+pub mod names;
 pub mod placement;
 
 use std::io::Write;
@@ -1056,6 +1057,8 @@ pub fn write_imported(
     into: &Path,
     force: bool,
 ) -> Result<ImportReport, FormatError> {
+    // Every record's name is checked before anything is written.
+    names::check_records(&records, into)?;
     let mut report = ImportReport::default();
     let mut docs: Vec<PlannedDocument> = Vec::new();
     let mut by_rel: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();

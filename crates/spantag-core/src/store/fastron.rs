@@ -391,6 +391,8 @@ pub fn parse(text: &str) -> Option<AnnotationFile> {
         relations: relations.unwrap_or_default(),
         orphans: orphans.unwrap_or_default(),
         rejected: rejected.unwrap_or_default(),
+        // An unknown field returns `None` above: the `ron` path collects them.
+        unknown: crate::unknown::Unknown::default(),
         // A file with conflicts (rare: a merge left them) is read by the `ron` crate.
         conflicts: Vec::new(),
     })

@@ -8,6 +8,8 @@ use super::{AnnotationFile, FORMAT_VERSION, MAX_ANNOTATION_BYTES, StoreError};
 impl AnnotationFile {
     /// Parses RON text; `path` is only used in messages.
     pub fn from_ron(text: &str, path: &Path) -> Result<Self, StoreError> {
+        // A byte-order mark (some Windows editors add one) is not part of the file's RON.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let file = match super::fastron::parse(text) {
             Some(file) => file,
             None => {
@@ -18,7 +20,7 @@ impl AnnotationFile {
                     });
                 }
                 let options = ron::Options::default().with_recursion_limit(32);
-                options.from_str(text).map_err(|e| StoreError::Parse {
+                let mut file: Self = options.from_str(text).map_err(|e| StoreError::Parse {
                     path: path.to_path_buf(),
                     line: e.span.start.line,
                     col: e.span.start.col,
@@ -30,7 +32,10 @@ impl AnnotationFile {
                         }
                         code => code.to_string(),
                     },
-                })?
+                })?;
+                // Fields it does not know (the fast reader leaves files with any to `ron`).
+                file.unknown = crate::unknown::Unknown::of::<Self>(text).unwrap_or_default();
+                file
             }
         };
         if file.version > FORMAT_VERSION || file.version == 0 {
@@ -64,14 +69,14 @@ impl AnnotationFile {
             path: path.to_path_buf(),
             source,
         };
-        let size = std::fs::metadata(path).map_err(io)?.len();
-        if size > MAX_ANNOTATION_BYTES {
+        let Some(bytes) = crate::readfile::read_limited(path, MAX_ANNOTATION_BYTES).map_err(io)?
+        else {
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
             return Err(StoreError::TooLarge {
                 path: path.to_path_buf(),
-                size_mb: size / (1024 * 1024),
+                size_mb: size.max(MAX_ANNOTATION_BYTES + 1) / (1024 * 1024),
             });
-        }
-        let bytes = std::fs::read(path).map_err(io)?;
+        };
         let hash = if hash {
             crate::document::hash_bytes(&bytes)
         } else {

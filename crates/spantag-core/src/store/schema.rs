@@ -36,6 +36,10 @@ pub struct AnnotationFile {
     /// Suggestions the annotator turned down (not suggested again for this document).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rejected: Vec<Rejection>,
+    /// Fields spantag does not know (on the file, its spans and relations), written back as
+    /// they were ([`crate::unknown`]).
+    #[serde(skip)]
+    pub unknown: crate::unknown::Unknown,
     /// What a git merge left for the user to decide (both versions of each); absent when
     /// there is nothing (files without it read as before).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -61,6 +65,7 @@ impl AnnotationFile {
             relations: layer.relations.clone(),
             orphans: layer.orphans.clone(),
             rejected: layer.rejected.clone(),
+            unknown: layer.unknown.clone(),
             conflicts: layer.conflicts.clone(),
         }
     }
@@ -99,6 +104,7 @@ impl AnnotationFile {
             }
         }
         let mut layer = Layer::from_parts(&self.annotator, scheme, spans, self.relations);
+        layer.unknown = self.unknown;
         for orphan in &orphans {
             layer.reserve_id(orphan.id);
         }

@@ -1,6 +1,7 @@
 //! The canonical writer: pretty, deterministic RON with one span per line, escaping only
 //! what RON must, so that files read well and diff well in git.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::annotation::{Label, Rejection, Relation, Span};
@@ -43,21 +44,27 @@ impl AnnotationFile {
         if self.done {
             out.push_str("    done: true,\n");
         }
-        write_list(&mut out, "labels", &self.labels);
-        write_list(&mut out, "spans", spans);
-        write_list(&mut out, "relations", &relations);
+        let none = BTreeMap::new();
+        let unknown = &self.unknown;
+        write_list(&mut out, "labels", &self.labels, &none);
+        write_list(&mut out, "spans", spans, &unknown.spans);
+        write_list(&mut out, "relations", &relations, &unknown.relations);
         if !self.orphans.is_empty() {
-            write_list(&mut out, "orphans", &self.orphans);
+            write_list(&mut out, "orphans", &self.orphans, &unknown.spans);
         }
         if !self.rejected.is_empty() {
             let mut rejected = self.rejected.clone();
             rejected.sort();
-            write_list(&mut out, "rejected", &rejected);
+            write_list(&mut out, "rejected", &rejected, &none);
         }
         if !self.conflicts.is_empty() {
             let mut conflicts = self.conflicts.clone();
             conflicts.sort_by_key(|c| c.id);
-            write_list(&mut out, "conflicts", &conflicts);
+            write_list(&mut out, "conflicts", &conflicts, &none);
+        }
+        // Fields spantag does not know, as they were, sorted by name.
+        for (name, value) in &unknown.file {
+            let _ = writeln!(out, "    {name}: {},", crate::unknown::value_text(value));
         }
         out.push_str(")\n");
         out
@@ -102,6 +109,11 @@ pub fn push_ron_string(out: &mut String, s: &str) {
 /// One line of the file per item, in a fixed field order.
 trait RonLine {
     fn ron_line(&self, out: &mut String);
+
+    /// The id its unknown fields are kept under (spans and relations).
+    fn id(&self) -> Option<u64> {
+        None
+    }
 }
 
 impl RonLine for Label {
@@ -115,6 +127,10 @@ impl RonLine for Label {
 }
 
 impl RonLine for Span {
+    fn id(&self) -> Option<u64> {
+        Some(self.id)
+    }
+
     fn ron_line(&self, out: &mut String) {
         let _ = write!(
             out,
@@ -134,6 +150,10 @@ impl RonLine for Span {
 }
 
 impl RonLine for Relation {
+    fn id(&self) -> Option<u64> {
+        Some(self.id)
+    }
+
     fn ron_line(&self, out: &mut String) {
         let _ = write!(
             out,
@@ -179,7 +199,12 @@ impl RonLine for crate::team::conflict::Conflict {
     }
 }
 
-fn write_list<T: RonLine>(out: &mut String, name: &str, items: &[T]) {
+fn write_list<T: RonLine>(
+    out: &mut String,
+    name: &str,
+    items: &[T],
+    unknown: &BTreeMap<u64, crate::unknown::Fields>,
+) {
     if items.is_empty() {
         let _ = writeln!(out, "    {name}: [],");
         return;
@@ -188,6 +213,17 @@ fn write_list<T: RonLine>(out: &mut String, name: &str, items: &[T]) {
     for item in items {
         out.push_str("        ");
         item.ron_line(out);
+        if let Some(fields) = item
+            .id()
+            .filter(|_| !unknown.is_empty())
+            .and_then(|id| unknown.get(&id))
+            && out.ends_with(')')
+        {
+            // On the same line, before the closing parenthesis.
+            out.pop();
+            crate::unknown::push_fields(out, fields);
+            out.push(')');
+        }
         out.push_str(",\n");
     }
     out.push_str("    ],\n");

@@ -353,6 +353,11 @@ pub fn merge(
         orphans: Vec::new(),
         rejected: merge_sets(&base_file.rejected, &ours.rejected, &theirs.rejected),
         conflicts: Vec::new(),
+        // Fields spantag does not know, from both sides (ours where both have one).
+        // Their items keep theirs under the ids they were given here.
+        unknown: ours.unknown.merged_over(&theirs.unknown.renumbered(|id| {
+            (!dropped.contains(&id)).then(|| rename.get(&id).copied().unwrap_or(id))
+        })),
     };
     file.source_hash = pick(
         &base_file.source_hash,
@@ -466,6 +471,7 @@ mod tests {
             orphans: Vec::new(),
             rejected: Vec::new(),
             conflicts: Vec::new(),
+            unknown: Default::default(),
         }
     }
 
