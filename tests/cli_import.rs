@@ -217,6 +217,12 @@ fn brat_fragments_are_checked_as_brat_writes_their_text() {
             &[&input],
         );
         assert_eq!(out.status.code(), Some(0), "{n}: {}", text(&out.stderr));
+        // Fragments split at a line break are one span: nothing to say about them.
+        assert!(
+            !text(&out.stderr).contains("discontinuous"),
+            "{n}: {}",
+            text(&out.stderr)
+        );
         let hull: String = doc_text.chars().skip(4).take(end - 4).collect();
         assert_eq!(
             spans_in(&into.join("doc.txt"), "b"),
@@ -893,4 +899,42 @@ fn newer_doccano_entities_and_relations_are_read() {
         .map(|r| (r.from, r.to, r.label.as_str()))
         .collect();
     assert_eq!(relations, [(11, 12, "met")]);
+}
+
+/// A truly discontinuous brat span ("North … Korea" in "North and South Korea") is imported
+/// as its hull — spantag does not keep fragments yet — and the import says so, naming it.
+#[test]
+fn a_discontinuous_brat_span_is_imported_as_its_hull_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(input.join("doc.txt"), "North and South Korea\n").unwrap();
+    std::fs::write(
+        input.join("doc.ann"),
+        "T1\tCountry 0 5;16 21\tNorth Korea\n",
+    )
+    .unwrap();
+    let into = dir.path().join("out");
+    let out = spantag(
+        &[
+            "import",
+            "--format",
+            "brat",
+            "-a",
+            "b",
+            "--into",
+            into.to_str().unwrap(),
+        ],
+        &[&input],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("1 discontinuous span(s) (T1)") && err.contains("does not keep fragments"),
+        "{err}"
+    );
+    assert_eq!(
+        spans_in(&into.join("doc.txt"), "b"),
+        [span(0, 21, "Country", "North and South Korea")]
+    );
 }

@@ -183,7 +183,11 @@ fn a_git_merge_keeps_both_sides_unknown_fields_on_the_right_spans() {
     // Their span 1 and their relation 3 (from their span 1, so another relation than ours)
     // are renumbered; nothing conflicts.
     assert_eq!(merged.renumbered.len(), 2, "{:?}", merged.renumbered);
-    assert!(merged.file.conflicts.is_empty(), "{:?}", merged.file.conflicts);
+    assert!(
+        merged.file.conflicts.is_empty(),
+        "{:?}",
+        merged.file.conflicts
+    );
     let text = merged.file.to_ron();
     assert!(
         line_with(&text, "start: 0, end: 5").contains("confidence: 0.5"),

@@ -468,6 +468,9 @@ pub fn parse_ann(
     let mut layer = ImportedLayer::new(annotator.to_owned(), Vec::new());
     let mut placer = Placer::new(ann_path, offsets, TextRule::Brat);
     let mut notes: Vec<(String, String)> = Vec::new();
+    // Spans whose fragments leave text between them (not only white space, as where spantag's
+    // own export splits a span at a line break): imported as their hull, and said so.
+    let mut discontinuous: Vec<String> = Vec::new();
     for (i, line) in ann_text.lines().enumerate() {
         let parse_error = |message: &str| FormatError::Parse {
             path: ann_path.to_path_buf(),
@@ -517,6 +520,17 @@ pub fn parse_ann(
                         .iter()
                         .fold((usize::MAX, 0), |(lo, hi), &(s, e)| (lo.min(s), hi.max(e))),
                 };
+                let mut sorted = fragments.clone();
+                sorted.sort_unstable();
+                let gap_with_text = sorted.windows(2).any(|w| {
+                    let (end, next) = (w[0].1, w[1].0);
+                    end < next
+                        && next <= doc.char_len()
+                        && !doc.slice(end..next).chars().all(char::is_whitespace)
+                });
+                if gap_with_text {
+                    discontinuous.push(id.to_owned());
+                }
                 let mut span = ImportedSpan::new(lo, hi, label.to_owned());
                 span.key = Some(id.to_owned());
                 span.id = number;
@@ -577,5 +591,16 @@ pub fn parse_ann(
         }
     }
     layer.notes = placer.finish()?;
+    if !discontinuous.is_empty() {
+        let shown: Vec<&str> = discontinuous.iter().take(5).map(String::as_str).collect();
+        layer.notes.push(format!(
+            "{}: {} discontinuous span(s) ({}{}) imported as one span from their first to their \
+             last fragment, covering the text between: spantag does not keep fragments yet",
+            ann_path.display(),
+            discontinuous.len(),
+            shown.join(", "),
+            if discontinuous.len() > 5 { ", …" } else { "" }
+        ));
+    }
     Ok(layer)
 }
