@@ -65,6 +65,8 @@ pub enum Command {
     NextDocument(bool),
     /// Mark the open document done, or not done.
     ToggleDone,
+    /// Settle a merge conflict of the editable layer by keeping one version.
+    ResolveConflict(u64, spantag_core::team::conflict::Keep),
     /// Show the search bar (Ctrl+F).
     ShowSearch,
     /// Go to the next (`true`) or previous search match.

@@ -3,6 +3,7 @@
 pub mod agreement;
 pub mod app;
 pub mod command;
+pub mod conflicts;
 pub mod corpus;
 pub mod doc_view;
 pub mod label_editor;

@@ -81,6 +81,8 @@ pub enum Edit {
     Reject(Rejection),
     /// Forget a turned-down suggestion (the inverse of [`Edit::Reject`]).
     Unreject(Rejection),
+    /// Replace the layer's list of merge conflicts (settling one removes it from the list).
+    SetConflicts(Vec<crate::team::conflict::Conflict>),
     /// Several edits as one step (one undo undoes them all).
     Batch(Vec<Edit>),
 }
@@ -345,6 +347,10 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
             Ok(Edit::AddOrphan(layer.orphans.remove(at)))
         }
         Edit::SetDone(done) => Ok(Edit::SetDone(std::mem::replace(&mut layer.done, done))),
+        Edit::SetConflicts(conflicts) => Ok(Edit::SetConflicts(std::mem::replace(
+            &mut layer.conflicts,
+            conflicts,
+        ))),
         Edit::Reject(rejection) => Ok(if layer.add_rejection(rejection.clone()) {
             Edit::Unreject(rejection)
         } else {

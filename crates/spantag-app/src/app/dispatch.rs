@@ -349,6 +349,27 @@ impl SpantagApp {
                 }
                 self.open_document(&next);
             }
+            Command::ResolveConflict(id, keep) => {
+                let Some(open) = &self.open else { return };
+                match spantag_core::team::conflict::resolve(open.layer(), id, keep) {
+                    Some(edit) => {
+                        self.apply_edit(edit);
+                        let left = self.open.as_ref().map_or(0, |o| o.layer().conflicts.len());
+                        let side = match keep {
+                            spantag_core::team::conflict::Keep::Ours => "ours",
+                            spantag_core::team::conflict::Keep::Theirs => "theirs",
+                        };
+                        self.info(if left == 0 {
+                            format!(
+                                "Kept {side} for {id}; no merge conflict left — save to record it"
+                            )
+                        } else {
+                            format!("Kept {side} for {id}; {left} merge conflict(s) left")
+                        });
+                    }
+                    None => self.warn(format!("No merge conflict {id} here any more")),
+                }
+            }
             Command::ToggleDone => {
                 let Some(open) = &self.open else { return };
                 let done = !open.layer().done;

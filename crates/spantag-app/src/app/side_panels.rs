@@ -58,6 +58,7 @@ impl SpantagApp {
                             ui.separator();
                         }
                         if let Some(open) = &self.open {
+                            crate::conflicts::conflicts_ui(ui, open, &mut self.commands);
                             panels::palette_ui(
                                 ui,
                                 open,
