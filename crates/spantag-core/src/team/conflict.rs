@@ -58,8 +58,9 @@ impl std::fmt::Display for Conflict {
         };
         write!(
             f,
-            "{what} {}: merge conflict — ours: {}; theirs: {}. Keep the version you want in the \
-             file's lists and delete this entry from `conflicts:`",
+            "{what} {}: merge conflict — ours: {}; theirs: {}. Open the document in spantag and \
+             click Keep ours or Keep theirs, or keep the version you want in the file's lists \
+             and delete this entry from `conflicts:`",
             self.id,
             self.ours.describe(),
             self.theirs.describe()
