@@ -140,9 +140,10 @@ impl Rng {
 fn a_rename_killed_at_any_moment_is_finished_or_undone_by_the_next_command() {
     let root = tempfile::tempdir().unwrap();
     let pristine = root.path().join("pristine");
-    corpus(&pristine, 300);
+    // 1,500 documents, one annotation file each, as the corpus.
+    corpus(&pristine, 1500);
     let before = snapshot(&pristine);
-    assert!(before.len() >= 600);
+    assert!(before.len() >= 3000);
     let claim = ("claim", "assertion");
 
     // How long a whole run takes here, to spread the kills over it.
@@ -159,7 +160,7 @@ fn a_rename_killed_at_any_moment_is_finished_or_undone_by_the_next_command() {
     let duration = started.elapsed();
     assert!(out.status.success(), "{out:?}");
     assert_eq!(folder_state(&full, &before, &[claim]), State::Renamed);
-    eprintln!("a full rename of 300 files takes {duration:?}");
+    eprintln!("a full rename of 1,500 files takes {duration:?}");
 
     let mut rng = Rng(0x5eed_1234_abcd_0042);
     let mut seen = Vec::new();
