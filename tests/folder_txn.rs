@@ -398,3 +398,62 @@ fn folder_commands_refuse_while_another_holds_the_folder() {
         assert_eq!(now, expected, "{args:?} changed files");
     }
 }
+
+/// Read-only commands finish an operation a kill left too, before they read: `export`, `agree`
+/// and `suggest` on a folder whose rename was killed while its journal existed see every file
+/// renamed, and say that they finished it.
+#[test]
+fn reading_commands_finish_an_interrupted_rename_first() {
+    let root = tempfile::tempdir().unwrap();
+    let pristine = root.path().join("pristine");
+    corpus(&pristine, 300);
+    let before = snapshot(&pristine);
+    for (round, command) in [
+        vec!["export", "--format", "jsonl", "--out", "-"],
+        vec!["agree"],
+        vec!["suggest", "--annotator", "synth"],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let dir = root.path().join(format!("r{round}"));
+        copy_folder(&pristine, &dir);
+        let mut child = spantag()
+            .args([
+                "label",
+                "rename",
+                "claim",
+                "assertion",
+                dir.to_str().unwrap(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let journal = dir.join(".spantag-journal.ron");
+        let started = Instant::now();
+        while !journal.exists() && started.elapsed() < Duration::from_secs(60) {
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(
+            journal.exists(),
+            "{command:?}: the kill landed while the journal existed"
+        );
+        let mut args = command.clone();
+        args.push(dir.to_str().unwrap());
+        let out = run(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("interrupted label rename"),
+            "{command:?}: {stderr}"
+        );
+        assert!(!journal.exists(), "{command:?}: the journal is gone");
+        assert_eq!(
+            folder_state(&dir, &before, &[("claim", "assertion")]),
+            State::Renamed,
+            "{command:?}"
+        );
+    }
+}

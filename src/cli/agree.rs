@@ -38,6 +38,15 @@ pub(super) fn agree(
         eprintln!("spantag agree: --fail-under {least}: give an alpha from -1 to 1, e.g. 0.8");
         return USAGE;
     }
+    // An operation a killed command left in these folders is finished first: what is read
+    // is then all old or all new.
+    let problems = super::folder::finish_interrupted("agree", inputs.iter().map(PathBuf::as_path));
+    if !problems.is_empty() {
+        for problem in problems {
+            eprintln!("spantag agree: {problem}");
+        }
+        return PROBLEMS;
+    }
     let set = match review_set("agree", annotators, inputs) {
         Ok(set) => set,
         Err(code) => return code,

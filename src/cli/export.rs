@@ -25,6 +25,15 @@ pub(super) fn export(
         }
         _ => Output::Stdout,
     };
+    // An operation a killed command left in these folders is finished first: what is read
+    // is then all old or all new.
+    let problems = super::folder::finish_interrupted("export", inputs.iter().map(PathBuf::as_path));
+    if !problems.is_empty() {
+        for problem in problems {
+            eprintln!("spantag export: {problem}");
+        }
+        return 1;
+    }
     for skipped in corpus::skipped_links(inputs) {
         eprintln!("note: {skipped}");
     }

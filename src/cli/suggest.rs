@@ -257,6 +257,16 @@ pub(super) fn suggest(
             return 2;
         }
     }
+    // An operation a killed command left in these folders is finished first: what is read
+    // is then all old or all new.
+    let problems =
+        super::folder::finish_interrupted("suggest", inputs.iter().map(PathBuf::as_path));
+    if !problems.is_empty() {
+        for problem in problems {
+            eprintln!("spantag suggest: {problem}");
+        }
+        return 1;
+    }
     if only_from && from.is_none() && options.model.is_none() {
         eprintln!("spantag suggest: --only-from needs --from ANNOTATOR");
         return 2;
