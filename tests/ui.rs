@@ -509,6 +509,14 @@ fn two_crashed_windows_on_one_layer_both_get_their_work_back() {
     h.run();
     let texts: Vec<String> = spans(&h).into_iter().map(|s| s.3).collect();
     assert_eq!(texts, ["Critics"]);
+    // Then the other window's work is offered too, and merged in.
+    h.get_by_label_contains("Another window's unsaved work");
+    h.get_by_role_and_label(Role::Button, "Merge it in").click();
+    h.run();
+    let mut texts: Vec<String> = spans(&h).into_iter().map(|s| s.3).collect();
+    texts.sort();
+    assert_eq!(texts, ["Critics", "council"]);
+    h.get_by_label_contains("Merged the other window's work: 1 span(s) added");
     let aside: Vec<PathBuf> = std::fs::read_dir(fx.dir.path())
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -36,6 +36,10 @@ pub(super) struct Safety {
     recovery_due: Option<Instant>,
     /// The recovery failure the user was last told of (told once, not every second).
     recovery_failure: Option<String>,
+    /// Other crashed windows' unsaved work on this layer, kept aside, still to offer.
+    aside_files: Vec<std::path::PathBuf>,
+    /// The one being offered now: its side file and content.
+    aside_offer: Option<(std::path::PathBuf, AnnotationFile)>,
 }
 
 struct RestoreOffer {
@@ -78,16 +82,18 @@ impl SpantagApp {
         let pending = recovery::pending(&path);
         // Other windows on this layer that crashed too: their work is kept, and named.
         let aside = recovery::take_set_aside();
+        let recovery_aside = aside.clone();
         let aside = if aside.is_empty() {
             String::new()
         } else {
             let names: Vec<String> = aside.iter().map(|p| p.display().to_string()).collect();
             format!(
-                "{} other window(s) on this layer also had unsaved work; it was kept as {} — open it in a text editor, or merge it by hand",
+                "{} other window(s) on this layer also had unsaved work; it was kept as {}, and spantag offers to merge it in next",
                 aside.len(),
                 names.join(", ")
             )
         };
+        self.safety.aside_files = recovery_aside;
         if let Some(file) = pending {
             let differing = recovery::Differences::between(&file, open.layer());
             if !differing.is_empty() {
@@ -291,6 +297,78 @@ impl SpantagApp {
         }
     }
 
+    /// Once the restore question is answered: each other crashed window's work, kept aside,
+    /// is offered to merge in (what it has that the layer lacks, one undoable step) or to
+    /// keep aside. Nothing typed in any window goes unoffered.
+    fn aside_dialog(&mut self, ctx: &egui::Context) {
+        if self.safety.restore.is_some() {
+            return;
+        }
+        if self.safety.aside_offer.is_none() {
+            while let Some(path) = self.safety.aside_files.pop() {
+                match AnnotationFile::read(&path) {
+                    Ok(file) => {
+                        self.safety.aside_offer = Some((path, file));
+                        break;
+                    }
+                    Err(err) => self.warn(format!(
+                        "Another window's unsaved work is kept as {}, but it cannot be read ({err}); open it in a text editor",
+                        path.display()
+                    )),
+                }
+            }
+        }
+        let Some((path, file)) = &self.safety.aside_offer else {
+            return;
+        };
+        let mut merge = None;
+        egui::Modal::new(egui::Id::unique("merge-other-window")).show(ctx, |ui| {
+            ui.set_width(420.0);
+            ui.heading("Another window's unsaved work");
+            ui.add_space(6.0);
+            ui.label(format!(
+                "Another spantag window on this layer also closed without saving ({} span(s)). Its work is kept as {}.",
+                file.spans.len(),
+                path.display()
+            ));
+            ui.add_space(12.0);
+            ui.horizontal(|ui| {
+                if ui.button(RichText::new("Merge it in").strong()).on_hover_text("Enter: add what it has that yours lacks (Ctrl+Z undoes it)").clicked() {
+                    merge = Some(true);
+                }
+                if ui.button("Keep it aside").on_hover_text("Esc: leave it in its file").clicked() {
+                    merge = Some(false);
+                }
+            });
+            let (enter, esc) = ui.input(|i| (i.key_pressed(Key::Enter), i.key_pressed(Key::Escape)));
+            if merge.is_none() && enter {
+                merge = Some(true);
+            } else if merge.is_none() && esc {
+                merge = Some(false);
+            }
+        });
+        let Some(merge) = merge else { return };
+        let Some((path, file)) = self.safety.aside_offer.take() else {
+            return;
+        };
+        let Some(open) = &mut self.open else { return };
+        if !merge {
+            self.info(format!(
+                "The other window's work stays in {}",
+                path.display()
+            ));
+            return;
+        }
+        let id = open.layer_id().clone();
+        match open.session.merge_file(&id, &file) {
+            Ok(added) => self.info(format!(
+                "Merged the other window's work: {added} span(s) added — Ctrl+S saves, Ctrl+Z undoes (its file {} can then be deleted)",
+                path.display()
+            )),
+            Err(err) => self.error(format!("Could not merge the other window's work: {err}")),
+        }
+    }
+
     /// The restore, conflict and Save As dialogs.
     pub(super) fn safety_dialogs(&mut self, ctx: &egui::Context) {
         let dark = self.settings.dark_mode;
@@ -373,6 +451,8 @@ impl SpantagApp {
                 }
             }
         }
+
+        self.aside_dialog(ctx);
 
         if let Some(conflict) = &self.safety.conflict {
             let mut choice = None;
