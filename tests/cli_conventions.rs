@@ -132,6 +132,12 @@ fn every_subcommand_follows_the_exit_code_table() {
             vec!["synth", "--out", s(&synth_out), "--disagreement", "2"],
             2,
         ),
+        // status (a team lead's look), git-setup, merge-driver
+        (vec!["status", c], 0),
+        (vec!["status", "--format", "json", c], 0),
+        (vec!["status", m], 2),
+        (vec!["git-setup", b], 2),
+        (vec!["merge-driver", m, m, m], 2),
         // completions, man, help
         (vec!["completions", "bash"], 0),
         (vec!["completions", "tcsh"], 2),
