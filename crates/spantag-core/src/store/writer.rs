@@ -57,6 +57,11 @@ impl AnnotationFile {
             rejected.sort();
             write_list(&mut out, "rejected", &rejected, &none);
         }
+        if !self.decisions.is_empty() {
+            let mut decisions = self.decisions.clone();
+            decisions.sort();
+            write_list(&mut out, "decisions", &decisions, &none);
+        }
         if !self.conflicts.is_empty() {
             let mut conflicts = self.conflicts.clone();
             conflicts.sort_by_key(|c| c.id);
@@ -91,7 +96,7 @@ pub fn push_ron_string(out: &mut String, s: &str) {
             '\n' => "\\n",
             '\r' => "\\r",
             '\t' => "\\t",
-            c if c.is_control() => "",
+            c if c.is_control() || invisible(c) => "",
             _ => continue,
         };
         out.push_str(&s[run..i]);
@@ -104,6 +109,26 @@ pub fn push_ron_string(out: &mut String, s: &str) {
     }
     out.push_str(&s[run..]);
     out.push('"');
+}
+
+/// Characters a reader of the file cannot see or tell from a plain space: other spaces
+/// (no-break, thin, ideographic…), zero-width and joiner characters, soft hyphen, direction
+/// marks and embeddings, the byte-order mark. They are written as `\u{…}` escapes so that a
+/// person reading or diffing the file sees them (both readers decode them back).
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{a0}'
+            | '\u{ad}'
+            | '\u{34f}'
+            | '\u{61c}'
+            | '\u{180e}'
+            | '\u{2000}'..='\u{200f}'
+            | '\u{2028}'..='\u{202f}'
+            | '\u{205f}'..='\u{206f}'
+            | '\u{3000}'
+            | '\u{feff}'
+    )
 }
 
 /// One line of the file per item, in a fixed field order.
@@ -175,6 +200,20 @@ impl RonLine for Rejection {
     }
 }
 
+impl RonLine for crate::review::decision::Decision {
+    fn ron_line(&self, out: &mut String) {
+        let _ = write!(out, "(start: {}, end: {}, outcome: ", self.start, self.end);
+        push_ron_string(out, &self.outcome);
+        if !self.annotator.is_empty() {
+            out.push_str(", annotator: ");
+            push_ron_string(out, &self.annotator);
+        }
+        out.push_str(", text: ");
+        push_ron_string(out, &self.text);
+        out.push(')');
+    }
+}
+
 impl RonLine for crate::team::conflict::Conflict {
     fn ron_line(&self, out: &mut String) {
         use crate::team::conflict::Version;
@@ -227,4 +266,28 @@ fn write_list<T: RonLine>(
         out.push_str(",\n");
     }
     out.push_str("    ],\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invisible_characters_are_written_escaped_and_read_back() {
+        let text = "a\u{a0}b\u{200d}c\u{200b}d\u{feff}e\u{202e}f é 🙂";
+        let mut out = String::new();
+        push_ron_string(&mut out, text);
+        assert_eq!(
+            out,
+            "\"a\\u{a0}b\\u{200d}c\\u{200b}d\\u{feff}e\\u{202e}f é 🙂\""
+        );
+        // Both readers decode them: the fast one, and the `ron` crate.
+        let file = format!(
+            "(version: 1, source: \"d.txt\", source_hash: \"h\", annotator: \"a\", labels: [], spans: [(id: 1, start: 0, end: 13, label: \"x\", text: {out})], relations: [])"
+        );
+        let fast = crate::store::fastron::parse(&file).unwrap();
+        assert_eq!(fast.spans[0].text, text);
+        let slow: crate::store::AnnotationFile = ron::from_str(&file).unwrap();
+        assert_eq!(slow.spans[0].text, text);
+    }
 }
