@@ -64,6 +64,7 @@ fn arb_file() -> impl Strategy<Value = AnnotationFile> {
                 unknown: Default::default(),
                 conflicts: Vec::new(),
                 rejected,
+                decisions: Vec::new(),
                 orphans,
                 done: spans.len() % 2 == 1,
                 version: 1,

@@ -143,12 +143,17 @@ pub(super) fn curate(
         } else {
             String::new()
         };
+        let decided = if o.decided > 0 {
+            format!(", {} not added: settled in review", o.decided)
+        } else {
+            String::new()
+        };
         println!(
-            "{}: {} span(s) added ({} already curated{rejected}{kept}), {} disagreement(s) \
-             remain",
+            "{}: {} span(s) added ({} already curated{rejected}{kept}{decided}), {} \
+             disagreement(s) remain",
             o.document,
             o.added,
-            o.accepted - o.added - o.rejected - o.kept_curated,
+            o.accepted - o.added - o.rejected - o.kept_curated - o.decided,
             o.remaining
         );
         done += 1;

@@ -197,11 +197,34 @@ pub fn review_ui(
             .document()
             .slice(d.start..d.end.min(session.document().char_len()));
         ui.weak(format!("“{}”", preview_ends(text, 80)));
+        // Which version was chosen: the recorded decision, else the annotator whose spans
+        // there the curated layer holds.
+        let decision = curated.decision_over(d.start, d.end);
+        let chosen: Option<&str> = decision
+            .map(|x| x.annotator.as_str())
+            .filter(|a| !a.is_empty())
+            .or_else(|| {
+                d.says
+                    .iter()
+                    .find(|s| {
+                        !s.spans.is_empty()
+                            && s.spans
+                                .iter()
+                                .all(|x| curated.find_duplicate(x.start..x.end, &x.label).is_some())
+                    })
+                    .map(|s| s.annotator.as_str())
+            });
         if settled {
+            let how = match (decision, chosen) {
+                (Some(x), _) => x.describe(),
+                (None, Some(who)) => format!("{who}'s version"),
+                (None, None) => "every version rejected".to_owned(),
+            };
             ui.colored_label(
                 theme::warning_color(ui.visuals().dark_mode).gamma_multiply(0.9),
-                "Settled",
-            );
+                format!("Settled: {how}"),
+            )
+            .on_hover_text("Accept another version (or Reject all) to change it; Ctrl+Z undoes");
         }
         // One row per annotator: the Accept button first, so that it stays visible however
         // narrow the panel is; the spans' text is cut to the width left.
@@ -225,6 +248,12 @@ pub fn review_ui(
                 ui.strong(&says.annotator);
                 if says.spans.is_empty() {
                     ui.weak("no span");
+                }
+                if settled && chosen == Some(says.annotator.as_str()) {
+                    ui.label(
+                        RichText::new("✔ chosen").color(theme::ok_color(ui.visuals().dark_mode)),
+                    )
+                    .on_hover_text("The curated layer follows this version");
                 }
             });
             // Each span: its label and offsets, then its text with both ends kept, so that

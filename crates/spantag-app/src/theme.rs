@@ -107,6 +107,15 @@ pub fn warning_color(dark_mode: bool) -> Color32 {
     }
 }
 
+/// The colour of what is done and fine (a chosen version).
+pub fn ok_color(dark_mode: bool) -> Color32 {
+    if dark_mode {
+        Color32::from_rgb(0x7c, 0xd3, 0x8a)
+    } else {
+        Color32::from_rgb(0x1e, 0x7a, 0x34)
+    }
+}
+
 /// The colour of errors.
 pub fn error_color(dark_mode: bool) -> Color32 {
     if dark_mode {

@@ -276,6 +276,9 @@ pub struct Layer {
     pub done: bool,
     /// Suggestions turned down, sorted (see [`Layer::is_rejected`]).
     pub rejected: Vec<Rejection>,
+    /// What a reviewer decided at disagreements, sorted (curated layers; see
+    /// [`crate::review::decision`]).
+    pub decisions: Vec<crate::review::decision::Decision>,
     /// Fields of its file spantag does not know, kept to be written back.
     pub unknown: crate::unknown::Unknown,
     /// What a git merge could not decide (see [`crate::team::merge`]); kept until the user
@@ -335,6 +338,7 @@ impl PartialEq for Layer {
             &self.orphans,
             self.done,
             &self.rejected,
+            &self.decisions,
             &self.conflicts,
             self.next_id,
         ) == (
@@ -345,6 +349,7 @@ impl PartialEq for Layer {
             &other.orphans,
             other.done,
             &other.rejected,
+            &other.decisions,
             &other.conflicts,
             other.next_id,
         )
@@ -364,6 +369,7 @@ impl Layer {
             orphans: Vec::new(),
             done: false,
             rejected: Vec::new(),
+            decisions: Vec::new(),
             unknown: crate::unknown::Unknown::default(),
             conflicts: Vec::new(),
             id_tag: crate::team::ids::session_tag(),
@@ -432,6 +438,7 @@ impl Layer {
             orphans: Vec::new(),
             done: false,
             rejected: Vec::new(),
+            decisions: Vec::new(),
             unknown: crate::unknown::Unknown::default(),
             conflicts: Vec::new(),
             id_tag,
@@ -507,6 +514,7 @@ impl Layer {
             orphans: self.orphans.clone(),
             done: self.done,
             rejected: self.rejected.clone(),
+            decisions: self.decisions.clone(),
             unknown: self.unknown.clone(),
             conflicts: self.conflicts.clone(),
             id_tag: self.id_tag,
@@ -545,6 +553,49 @@ impl Layer {
             }
             Err(_) => false,
         }
+    }
+
+    /// Records a reviewer's decision, replacing one over the same extent; returns the one it
+    /// replaced.
+    pub fn add_decision(
+        &mut self,
+        decision: crate::review::decision::Decision,
+    ) -> Option<crate::review::decision::Decision> {
+        let old = self
+            .decisions
+            .iter()
+            .position(|d| (d.start, d.end) == (decision.start, decision.end))
+            .map(|at| self.decisions.remove(at));
+        let at = self.decisions.partition_point(|d| d < &decision);
+        self.decisions.insert(at, decision);
+        old
+    }
+
+    /// Forgets a decision; false when it was not recorded.
+    pub fn remove_decision(&mut self, decision: &crate::review::decision::Decision) -> bool {
+        match self.decisions.iter().position(|d| d == decision) {
+            Some(at) => {
+                self.decisions.remove(at);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The decision whose extent holds `start..end`, if any.
+    pub fn decision_over(
+        &self,
+        start: usize,
+        end: usize,
+    ) -> Option<&crate::review::decision::Decision> {
+        self.decisions.iter().find(|d| d.contains(start, end))
+    }
+
+    /// Sets the decisions (sorted, without repeats).
+    pub fn set_decisions(&mut self, mut decisions: Vec<crate::review::decision::Decision>) {
+        decisions.sort();
+        decisions.dedup();
+        self.decisions = decisions;
     }
 
     /// Sets the rejected suggestions (sorted, without repeats).

@@ -81,6 +81,10 @@ pub enum Edit {
     Reject(Rejection),
     /// Forget a turned-down suggestion (the inverse of [`Edit::Reject`]).
     Unreject(Rejection),
+    /// Record a reviewer's decision at a disagreement (replacing one over the same extent).
+    Decide(crate::review::decision::Decision),
+    /// Forget a decision (the inverse of [`Edit::Decide`]).
+    Undecide(crate::review::decision::Decision),
     /// Replace the layer's list of merge conflicts (settling one removes it from the list).
     SetConflicts(Vec<crate::team::conflict::Conflict>),
     /// Several edits as one step (one undo undoes them all).
@@ -102,6 +106,8 @@ pub struct LayerContent {
     pub done: bool,
     /// The suggestions turned down.
     pub rejected: Vec<Rejection>,
+    /// A reviewer's decisions at disagreements.
+    pub decisions: Vec<crate::review::decision::Decision>,
 }
 
 impl LayerContent {
@@ -114,6 +120,7 @@ impl LayerContent {
             orphans: layer.orphans.clone(),
             done: layer.done,
             rejected: layer.rejected.clone(),
+            decisions: layer.decisions.clone(),
         }
     }
 }
@@ -317,12 +324,14 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
                 orphans,
                 done,
                 rejected,
+                decisions,
             } = *content;
             let next_id = layer.next_id();
             let mut replaced = Layer::from_parts(&layer.annotator, scheme, spans, relations);
             replaced.set_orphans(orphans);
             replaced.done = done;
             replaced.set_rejected(rejected);
+            replaced.set_decisions(decisions);
             // Ids handed out before stay taken; merge conflicts stay listed.
             replaced.reserve_id(next_id.saturating_sub(1));
             replaced.conflicts = std::mem::take(&mut layer.conflicts);
@@ -358,6 +367,15 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
         }),
         Edit::Unreject(rejection) => Ok(if layer.remove_rejection(&rejection) {
             Edit::Reject(rejection)
+        } else {
+            Edit::Batch(Vec::new())
+        }),
+        Edit::Decide(decision) => Ok(match layer.add_decision(decision.clone()) {
+            Some(old) => Edit::Batch(vec![Edit::Undecide(decision), Edit::Decide(old)]),
+            None => Edit::Undecide(decision),
+        }),
+        Edit::Undecide(decision) => Ok(if layer.remove_decision(&decision) {
+            Edit::Decide(decision)
         } else {
             Edit::Batch(Vec::new())
         }),
@@ -665,6 +683,7 @@ mod tests {
             relations: vec![],
             orphans: vec![span(3, 5, 6, "event")],
             done: true,
+            decisions: Vec::new(),
             rejected: vec![crate::annotation::Rejection {
                 start: 0,
                 end: 1,

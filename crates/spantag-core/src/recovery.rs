@@ -420,6 +420,7 @@ mod tests {
             annotator: "alice".into(),
             done: false,
             rejected: vec![],
+            decisions: vec![],
             labels: vec![],
             spans: vec![Span {
                 id: 1,
@@ -513,6 +514,7 @@ mod tests {
             annotator: "alice".into(),
             done: false,
             rejected: vec![],
+            decisions: vec![],
             unknown: Default::default(),
             conflicts: vec![],
             labels: vec![],

@@ -27,6 +27,27 @@ impl SpantagApp {
         self.start_loading(path, super::loading::Kind::Review);
     }
 
+    /// Opens the document again from disk in the mode it is in: a review stays a review,
+    /// with the same annotators hidden (after an outside change to the curated file).
+    pub(super) fn reopen(&mut self, doc: &Path) {
+        let review = self.review.take();
+        self.open = None;
+        match review {
+            Some(old) => {
+                self.open_review(doc, false);
+                self.wait_until_loaded();
+                if let Some(review) = &mut self.review {
+                    review.hidden = old.hidden;
+                    review.options = old.options;
+                }
+            }
+            None => {
+                self.open_document(doc);
+                self.wait_until_loaded();
+            }
+        }
+    }
+
     /// Switches the open document between annotating and reviewing (saving unsaved changes
     /// first; the status bar says so once the switch is done).
     pub(super) fn toggle_review(&mut self) {
@@ -90,6 +111,7 @@ impl SpantagApp {
     }
 
     pub(super) fn accept_version(&mut self, who: &LayerId) {
+        let layers = self.shown_layers();
         let (Some(open), Some(review)) = (&mut self.open, &mut self.review) else {
             return;
         };
@@ -106,11 +128,19 @@ impl SpantagApp {
             open.session.editable().layer(),
             &d,
             k,
+            &layers,
         );
         let curated = open.session.editable_id().clone();
+        let no_span = d.says[k].spans.is_empty();
         match open.session.apply(&curated, edit) {
             Ok(()) => {
-                self.info(format!("Accepted {who}'s version (Ctrl+Z undoes it)"));
+                if no_span {
+                    self.info(format!(
+                        "Accepted {who}'s “no span”: no version goes into the curated layer here (Ctrl+Z undoes it)"
+                    ));
+                } else {
+                    self.info(format!("Accepted {who}'s version (Ctrl+Z undoes it)"));
+                }
                 self.step_disagreement(true);
             }
             Err(err) => self.error(format!("Could not accept: {err}")),

@@ -177,14 +177,17 @@ impl SpantagApp {
             && let Some(doc) = open.session.document().path().map(Path::to_path_buf)
         {
             let top = self.view.top_offset();
-            self.open = None;
-            self.open_document(&doc);
-            self.wait_until_loaded();
+            let what = if self.review.is_some() {
+                "The curated file changed on disk (curate, git or a teammate?) — reloaded it; still reviewing"
+            } else {
+                "The annotation file changed on disk (a teammate or git?) — reloaded it"
+            };
+            self.reopen(&doc);
             if let Some(top) = top {
                 // Stay where the user was reading.
                 self.view.scroll_to(crate::doc_view::ScrollTarget::Top(top));
             }
-            self.info("The annotation file changed on disk (a teammate or git?) — reloaded it");
+            self.info(what);
         }
     }
 
@@ -250,9 +253,7 @@ impl SpantagApp {
         }
         open.session.discard_recovery();
         if let Some(doc) = open.session.document().path().map(Path::to_path_buf) {
-            self.open = None;
-            self.open_document(&doc);
-            self.wait_until_loaded();
+            self.reopen(&doc);
             self.info(format!("Reloaded the annotation file from disk.{note}"));
         }
     }

@@ -86,11 +86,13 @@ impl Disagreement {
             .map(|s| s.annotator.as_str())
     }
 
-    /// Whether a reviewer has settled it in `layer` (the curated one): the layer holds one of
-    /// the spans involved (same range and label), or rejected every one of them.
+    /// Whether a reviewer has settled it in `layer` (the curated one): a decision recorded
+    /// there holds its extent ([`crate::review::decision`]), the layer holds one of the spans
+    /// involved (same range and label), or rejected every one of them.
     pub fn settled_by(&self, layer: &Layer) -> bool {
         let spans = || self.says.iter().flat_map(|s| &s.spans);
-        spans().any(|s| layer.find_duplicate(s.start..s.end, &s.label).is_some())
+        layer.decision_over(self.start, self.end).is_some()
+            || spans().any(|s| layer.find_duplicate(s.start..s.end, &s.label).is_some())
             || (spans().next().is_some()
                 && spans().all(|s| layer.is_rejected(s.start, s.end, &s.label)))
     }

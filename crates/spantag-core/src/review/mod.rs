@@ -7,6 +7,7 @@
 
 pub mod agreement;
 pub mod curate;
+pub mod decision;
 pub mod disagreements;
 pub mod navigate;
 
@@ -22,6 +23,7 @@ use crate::store;
 
 pub use agreement::{AgreementReport, compare};
 pub use curate::{CurateOptions, CurateOutcome, curate};
+pub use decision::{Decision, Outcome};
 pub use disagreements::{
     Disagreement, DisagreementKind, Said, Says, find_disagreements, next_after, previous_before,
 };
@@ -210,6 +212,9 @@ pub struct DocumentLayers {
     pub doc: Document,
     /// One layer per compared annotator, in the [`ReviewSet::annotators`] order.
     pub layers: Vec<Layer>,
+    /// The curated layer, when the document has one and it is not among the compared: what
+    /// a reviewer settled ([`Disagreement::settled_by`]).
+    pub curated: Option<Layer>,
 }
 
 /// Loads a document and its layers the way the exports do ([`store::load_layer`], then
@@ -232,11 +237,22 @@ pub fn load(job: &DocumentJob, notes: &mut Vec<String>) -> Result<DocumentLayers
     notes.append(&mut report.notes);
     // One scheme for every layer: token tags and tie-breaks as in the exports.
     formats::unify_schemes(&mut layers);
+    let curated_file = curated_path(&job.path);
+    let curated = if job.layers.iter().any(|(a, _)| a == CURATED) || !curated_file.is_file() {
+        None
+    } else {
+        Some(
+            store::load_layer(&doc, &curated_file, CURATED)
+                .map_err(|e| ReviewError::Input(e.to_string()))?
+                .layer,
+        )
+    };
     Ok(DocumentLayers {
         name: job.name.clone(),
         path: job.path.clone(),
         doc,
         layers,
+        curated,
     })
 }
 

@@ -8,6 +8,7 @@ use crate::document::Document;
 use crate::edit::Edit;
 
 use super::curate::{CurateOptions, accepted_spans};
+use super::decision::{Decision, Outcome};
 use super::{Disagreement, Said, find_disagreements};
 
 /// The disagreements of a document's annotator layers and which are settled.
@@ -114,11 +115,34 @@ fn curated_versions<'a>(curated: &'a Layer, d: &Disagreement) -> Vec<&'a Span> {
 }
 
 /// The edit that makes annotator `who`'s version of a disagreement the curated one: their
-/// spans there are added, the other versions already in the curated layer removed. One step.
-pub fn accept_version(doc: &Document, curated: &Layer, d: &Disagreement, who: usize) -> Edit {
+/// spans there are added, the other versions already in the curated layer removed, and the
+/// decision recorded ([`Decision`]). When `who` made no span there, that is the version
+/// chosen: every other version leaves the curated layer and is recorded as rejected, as
+/// [`reject`] does. The notes of the spans accepted come along, and the relations of `who`'s
+/// layer (`layers[who]`, the layers the disagreement was found in) between spans the curated
+/// layer then holds. One step.
+pub fn accept_version(
+    doc: &Document,
+    curated: &Layer,
+    d: &Disagreement,
+    who: usize,
+    layers: &[Layer],
+) -> Edit {
     let Some(says) = d.says.get(who) else {
         return Edit::Batch(Vec::new());
     };
+    let source = layers.get(who);
+    if says.spans.is_empty() {
+        let mut edits = reject_edits(doc, curated, d);
+        edits.push(Edit::Decide(Decision::new(
+            doc,
+            d.start,
+            d.end,
+            Outcome::NoSpan,
+            &says.annotator,
+        )));
+        return Edit::Batch(edits);
+    }
     let keep: BTreeSet<(usize, usize, &str)> = says
         .spans
         .iter()
@@ -130,6 +154,7 @@ pub fn accept_version(doc: &Document, curated: &Layer, d: &Disagreement, who: us
         .map(|s| Edit::RemoveSpan(s.id))
         .collect();
     let mut next = curated.next_id();
+    let mut added: Vec<(super::curate::Accepted, u64)> = Vec::new();
     for said in &says.spans {
         // Accepted after all: no longer rejected.
         if curated.is_rejected(said.start, said.end, &said.label) {
@@ -142,24 +167,73 @@ pub fn accept_version(doc: &Document, curated: &Layer, d: &Disagreement, who: us
         {
             continue;
         }
+        let note = source
+            .and_then(|l| l.get(said.id))
+            .and_then(|s| s.note.clone());
         edits.push(Edit::AddSpan(Span {
             id: next,
             start: said.start,
             end: said.end,
             label: said.label.clone(),
             text: doc.slice(said.start..said.end).to_owned(),
-            note: None,
+            note,
         }));
+        added.push(((said.start, said.end, said.label.clone()), next));
         next += 1;
     }
+    // The chosen annotator's relations between spans the curated layer then holds.
+    if let Some(source) = source {
+        let mine = super::curate::agreed_relations(std::slice::from_ref(source), 1);
+        let id_of = |key: &super::curate::Accepted| {
+            added
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, id)| *id)
+                .or_else(|| curated.find_duplicate(key.0..key.1, &key.2).map(|s| s.id))
+        };
+        let touches = |key: &super::curate::Accepted| added.iter().any(|(k, _)| k == key);
+        let mine: Vec<_> = mine
+            .into_iter()
+            .filter(|(from, to, _)| touches(from) || touches(to))
+            .collect();
+        for (from, to, label) in super::curate::relations_to_add(&mine, &curated.relations, id_of) {
+            edits.push(Edit::AddRelation(crate::annotation::Relation {
+                id: next,
+                from,
+                to,
+                label,
+            }));
+            next += 1;
+        }
+    }
+    edits.push(Edit::Decide(Decision::new(
+        doc,
+        d.start,
+        d.end,
+        Outcome::Accept,
+        &says.annotator,
+    )));
     Edit::Batch(edits)
 }
 
 /// The edit that rejects a disagreement: every version of it leaves the curated layer, and
 /// each annotator's span there is recorded as rejected in it (its `rejected` list), so that
 /// the disagreement stays settled when the document is opened again and "Accept all agreed"
-/// (or `spantag curate`) does not bring a version back. One step.
+/// (or `spantag curate`) does not bring a version back; the decision is recorded. One step.
 pub fn reject(doc: &Document, curated: &Layer, d: &Disagreement) -> Edit {
+    let mut edits = reject_edits(doc, curated, d);
+    edits.push(Edit::Decide(Decision::new(
+        doc,
+        d.start,
+        d.end,
+        Outcome::Reject,
+        "",
+    )));
+    Edit::Batch(edits)
+}
+
+/// Removes every curated version of a disagreement and records each as rejected.
+fn reject_edits(doc: &Document, curated: &Layer, d: &Disagreement) -> Vec<Edit> {
     let mut edits: Vec<Edit> = curated_versions(curated, d)
         .into_iter()
         .map(|s| Edit::RemoveSpan(s.id))
@@ -172,7 +246,7 @@ pub fn reject(doc: &Document, curated: &Layer, d: &Disagreement) -> Edit {
             edits.push(Edit::Reject(rejection(doc, span)));
         }
     }
-    Edit::Batch(edits)
+    edits
 }
 
 /// An annotator's span as a rejection in the curated layer (with the text it covers).
@@ -186,9 +260,10 @@ fn rejection(doc: &Document, said: &Said) -> Rejection {
 }
 
 /// "Accept all agreed": the edit adding to the curated layer every span the rules accept
-/// (see [`CurateOptions`]) that it does not hold yet, the curator did not reject, and that
-/// no curated span of the same label covers with other boundaries (a version the curator
-/// chose), and how many that is. One step.
+/// (see [`CurateOptions`]) that it does not hold yet, the curator did not reject, that lies
+/// outside every decided disagreement ([`Decision`]) and that no curated span of the same
+/// label covers with other boundaries (a version the curator chose), and how many that is.
+/// One step.
 pub fn accept_agreed(
     doc: &Document,
     curated: &Layer,
@@ -197,10 +272,12 @@ pub fn accept_agreed(
 ) -> (Edit, usize) {
     let mut next = curated.next_id();
     let mut edits = Vec::new();
+    let mut added: Vec<(super::curate::Accepted, u64)> = Vec::new();
     let index = crate::annotation::SpanIndex::build(curated.spans());
     for (start, end, label) in accepted_spans(annotators, options) {
         if curated.find_duplicate(start..end, &label).is_some()
             || curated.is_rejected(start, end, &label)
+            || Decision::covers_any(&curated.decisions, start, end)
             || super::curate::other_version(curated, &index, start, end, &label).is_some()
             || end > doc.char_len()
         {
@@ -210,13 +287,33 @@ pub fn accept_agreed(
             id: next,
             start,
             end,
-            label,
+            note: super::curate::agreed_note(annotators, start, end, &label),
+            label: label.clone(),
             text: doc.slice(start..end).to_owned(),
-            note: None,
         }));
+        added.push(((start, end, label), next));
         next += 1;
     }
     let n = edits.len();
+    // Relations the agreeing annotators made between curated spans come along.
+    let need = options.min_agree.unwrap_or(annotators.len());
+    let agreed = super::curate::agreed_relations(annotators, need);
+    let id_of = |key: &super::curate::Accepted| {
+        added
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, id)| *id)
+            .or_else(|| curated.find_duplicate(key.0..key.1, &key.2).map(|s| s.id))
+    };
+    for (from, to, label) in super::curate::relations_to_add(&agreed, &curated.relations, id_of) {
+        edits.push(Edit::AddRelation(crate::annotation::Relation {
+            id: next,
+            from,
+            to,
+            label,
+        }));
+        next += 1;
+    }
     (Edit::Batch(edits), n)
 }
 
@@ -247,9 +344,9 @@ mod tests {
         assert_eq!(nav.step(true, 0, &curated), Some(11));
         let d = nav.current().unwrap().clone();
         // Accept bob's event, then change our mind to alice's claim: one version only.
-        let edit = accept_version(&doc, &curated, &d, 1);
+        let edit = accept_version(&doc, &curated, &d, 1, &layers);
         apply(&mut curated, edit).unwrap();
-        let edit = accept_version(&doc, &curated, &d, 0);
+        let edit = accept_version(&doc, &curated, &d, 0, &layers);
         apply(&mut curated, edit).unwrap();
         let labels: Vec<&str> = curated
             .spans()
@@ -290,7 +387,7 @@ mod tests {
         assert_eq!(accept_agreed(&doc, &curated, &layers, uncontested).1, 1);
         // Rejected again, then alice's version accepted after all: no longer rejected.
         apply(&mut curated, redo).unwrap();
-        let edit = accept_version(&doc, &curated, &d, 0);
+        let edit = accept_version(&doc, &curated, &d, 0, &layers);
         apply(&mut curated, edit).unwrap();
         assert!(curated.rejected.is_empty());
         assert!(curated.find_duplicate(30..36, "actor").is_some());
@@ -342,5 +439,103 @@ mod tests {
             uncontested: true,
         };
         assert_eq!(accept_agreed(&doc, &curated, &layers, uncontested).1, 1);
+    }
+
+    #[test]
+    fn accepting_no_span_settles_records_the_decision_and_keeps_it_settled() {
+        let doc = Document::from_text("Talks in Seoul ended. Reyes left.".into());
+        // ana and cai tagged Seoul, ben did not; all three agree on Reyes.
+        let layers = [
+            layer("ana", &[(9, 14, "actor"), (22, 27, "actor")]),
+            layer("ben", &[(22, 27, "actor")]),
+            layer("cai", &[(9, 14, "actor"), (22, 27, "actor")]),
+        ];
+        let mut curated = Layer::new("curated");
+        let mut nav = Navigator::new(&layers);
+        assert_eq!(nav.open_count(&curated), 1);
+        assert_eq!(nav.step(true, 0, &curated), Some(9));
+        let d = nav.current().unwrap().clone();
+        assert!(d.says[1].spans.is_empty(), "ben made no span");
+        // Accept ben's "no span": settled, nothing added, the decision in the layer.
+        let undo = {
+            let edit = accept_version(&doc, &curated, &d, 1, &layers);
+            apply(&mut curated, edit)
+        }
+        .unwrap();
+        assert_eq!(nav.open_count(&curated), 0);
+        assert!(curated.spans().is_empty());
+        let decided: Vec<(usize, usize, &str, &str, &str)> = curated
+            .decisions
+            .iter()
+            .map(|d| {
+                (
+                    d.start,
+                    d.end,
+                    d.outcome.as_str(),
+                    d.annotator.as_str(),
+                    d.text.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(decided, [(9, 14, "no_span", "ben", "Seoul")]);
+        // A majority (2 of 3) would take Seoul: not over a decided disagreement.
+        let majority = CurateOptions {
+            min_agree: Some(2),
+            uncontested: false,
+        };
+        let (edit, n) = accept_agreed(&doc, &curated, &layers, majority);
+        assert_eq!(n, 1, "Reyes only");
+        apply(&mut curated, edit).unwrap();
+        assert!(curated.find_duplicate(9..14, "actor").is_none());
+        // Changing one's mind: ana's version replaces the decision (one per extent).
+        {
+            let edit = accept_version(&doc, &curated, &d, 0, &layers);
+            apply(&mut curated, edit)
+        }
+        .unwrap();
+        assert!(curated.find_duplicate(9..14, "actor").is_some());
+        assert_eq!(curated.decisions.len(), 1);
+        assert_eq!(curated.decisions[0].describe(), "ana's version");
+        assert!(!curated.is_rejected(9, 14, "actor"));
+        // Undo the first decision on a fresh layer: open again, no decision left.
+        let mut fresh = Layer::new("curated");
+        let undo_fresh = {
+            let edit = accept_version(&doc, &fresh, &d, 1, &layers);
+            apply(&mut fresh, edit)
+        }
+        .unwrap();
+        apply(&mut fresh, undo_fresh).unwrap();
+        assert!(fresh.decisions.is_empty());
+        assert_eq!(nav.open_count(&fresh), 1);
+        drop(undo);
+    }
+
+    #[test]
+    fn a_decision_settles_what_lies_within_it_even_without_its_spans() {
+        let doc = Document::from_text("Reyes said the levee is late, officials said.".into());
+        // ana and cai: claim 11..28; ben: event 11..43 (other label, other range: two
+        // disagreements that overlap).
+        let layers = [
+            layer("ana", &[(11, 28, "claim")]),
+            layer("ben", &[(11, 43, "event")]),
+            layer("cai", &[(11, 28, "claim")]),
+        ];
+        let nav = Navigator::new(&layers);
+        assert_eq!(nav.all().len(), 2, "{:?}", nav.all());
+        let wide = nav.all().iter().find(|d| d.end == 43).unwrap().clone();
+        let mut curated = Layer::new("curated");
+        {
+            let edit = accept_version(&doc, &curated, &wide, 1, &layers);
+            apply(&mut curated, edit)
+        }
+        .unwrap();
+        // The claim disagreement lies within the decided extent: settled too, and a
+        // majority does not add the claim beside ben's event.
+        assert_eq!(nav.open_count(&curated), 0);
+        let majority = CurateOptions {
+            min_agree: Some(2),
+            uncontested: false,
+        };
+        assert_eq!(accept_agreed(&doc, &curated, &layers, majority).1, 0);
     }
 }

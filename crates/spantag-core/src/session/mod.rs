@@ -286,6 +286,10 @@ pub struct Session {
     /// The relation types come from the project file (else the defaults, fitted to the
     /// labels).
     project_relation_types: bool,
+    /// The editable layer's labels are only the defaults: its file does not exist or lists
+    /// none, no project file set them, and it holds no span. A curated layer in that state
+    /// takes the annotators' labels when their layers arrive ([`Self::insert_read_only`]).
+    editable_default_labels: bool,
 }
 
 impl Session {
@@ -302,8 +306,16 @@ impl Session {
             relation_types: crate::project::default_relation_types(),
             project_error: None,
             project_relation_types: false,
+            editable_default_labels: false,
         };
         session.apply_project(labels_stored);
+        session.editable_default_labels = !labels_stored
+            && !session.project_relation_types
+            && session.project_error.is_none()
+            && session
+                .layers
+                .get(&session.editable)
+                .is_some_and(|s| s.layer.spans().is_empty());
         session.unify_scheme();
         session
     }
@@ -408,7 +420,37 @@ impl Session {
         for l in layers {
             self.layers.insert(l.id, l.state);
         }
+        self.adopt_annotators_labels();
         self.unify_scheme();
+    }
+
+    /// A new curated layer (only default labels, no span, no project file) takes the
+    /// annotators' labels instead: the first annotator's in their order and colours, then
+    /// the others' labels it lacks, in their files' colours. So a label renamed across the
+    /// folder is not brought back by the defaults, and keeps the colour its files give it.
+    fn adopt_annotators_labels(&mut self) {
+        if !self.editable_default_labels {
+            return;
+        }
+        let others: Vec<LabelScheme> = self
+            .layers
+            .iter()
+            .filter(|(id, s)| **id != self.editable && !s.editable)
+            .map(|(_, s)| s.layer.scheme.clone())
+            .collect();
+        let Some(first) = others.first() else { return };
+        let mut scheme = first.clone();
+        for label in others.iter().flat_map(|s| s.labels()) {
+            let end = scheme.labels().len();
+            scheme.insert_at(label.clone(), end);
+        }
+        if let Some(state) = self.layers.get_mut(&self.editable)
+            && state.layer.spans().is_empty()
+        {
+            state.layer.scheme = scheme;
+            state.reindex();
+        }
+        self.editable_default_labels = false;
     }
 
     /// Adds another layer of this document from its file, read-only.
@@ -420,6 +462,7 @@ impl Session {
             .unwrap_or_default();
         let loaded = store::load_layer(&self.doc, &path, id.name())?;
         self.layers.insert(id, LayerState::new(loaded, path, false));
+        self.adopt_annotators_labels();
         self.unify_scheme();
         Ok(())
     }

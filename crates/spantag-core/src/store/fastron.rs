@@ -347,6 +347,25 @@ fn rejection(p: &mut Parser<'_>) -> Option<Rejection> {
     })
 }
 
+fn decision(p: &mut Parser<'_>) -> Option<crate::review::decision::Decision> {
+    let (mut start, mut end, mut outcome, mut annotator, mut text) = (None, None, None, None, None);
+    p.fields(|p, name| match name {
+        "start" => set(&mut start, p.usize()),
+        "end" => set(&mut end, p.usize()),
+        "outcome" => set(&mut outcome, p.string()),
+        "annotator" => set(&mut annotator, p.string()),
+        "text" => set(&mut text, p.string()),
+        _ => None,
+    })?;
+    Some(crate::review::decision::Decision {
+        start: start?,
+        end: end?,
+        outcome: outcome?,
+        annotator: annotator.unwrap_or_default(),
+        text: text?,
+    })
+}
+
 /// Parses an annotation file, or `None` when the text is outside what this reader handles.
 pub fn parse(text: &str) -> Option<AnnotationFile> {
     let mut p = Parser {
@@ -359,7 +378,7 @@ pub fn parse(text: &str) -> Option<AnnotationFile> {
     }
     let (mut version, mut source, mut source_hash, mut annotator) = (None, None, None, None);
     let (mut labels, mut spans, mut relations, mut orphans) = (None, None, None, None);
-    let (mut done, mut rejected) = (None, None);
+    let (mut done, mut rejected, mut decisions) = (None, None, None);
     p.fields(|p, name| match name {
         "version" => set(&mut version, p.u32()),
         "source" => set(&mut source, p.string()),
@@ -374,6 +393,7 @@ pub fn parse(text: &str) -> Option<AnnotationFile> {
         "relations" => set(&mut relations, p.list(relation)),
         "orphans" => set(&mut orphans, p.list(span)),
         "rejected" => set(&mut rejected, p.list(rejection)),
+        "decisions" => set(&mut decisions, p.list(decision)),
         _ => None,
     })?;
     p.skip_ws();
@@ -391,6 +411,7 @@ pub fn parse(text: &str) -> Option<AnnotationFile> {
         relations: relations.unwrap_or_default(),
         orphans: orphans.unwrap_or_default(),
         rejected: rejected.unwrap_or_default(),
+        decisions: decisions.unwrap_or_default(),
         // An unknown field returns `None` above: the `ron` path collects them.
         unknown: crate::unknown::Unknown::default(),
         // A file with conflicts (rare: a merge left them) is read by the `ron` crate.

@@ -135,6 +135,9 @@ fn load(
     if source_changed && !file.rejected.is_empty() {
         file.rejected = reanchor_rejections(doc, std::mem::take(&mut file.rejected));
     }
+    if source_changed && !file.decisions.is_empty() {
+        file.decisions = reanchor_decisions(doc, std::mem::take(&mut file.decisions));
+    }
     let mut problems = if trust_hash {
         file.problems_trusting_hash(doc)
     } else {
@@ -156,27 +159,67 @@ fn load(
 /// suggestion turned down before an edit stays turned down after it. One whose text cannot be
 /// placed keeps its old offsets: it stays in the file (and no longer applies).
 fn reanchor_rejections(doc: &Document, mut rejected: Vec<Rejection>) -> Vec<Rejection> {
-    let as_spans = rejected
-        .iter()
-        .enumerate()
-        .map(|(i, r)| Span {
-            id: i as u64,
-            start: r.start,
-            end: r.end,
-            label: r.label.clone(),
-            text: r.text.clone(),
-            note: None,
-        })
-        .collect();
-    for placed in crate::reanchor::reanchor(doc, as_spans).spans {
-        if let Some(r) = usize::try_from(placed.id)
-            .ok()
-            .and_then(|i| rejected.get_mut(i))
-        {
-            (r.start, r.end) = (placed.start, placed.end);
+    let places = reanchor_extents(
+        doc,
+        rejected
+            .iter()
+            .map(|r| (r.start, r.end, r.label.as_str(), r.text.as_str())),
+    );
+    for (r, place) in rejected.iter_mut().zip(places) {
+        if let Some(place) = place {
+            (r.start, r.end) = place;
         }
     }
     rejected
+}
+
+/// A reviewer's decisions follow their text as rejections do: a disagreement settled before
+/// a source edit stays settled after it.
+fn reanchor_decisions(
+    doc: &Document,
+    mut decisions: Vec<crate::review::decision::Decision>,
+) -> Vec<crate::review::decision::Decision> {
+    let places = reanchor_extents(
+        doc,
+        decisions
+            .iter()
+            .map(|d| (d.start, d.end, "decision", d.text.as_str())),
+    );
+    for (d, place) in decisions.iter_mut().zip(places) {
+        if let Some(place) = place {
+            (d.start, d.end) = place;
+        }
+    }
+    decisions
+}
+
+/// Where each (start, end, label, text) goes in the changed text ([`crate::reanchor`]), in
+/// order; `None` for one that cannot be placed.
+fn reanchor_extents<'a>(
+    doc: &Document,
+    extents: impl Iterator<Item = (usize, usize, &'a str, &'a str)>,
+) -> Vec<Option<(usize, usize)>> {
+    let as_spans: Vec<Span> = extents
+        .enumerate()
+        .map(|(i, (start, end, label, text))| Span {
+            id: i as u64,
+            start,
+            end,
+            label: label.to_owned(),
+            text: text.to_owned(),
+            note: None,
+        })
+        .collect();
+    let mut places = vec![None; as_spans.len()];
+    for placed in crate::reanchor::reanchor(doc, as_spans).spans {
+        if let Some(place) = usize::try_from(placed.id)
+            .ok()
+            .and_then(|i| places.get_mut(i))
+        {
+            *place = Some((placed.start, placed.end));
+        }
+    }
+    places
 }
 
 #[cfg(test)]
@@ -244,5 +287,55 @@ mod tests {
         );
         assert_eq!(again.layer.rejected, loaded.layer.rejected);
         assert!(!again.changed);
+    }
+
+    #[test]
+    fn decisions_are_written_read_by_both_readers_and_follow_their_text() {
+        use crate::review::decision::{Decision, Outcome};
+        let old = Document::from_text("Daniel Reyes spoke in Seoul. The council voted.\n".into());
+        let mut layer = Layer::new("curated");
+        layer.add_decision(Decision::new(&old, 22, 27, Outcome::NoSpan, "ben"));
+        layer.add_decision(Decision::new(&old, 0, 12, Outcome::Accept, "ana"));
+        layer.add_decision(Decision::new(&old, 29, 40, Outcome::Reject, ""));
+        let text = AnnotationFile::from_layer(&layer, &old).to_ron();
+        // One per line, sorted, the annotator left out when there is none.
+        assert!(
+            text.contains(
+                "    decisions: [\n        (start: 0, end: 12, outcome: \"accept\", annotator: \"ana\", text: \"Daniel Reyes\"),\n        (start: 22, end: 27, outcome: \"no_span\", annotator: \"ben\", text: \"Seoul\"),\n        (start: 29, end: 40, outcome: \"reject\", text: \"The council\"),\n    ],"
+            ),
+            "{text}"
+        );
+        let path = Path::new("d.txt.curated.ron");
+        let fast = AnnotationFile::from_ron(&text, path).unwrap();
+        assert_eq!(fast.decisions, layer.decisions);
+        // A field this version does not know sends the file to the `ron` crate's reader.
+        let slow_text = text.replacen("    spans:", "    from_the_future: 1,\n    spans:", 1);
+        let slow = AnnotationFile::from_ron(&slow_text, path).unwrap();
+        assert!(!slow.unknown.file.is_empty(), "read by the ron crate");
+        assert_eq!(slow.decisions, layer.decisions);
+        // The source changes: each decision follows its text.
+        let new_text = "Update: Daniel Reyes spoke in Seoul on Monday. The council voted.\n";
+        let new = Document::from_text(new_text.to_owned());
+        let loaded = loaded_from(fast, &new, "curated");
+        let got: Vec<(usize, usize, &str)> = loaded
+            .layer
+            .decisions
+            .iter()
+            .map(|d| (d.start, d.end, d.text.as_str()))
+            .collect();
+        let (reyes, seoul, council) = (
+            find(new_text, "Daniel Reyes"),
+            find(new_text, "Seoul"),
+            find(new_text, "The council"),
+        );
+        assert_eq!(
+            got,
+            [
+                (reyes, reyes + 12, "Daniel Reyes"),
+                (seoul, seoul + 5, "Seoul"),
+                (council, council + 11, "The council"),
+            ]
+        );
+        assert!(loaded.layer.decision_over(seoul, seoul + 5).is_some());
     }
 }

@@ -36,6 +36,10 @@ pub struct AnnotationFile {
     /// Suggestions the annotator turned down (not suggested again for this document).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rejected: Vec<Rejection>,
+    /// What a reviewer decided at disagreements (curated files; see
+    /// [`crate::review::decision`]); absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<crate::review::decision::Decision>,
     /// Fields spantag does not know (on the file, its spans and relations), written back as
     /// they were ([`crate::unknown`]).
     #[serde(skip)]
@@ -65,6 +69,7 @@ impl AnnotationFile {
             relations: layer.relations.clone(),
             orphans: layer.orphans.clone(),
             rejected: layer.rejected.clone(),
+            decisions: layer.decisions.clone(),
             unknown: layer.unknown.clone(),
             conflicts: layer.conflicts.clone(),
         }
@@ -119,6 +124,7 @@ impl AnnotationFile {
         layer.set_orphans(orphans);
         layer.done = self.done;
         layer.set_rejected(self.rejected);
+        layer.set_decisions(self.decisions);
         layer.conflicts = self.conflicts;
         layer
     }

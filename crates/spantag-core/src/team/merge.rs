@@ -352,6 +352,7 @@ pub fn merge(
         relations: Vec::new(),
         orphans: Vec::new(),
         rejected: merge_sets(&base_file.rejected, &ours.rejected, &theirs.rejected),
+        decisions: merge_sets(&base_file.decisions, &ours.decisions, &theirs.decisions),
         conflicts: Vec::new(),
         // Fields spantag does not know, from both sides (ours where both have one).
         // Their items keep theirs under the ids they were given here.
@@ -470,6 +471,7 @@ mod tests {
             relations,
             orphans: Vec::new(),
             rejected: Vec::new(),
+            decisions: Vec::new(),
             conflicts: Vec::new(),
             unknown: Default::default(),
         }

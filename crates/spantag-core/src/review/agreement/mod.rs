@@ -230,6 +230,9 @@ pub struct DocumentReport {
     pub krippendorff_alpha: Option<f64>,
     /// Disagreements found ([`crate::review::find_disagreements`]).
     pub disagreements: usize,
+    /// Of those, the ones the document's curated layer settles (a reviewer's decision, or
+    /// a chosen or rejected version); 0 without a curated file.
+    pub settled: usize,
 }
 
 /// The comparison of a set of documents.
@@ -251,6 +254,8 @@ pub struct AgreementReport {
     pub krippendorff_alpha: Option<f64>,
     /// Disagreements over all documents.
     pub disagreements: usize,
+    /// Of those, the ones settled in the documents' curated layers.
+    pub settled: usize,
     /// Each document.
     pub per_document: Vec<DocumentReport>,
     /// Things the user should know (spans left out of stale files).
@@ -264,13 +269,18 @@ pub fn document_report(doc: &DocumentLayers, annotators: &[String]) -> DocumentR
 }
 
 fn report_of(doc: &DocumentLayers, counts: &Counts, annotators: &[String]) -> DocumentReport {
+    let found = super::find_disagreements(&doc.layers);
     DocumentReport {
         document: doc.name.clone(),
         tokens: counts.tokens,
         pairs: counts.pair_reports(annotators),
         fleiss_kappa: counts.fleiss.kappa(),
         krippendorff_alpha: counts.alpha.alpha(),
-        disagreements: super::find_disagreements(&doc.layers).len(),
+        disagreements: found.len(),
+        settled: doc
+            .curated
+            .as_ref()
+            .map_or(0, |c| found.iter().filter(|d| d.settled_by(c)).count()),
     }
 }
 
@@ -300,6 +310,7 @@ pub fn compare(
         fleiss_kappa: total.fleiss.kappa(),
         krippendorff_alpha: total.alpha.alpha(),
         disagreements: per_document.iter().map(|d| d.disagreements).sum(),
+        settled: per_document.iter().map(|d| d.settled).sum(),
         per_document,
         notes,
     })

@@ -81,7 +81,10 @@ impl AgreementReport {
                     "Krippendorff's alpha".to_owned(),
                     figure(self.krippendorff_alpha),
                 ],
-                vec!["disagreements".to_owned(), self.disagreements.to_string()],
+                vec![
+                    "disagreements".to_owned(),
+                    disagreements(self.disagreements, self.settled),
+                ],
             ],
             1,
             "  ",
@@ -165,7 +168,7 @@ impl AgreementReport {
                         d.document.clone(),
                         figure(d.fleiss_kappa),
                         figure(d.krippendorff_alpha),
-                        d.disagreements.to_string(),
+                        disagreements(d.disagreements, d.settled),
                     ];
                     row.extend(d.pairs.iter().map(|p| figure(p.f1_overlap)));
                     row
@@ -259,5 +262,13 @@ impl AgreementReport {
             .into_inner()
             .map_err(|e| csv::Error::from(e.into_error()))?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+/// "8", or "8 (5 settled)" when a curated layer settles some.
+fn disagreements(found: usize, settled: usize) -> String {
+    if settled == 0 {
+        found.to_string()
+    } else {
+        format!("{found} ({settled} settled)")
     }
 }
