@@ -38,7 +38,7 @@ fn a_merge_conflict_in_the_file_is_named_in_the_problems_strip() {
     )
     .unwrap();
     let mut h = common::app(options(dir.path()));
-    h.get_by_label_contains("1 problem(s) in");
+    h.get_by_label_contains("1 problem in");
     h.get_by_label("Details").click();
     h.run();
     h.get_by_label_contains(

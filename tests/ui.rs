@@ -719,7 +719,8 @@ fn an_edited_source_is_news_unless_a_span_lost_its_text() {
     drop(h);
     std::fs::write(&fx.doc, format!("Preface. {TEXT}")).unwrap();
     let mut h = harness(&fx);
-    assert!(h.query_by_label_contains("problem(s)").is_none());
+    assert!(h.query_by_label_contains("problem in").is_none());
+    assert!(h.query_by_label_contains("problems in").is_none());
     h.get_by_label_contains(
         "ℹ news.txt changed since it was annotated; 2 span(s) moved with their text",
     );
@@ -737,7 +738,7 @@ fn an_edited_source_is_news_unless_a_span_lost_its_text() {
     .unwrap();
     let h = harness(&fx);
     // The stale source is news; the orphan is the one problem.
-    h.get_by_label_contains("⚠ 1 problem(s)");
+    h.get_by_label_contains("⚠ 1 problem in");
     let status = h.state().status_text().unwrap_or_default().to_owned();
     assert!(
         status.contains("1 span(s) moved with their text, 1 lost it"),
@@ -848,4 +849,45 @@ fn a_recovery_file_that_cannot_be_written_is_said() {
         app.status_text()
             .is_some_and(|s| s.contains("not protected against a crash"))
     });
+}
+
+/// The status bar says which step an undo or a redo took back or did again, and what a
+/// delete removed (with its relations), singular and plural right.
+#[test]
+fn undo_redo_and_delete_say_what_they_did() {
+    let fx = fixture(TEXT);
+    let mut h = harness(&fx);
+    tag(&mut h, "council", Key::Num2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(
+        h.state().status_text(),
+        Some("Undone: tag actor on ‘council’")
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    h.run();
+    assert_eq!(
+        h.state().status_text(),
+        Some("Redone: tag actor on ‘council’")
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(h.state().status_text(), Some("Nothing to undo"));
+    // Delete a span: the message names it.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    h.run();
+    let council = h.state().layer().unwrap().spans()[0].id;
+    h.state_mut().push(Command::SelectSpan(
+        Some(SpanRef::new(&LayerId::from_name("tester"), council)),
+        false,
+    ));
+    h.run();
+    h.key_press(Key::Delete);
+    h.run();
+    assert_eq!(
+        h.state().status_text(),
+        Some("Deleted actor ‘council’ (Ctrl+Z brings it back)")
+    );
 }

@@ -495,6 +495,11 @@ impl History {
         }
     }
 
+    /// The step a redo would apply (the one undone last), if any.
+    pub fn next_redo(&self) -> Option<&Edit> {
+        self.redo.last()
+    }
+
     /// Whether there is something to undo.
     pub fn can_undo(&self) -> bool {
         !self.undo.is_empty()

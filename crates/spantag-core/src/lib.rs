@@ -15,6 +15,7 @@ pub mod atomic;
 pub mod corpus;
 pub mod document;
 pub mod edit;
+pub mod edit_summary;
 pub mod folder;
 pub mod formats;
 pub mod labels;

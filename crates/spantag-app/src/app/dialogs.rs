@@ -167,7 +167,7 @@ impl SpantagApp {
         egui::Frame::new().fill(color.gamma_multiply(0.15)).inner_margin(8.0).show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
                 if count > 0 {
-                    ui.colored_label(color, format!("⚠ {count} problem(s) in {path}"));
+                    ui.colored_label(color, format!("⚠ {} in {path}", spantag_core::edit_summary::count(count, "problem", "problems")));
                 } else {
                     ui.colored_label(color, format!("ℹ {}", change.as_deref().unwrap_or("The source changed")));
                 }

@@ -153,10 +153,19 @@ impl SpantagApp {
                 let Some(open) = &mut self.open else { return };
                 let id = open.layer_id().clone();
                 let undo = command == Command::Undo;
-                let done = if undo {
-                    open.session.undo(&id)
+                let summary = |open: &crate::open::OpenDocument| {
+                    open.session
+                        .layer(&id)
+                        .and_then(|l| l.redo_summary())
+                        .map(|s| format!(": {s}"))
+                        .unwrap_or_default()
+                };
+                let (done, what) = if undo {
+                    let done = open.session.undo(&id);
+                    (done, summary(open))
                 } else {
-                    open.session.redo(&id)
+                    let what = summary(open);
+                    (open.session.redo(&id), what)
                 };
                 if let Some(selected) = &open.selected_span
                     && open
@@ -167,10 +176,10 @@ impl SpantagApp {
                     open.selected_span = None;
                 }
                 self.info(match (undo, done) {
-                    (true, true) => "Undone",
-                    (true, false) => "Nothing to undo",
-                    (false, true) => "Redone",
-                    (false, false) => "Nothing to redo",
+                    (true, true) => format!("Undone{what}"),
+                    (true, false) => "Nothing to undo".to_owned(),
+                    (false, true) => format!("Redone{what}"),
+                    (false, false) => "Nothing to redo".to_owned(),
                 });
             }
             Command::Tag(label) => self.tag(&label),
@@ -179,11 +188,22 @@ impl SpantagApp {
                     self.info("Click a span first, then press Delete");
                     return;
                 };
+                let what = self
+                    .open
+                    .as_ref()
+                    .map(|o| {
+                        spantag_core::edit_summary::describe(
+                            &Edit::RemoveSpan(id),
+                            o.session.editable().layer(),
+                        )
+                    })
+                    .unwrap_or_default();
                 self.apply_edit(Edit::RemoveSpan(id));
                 if let Some(open) = &mut self.open {
                     open.selected_span = None;
                 }
-                self.info("Span deleted (Ctrl+Z brings it back)");
+                let what = what.strip_prefix("delete ").unwrap_or(&what).to_owned();
+                self.info(format!("Deleted {what} (Ctrl+Z brings it back)"));
             }
             Command::SelectSpan(Some(target), false)
                 if self.relating.as_ref().is_some_and(|source| {
@@ -364,7 +384,14 @@ impl SpantagApp {
                                 "Kept {side} for {id}; no merge conflict left — save to record it"
                             )
                         } else {
-                            format!("Kept {side} for {id}; {left} merge conflict(s) left")
+                            format!(
+                                "Kept {side} for {id}; {} left",
+                                spantag_core::edit_summary::count(
+                                    left,
+                                    "merge conflict",
+                                    "merge conflicts"
+                                )
+                            )
                         });
                     }
                     None => self.warn(format!("No merge conflict {id} here any more")),

@@ -118,6 +118,7 @@ impl SpantagApp {
             }
             return;
         }
+        let what = spantag_core::edit_summary::describe(&edit_for(&change), open.layer());
         let edit = match change {
             SchemeChange::Add(name) => {
                 if open.layer().scheme.get(&name).is_some() {
@@ -131,6 +132,7 @@ impl SpantagApp {
             SchemeChange::Remove(_) => return,
         };
         self.apply_edit(edit);
+        self.info(format!("{} (Ctrl+Z undoes it)", capitalised(&what)));
     }
 
     /// Remove asks first when spans of yours use the label.
@@ -251,4 +253,29 @@ impl SpantagApp {
             }
         }
     }
+}
+
+/// The edit a scheme change makes to the layer (for describing it).
+fn edit_for(change: &SchemeChange) -> Edit {
+    match change {
+        SchemeChange::Add(name) => Edit::AddLabel(name.clone()),
+        SchemeChange::Color(name, color) => Edit::SetLabelColor {
+            name: name.clone(),
+            color: color.clone(),
+        },
+        SchemeChange::Move(name, to) => Edit::MoveLabel {
+            name: name.clone(),
+            to: *to,
+        },
+        SchemeChange::Remove(name) => Edit::RemoveLabel(name.clone()),
+    }
+}
+
+/// A message's first letter in capitals.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

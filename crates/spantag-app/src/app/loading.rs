@@ -283,7 +283,8 @@ impl SpantagApp {
         };
         if unreadable.is_empty() {
             self.info(format!(
-                "Reviewing {n} annotators: {open_count} disagreement(s) open — N goes to the next, Alt+1…9 accepts a version"
+                "Reviewing {n} annotators: {} open — N goes to the next, Alt+1…9 accepts a version",
+                spantag_core::edit_summary::count(open_count, "disagreement", "disagreements")
             ));
         } else {
             self.error(format!(

@@ -106,7 +106,10 @@ impl SpantagApp {
             });
             self.view.scroll_to(ScrollTarget::Reveal(start));
             open.selected_span = None;
-            self.info(format!("{left} disagreement(s) open"));
+            self.info(format!(
+                "{} open",
+                spantag_core::edit_summary::count(left, "disagreement", "disagreements")
+            ));
         }
     }
 
@@ -199,7 +202,9 @@ impl SpantagApp {
             Ok(()) => {
                 let left = review.navigator.open_count(open.session.editable().layer());
                 self.info(format!(
-                    "Accepted {n} agreed span(s); {left} disagreement(s) open (Ctrl+Z undoes it)"
+                    "Accepted {}; {} open (Ctrl+Z undoes it)",
+                    spantag_core::edit_summary::count(n, "agreed span", "agreed spans"),
+                    spantag_core::edit_summary::count(left, "disagreement", "disagreements")
                 ));
             }
             Err(err) => self.error(format!("Could not accept: {err}")),

@@ -294,7 +294,7 @@ impl SpantagApp {
         };
         open.session.accept_disk(&id, theirs_hash);
         if self.save() {
-            self.info(format!("Merged: {added} span(s) from the file on disk added to yours, and saved (Ctrl+Z undoes the merge)"));
+            self.info(format!("Merged: {} from the file on disk added to yours, and saved (Ctrl+Z undoes the merge)", spantag_core::edit_summary::count(added, "span", "spans")));
         }
     }
 

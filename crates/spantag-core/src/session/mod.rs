@@ -219,6 +219,14 @@ impl LayerState {
         self.history.can_redo()
     }
 
+    /// The step a redo would do again, in words ("tag actor on ‘Seoul’"): after an undo,
+    /// what was undone; before a redo, what it will do.
+    pub fn redo_summary(&self) -> Option<String> {
+        self.history
+            .next_redo()
+            .map(|e| crate::edit_summary::describe(e, &self.layer))
+    }
+
     /// A counter that changes with every change (for caches).
     pub fn revision(&self) -> u64 {
         self.history.revision()
