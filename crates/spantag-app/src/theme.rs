@@ -146,6 +146,15 @@ const FALLBACK_FONTS: &[&str] = &[
     "/System/Library/Fonts/Supplemental/Arial Unicode.ttf",
     "C:\\Windows\\Fonts\\msyh.ttc",
     "C:\\Windows\\Fonts\\seguisym.ttf",
+    // Emoji the bundled Noto Emoji subset lacks (🤝, 🙂, …), in monochrome outlines egui
+    // can draw: Symbola (Debian/Ubuntu `fonts-symbola`, Fedora, Arch), Noto Emoji, Segoe UI
+    // Emoji. After the bundled fonts, so those win where they have the glyph.
+    "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf",
+    "/usr/share/fonts/gdouros-symbola/Symbola.ttf",
+    "/usr/share/fonts/TTF/Symbola.ttf",
+    "/usr/share/fonts/truetype/noto/NotoEmoji-Regular.ttf",
+    "/usr/share/fonts/noto/NotoEmoji-Regular.ttf",
+    "C:\\Windows\\Fonts\\seguiemj.ttf",
 ];
 
 /// Adds the system fallback fonts that exist on this machine.
@@ -168,5 +177,33 @@ pub fn install_fallback_fonts(ctx: &egui::Context) {
                 },
             ],
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Needs a system emoji font (CI installs `fonts-symbola`); run with `--include-ignored`.
+    #[test]
+    #[ignore = "needs an emoji font on the system: apt-get install fonts-symbola"]
+    fn emoji_the_bundled_fonts_lack_fall_back_to_a_system_font() {
+        let ctx = egui::Context::default();
+        let font = egui::FontId::proportional(14.0);
+        let _ = ctx.run_ui(egui::RawInput::default(), |_| {});
+        let bundled = ctx.fonts_mut(|f| f.has_glyph(&font, '🤝'));
+        assert!(
+            !bundled,
+            "the bundled fonts have 🤝 now: this fallback may be unneeded"
+        );
+        install_fallback_fonts(&ctx);
+        let _ = ctx.run_ui(egui::RawInput::default(), |_| {});
+        let _ = ctx.run_ui(egui::RawInput::default(), |_| {});
+        assert!(
+            ctx.fonts_mut(|f| f.has_glyph(&font, '🤝') && f.has_glyph(&font, '🙂')),
+            "no fallback font draws 🤝: install fonts-symbola (or Noto Emoji)"
+        );
+        // The bundled fonts still draw what they have (the Latin text is theirs).
+        assert!(ctx.fonts_mut(|f| f.has_glyph(&font, 'é')));
     }
 }
