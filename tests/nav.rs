@@ -662,3 +662,36 @@ fn a_resized_panel_keeps_its_width_across_runs() {
         document_width(&h)
     );
 }
+
+/// F1's table fits a small window: the shortcuts window stays inside it and its last row
+/// can be scrolled to.
+#[test]
+fn f1_help_fits_a_small_window_and_scrolls_to_its_last_row() {
+    let fx = fixture("A short text.\n".to_owned());
+    let mut h = harness_sized(&fx, vec2(1000.0, 560.0));
+    h.key_press(Key::F1);
+    h.run();
+    h.run();
+    let window = h.get_by_label("Keyboard shortcuts").rect();
+    let (last_keys, _) = *spantag_app::app::SHORTCUTS.last().unwrap();
+    let first_keys = spantag_app::app::SHORTCUTS[0].0;
+    let first = h.get_all_by_label(first_keys).next().unwrap().rect();
+    let last = || h.get_all_by_label(last_keys).last().unwrap().rect();
+    assert!(first.min.y >= 0.0, "{first:?}");
+    // The table is taller than the window allows: its last row starts out of sight…
+    assert!(last().max.y > 560.0, "{:?} in {window:?}", last());
+    // …and scrolling over the table brings it into the window, whole.
+    for _ in 0..40 {
+        h.hover_at(first.center());
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: vec2(0.0, -120.0),
+            modifiers: Modifiers::NONE,
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Wheel,
+        });
+        h.run();
+    }
+    let row = h.get_all_by_label(last_keys).last().unwrap().rect();
+    assert!(row.max.y <= 560.0 && row.min.y >= 0.0, "the last row is reachable: {row:?}");
+}

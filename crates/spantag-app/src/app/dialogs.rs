@@ -84,20 +84,34 @@ impl SpantagApp {
             return;
         }
         let mut open = self.show_shortcuts;
+        // It fits the window: at most the window's height less a margin, scrolling inside
+        // when the table is taller (a small screen, a large font).
+        let screen = ctx.content_rect();
+        let max_height = (screen.height() - 80.0).max(160.0);
+        let max_width = (screen.width() - 40.0).max(240.0);
         egui::Window::new("Keyboard shortcuts")
             .open(&mut open)
             .resizable(false)
             .collapsible(false)
+            .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+            .max_height(max_height)
+            .max_width(max_width)
             .show(ctx, |ui| {
-                egui::Grid::new("shortcuts")
-                    .num_columns(2)
-                    .spacing([24.0, 6.0])
+                egui::ScrollArea::vertical()
+                    .id_salt("shortcuts-scroll")
+                    .max_height(max_height - 40.0)
+                    .auto_shrink([false, true])
                     .show(ui, |ui| {
-                        for (keys, what) in shortcut_rows() {
-                            ui.label(RichText::new(keys).monospace().strong());
-                            ui.label(what);
-                            ui.end_row();
-                        }
+                        egui::Grid::new("shortcuts")
+                            .num_columns(2)
+                            .spacing([24.0, 6.0])
+                            .show(ui, |ui| {
+                                for (keys, what) in shortcut_rows() {
+                                    ui.label(RichText::new(keys).monospace().strong());
+                                    ui.add(egui::Label::new(what).wrap());
+                                    ui.end_row();
+                                }
+                            });
                     });
             });
         if !open {
