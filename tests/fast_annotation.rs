@@ -499,3 +499,36 @@ fn an_invalid_pattern_keeps_the_find_bar_usable() {
     let tag_all = h.get_by_label_contains("Tag all as").rect();
     assert!(!tag_all.intersects(field), "{tag_all:?} over {field:?}");
 }
+
+/// Clicking a find-bar toggle leaves the keyboard with the Find field: the next letters go
+/// into the pattern, not to the document as shortcuts (`r` would start a relation).
+#[test]
+fn find_bar_toggles_keep_the_keyboard_in_the_field() {
+    let (_fx, mut h) = harness();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run();
+    h.get_by_label("Find").type_text("lev");
+    h.run();
+    for toggle in [".*", "Aa", "Word"] {
+        h.get_by_label(toggle).click();
+        h.run();
+        h.run();
+        // Typed as a person types: to whatever has the keyboard.
+        h.key_press(Key::R);
+        h.event(Event::Text("r".into()));
+        h.run();
+    }
+    let value = h
+        .get_by_label("Find")
+        .accesskit_node()
+        .value()
+        .unwrap_or_default();
+    assert_eq!(value, "levrrr");
+    assert!(
+        h.state()
+            .status_text()
+            .is_none_or(|s| !s.contains("relation")),
+        "{:?}",
+        h.state().status_text()
+    );
+}

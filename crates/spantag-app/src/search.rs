@@ -123,12 +123,20 @@ pub fn search_ui(
                         commands.push(Command::CloseSearch);
                     }
                 }
-                ui.toggle_value(&mut state.query.case_sensitive, "Aa")
-                    .on_hover_text("Match case");
-                ui.toggle_value(&mut state.query.whole_word, "Word")
-                    .on_hover_text("Whole words only");
-                ui.toggle_value(&mut state.query.regex, ".*")
-                    .on_hover_text("Regular expression");
+                // The toggles belong to the field: clicking one gives the keyboard back to
+                // it, so the next letters typed go into the pattern, not to the document
+                // (where `r` would start a relation).
+                let toggles = [
+                    ui.toggle_value(&mut state.query.case_sensitive, "Aa")
+                        .on_hover_text("Match case"),
+                    ui.toggle_value(&mut state.query.whole_word, "Word")
+                        .on_hover_text("Whole words only"),
+                    ui.toggle_value(&mut state.query.regex, ".*")
+                        .on_hover_text("Regular expression"),
+                ];
+                if toggles.iter().any(egui::Response::clicked) {
+                    field.request_focus();
+                }
                 state.refresh(open);
                 let count = match (&state.error, state.current) {
                     (Some(_), _) => String::new(),
