@@ -265,3 +265,58 @@ fn enter_and_esc_answer_the_label_editor_not_the_suggestions_behind_it() {
         "now Enter accepts"
     );
 }
+
+/// A suggestion far down a long paragraph (its line is on screen, it is not) is shown before
+/// a key acts on it: the first Enter scrolls there, the second accepts.
+#[test]
+fn enter_on_a_suggestion_out_of_sight_in_a_long_paragraph_scrolls_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("news");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("a.txt"), OTHER).unwrap();
+    let a = "(\n    version: 1,\n    source: \"a.txt\",\n    source_hash: \"sha256:0\",\n    annotator: \"tester\",\n    done: true,\n    spans: [\n        (id: 1, start: 6, end: 11, label: \"actor\", text: \"Reyes\"),\n    ],\n)\n";
+    std::fs::write(annotation_path(&root.join("a.txt"), "tester"), a).unwrap();
+    // One line (one paragraph) that wraps over many screens.
+    // The second Reyes is in the same block (at most 2,000 characters) as the first, some
+    // twenty rows further down: its block is laid out, the suggestion itself is below the
+    // window.
+    let text = format!(
+        "Zoë said Reyes was late. {}Reyes won. {}",
+        "The council met again and talked. ".repeat(52),
+        "Then the council went home. ".repeat(400)
+    );
+    std::fs::write(root.join("b.txt"), &text).unwrap();
+    let last = text[..text.rfind("Reyes won.").unwrap()].chars().count();
+    assert!(last < 1_950, "in the first block");
+    let opts = options(&dir, root.clone());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(900.0, 420.0))
+        .build_eframe(move |cc| SpantagApp::new(cc, opts));
+    for _ in 0..2 {
+        h.state_mut().wait_until_loaded();
+        h.run();
+    }
+    settle(&mut h);
+    assert_eq!(live(&h).len(), 2, "{:?}", live(&h));
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    assert_eq!(spans(&h), vec![(9..14, "actor".to_owned())]);
+    let on_screen = |h: &Harness<'_, SpantagApp>| {
+        let viewport = h.state().view.viewport().unwrap();
+        h.state()
+            .view
+            .screen_rects_of(last..last + 5, h.state().session().unwrap().document())
+            .iter()
+            .any(|r| viewport.contains_rect(*r))
+    };
+    assert!(!on_screen(&h), "the second Reyes starts out of sight");
+    // Enter: the view goes there; nothing is tagged unseen.
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    h.run();
+    assert_eq!(spans(&h).len(), 1, "accepted without being seen");
+    assert!(on_screen(&h), "the view moved to the suggestion");
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    assert_eq!(spans(&h).last(), Some(&(last..last + 5, "actor".to_owned())));
+}

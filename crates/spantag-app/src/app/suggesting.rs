@@ -22,12 +22,15 @@ impl SpantagApp {
         if !suggest::is_live(&s, state.layer(), state.index()) {
             return None;
         }
-        if which.is_none()
-            && self
-                .view
+        // On screen: some part of it lies wholly inside the view (its line being laid out
+        // is not enough: a long paragraph reaches far below the window).
+        let seen = self.view.viewport().is_some_and(|viewport| {
+            self.view
                 .screen_rects_of(s.range(), open.session.document())
-                .is_empty()
-        {
+                .iter()
+                .any(|r| viewport.contains_rect(*r))
+        });
+        if which.is_none() && !seen {
             self.view.scroll_to(ScrollTarget::Reveal(s.start));
             self.view.selection = Some(Selection {
                 anchor: s.start,
