@@ -38,7 +38,7 @@ fn main() -> std::process::ExitCode {
     let mut review = None;
     if let Some(cli::CliCommand::Review { path, annotator }) = &args.command {
         match cli::review_target(path) {
-            Ok(document) => review = Some((document, path.is_dir())),
+            Ok(document) => review = Some((document, path.is_dir().then(|| path.clone()))),
             Err(err) => {
                 eprintln!("spantag review: {err}");
                 return std::process::ExitCode::from(2);
@@ -54,13 +54,15 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     }
+    let folder = review.as_ref().and_then(|(_, folder)| folder.clone());
     let options = AppOptions {
         review: review.is_some(),
-        agreement: review.as_ref().is_some_and(|(_, folder)| *folder),
+        agreement: review.as_ref().is_some_and(|(_, folder)| folder.is_some()),
         document: review.map(|(document, _)| document).or(args.document),
         annotator: args.annotator,
         config_dir: None,
         suggest_from: args.suggest_from,
+        folder,
         exit_after_first_frame: std::env::var_os("SPANTAG_EXIT_AFTER_FIRST_FRAME").map(|_| started),
     };
     match ui::run(options) {

@@ -693,5 +693,8 @@ fn f1_help_fits_a_small_window_and_scrolls_to_its_last_row() {
         h.run();
     }
     let row = h.get_all_by_label(last_keys).last().unwrap().rect();
-    assert!(row.max.y <= 560.0 && row.min.y >= 0.0, "the last row is reachable: {row:?}");
+    assert!(
+        row.max.y <= 560.0 && row.min.y >= 0.0,
+        "the last row is reachable: {row:?}"
+    );
 }

@@ -321,3 +321,49 @@ fn a_label_renamed_across_the_folder_is_not_brought_back_in_review() {
     assert!(person < 9);
     assert!(h.get_all_by_label_contains("person").next().is_some());
 }
+
+/// `spantag review FOLDER` (the options main.rs gives it): the folder panel lists the
+/// folder, and Ctrl+PgDn goes on reviewing the next document.
+#[test]
+fn reviewing_a_folder_shows_the_folder_and_steps_to_the_next_document_in_review() {
+    let dir = folder();
+    // A second document, annotated by the same three.
+    let second = dir.path().join("zz-second.txt");
+    std::fs::write(&second, TEXT).unwrap();
+    for who in ["ana", "ben", "cai"] {
+        std::fs::copy(
+            dir.path().join(format!("{NAME}.{who}.ron")),
+            dir.path().join(format!("zz-second.txt.{who}.ron")),
+        )
+        .unwrap();
+    }
+    let options = AppOptions {
+        document: Some(dir.path().join(NAME)),
+        annotator: Some("tester".to_owned()),
+        config_dir: Some(dir.path().join("config")),
+        review: true,
+        folder: Some(dir.path().to_path_buf()),
+        ..Default::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(vec2(1400.0, 900.0))
+        .build_eframe(move |cc| SpantagApp::new(cc, options));
+    run_until(&mut h, "the folder listed and the review open", |app| {
+        app.in_review()
+            && !app.layers_pending()
+            && app.corpus.as_ref().is_some_and(|c| c.entries.len() == 2)
+    });
+    // The document named is the one open, not the folder's first to do.
+    let open = |app: &SpantagApp| {
+        app.session()
+            .and_then(|s| s.document().path())
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+    };
+    assert_eq!(open(h.state()).as_deref(), Some(NAME));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::PageDown);
+    run_until(&mut h, "the next document in review", |app| {
+        open(app).as_deref() == Some("zz-second.txt") && app.in_review() && !app.layers_pending()
+    });
+    assert_eq!(h.state().session().unwrap().read_only_ids().len(), 3);
+}

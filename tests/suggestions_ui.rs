@@ -318,5 +318,8 @@ fn enter_on_a_suggestion_out_of_sight_in_a_long_paragraph_scrolls_first() {
     assert!(on_screen(&h), "the view moved to the suggestion");
     h.key_press(Key::Enter);
     settle(&mut h);
-    assert_eq!(spans(&h).last(), Some(&(last..last + 5, "actor".to_owned())));
+    assert_eq!(
+        spans(&h).last(),
+        Some(&(last..last + 5, "actor".to_owned()))
+    );
 }

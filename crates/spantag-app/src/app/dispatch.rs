@@ -367,7 +367,12 @@ impl SpantagApp {
                 if !self.save_before_leaving() {
                     return;
                 }
-                self.open_document(&next);
+                // Reviewing a folder goes on reviewing.
+                if self.review.is_some() {
+                    self.open_review(&next, true);
+                } else {
+                    self.open_document(&next);
+                }
             }
             Command::ResolveConflict(id, keep) => {
                 let Some(open) = &self.open else { return };

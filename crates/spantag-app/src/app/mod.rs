@@ -70,6 +70,9 @@ pub struct AppOptions {
     pub agreement: bool,
     /// Suggest the spans of this annotator's layer (e.g. `model`, imported predictions).
     pub suggest_from: Option<String>,
+    /// List this folder in the folder panel as well (`spantag review FOLDER`), without
+    /// opening its first document: `document` is the one opened.
+    pub folder: Option<PathBuf>,
 }
 
 /// What to do once the user has answered the unsaved-changes question.
@@ -209,6 +212,12 @@ impl SpantagApp {
                 .suggest_from
                 .filter(|name| store::validate_user_annotator(name).is_ok()),
         );
+        if let Some(folder) = &options.folder {
+            app.open_folder(folder);
+            if let Some(corpus) = &mut app.corpus {
+                corpus.open_when_listed = false;
+            }
+        }
         if let Some(path) = options.document {
             if options.review {
                 app.open_review(&path, true);
