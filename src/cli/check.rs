@@ -162,10 +162,10 @@ pub(super) fn check(paths: &[PathBuf], update: bool) -> i32 {
         // What opening it would find: spans re-anchored when the source changed, then the
         // problems left (not every stale offset of a text that merely moved).
         let annotator = annotation.annotator.clone();
-        let before: std::collections::HashMap<u64, (usize, usize)> = annotation
+        let before: std::collections::HashMap<u64, (usize, usize, String)> = annotation
             .spans
             .iter()
-            .map(|s| (s.id, (s.start, s.end)))
+            .map(|s| (s.id, (s.start, s.end, s.text.clone())))
             .collect();
         let loaded = store::loaded_from(annotation, &doc, &annotator);
         let mut orphans = loaded.layer.orphans.len();
@@ -234,48 +234,85 @@ pub(super) fn check(paths: &[PathBuf], update: bool) -> i32 {
     }
 }
 
-/// The spans re-anchoring should be looked at, one line each: those that moved by another
-/// amount than most spans (not with the text around them: perhaps to another mention of
-/// their text) and those it could not place. At most 20 of each.
+/// The spans re-anchoring should be looked at, one line each: those whose text changed
+/// (placed by a near match: case, spelling), those that moved by another amount than the
+/// spans beside them (not with the text around them: perhaps to another mention of their
+/// text), and those it could not place. A span still at its old offsets with its old text is
+/// never named. At most 20 of each.
 pub(super) fn reanchored_spans(
-    before: &std::collections::HashMap<u64, (usize, usize)>,
+    before: &std::collections::HashMap<u64, (usize, usize, String)>,
     layer: &spantag_core::annotation::Layer,
 ) -> Vec<String> {
-    let shift = |s: &spantag_core::annotation::Span| {
-        before.get(&s.id).map(|&(start, _)| {
-            i64::try_from(s.start).unwrap_or(i64::MAX) - i64::try_from(start).unwrap_or(i64::MAX)
-        })
-    };
-    let mut counts: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
-    for s in layer.spans() {
-        if let Some(d) = shift(s) {
-            *counts.entry(d).or_insert(0) += 1;
-        }
-    }
-    let usual = counts
-        .iter()
-        .max_by_key(|&(d, n)| (*n, std::cmp::Reverse(d.unsigned_abs())))
-        .map_or(0, |(d, _)| *d);
-    let mut out: Vec<String> = layer
+    let as_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    // The placed spans in their old order, with how far each moved.
+    let mut placed: Vec<(&spantag_core::annotation::Span, usize, usize, &str, i64)> = layer
         .spans()
         .iter()
         .filter_map(|s| {
-            let d = shift(s)?;
-            let &(start, end) = before.get(&s.id)?;
-            (d != usual).then(|| {
-                format!(
-                    "span {} ({} {:?}) moved from {start}..{end} to {}..{}, not with the text \
-                     around it (most spans moved by {usual}): check it in the app",
-                    s.id,
-                    s.label,
-                    short(&s.text),
-                    s.start,
-                    s.end
+            let (start, end, text) = before.get(&s.id)?;
+            Some((
+                s,
+                *start,
+                *end,
+                text.as_str(),
+                as_i64(s.start) - as_i64(*start),
+            ))
+        })
+        .collect();
+    placed.sort_by_key(|p| (p.1, p.2, p.0.id));
+    let mut changed = Vec::new();
+    let mut apart = Vec::new();
+    for (i, &(s, start, end, old_text, shift)) in placed.iter().enumerate() {
+        if s.text != old_text {
+            changed.push(format!(
+                "span {} ({} {:?}) now covers {:?} at {}..{}: its text changed: check it in the app",
+                s.id,
+                s.label,
+                short(old_text),
+                short(&s.text),
+                s.start,
+                s.end
+            ));
+            continue;
+        }
+        if (s.start, s.end) == (start, end) {
+            continue;
+        }
+        // Moved with the text around it when a span near it (two on each side, in the old
+        // order) moved by as much: one span that jumped does not make its neighbours look
+        // wrong.
+        let near: Vec<i64> = placed[i.saturating_sub(2)..(i + 3).min(placed.len())]
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| k + i.saturating_sub(2) != i)
+            .map(|(_, p)| p.4)
+            .collect();
+        if near.is_empty() || near.contains(&shift) {
+            continue;
+        }
+        let usual = near
+            .iter()
+            .max_by_key(|&&d| {
+                (
+                    near.iter().filter(|&&x| x == d).count(),
+                    std::cmp::Reverse(d.unsigned_abs()),
                 )
             })
-        })
-        .take(20)
-        .collect();
+            .copied()
+            .unwrap_or(0);
+        let around = format!("the spans beside it moved by {usual}");
+        apart.push(format!(
+            "span {} ({} {:?}) moved from {start}..{end} to {}..{}, not with the text \
+             around it ({around}): check it in the app",
+            s.id,
+            s.label,
+            short(&s.text),
+            s.start,
+            s.end
+        ));
+    }
+    let mut out: Vec<String> = changed.into_iter().take(20).collect();
+    out.extend(apart.into_iter().take(20));
     out.extend(layer.orphans.iter().take(20).map(|s| {
         format!(
             "span {} ({} {:?}) at {}..{} could not be placed: orphaned",
