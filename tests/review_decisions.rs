@@ -367,3 +367,54 @@ fn reviewing_a_folder_shows_the_folder_and_steps_to_the_next_document_in_review(
     });
     assert_eq!(h.state().session().unwrap().read_only_ids().len(), 3);
 }
+
+/// Who said what, at a glance: under the document, one row per annotator shows that
+/// annotator's spans on the sentence of the current disagreement, brackets at their
+/// boundaries and the label at the end.
+#[test]
+fn the_versions_strip_shows_each_annotators_spans_on_the_sentence() {
+    let dir = folder();
+    let mut h = app_on(dir.path());
+    run_until(&mut h, "the annotators' layers", |app| {
+        app.in_review() && !app.layers_pending() && app.layer().is_some()
+    });
+    h.run();
+    let d = h
+        .state()
+        .review_state()
+        .unwrap()
+        .navigator
+        .current()
+        .cloned()
+        .unwrap();
+    assert_eq!((d.start, d.end), at("Ana Reyes"), "the first disagreement");
+    h.get_by_label("Versions");
+    // ana and cai: an actor; ben: an event. Louis Park (everyone's) is on the sentence too.
+    fn rows(h: &Harness<'_, SpantagApp>, needle: &str) -> usize {
+        h.query_all_by_label_contains(needle).count()
+    }
+    assert_eq!(
+        rows(&h, "[Louis Park]actor met [Ana Reyes]actor in [Seoul]actor"),
+        2
+    );
+    assert_eq!(
+        rows(&h, "[Louis Park]actor met [Ana Reyes]event in Seoul"),
+        1
+    );
+    // The curated row: nothing yet.
+    assert_eq!(rows(&h, "Louis Park met Ana Reyes in Seoul."), 1);
+    // Accepting ben's version marks his row and fills the curated one.
+    // (The next open disagreement, Seoul, is on the same sentence.)
+    h.key_press_modifiers(Modifiers::ALT, Key::Num2);
+    h.run();
+    assert_eq!(
+        rows(&h, "[Louis Park]actor"),
+        3,
+        "the curated row has no Louis Park yet"
+    );
+    assert_eq!(
+        rows(&h, "met [Ana Reyes]event in Seoul"),
+        2,
+        "ben's and the curated row"
+    );
+}

@@ -14,6 +14,7 @@ pub mod search;
 pub mod suggestions;
 pub mod theme;
 pub mod transfer;
+pub mod versions;
 
 pub use app::{AppOptions, SpantagApp};
 pub use command::Command;

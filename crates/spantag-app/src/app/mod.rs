@@ -470,6 +470,21 @@ impl SpantagApp {
         if self.open.is_some() {
             self.side_panels(ui);
         }
+        // Review: each annotator's version of the current disagreement, under the document.
+        if let (Some(open), Some(review)) = (&self.open, &self.review)
+            && let Some(d) = review.navigator.current()
+        {
+            // Room for every row at first (the annotators', the curated one, the heading),
+            // at most two fifths of the window; the user can drag it.
+            let rows = d.says.len() as f32 + 1.0;
+            let height = (34.0 + 40.0 * rows).min(ui.available_height() * 0.4);
+            egui::Panel::bottom("versions")
+                .resizable(true)
+                .default_size(height)
+                .show(ui, |ui| {
+                    crate::versions::versions_ui(ui, open, review, &mut self.commands);
+                });
+        }
 
         egui::CentralPanel::default()
             .frame(egui::Frame::central_panel(ui.style()).inner_margin(0.0))

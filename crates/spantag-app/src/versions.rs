@@ -1,0 +1,257 @@
+//! Review mode's versions strip, under the document: for the current disagreement, one row
+//! per annotator showing that annotator's spans on the sentence (their label's colour behind
+//! the text and the label as a small tag after it), the curated layer's row last, and which
+//! version was chosen — who said what at a glance, the way INCEpTION's curation page shows
+//! each annotator's sentence. It reads the session and pushes [`Command`]s.
+
+use egui::text::{LayoutJob, TextFormat};
+use egui::{Color32, CornerRadius, FontId, RichText, Sense, Stroke, vec2};
+
+use crate::command::Command;
+use crate::open::OpenDocument;
+use crate::review::{ReviewState, annotator_color};
+use crate::theme;
+use spantag_core::annotation::{LabelScheme, Layer};
+use spantag_core::document::Document;
+use spantag_core::review::Disagreement;
+use spantag_core::session::LayerId;
+
+/// How far the sentence around a disagreement may reach on each side, in characters.
+const CONTEXT: usize = 160;
+
+/// The sentence (or line) around `start..end`: from after the last sentence end before it to
+/// the first sentence end after it, at most [`CONTEXT`] characters each way.
+pub fn sentence_around(doc: &Document, start: usize, end: usize) -> (usize, usize) {
+    let len = doc.char_len();
+    let (start, end) = (start.min(len), end.min(len));
+    let lo = start.saturating_sub(CONTEXT);
+    let before: Vec<char> = doc.slice(lo..start).chars().collect();
+    let mut from = lo;
+    for i in (0..before.len()).rev() {
+        let c = before[i];
+        let next = before.get(i + 1).copied();
+        if c == '\n' || (matches!(c, '.' | '!' | '?') && next.is_some_and(char::is_whitespace)) {
+            from = lo + i + 1;
+            break;
+        }
+    }
+    let hi = (end + CONTEXT).min(len);
+    let after: Vec<char> = doc.slice(end..hi).chars().collect();
+    let mut to = hi;
+    for (i, &c) in after.iter().enumerate() {
+        if c == '\n' {
+            to = end + i;
+            break;
+        }
+        if matches!(c, '.' | '!' | '?') && after.get(i + 1).is_none_or(|n| n.is_whitespace()) {
+            to = end + i + 1;
+            break;
+        }
+    }
+    // Leading white space is not part of the sentence.
+    let skip = doc
+        .slice(from..start)
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .count();
+    (from + skip, to.max(end))
+}
+
+/// One layer's spans over `from..to` as a text: the label's fill behind each span's text, a
+/// line under it, and the label as a small tag where it ends.
+fn row_job(
+    doc: &Document,
+    (from, to): (usize, usize),
+    layer: &Layer,
+    scheme: &LabelScheme,
+    dark: bool,
+    text_color: Color32,
+) -> LayoutJob {
+    let spans: Vec<&spantag_core::annotation::Span> = layer
+        .spans()
+        .iter()
+        .filter(|s| s.start < to && s.end > from)
+        .collect();
+    let mut cuts: Vec<usize> = vec![from, to];
+    for s in &spans {
+        cuts.push(s.start.clamp(from, to));
+        cuts.push(s.end.clamp(from, to));
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let color_of = |label: &str| scheme.get(label).map_or(Color32::GRAY, theme::label_color);
+    let font = FontId::proportional(14.0);
+    let tag_font = FontId::proportional(10.5);
+    let mut job = LayoutJob::default();
+    // An ellipsis where the sentence was cut short (not at a line or sentence end).
+    let cut = |at: usize| doc.slice(at..at + 1).chars().all(|c| !c.is_whitespace());
+    if from > 0 && cut(from - 1) {
+        job.append("…", 0.0, TextFormat::simple(font.clone(), text_color));
+    }
+    for pair in cuts.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        // Where spans start, an opening bracket in their label's colour (outermost first):
+        // boundaries read at a glance.
+        let mut starting: Vec<&&spantag_core::annotation::Span> =
+            spans.iter().filter(|s| s.start == a).collect();
+        starting.sort_by_key(|s| std::cmp::Reverse(s.end - s.start));
+        for s in starting {
+            job.append(
+                "[",
+                0.0,
+                TextFormat::simple(font.clone(), color_of(&s.label)),
+            );
+        }
+        // The innermost span covering the piece gives its fill, the outermost its line: a
+        // span nested in another shows both, so versions that differ only in the outer span's
+        // boundary look different.
+        let covering = || spans.iter().filter(|s| s.start <= a && s.end >= b);
+        let inner = covering().min_by_key(|s| s.end - s.start);
+        let outer = covering().max_by_key(|s| s.end - s.start);
+        let mut format = TextFormat::simple(font.clone(), text_color);
+        if let (Some(i), Some(o)) = (inner, outer) {
+            format.background = theme::span_fill(color_of(&i.label), dark);
+            format.underline = Stroke::new(2.0, color_of(&o.label));
+        }
+        job.append(doc.slice(a..b), 0.0, format);
+        // Tags of the spans ending here (shortest first).
+        let mut ending: Vec<&&spantag_core::annotation::Span> =
+            spans.iter().filter(|s| s.end == b).collect();
+        ending.sort_by_key(|s| s.end - s.start);
+        for s in ending {
+            let color = color_of(&s.label);
+            job.append("]", 0.0, TextFormat::simple(font.clone(), color));
+            job.append(&s.label, 1.0, TextFormat::simple(tag_font.clone(), color));
+        }
+    }
+    let ended = doc
+        .slice(to.saturating_sub(1)..to)
+        .chars()
+        .all(|c| matches!(c, '.' | '!' | '?' | '\n'));
+    if to < doc.char_len() && !ended && cut(to) {
+        job.append("…", 0.0, TextFormat::simple(font, text_color));
+    }
+    job
+}
+
+/// The annotator whose version the curated layer follows at `d`: the recorded decision's,
+/// else the one whose spans there it all holds.
+pub fn chosen(d: &Disagreement, curated: &Layer) -> Option<String> {
+    let decision = curated.decision_over(d.start, d.end);
+    decision
+        .map(|x| x.annotator.clone())
+        .filter(|a| !a.is_empty())
+        .or_else(|| {
+            d.says
+                .iter()
+                .find(|s| {
+                    !s.spans.is_empty()
+                        && s.spans
+                            .iter()
+                            .all(|x| curated.find_duplicate(x.start..x.end, &x.label).is_some())
+                })
+                .map(|s| s.annotator.clone())
+        })
+}
+
+/// The strip: nothing when no disagreement is current.
+pub fn versions_ui(
+    ui: &mut egui::Ui,
+    open: &OpenDocument,
+    state: &ReviewState,
+    commands: &mut Vec<Command>,
+) {
+    let Some(d) = state.navigator.current() else {
+        return;
+    };
+    let session = &open.session;
+    let doc = session.document();
+    let curated = session.editable().layer();
+    let scheme = open.scheme();
+    let dark = ui.visuals().dark_mode;
+    let text_color = ui.visuals().text_color();
+    let context = sentence_around(doc, d.start, d.end);
+    let chosen = d.settled_by(curated).then(|| chosen(d, curated)).flatten();
+    let read_only = session.read_only_ids();
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Versions").strong());
+        ui.weak("each annotator's spans on the sentence; Alt+1…9 accepts one");
+    });
+    egui::ScrollArea::vertical()
+        .id_salt("versions")
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            egui::Grid::new("versions-grid")
+                .num_columns(3)
+                .spacing([10.0, 6.0])
+                .striped(true)
+                .show(ui, |ui| {
+                    for (k, says) in d.says.iter().enumerate() {
+                        let id = LayerId::from_name(&says.annotator);
+                        let index = read_only.iter().position(|x| *x == id).unwrap_or(k);
+                        let color = annotator_color(index);
+                        ui.horizontal(|ui| {
+                            let (rect, _) =
+                                ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
+                            ui.painter().rect_filled(rect, CornerRadius::same(2), color);
+                            ui.label(RichText::new(&says.annotator).strong().color(color));
+                            if chosen.as_deref() == Some(says.annotator.as_str()) {
+                                ui.label(RichText::new("✔").color(theme::ok_color(dark)))
+                                    .on_hover_text("The curated layer follows this version");
+                            }
+                        });
+                        let key = if k < 9 {
+                            format!(" (Alt+{})", k + 1)
+                        } else {
+                            String::new()
+                        };
+                        if ui
+                            .small_button("Accept")
+                            .on_hover_text(format!(
+                                "Make {}'s version the curated one{key}",
+                                says.annotator
+                            ))
+                            .clicked()
+                        {
+                            commands.push(Command::AcceptVersion(id.clone()));
+                        }
+                        match session.layer(&id) {
+                            Some(state) => {
+                                let job =
+                                    row_job(doc, context, state.layer(), scheme, dark, text_color);
+                                ui.add(egui::Label::new(job).wrap());
+                            }
+                            None => {
+                                ui.weak("(hidden)");
+                            }
+                        }
+                        ui.end_row();
+                    }
+                    ui.horizontal(|ui| {
+                        ui.label(RichText::new("curated").strong());
+                    });
+                    ui.weak("yours");
+                    let job = row_job(doc, context, curated, scheme, dark, text_color);
+                    ui.add(egui::Label::new(job).wrap());
+                    ui.end_row();
+                });
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sentence_around_a_disagreement() {
+        let text = "First one. Riverton's council voted on Tuesday. Then more.\nNext line.";
+        let doc = Document::from_text(text.to_owned());
+        let at = |needle: &str| text.find(needle).unwrap();
+        let (s, e) = sentence_around(&doc, at("council"), at("council") + 7);
+        assert_eq!(doc.slice(s..e), "Riverton's council voted on Tuesday.");
+        // A disagreement on the last line stops at its line's start.
+        let (s, e) = sentence_around(&doc, at("Next"), at("Next") + 4);
+        assert_eq!(doc.slice(s..e), "Next line.");
+    }
+}
