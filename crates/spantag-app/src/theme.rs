@@ -27,6 +27,15 @@ pub fn document_font(size: f32) -> FontId {
     FontId::proportional(size)
 }
 
+/// Extra room above each row for relation arcs and their labels, when the shown layers have
+/// relations (egui adds the same below, where the lanes are).
+pub const ARC_BAND: f32 = 8.0;
+
+/// [`line_height_for`], with room above each row for relation arcs when `arcs`.
+pub fn line_height_with(row_height: f32, lanes: usize, arcs: bool) -> f32 {
+    line_height_for(row_height, lanes) + if arcs { 2.0 * ARC_BAND } else { 0.0 }
+}
+
 /// Height of one lane step (bar plus gap), in points.
 pub const LANE_STEP: f32 = LANE_THICKNESS + LANE_GAP;
 

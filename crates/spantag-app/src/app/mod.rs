@@ -387,6 +387,7 @@ impl SpantagApp {
             selected_span: open.selected_span.as_ref(),
             font_size: self.settings.font_size,
             dark_mode: self.settings.dark_mode,
+            arcs: layers.iter().any(|l| !l.layer.relations.is_empty()),
             lanes: if self.review.is_some() {
                 layers.len()
             } else {

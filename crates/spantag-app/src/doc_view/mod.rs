@@ -136,6 +136,8 @@ pub struct ViewInput<'a> {
     /// Theme.
     pub dark_mode: bool,
     /// Lanes under each line: [`theme::MAX_LANES`] for nesting, or one per layer in review.
+    /// Some shown layer has relations: each row gets room above it for their arcs.
+    pub arcs: bool,
     pub lanes: usize,
     /// Review: each layer has its own lane (in the order of `layers`); read-only layers are
     /// drawn as lane bars only, the editable one filled.
@@ -293,12 +295,12 @@ impl DocView {
             (avail.x - 2.0 * theme::TEXT_MARGIN - 14.0).clamp(120.0, theme::MAX_TEXT_WIDTH);
         let font = theme::document_font(input.font_size);
         self.text_row_height = ui.fonts_mut(|f| f.row_height(&font));
-        let line_h = theme::line_height_for(self.text_row_height, input.lanes);
+        let line_h = theme::line_height_with(self.text_row_height, input.lanes, input.arcs);
         let text_color = theme::document_text(input.dark_mode);
         self.view_height = avail.y.max(1.0);
         let galley_key = (
             col_width.to_bits(),
-            input.font_size.to_bits() ^ (input.lanes as u32),
+            input.font_size.to_bits() ^ (input.lanes as u32) ^ (u32::from(input.arcs) << 16),
             text_color.to_array(),
             ctx.pixels_per_point().to_bits(),
         );
@@ -318,7 +320,7 @@ impl DocView {
         // visible character at the top of the view.
         let key = (
             col_width.to_bits(),
-            input.font_size.to_bits() ^ (input.lanes as u32),
+            input.font_size.to_bits() ^ (input.lanes as u32) ^ (u32::from(input.arcs) << 16),
             blocks.len(),
         );
         if self.layout_key != Some(key) {

@@ -27,7 +27,7 @@ impl DocView {
         ui.set_min_size(vec2(content_width, total + BOTTOM_PAD));
         let origin = ui.max_rect().min;
         let x0 = ((content_width - col_width) / 2.0).max(theme::TEXT_MARGIN);
-        let line_h = theme::line_height_for(self.text_row_height, input.lanes);
+        let line_h = theme::line_height_with(self.text_row_height, input.lanes, input.arcs);
         let text_color = theme::document_text(input.dark_mode);
 
         // Lay out the blocks in view, from the anchor down: the anchor block's top is `dy`
@@ -304,7 +304,12 @@ impl DocView {
             );
             painter.galley(chip.min + vec2(4.0, 0.5), galley, color);
         }
-        self.paint_relations(&painter, input, &span_tops);
+        // The free band above each row's glyphs (egui centres the glyphs in the line), and
+        // the text column, for the arcs.
+        let band = (line_h - self.text_row_height) / 2.0;
+        let left = self.visible.first().map_or(0.0, |b| b.origin.x);
+        let right = left + self.params.as_ref().map_or(0.0, |p| p.col_width);
+        self.paint_relations(&painter, input, &span_tops, band, left, right);
         if let Some(at) = self.caret().and_then(|c| self.screen_pos_of(c)) {
             let x = at.x - 0.5;
             painter.line_segment(
