@@ -698,3 +698,37 @@ fn f1_help_fits_a_small_window_and_scrolls_to_its_last_row() {
         "the last row is reachable: {row:?}"
     );
 }
+
+/// Below 700 points wide the side panels are drawers: the document gets the width, a toggle
+/// slides the labels panel over it at a readable width (label names whole, the Add button
+/// inside the window), and Esc closes it.
+#[test]
+fn a_narrow_window_turns_the_side_panels_into_drawers() {
+    let fx = fixture("A short text about the council.\n".to_owned());
+    let mut h = harness_sized(&fx, vec2(480.0, 700.0));
+    h.run();
+    h.run();
+    assert!(
+        h.query_by_label("Add").is_none(),
+        "no panel squeezed beside the text"
+    );
+    h.get_by_label("☰ Labels").click();
+    h.run();
+    h.run();
+    let add = h.get_by_label("Add").rect();
+    assert!(
+        add.max.x <= 480.0,
+        "the Add button is inside the window: {add:?}"
+    );
+    // Label names whole, not "cl…".
+    for name in ["claim", "actor", "event"] {
+        assert!(h.query_all_by_label(name).next().is_some(), "{name}");
+    }
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(h.query_by_label("Add").is_none(), "Esc closes the drawer");
+    h.get_by_label("Spans ☰").click();
+    h.run();
+    h.run();
+    h.get_by_label("Spans");
+}

@@ -273,7 +273,7 @@ const BINDINGS: &[Binding] = &[
         action: Action::Deselect,
         shortcuts: &[key(NONE, Key::Escape)],
         keys: "Esc",
-        what: "Clear the selection (first closing the find bar or the agreement window)",
+        what: "Clear the selection (first closing a drawer, the find bar or the agreement window)",
         while_typing: false,
     },
     Binding {

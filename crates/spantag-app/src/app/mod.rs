@@ -127,6 +127,8 @@ pub struct SpantagApp {
     pub corpus: Option<crate::corpus::CorpusState>,
     /// Where the labels panel was drawn last frame (tests check that its content fits).
     pub left_panel_rect: Option<egui::Rect>,
+    /// The side panel shown as a drawer in a narrow window, if any.
+    pub drawer: Option<side_panels::Drawer>,
     /// Suggestions for the open document.
     pub suggestions: crate::suggestions::SuggestState,
     /// The label editor.
@@ -202,6 +204,7 @@ impl SpantagApp {
             suggestions: crate::suggestions::SuggestState::default(),
             label_editor: crate::label_editor::LabelEditor::default(),
             left_panel_rect: None,
+            drawer: None,
             relating: None,
             egui_ctx,
             relation_pick: None,

@@ -107,6 +107,11 @@ impl SpantagApp {
             Action::Deselect if self.relating.is_some() || self.relation_pick.is_some() => {
                 Command::CancelRelation
             }
+            Action::Deselect if self.drawer.is_some() => {
+                // Esc closes a side panel's drawer (a narrow window) first.
+                self.drawer = None;
+                return None;
+            }
             Action::Deselect if self.agreement.open => {
                 // Esc closes the agreement window first.
                 self.agreement.open = false;
