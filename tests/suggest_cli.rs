@@ -254,3 +254,58 @@ fn a_model_command_is_run_its_spans_saved_as_the_model_layer_and_suggested() {
     );
     assert!(!model.exists());
 }
+
+/// The project file can name the team's model (`model: Some("…")` in spantag.ron):
+/// `--project-model` runs it (saying which command), plain `suggest` never does, and a
+/// project file without one is named with what to add.
+#[test]
+fn the_project_files_model_runs_only_when_asked() {
+    let (dir, root, _) = folder();
+    let marker = dir.path().join("ran");
+    let script = dir.path().join("model.py");
+    std::fs::write(
+        &script,
+        format!(
+            "import json, sys\nopen({:?}, 'w').write('yes')\nfor line in sys.stdin:\n    d = json.loads(line)\n    i = d['text'].find('board')\n    if i >= 0:\n        print(json.dumps({{'id': d['id'], 'start': i, 'end': i + 5, 'label': 'org'}}))\n",
+            marker.display().to_string()
+        ),
+    )
+    .unwrap();
+    let command = format!("python3 {}", script.display());
+    // Without a model entry: said, exit 2.
+    std::fs::write(root.join("spantag.ron"), "(version: 1)\n").unwrap();
+    let out = spantag(&["suggest", "-a", "alice", "--project-model"], &[&root]);
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(said.contains("names no model; add `model: Some("), "{said}");
+    std::fs::write(
+        root.join("spantag.ron"),
+        format!("(version: 1, model: Some({command:?}))\n"),
+    )
+    .unwrap();
+    // Plain suggest does not run it.
+    let out = spantag(&["suggest", "-a", "alice"], &[&root]);
+    assert!(
+        out.status.code().is_some_and(|c| c < 2),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!marker.exists(), "the project's model ran unasked");
+    // --project-model does, and says so.
+    let out = spantag(
+        &["suggest", "-a", "alice", "--only-from", "--project-model"],
+        &[&root],
+    );
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains(&format!("running the project file's model: {command}")),
+        "{said}"
+    );
+    assert!(marker.exists());
+    assert!(
+        said.contains("the model tagged 1 span in 1 document"),
+        "{said}"
+    );
+    assert!(root.join("op-ed.txt.model.ron").exists());
+}

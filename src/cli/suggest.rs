@@ -44,6 +44,43 @@ pub struct SuggestOptions {
     /// tools/spacy_model.py.
     #[arg(long, value_name = "COMMAND")]
     pub model: Option<String>,
+    /// Run the model command the project file names (`model: Some("…")` in `spantag.ron`),
+    /// as --model does. The command is printed first; a project file's command is never run
+    /// without this flag.
+    #[arg(long, conflicts_with = "model")]
+    pub project_model: bool,
+}
+
+/// The model command of the project file that governs `inputs` (the first input's folder or
+/// above), or why there is none.
+fn project_model(inputs: &[PathBuf]) -> Result<String, String> {
+    let first = inputs.first().ok_or("no inputs")?;
+    let dir = if first.is_dir() {
+        first.clone()
+    } else {
+        first
+            .parent()
+            .map_or_else(|| PathBuf::from("."), std::path::Path::to_path_buf)
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir
+    };
+    let path = spantag_core::project::find(&dir).ok_or_else(|| {
+        format!(
+            "--project-model: no project file (spantag.ron) in {} or above",
+            dir.display()
+        )
+    })?;
+    let project = spantag_core::project::load(&path).map_err(|e| e.to_string())?;
+    project.model.ok_or_else(|| {
+        format!(
+            "--project-model: {} names no model; add `model: Some(\"python3 tools/spacy_model.py\")` \
+             (your command) to it, or give the command with --model",
+            path.display()
+        )
+    })
 }
 
 /// Runs the model command over the documents and saves its spans as each document's
@@ -267,15 +304,29 @@ pub(super) fn suggest(
         }
         return 1;
     }
-    if only_from && from.is_none() && options.model.is_none() {
+    let model = if options.project_model {
+        match project_model(inputs) {
+            Ok(command) => {
+                eprintln!("spantag suggest: running the project file's model: {command}");
+                Some(command)
+            }
+            Err(err) => {
+                eprintln!("spantag suggest: {err}");
+                return 2;
+            }
+        }
+    } else {
+        options.model.clone()
+    };
+    if only_from && from.is_none() && model.is_none() {
         eprintln!("spantag suggest: --only-from needs --from ANNOTATOR");
         return 2;
     }
-    if options.model.is_some() && from.is_some_and(|f| f != spantag_core::suggest::model::MODEL) {
+    if model.is_some() && from.is_some_and(|f| f != spantag_core::suggest::model::MODEL) {
         eprintln!("spantag suggest: --model writes and suggests the `model` layer; drop --from");
         return 2;
     }
-    let from = if options.model.is_some() {
+    let from = if model.is_some() {
         Some(spantag_core::suggest::model::MODEL)
     } else {
         from
@@ -304,7 +355,7 @@ pub(super) fn suggest(
         eprintln!("spantag suggest: no documents (.txt, .md) in the inputs");
         return 2;
     }
-    if let Some(command) = &options.model {
+    if let Some(command) = &model {
         match run_model(command, &documents) {
             Ok(n) => eprintln!(
                 "spantag suggest: the model tagged {n} span{} in {} document{} (saved as each \

@@ -55,6 +55,10 @@ pub struct Project {
     /// The relation types. When the file has no `relation_types` field,
     /// [`default_relation_types`] (restricted to the labels that exist).
     pub relation_types: Vec<RelationType>,
+    /// The team's model command (`spantag suggest --project-model` runs it; never run
+    /// without being asked, since the file may come from a shared folder).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
 }
 
 /// The file as read, before the default relation types are filled in.
@@ -66,6 +70,8 @@ struct ProjectFile {
     labels: Vec<ProjectLabel>,
     #[serde(default, deserialize_with = "present")]
     relation_types: Option<Vec<RelationType>>,
+    #[serde(default)]
+    model: Option<String>,
 }
 
 /// A field that is there (`None` only when it is missing).
@@ -81,6 +87,7 @@ impl From<ProjectFile> for Project {
             version: file.version,
             labels: file.labels,
             relation_types: Vec::new(),
+            model: file.model,
         };
         project.relation_types = file
             .relation_types
@@ -240,6 +247,7 @@ impl Project {
             version: VERSION,
             labels,
             relation_types: Vec::new(),
+            model: None,
         };
         project.relation_types = project.default_relation_types();
         project
