@@ -30,6 +30,8 @@ pub struct ReviewState {
     open_count: Option<(u64, usize)>,
     /// Annotators whose file could not be read, with why: not compared.
     pub unreadable: Vec<(LayerId, String)>,
+    /// The versions strip's rows, for the disagreement and layer revisions they show.
+    pub(crate) versions: crate::versions::Cache,
 }
 
 impl ReviewState {

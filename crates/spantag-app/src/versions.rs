@@ -11,7 +11,7 @@ use crate::command::Command;
 use crate::open::OpenDocument;
 use crate::review::{ReviewState, annotator_color};
 use crate::theme;
-use spantag_core::annotation::{LabelScheme, Layer};
+use spantag_core::annotation::{LabelScheme, Layer, SpanIndex};
 use spantag_core::document::Document;
 use spantag_core::review::Disagreement;
 use spantag_core::session::LayerId;
@@ -62,15 +62,16 @@ pub fn sentence_around(doc: &Document, start: usize, end: usize) -> (usize, usiz
 fn row_job(
     doc: &Document,
     (from, to): (usize, usize),
-    layer: &Layer,
+    (layer, index): (&Layer, &SpanIndex),
     scheme: &LabelScheme,
     dark: bool,
     text_color: Color32,
 ) -> LayoutJob {
-    let spans: Vec<&spantag_core::annotation::Span> = layer
-        .spans()
-        .iter()
-        .filter(|s| s.start < to && s.end > from)
+    // Through the layer's index: a frame costs the spans on the sentence, not the layer.
+    let spans: Vec<&spantag_core::annotation::Span> = index
+        .overlapping(from..to)
+        .into_iter()
+        .filter_map(|p| layer.spans().get(p))
         .collect();
     let mut cuts: Vec<usize> = vec![from, to];
     for s in &spans {
@@ -154,11 +155,20 @@ pub fn chosen(d: &Disagreement, curated: &Layer) -> Option<String> {
         })
 }
 
+/// The strip's rows (one job per annotator, then the curated layer's), kept while the
+/// disagreement shown, the layers' revisions and the theme stay the same: a frame then
+/// costs no span lookups.
+#[derive(Default)]
+pub struct Cache {
+    key: Option<(usize, usize, Vec<u64>, bool)>,
+    rows: Vec<Option<LayoutJob>>,
+}
+
 /// The strip: nothing when no disagreement is current.
 pub fn versions_ui(
     ui: &mut egui::Ui,
     open: &OpenDocument,
-    state: &ReviewState,
+    state: &mut ReviewState,
     commands: &mut Vec<Command>,
 ) {
     let Some(d) = state.navigator.current() else {
@@ -170,7 +180,46 @@ pub fn versions_ui(
     let scheme = open.scheme();
     let dark = ui.visuals().dark_mode;
     let text_color = ui.visuals().text_color();
-    let context = sentence_around(doc, d.start, d.end);
+    let ids: Vec<LayerId> = d
+        .says
+        .iter()
+        .map(|s| LayerId::from_name(&s.annotator))
+        .collect();
+    let revisions: Vec<u64> = ids
+        .iter()
+        .map(|id| session.layer(id).map_or(u64::MAX, |l| l.revision()))
+        .chain([session.editable().revision()])
+        .collect();
+    let key = Some((d.start, d.end, revisions, dark));
+    if state.versions.key != key {
+        let context = sentence_around(doc, d.start, d.end);
+        let mut rows: Vec<Option<LayoutJob>> = ids
+            .iter()
+            .map(|id| {
+                session.layer(id).map(|l| {
+                    row_job(
+                        doc,
+                        context,
+                        (l.layer(), l.index()),
+                        scheme,
+                        dark,
+                        text_color,
+                    )
+                })
+            })
+            .collect();
+        let editable = session.editable();
+        rows.push(Some(row_job(
+            doc,
+            context,
+            (curated, editable.index()),
+            scheme,
+            dark,
+            text_color,
+        )));
+        state.versions = Cache { key, rows };
+    }
+    let rows = &state.versions.rows;
     let chosen = d.settled_by(curated).then(|| chosen(d, curated)).flatten();
     let read_only = session.read_only_ids();
     ui.add_space(4.0);
@@ -216,10 +265,8 @@ pub fn versions_ui(
                         {
                             commands.push(Command::AcceptVersion(id.clone()));
                         }
-                        match session.layer(&id) {
-                            Some(state) => {
-                                let job =
-                                    row_job(doc, context, state.layer(), scheme, dark, text_color);
+                        match rows.get(k).cloned().flatten() {
+                            Some(job) => {
                                 ui.add(egui::Label::new(job).wrap());
                             }
                             None => {
@@ -232,8 +279,9 @@ pub fn versions_ui(
                         ui.label(RichText::new("curated").strong());
                     });
                     ui.weak("yours");
-                    let job = row_job(doc, context, curated, scheme, dark, text_color);
-                    ui.add(egui::Label::new(job).wrap());
+                    if let Some(job) = rows.last().cloned().flatten() {
+                        ui.add(egui::Label::new(job).wrap());
+                    }
                     ui.end_row();
                 });
         });

@@ -475,7 +475,7 @@ impl SpantagApp {
             self.side_panels(ui);
         }
         // Review: each annotator's version of the current disagreement, under the document.
-        if let (Some(open), Some(review)) = (&self.open, &self.review)
+        if let (Some(open), Some(review)) = (&self.open, &mut self.review)
             && let Some(d) = review.navigator.current()
         {
             // Room for every row at first (the annotators', the curated one, the heading),
