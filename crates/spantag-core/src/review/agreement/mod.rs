@@ -9,6 +9,7 @@
 //! spans, one category only) is `None`: `null` in JSON, "n/a" in tables, never NaN.
 
 pub mod alpha;
+pub mod alpha_u;
 pub mod confusion;
 pub mod f1;
 pub mod kappa;
