@@ -20,7 +20,7 @@ use crate::document::Document;
 use crate::formats;
 use crate::store;
 
-pub use agreement::{AgreementReport, compare};
+pub use agreement::{AgreementOptions, AgreementReport, compare, compare_with};
 pub use curate::{CurateOptions, CurateOutcome, curate};
 pub use disagreements::{
     Disagreement, DisagreementKind, Said, Says, find_disagreements, next_after, previous_before,
