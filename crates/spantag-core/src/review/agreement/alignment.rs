@@ -187,6 +187,12 @@ pub fn best_alignment_within(annotators: &[Vec<Unit>], beam: usize) -> Alignment
     roots.sort_unstable();
     for root in roots {
         let members: Vec<UnitRef> = by_part[&root].iter().map(|&x| all[x]).collect();
+        if let [alone] = members[..] {
+            // A unit with no possible partner is a unitary alignment of its own.
+            out.total += DELTA_EMPTY;
+            out.unitary.push((vec![alone], DELTA_EMPTY));
+            continue;
+        }
         let part = solve_part(annotators, &members, bound, beam);
         out.exact &= part.exact;
         out.total += part.total;
@@ -244,15 +250,28 @@ fn solve_part(annotators: &[Vec<Unit>], members: &[UnitRef], bound: f64, beam: u
     for i in 0..m {
         let mut next: Vec<State> = Vec::new();
         index.clear();
-        let mut relax = |next: &mut Vec<State>, state: State| match index.get(&state.covered) {
-            Some(&at) => {
-                if state.cost < next[at].cost {
-                    next[at] = state;
+        // Few states: a linear search; many: the index.
+        let mut relax = |next: &mut Vec<State>, state: State| {
+            let found = if next.len() <= 16 && index.is_empty() {
+                next.iter().position(|s| s.covered == state.covered)
+            } else {
+                if index.is_empty() {
+                    index.extend(next.iter().enumerate().map(|(at, s)| (s.covered, at)));
                 }
-            }
-            None => {
-                index.insert(state.covered, next.len());
-                next.push(state);
+                index.get(&state.covered).copied()
+            };
+            match found {
+                Some(at) => {
+                    if state.cost < next[at].cost {
+                        next[at] = state;
+                    }
+                }
+                None => {
+                    if !index.is_empty() {
+                        index.insert(state.covered, next.len());
+                    }
+                    next.push(state);
+                }
             }
         };
         for (s, state) in layers[i].iter().enumerate() {
