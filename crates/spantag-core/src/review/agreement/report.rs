@@ -126,6 +126,7 @@ impl AgreementReport {
                 .iter()
                 .map(|(label, alpha)| vec![label.clone(), figure(*alpha)])
                 .collect();
+            out.push('\n');
             out.push_str(&columns(&strings(["label", "αU"]), &rows, 1, "  "));
         }
         for pair in &self.pairs {
