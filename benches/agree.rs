@@ -1,5 +1,7 @@
 //! `spantag agree` against `spantag export --format conll --all-annotators` on the same
-//! corpus: 1,000 documents (`spantag synth` defaults: 10 kB, 10 spans) × 3 annotators.
+//! corpus: 1,000 documents (`spantag synth` defaults: 10 kB, 10 spans) × 3 annotators; and
+//! `spantag agree --gamma` (γ with its default 30 random continua per document) against
+//! `spantag agree`.
 //! The first annotator is `synth::layer`; the other two are perturbed copies (labels
 //! changed, boundaries moved, spans dropped and added). Both commands run through the
 //! library functions the command line calls, interleaved, after one warm-up run each.
@@ -112,6 +114,19 @@ fn agree(dir: &Path, out: &Path) -> Duration {
     started.elapsed()
 }
 
+fn agree_gamma(dir: &Path, out: &Path) -> Duration {
+    let started = Instant::now();
+    let set = review::plan(&[dir.to_path_buf()], None).unwrap();
+    let options = review::AgreementOptions {
+        gamma: Some(review::agreement::gamma::GammaOptions::default()),
+    };
+    let report = review::compare_with(&set, &options, &mut |_, _| {}).unwrap();
+    std::fs::write(out, report.to_json()).unwrap();
+    let gamma = report.gamma.as_ref().unwrap();
+    assert!(gamma.figures.gamma.is_some() && gamma.figures.exact);
+    started.elapsed()
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -140,16 +155,23 @@ fn main() {
     // Warm-up (file cache, allocator).
     export(&dir, &out);
     agree(&dir, &json);
-    let (mut e, mut a) = (Vec::new(), Vec::new());
+    agree_gamma(&dir, &json);
+    let (mut e, mut a, mut g) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
         e.push(export(&dir, &out));
         a.push(agree(&dir, &json));
+        g.push(agree_gamma(&dir, &json));
     }
-    let (me, ma) = (median(e.clone()), median(a.clone()));
+    let (me, ma, mg) = (median(e.clone()), median(a.clone()), median(g.clone()));
     println!("export --format conll --all-annotators: median {me:.2?} over {runs} runs {e:.2?}");
     println!("agree --format json:                    median {ma:.2?} over {runs} runs {a:.2?}");
+    println!("agree --gamma --format json:            median {mg:.2?} over {runs} runs {g:.2?}");
     println!(
         "ratio agree / export: {:.2}× (target ≤ 3×)",
         ma.as_secs_f64() / me.as_secs_f64()
+    );
+    println!(
+        "ratio agree --gamma / agree: {:.2}× (target ≤ 10×)",
+        mg.as_secs_f64() / ma.as_secs_f64()
     );
 }

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use spantag::cli::{AgreeFormat, CliCommand, run};
+use spantag::cli::{AgreeFormat, CliCommand, GammaArgs, run};
 use spantag_core::annotation::{Layer, Span};
 use spantag_core::document::Document;
 use spantag_core::review::{self, CurateOptions};
@@ -50,6 +50,12 @@ fn json(inputs: &[PathBuf], annotators: Option<&[String]>) -> serde_json::Value 
     let set = review::plan(inputs, annotators).unwrap();
     let report = review::compare(&set, &mut |_, _| {}).unwrap();
     serde_json::from_str(&report.to_json()).unwrap()
+}
+
+/// The report with γ (`agree`'s default options, or these).
+fn report_with_gamma(inputs: &[PathBuf], gamma: GammaArgs) -> review::AgreementReport {
+    let set = review::plan(inputs, None).unwrap();
+    review::compare_with(&set, &gamma.options(), &mut |_, _| {}).unwrap()
 }
 
 #[test]
@@ -114,6 +120,158 @@ fn token_kappa_by_hand() {
     assert!((kappa - 100.0 / 128.0).abs() < 1e-12, "{kappa}");
 }
 
+/// αU and γ by hand for alice and bob on TEXT (68 code points).
+///
+/// αU, actor: alice 0–14, 49–56; bob 6–14. Overlapping sections: the units 0–14 and 6–14
+/// (δ² = 6² + 0² = 36) and alice's 49–56 inside bob's gap 14–68 (7² = 49): D_o = 2 · 85 /
+/// (2 · 1 · 68²). Units 14, 7, 8 (N = 3); gaps 35, 12 (alice), 6, 54 (bob). D_e numerator:
+/// l = 14: 2 · 14·13·27/3 + 14² · (22 + 41); l = 7: 2 · 7·6·13/3 + 7² · (6 + 29 + 48); l = 8:
+/// 2 · 8·7·15/3 + 8² · (5 + 28 + 47) = 25,735; denominator 136 · 135 − (182 + 42 + 56);
+/// D_e = 2 · 25,735 / (68 · 18,080). claim: the same span 20–47 for both, D_o = 0, αU = 1;
+/// D_e = 2 · (2 · 27·26·53/3) / (68 · (136 · 135 − 2 · 27·26)) (no gap holds 27).
+///
+/// γ: best alignment {alice 0–14, bob 6–14} (d = (6/22)²), the two claims (0) and alice's
+/// 49–56 alone (Δ∅ = 1); 5 units over 2 annotators: observed (1 + (6/22)²) / 2.5.
+#[test]
+fn span_measures_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = document(dir.path(), "a.txt", &[("alice", ALICE), ("bob", BOB)]);
+    let report = report_with_gamma(&[doc], GammaArgs::default());
+    let v: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    let observed_actor = 2.0 * 85.0 / (2.0 * 68.0 * 68.0);
+    let expected_actor = 2.0 * 25_735.0 / (68.0 * 18_080.0);
+    let expected_claim = 2.0 * (2.0 * 12_402.0) / (68.0 * (136.0 * 135.0 - 1404.0));
+    let close = |a: &serde_json::Value, b: f64| (a.as_f64().unwrap() - b).abs() < 1e-12;
+    let alpha_u = &v["alpha_u"];
+    assert!(
+        close(
+            &alpha_u["per_label"]["actor"],
+            1.0 - observed_actor / expected_actor
+        ),
+        "{alpha_u}"
+    );
+    assert_eq!(alpha_u["per_label"]["claim"], 1.0);
+    assert!(close(
+        &alpha_u["overall"],
+        1.0 - observed_actor / (expected_actor + expected_claim)
+    ));
+    assert_eq!(v["per_document"][0]["alpha_u"], *alpha_u, "one document");
+    let gamma = &v["gamma"];
+    let observed = (1.0 + (6.0f64 / 22.0).powi(2)) / 2.5;
+    assert!(close(&gamma["observed_disorder"], observed), "{gamma}");
+    assert_eq!(gamma["samples"], 30);
+    assert_eq!(gamma["seed"], 0);
+    assert_eq!(gamma["exact"], true);
+    let expected = gamma["expected_disorder"].as_f64().unwrap();
+    assert!(close(&gamma["gamma"], 1.0 - observed / expected));
+    let per_document = &v["per_document"][0]["gamma"];
+    assert_eq!(per_document["gamma"], gamma["gamma"], "one document");
+    // The table and the CSV carry them too.
+    let table = report.to_table();
+    assert!(
+        table.contains("Krippendorff's unitized alpha (αU)"),
+        "{table}"
+    );
+    assert!(table.contains("Mathet et al.'s gamma (γ)"), "{table}");
+    let csv = report.to_csv().unwrap();
+    let actor = format!(
+        "(all),,,actor,alpha_u,{:.3}",
+        1.0 - observed_actor / expected_actor
+    );
+    assert!(csv.contains(&actor), "{csv}");
+    assert!(csv.contains("(all),,,claim,alpha_u,1.000"), "{csv}");
+    assert!(csv.contains("a.txt,,,(all),gamma,"), "{csv}");
+    assert!(
+        csv.contains("(all),,,(all),gamma_expected_disorder,"),
+        "{csv}"
+    );
+}
+
+/// `--gamma-seed`: the same seed gives the same report, another seed another expected
+/// disorder (the observed one is not random); `--no-gamma` leaves γ out (null in JSON, no
+/// row in the table or the CSV); `--gamma-samples` must be at least 1.
+#[test]
+fn gamma_seed_samples_and_no_gamma() {
+    let dir = tempfile::tempdir().unwrap();
+    document(
+        dir.path(),
+        "a.txt",
+        &[("alice", ALICE), ("bob", BOB), ("chen", CHEN)],
+    );
+    document(
+        dir.path(),
+        "b.txt",
+        &[("alice", BOB), ("bob", CHEN), ("chen", ALICE)],
+    );
+    let inputs = [dir.path().to_path_buf()];
+    let seeded = |seed, samples| GammaArgs {
+        gamma_seed: seed,
+        gamma_samples: samples,
+        ..GammaArgs::default()
+    };
+    let one = report_with_gamma(&inputs, seeded(7, 30)).to_json();
+    let again = report_with_gamma(&inputs, seeded(7, 30)).to_json();
+    assert_eq!(one, again);
+    let v: serde_json::Value = serde_json::from_str(&one).unwrap();
+    let w: serde_json::Value =
+        serde_json::from_str(&report_with_gamma(&inputs, seeded(8, 30)).to_json()).unwrap();
+    assert_eq!(
+        v["gamma"]["observed_disorder"],
+        w["gamma"]["observed_disorder"]
+    );
+    assert_ne!(
+        v["gamma"]["expected_disorder"],
+        w["gamma"]["expected_disorder"]
+    );
+    let more: serde_json::Value =
+        serde_json::from_str(&report_with_gamma(&inputs, seeded(7, 200)).to_json()).unwrap();
+    assert_eq!(more["gamma"]["samples"], 200);
+    assert_ne!(
+        more["gamma"]["expected_disorder"],
+        v["gamma"]["expected_disorder"]
+    );
+    // Pooled: the documents' disorders weighted by units per annotator.
+    let docs = v["per_document"].as_array().unwrap();
+    let units = [8.0 / 3.0, 8.0 / 3.0]; // each document has 3 + 2 + 3 spans
+    let observed: f64 = docs
+        .iter()
+        .zip(units)
+        .map(|(d, w)| d["gamma"]["observed_disorder"].as_f64().unwrap() * w)
+        .sum::<f64>()
+        / units.iter().sum::<f64>();
+    assert!((v["gamma"]["observed_disorder"].as_f64().unwrap() - observed).abs() < 1e-12);
+    // Left out.
+    let none = report_with_gamma(
+        &inputs,
+        GammaArgs {
+            no_gamma: true,
+            ..GammaArgs::default()
+        },
+    );
+    let n: serde_json::Value = serde_json::from_str(&none.to_json()).unwrap();
+    assert!(n["gamma"].is_null());
+    assert!(n["per_document"][0]["gamma"].is_null());
+    assert!(n["alpha_u"]["overall"].is_f64(), "αU is always there");
+    assert!(!none.to_table().contains("γ"));
+    assert!(!none.to_csv().unwrap().contains("gamma"));
+    // The command line's options.
+    use clap::Parser;
+    let parse = |args: &[&str]| spantag::cli::Cli::try_parse_from(args);
+    assert!(parse(&["spantag", "agree", "--gamma-samples", "0", "x"]).is_err());
+    let cli = parse(&["spantag", "agree", "--gamma-seed", "5", "--no-gamma", "x"]).unwrap();
+    let Some(CliCommand::Agree { gamma, .. }) = cli.command else {
+        panic!("agree expected");
+    };
+    assert_eq!(
+        gamma,
+        GammaArgs {
+            no_gamma: true,
+            gamma_samples: 30,
+            gamma_seed: 5
+        }
+    );
+}
+
 #[test]
 fn empty_layers_give_null_not_nan() {
     let dir = tempfile::tempdir().unwrap();
@@ -125,8 +283,14 @@ fn empty_layers_give_null_not_nan() {
     assert!(pair["cohen_kappa"].is_null(), "every token is O");
     assert!(v["fleiss_kappa"].is_null());
     assert!(v["krippendorff_alpha"].is_null());
-    let set = review::plan(&[dir.path().to_path_buf()], None).unwrap();
-    let report = review::compare(&set, &mut |_, _| {}).unwrap();
+    assert!(v["alpha_u"]["overall"].is_null());
+    assert_eq!(v["alpha_u"]["per_label"], serde_json::json!({}));
+    let report = report_with_gamma(&[dir.path().to_path_buf()], GammaArgs::default());
+    let g: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    assert!(g["gamma"]["gamma"].is_null(), "{}", g["gamma"]);
+    assert!(g["gamma"]["observed_disorder"].is_null());
+    assert!(g["per_document"][0]["gamma"]["gamma"].is_null());
+    assert!(!report.to_json().contains("NaN"));
     let table = report.to_table();
     assert!(table.contains("n/a"), "{table}");
     assert!(!table.contains("NaN"));
@@ -146,6 +310,7 @@ fn agree(inputs: Vec<PathBuf>, annotators: Option<Vec<String>>) -> i32 {
         annotators,
         format: AgreeFormat::Json,
         fail_under: None,
+        gamma: GammaArgs::default(),
         inputs,
     })
 }

@@ -336,6 +336,63 @@ fn a_document_picked_in_the_agreement_window_is_not_covered_by_it() {
     assert!(h.query_by_label_contains("Agreement — ").is_none());
 }
 
+/// The agreement window shows Krippendorff's αU and Mathet et al.'s γ with the figures of
+/// `spantag agree`, and hovering either explains it.
+#[test]
+fn the_agreement_window_shows_alpha_u_and_gamma_with_tooltips() {
+    let dir = tempfile::tempdir().unwrap();
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs/review");
+    for entry in std::fs::read_dir(&samples).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let mut h = app_on(dir.path(), true);
+    run_until(&mut h, "review mode", |app| {
+        app.in_review() && app.layer().is_some()
+    });
+    let folder = dir.path().to_path_buf();
+    let ctx = h.ctx.clone();
+    h.state_mut().agreement.show_for(&ctx, &folder);
+    h.state_mut().agreement.wait();
+    h.run();
+    let report = h.state().agreement.report.clone().expect("computed");
+    let gamma = report.gamma.as_ref().expect("γ is computed in the window");
+    assert_eq!((gamma.samples, gamma.seed), (30, 0), "agree's defaults");
+    // The figures `spantag agree` prints for the folder.
+    let set = spantag_core::review::plan(&[folder], None).unwrap();
+    let options = spantag::cli::GammaArgs::default().options();
+    let cli = spantag_core::review::compare_with(&set, &options, &mut |_, _| {}).unwrap();
+    assert_eq!(report.alpha_u, cli.alpha_u);
+    assert_eq!(report.gamma, cli.gamma);
+    use spantag_core::review::agreement::figure;
+    for (label, value, tip) in [
+        (
+            "Krippendorff's unitized alpha (αU, spans)",
+            figure(report.alpha_u.overall),
+            "Krippendorff's unitized alpha (αU): the spans themselves",
+        ),
+        (
+            "Mathet et al.'s gamma (γ, spans)",
+            figure(gamma.figures.gamma),
+            "Mathet et al.'s gamma (γ): the spans are aligned",
+        ),
+    ] {
+        assert!(value != "n/a", "{label}: {value}");
+        assert!(
+            !h.query_all_by_label(&value).collect::<Vec<_>>().is_empty(),
+            "{label}: {value}"
+        );
+        assert!(
+            h.query_by_label_contains(tip).is_none(),
+            "no tooltip before hovering"
+        );
+        h.get_by_label(label).hover();
+        h.run();
+        h.run();
+        h.get_by_label_contains(tip);
+    }
+}
+
 /// A document edited after the annotators saved: their read-only layers are re-anchored in
 /// memory, but they are not unsaved work (only their annotators can save them), so review
 /// opens "Saved" and closing does not ask to save.

@@ -30,6 +30,7 @@ pub(super) fn agree(
     annotators: Option<&[String]>,
     format: AgreeFormat,
     fail_under: Option<f64>,
+    options: &review::AgreementOptions,
     inputs: &[PathBuf],
 ) -> i32 {
     if let Some(least) = fail_under
@@ -52,7 +53,9 @@ pub(super) fn agree(
         Err(code) => return code,
     };
     let mut progress = Progress::new("documents");
-    let report = match review::compare(&set, &mut |done, total| progress.update(done, total)) {
+    let report = match review::compare_with(&set, options, &mut |done, total| {
+        progress.update(done, total)
+    }) {
         Ok(report) => report,
         Err(err) => {
             eprintln!("spantag agree: {err}");

@@ -78,6 +78,8 @@ pub const AGREE: &str = concat!(
   spantag agree corpus/
   spantag agree --annotators alice,bob -f csv corpus/ > agreement.csv
   spantag agree --fail-under 0.8 corpus/ >/dev/null || echo 'agreement too low'
+  spantag agree --gamma-samples 300 --gamma-seed 7 corpus/   a steadier γ, reproducible
+  spantag agree --no-gamma corpus/                             leave γ out (faster)
 ",
     exits!()
 );

@@ -183,6 +183,9 @@ pub enum CliCommand {
         /// computed), for scripts and CI: `--fail-under 0.8`.
         #[arg(long, value_name = "ALPHA", allow_negative_numbers = true)]
         fail_under: Option<f64>,
+        /// Mathet et al.'s γ: whether and how it is estimated.
+        #[command(flatten)]
+        gamma: GammaArgs,
         /// Documents, annotation files or folders.
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
@@ -431,6 +434,47 @@ pub enum StatusFormat {
     Json,
 }
 
+/// `agree`'s options for Mathet et al.'s γ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::Args)]
+pub struct GammaArgs {
+    /// Leave out Mathet et al.'s γ (the measure that takes longest: a best alignment of the
+    /// spans and of --gamma-samples random continua per document).
+    #[arg(long)]
+    pub no_gamma: bool,
+    /// Random continua per document for γ's expected disorder (pygamma's default is 30; more
+    /// give a steadier γ).
+    #[arg(long, default_value_t = 30, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub gamma_samples: u32,
+    /// Seed of γ's random continua: the same seed gives the same γ.
+    #[arg(long, default_value_t = 0, value_name = "SEED")]
+    pub gamma_seed: u64,
+}
+
+impl Default for GammaArgs {
+    fn default() -> Self {
+        Self {
+            no_gamma: false,
+            gamma_samples: 30,
+            gamma_seed: 0,
+        }
+    }
+}
+
+impl GammaArgs {
+    /// What `agree` computes beyond its other measures.
+    pub fn options(&self) -> spantag_core::review::AgreementOptions {
+        spantag_core::review::AgreementOptions {
+            gamma: (!self.no_gamma).then_some(
+                spantag_core::review::agreement::gamma::GammaOptions {
+                    samples: self.gamma_samples as usize,
+                    seed: self.gamma_seed,
+                },
+            ),
+        }
+    }
+}
+
 /// How `agree` prints its report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum AgreeFormat {
@@ -560,8 +604,15 @@ pub fn run(command: CliCommand) -> i32 {
             annotators,
             format,
             fail_under,
+            gamma,
             inputs,
-        } => agree(annotators.as_deref(), format, fail_under, &inputs),
+        } => agree(
+            annotators.as_deref(),
+            format,
+            fail_under,
+            &gamma.options(),
+            &inputs,
+        ),
         CliCommand::Curate {
             accept_agreed: false,
             ..

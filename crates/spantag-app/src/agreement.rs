@@ -1,7 +1,8 @@
 //! The agreement panel: how far the annotators of a folder agree, computed on a background
-//! thread with the same code as `spantag agree`: the pairwise matrix for a chosen measure,
-//! per-label scores, per-document scores worst first (a click opens that document's review at
-//! its first disagreement), the corpus totals, and a chart.
+//! thread with the same code as `spantag agree` (its default options, γ included): the
+//! pairwise matrix for a chosen measure, per-label scores, per-document scores worst first (a
+//! click opens that document's review at its first disagreement), the corpus totals (with
+//! Krippendorff's αU and Mathet et al.'s γ, each explained in a tooltip), and a chart.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -11,7 +12,24 @@ use egui_extras::{Column, TableBuilder};
 
 use crate::command::Command;
 use spantag_core::review::agreement::figure;
-use spantag_core::review::{self, AgreementReport};
+use spantag_core::review::agreement::gamma::GammaOptions;
+use spantag_core::review::{self, AgreementOptions, AgreementReport};
+
+/// What αU is, for its tooltip.
+pub const ALPHA_U_TIP: &str = "Krippendorff's unitized alpha (αU): the spans themselves \
+    compared on the text, for all annotators together. Each label's spans and the gaps \
+    between them are compared where they overlap (how far their starts and ends differ, or a \
+    span where another annotator has none), against the same spans and gaps laid out at \
+    random. 1: the same spans; 0: no better than chance; below 0: worse. All labels: the \
+    labels' disagreements added up.";
+
+/// What γ is, for its tooltip.
+pub const GAMMA_TIP: &str = "Mathet et al.'s gamma (γ): the spans are aligned across \
+    annotators (at most one span of each annotator together; a missing span costs 1, and \
+    so does a different label; positions cost by how far the ends are apart), and the best \
+    alignment's disorder is compared with that of random annotations with the same numbers \
+    of spans, lengths, gaps and labels (30 per document, seed 0, as pygamma-agreement). 1: \
+    perfect; 0: chance. Documents are pooled by their disorders.";
 
 /// Which figure the matrix and the chart show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -73,8 +91,11 @@ impl AgreementPanel {
         let spawned = std::thread::Builder::new()
             .name("agreement".into())
             .spawn(move || {
+                let options = AgreementOptions {
+                    gamma: Some(GammaOptions::default()),
+                };
                 let result = review::plan(&inputs, None)
-                    .and_then(|set| review::compare(&set, &mut |_, _| {}))
+                    .and_then(|set| review::compare_with(&set, &options, &mut |_, _| {}))
                     .map_err(|e| e.to_string());
                 let _ = tx.send(result);
                 ctx.request_repaint();
@@ -193,6 +214,31 @@ fn report_ui(
             ui.label("Krippendorff's alpha (tokens, nominal)");
             ui.strong(figure(report.krippendorff_alpha));
             ui.end_row();
+            ui.label("Krippendorff's unitized alpha (αU, spans)")
+                .on_hover_text(ALPHA_U_TIP);
+            ui.strong(figure(report.alpha_u.overall))
+                .on_hover_text(ALPHA_U_TIP);
+            ui.end_row();
+            if let Some(gamma) = &report.gamma {
+                let exact = if gamma.figures.exact {
+                    String::new()
+                } else {
+                    "\n\nA tangle of spans cut the search for a best alignment short: the \
+                     observed disorder is an upper bound."
+                        .to_owned()
+                };
+                let tip = format!(
+                    "{GAMMA_TIP}\n\nObserved disorder {}, expected {} ({} samples, seed {}).{exact}",
+                    figure(gamma.figures.observed_disorder),
+                    figure(gamma.figures.expected_disorder),
+                    gamma.samples,
+                    gamma.seed
+                );
+                ui.label("Mathet et al.'s gamma (γ, spans)")
+                    .on_hover_text(&tip);
+                ui.strong(figure(gamma.figures.gamma)).on_hover_text(&tip);
+                ui.end_row();
+            }
             ui.label("Disagreements");
             ui.strong(report.disagreements.to_string());
             ui.end_row();
@@ -249,12 +295,15 @@ fn report_ui(
     });
     ui.separator();
     // Per label: F1 of each pair.
-    ui.label(RichText::new("Per label (F1 exact / overlap)").strong());
+    ui.label(
+        RichText::new("Per label (F1 exact / overlap per pair; αU of all annotators)").strong(),
+    );
     let mut labels: Vec<&String> = report
         .pairs
         .iter()
         .flat_map(|p| p.per_label.keys())
         .collect();
+    labels.extend(report.alpha_u.per_label.keys());
     labels.sort();
     labels.dedup();
     ui.push_id("labels", |ui| {
@@ -262,6 +311,7 @@ fn report_ui(
             .striped(true)
             .column(Column::auto().at_least(80.0))
             .columns(Column::auto().at_least(90.0), report.pairs.len())
+            .column(Column::auto().at_least(60.0))
             .header(20.0, |mut header| {
                 header.col(|ui| {
                     ui.strong("label");
@@ -271,6 +321,9 @@ fn report_ui(
                         ui.strong(format!("{} · {}", p.a, p.b));
                     });
                 }
+                header.col(|ui| {
+                    ui.strong("αU").on_hover_text(ALPHA_U_TIP);
+                });
             })
             .body(|mut body| {
                 for label in &labels {
@@ -288,6 +341,16 @@ fn report_ui(
                                 ));
                             });
                         }
+                        row.col(|ui| {
+                            ui.label(figure(
+                                report
+                                    .alpha_u
+                                    .per_label
+                                    .get(label.as_str())
+                                    .copied()
+                                    .flatten(),
+                            ));
+                        });
                     });
                 }
             });
@@ -319,11 +382,22 @@ fn report_ui(
             .striped(true)
             .column(Column::remainder().at_least(160.0))
             .column(Column::auto().at_least(70.0))
+            .column(Column::auto().at_least(50.0))
+            .column(Column::auto().at_least(50.0))
             .column(Column::auto().at_least(90.0))
             .header(20.0, |mut header| {
-                for h in ["document", "mean", "disagreements"] {
+                for (h, tip) in [
+                    ("document", None),
+                    ("mean", None),
+                    ("αU", Some(ALPHA_U_TIP)),
+                    ("γ", Some(GAMMA_TIP)),
+                    ("disagreements", None),
+                ] {
                     header.col(|ui| {
-                        ui.strong(h);
+                        let shown = ui.strong(h);
+                        if let Some(tip) = tip {
+                            shown.on_hover_text(tip);
+                        }
                     });
                 }
             })
@@ -342,6 +416,12 @@ fn report_ui(
                         });
                         row.col(|ui| {
                             ui.label(figure(*mean));
+                        });
+                        row.col(|ui| {
+                            ui.label(figure(d.alpha_u.overall));
+                        });
+                        row.col(|ui| {
+                            ui.label(figure(d.gamma.and_then(|g| g.gamma)));
                         });
                         row.col(|ui| {
                             ui.label(d.disagreements.to_string());

@@ -21,7 +21,7 @@ use crate::document::Document;
 use crate::formats;
 use crate::store;
 
-pub use agreement::{AgreementReport, compare};
+pub use agreement::{AgreementOptions, AgreementReport, compare, compare_with};
 pub use curate::{CurateOptions, CurateOutcome, curate};
 pub use decision::{Decision, Outcome};
 pub use disagreements::{

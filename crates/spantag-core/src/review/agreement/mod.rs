@@ -1,16 +1,22 @@
 //! Agreement between annotators, one file per measure: span F1 exact and overlap ([`f1`]),
-//! Cohen's and Fleiss' kappa ([`kappa`]), Krippendorff's alpha ([`alpha`]) and the confusion
-//! table ([`confusion`]).
+//! Cohen's and Fleiss' kappa ([`kappa`]), Krippendorff's alpha ([`alpha`]), Krippendorff's
+//! unitized alpha on the text as a continuum ([`alpha_u`]), Mathet et al.'s γ ([`gamma`],
+//! with its best alignment in [`alignment`]) and the confusion table ([`confusion`]).
 //!
 //! Token-level measures (the kappas and alpha) rate every token of the CoNLL export — the
 //! same tokenizer and overlap policy, [`crate::tokens`] — with its label without the B-/I-
 //! prefix, `O` when untagged. Every count is additive: corpus figures pool the compared
-//! documents (micro), and each document also gets its own figures. An undefined figure (no
-//! spans, one category only) is `None`: `null` in JSON, "n/a" in tables, never NaN.
+//! documents (micro), and each document also gets its own figures. αU pools the documents as
+//! one continuum (end to end); γ pools their disorders ([`gamma`] says how). An undefined
+//! figure (no spans, one category only) is `None`: `null` in JSON, "n/a" in tables, never
+//! NaN.
 
+pub mod alignment;
 pub mod alpha;
+pub mod alpha_u;
 pub mod confusion;
 pub mod f1;
+pub mod gamma;
 pub mod kappa;
 mod report;
 
@@ -23,8 +29,10 @@ use serde::Serialize;
 use super::{DocumentLayers, ReviewError, ReviewSet, Skipped};
 use crate::tokens;
 use alpha::AlphaCounts;
+use alpha_u::{AlphaUReport, UnitizedCounts};
 use confusion::Confusion;
 use f1::F1Counts;
+use gamma::{GammaCounts, GammaFigures, GammaOptions};
 use kappa::{CohenCounts, FleissCounts};
 
 /// Category ids for token labels, shared by every document of a comparison; `O` is 0.
@@ -70,6 +78,8 @@ pub struct Counts {
     pub fleiss: FleissCounts,
     /// All annotators, per token.
     pub alpha: AlphaCounts,
+    /// All annotators, spans on the continuum (Krippendorff's αU).
+    pub alpha_u: UnitizedCounts,
     /// Tokens rated.
     pub tokens: u64,
 }
@@ -115,6 +125,8 @@ impl Counts {
             out.alpha.add_values(&ratings);
         }
         out.tokens = count as u64;
+        let spans: Vec<&[crate::annotation::Span]> = layers.iter().map(|l| l.spans()).collect();
+        out.alpha_u = UnitizedCounts::of_document(doc.doc.char_len(), &spans);
         out
     }
 
@@ -138,6 +150,7 @@ impl Counts {
         }
         self.fleiss.merge(&other.fleiss);
         self.alpha.merge(&other.alpha);
+        self.alpha_u.merge(&other.alpha_u);
         self.tokens += other.tokens;
     }
 
@@ -228,11 +241,34 @@ pub struct DocumentReport {
     pub fleiss_kappa: Option<f64>,
     /// Token-level Krippendorff's alpha (nominal) over all annotators.
     pub krippendorff_alpha: Option<f64>,
+    /// Krippendorff's unitized alpha over all annotators, per label and over all labels.
+    pub alpha_u: AlphaUReport,
+    /// Mathet et al.'s γ over all annotators (`None` when it was not asked for).
+    pub gamma: Option<GammaFigures>,
     /// Disagreements found ([`crate::review::find_disagreements`]).
     pub disagreements: usize,
     /// Of those, the ones the document's curated layer settles (a reviewer's decision, or
     /// a chosen or rejected version); 0 without a curated file.
     pub settled: usize,
+}
+
+/// γ over the compared documents, and how it was estimated.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GammaReport {
+    /// γ and the pooled disorders.
+    #[serde(flatten)]
+    pub figures: GammaFigures,
+    /// Random continua per document for the expected disorder.
+    pub samples: usize,
+    /// Their seed.
+    pub seed: u64,
+}
+
+/// What to compute beyond the measures every comparison has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AgreementOptions {
+    /// Mathet et al.'s γ, estimated so (`None`: not computed).
+    pub gamma: Option<GammaOptions>,
 }
 
 /// The comparison of a set of documents.
@@ -252,6 +288,10 @@ pub struct AgreementReport {
     pub fleiss_kappa: Option<f64>,
     /// Token-level Krippendorff's alpha (nominal), pooled.
     pub krippendorff_alpha: Option<f64>,
+    /// Krippendorff's unitized alpha, the documents end to end.
+    pub alpha_u: AlphaUReport,
+    /// Mathet et al.'s γ from the pooled disorders (`None` when it was not asked for).
+    pub gamma: Option<GammaReport>,
     /// Disagreements over all documents.
     pub disagreements: usize,
     /// Of those, the ones settled in the documents' curated layers.
@@ -263,12 +303,28 @@ pub struct AgreementReport {
 }
 
 /// The figures of one loaded document (for a single-document view).
-pub fn document_report(doc: &DocumentLayers, annotators: &[String]) -> DocumentReport {
+pub fn document_report(
+    doc: &DocumentLayers,
+    annotators: &[String],
+    options: &AgreementOptions,
+) -> DocumentReport {
     let counts = Counts::of_document(doc, &mut TokenLabels::default());
-    report_of(doc, &counts, annotators)
+    let gamma = options.gamma.map(|o| document_gamma(doc, &o));
+    report_of(doc, &counts, gamma.as_ref(), annotators)
 }
 
-fn report_of(doc: &DocumentLayers, counts: &Counts, annotators: &[String]) -> DocumentReport {
+/// γ's sums for one document.
+fn document_gamma(doc: &DocumentLayers, options: &GammaOptions) -> GammaCounts {
+    let spans: Vec<&[crate::annotation::Span]> = doc.layers.iter().map(|l| l.spans()).collect();
+    gamma::document_gamma(&gamma::Continuum::of_layers(&spans), options, &doc.name)
+}
+
+fn report_of(
+    doc: &DocumentLayers,
+    counts: &Counts,
+    gamma: Option<&GammaCounts>,
+    annotators: &[String],
+) -> DocumentReport {
     let found = super::find_disagreements(&doc.layers);
     DocumentReport {
         document: doc.name.clone(),
@@ -276,6 +332,8 @@ fn report_of(doc: &DocumentLayers, counts: &Counts, annotators: &[String]) -> Do
         pairs: counts.pair_reports(annotators),
         fleiss_kappa: counts.fleiss.kappa(),
         krippendorff_alpha: counts.alpha.alpha(),
+        alpha_u: counts.alpha_u.report(),
+        gamma: gamma.map(GammaCounts::figures),
         disagreements: found.len(),
         settled: doc
             .curated
@@ -284,20 +342,34 @@ fn report_of(doc: &DocumentLayers, counts: &Counts, annotators: &[String]) -> Do
     }
 }
 
-/// Compares the documents of a set; `progress(done, total)` is called after each document.
-/// Documents are loaded one at a time.
+/// Compares the documents of a set with the measures every comparison has (no γ).
 pub fn compare(
     set: &ReviewSet,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<AgreementReport, ReviewError> {
+    compare_with(set, &AgreementOptions::default(), progress)
+}
+
+/// Compares the documents of a set; `progress(done, total)` is called after each document.
+/// Documents are loaded one at a time.
+pub fn compare_with(
+    set: &ReviewSet,
+    options: &AgreementOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<AgreementReport, ReviewError> {
     let mut notes = Vec::new();
     let mut labels = TokenLabels::default();
     let mut total = Counts::default();
+    let mut gamma_total = GammaCounts::default();
     let mut per_document = Vec::with_capacity(set.documents.len());
     for (i, job) in set.documents.iter().enumerate() {
         let doc = super::load(job, &mut notes)?;
         let counts = Counts::of_document(&doc, &mut labels);
-        per_document.push(report_of(&doc, &counts, &set.annotators));
+        let gamma = options.gamma.map(|o| document_gamma(&doc, &o));
+        if let Some(g) = &gamma {
+            gamma_total.merge(g);
+        }
+        per_document.push(report_of(&doc, &counts, gamma.as_ref(), &set.annotators));
         total.merge(&counts);
         progress(i + 1, set.documents.len());
     }
@@ -309,6 +381,12 @@ pub fn compare(
         pairs: total.pair_reports(&set.annotators),
         fleiss_kappa: total.fleiss.kappa(),
         krippendorff_alpha: total.alpha.alpha(),
+        alpha_u: total.alpha_u.report(),
+        gamma: options.gamma.map(|o| GammaReport {
+            figures: gamma_total.figures(),
+            samples: o.samples,
+            seed: o.seed,
+        }),
         disagreements: per_document.iter().map(|d| d.disagreements).sum(),
         settled: per_document.iter().map(|d| d.settled).sum(),
         per_document,

@@ -1,7 +1,9 @@
 //! The agreement report as a terminal table, CSV and JSON.
 
 use super::AgreementReport;
+use super::alpha_u::AlphaUReport;
 use super::confusion::NO_SPAN;
+use super::gamma::GammaFigures;
 
 /// A figure with three decimals, or "n/a" when undefined.
 pub fn figure(value: Option<f64>) -> String {
@@ -89,6 +91,47 @@ impl AgreementReport {
             1,
             "  ",
         ));
+        out.push_str("\nAll annotators, spans on the text\n");
+        let mut rows = vec![vec![
+            "Krippendorff's unitized alpha (αU)".to_owned(),
+            figure(self.alpha_u.overall),
+        ]];
+        if let Some(gamma) = &self.gamma {
+            rows.push(vec![
+                "Mathet et al.'s gamma (γ)".to_owned(),
+                figure(gamma.figures.gamma),
+            ]);
+            rows.push(vec![
+                "  observed disorder".to_owned(),
+                figure(gamma.figures.observed_disorder),
+            ]);
+            rows.push(vec![
+                format!(
+                    "  expected disorder ({} samples, seed {})",
+                    gamma.samples, gamma.seed
+                ),
+                figure(gamma.figures.expected_disorder),
+            ]);
+        }
+        out.push_str(&columns(&strings(["measure", "value"]), &rows, 1, "  "));
+        if let Some(gamma) = &self.gamma
+            && !gamma.figures.exact
+        {
+            out.push_str(
+                "  (γ: a tangle of spans cut the search for a best alignment short; the observed \
+                 disorder is an upper bound)\n",
+            );
+        }
+        if !self.alpha_u.per_label.is_empty() {
+            let rows: Vec<Vec<String>> = self
+                .alpha_u
+                .per_label
+                .iter()
+                .map(|(label, alpha)| vec![label.clone(), figure(*alpha)])
+                .collect();
+            out.push('\n');
+            out.push_str(&columns(&strings(["label", "αU"]), &rows, 1, "  "));
+        }
         for pair in &self.pairs {
             out.push_str(&format!("\n{} vs {}\n", pair.a, pair.b));
             let header = vec![
@@ -154,7 +197,11 @@ impl AgreementReport {
         }
         if self.per_document.len() > 1 {
             out.push_str("\nPer document\n");
-            let mut header = strings(["document", "Fleiss", "alpha", "disagreements"]);
+            let mut header = strings(["document", "Fleiss", "alpha", "αU"]);
+            if self.gamma.is_some() {
+                header.push("γ".to_owned());
+            }
+            header.push("disagreements".to_owned());
             if let Some(first) = self.per_document.first() {
                 for p in &first.pairs {
                     header.push(format!("F1 {}–{}", p.a, p.b));
@@ -168,8 +215,12 @@ impl AgreementReport {
                         d.document.clone(),
                         figure(d.fleiss_kappa),
                         figure(d.krippendorff_alpha),
-                        disagreements(d.disagreements, d.settled),
+                        figure(d.alpha_u.overall),
                     ];
+                    if self.gamma.is_some() {
+                        row.push(figure(d.gamma.and_then(|g| g.gamma)));
+                    }
+                    row.push(disagreements(d.disagreements, d.settled));
                     row.extend(d.pairs.iter().map(|p| figure(p.f1_overlap)));
                     row
                 })
@@ -182,7 +233,10 @@ impl AgreementReport {
 
     /// One figure per row: `document,annotator_a,annotator_b,label,measure,value`. Corpus
     /// figures have the document `(all)`; all-annotator figures have empty annotator cells;
-    /// figures over all labels have the label `(all)`. Undefined values are `n/a`.
+    /// figures over all labels have the label `(all)`. Undefined values are `n/a`. The
+    /// all-annotator measures are `tokens`, `fleiss_kappa`, `krippendorff_alpha`, `alpha_u`
+    /// (also per label) and, when computed, `gamma`, `gamma_observed_disorder` and
+    /// `gamma_expected_disorder`.
     pub fn to_csv(&self) -> Result<String, csv::Error> {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record([
@@ -199,6 +253,8 @@ impl AgreementReport {
             self.fleiss_kappa,
             self.krippendorff_alpha,
             self.tokens,
+            &self.alpha_u,
+            self.gamma.as_ref().map(|g| g.figures),
         ))
         .chain(self.per_document.iter().map(|d| {
             (
@@ -207,9 +263,11 @@ impl AgreementReport {
                 d.fleiss_kappa,
                 d.krippendorff_alpha,
                 d.tokens,
+                &d.alpha_u,
+                d.gamma,
             )
         }));
-        for (document, pairs, fleiss, alpha, tokens) in scopes {
+        for (document, pairs, fleiss, alpha, tokens, alpha_u, gamma) in scopes {
             w.write_record([
                 document,
                 "",
@@ -234,6 +292,7 @@ impl AgreementReport {
                 "krippendorff_alpha",
                 figure(alpha).as_str(),
             ])?;
+            write_spans(&mut w, document, alpha_u, gamma)?;
             for p in pairs {
                 let mut put = |label: &str, measure: &str, value: String| {
                     w.write_record([
@@ -264,6 +323,29 @@ impl AgreementReport {
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 }
+
+/// The span measures of one scope (the corpus or a document) as CSV rows.
+fn write_spans(
+    w: &mut csv::Writer<Vec<u8>>,
+    document: &str,
+    alpha_u: &AlphaUReport,
+    gamma: Option<GammaFigures>,
+) -> Result<(), csv::Error> {
+    let mut put = |label: &str, measure: &str, value: Option<f64>| {
+        w.write_record([document, "", "", label, measure, figure(value).as_str()])
+    };
+    put("(all)", "alpha_u", alpha_u.overall)?;
+    for (label, value) in &alpha_u.per_label {
+        put(label, "alpha_u", *value)?;
+    }
+    if let Some(g) = gamma {
+        put("(all)", "gamma", g.gamma)?;
+        put("(all)", "gamma_observed_disorder", g.observed_disorder)?;
+        put("(all)", "gamma_expected_disorder", g.expected_disorder)?;
+    }
+    Ok(())
+}
+
 /// "8", or "8 (5 settled)" when a curated layer settles some.
 fn disagreements(found: usize, settled: usize) -> String {
     if settled == 0 {
