@@ -2,7 +2,8 @@
 //! and heading), the README links every page of `docs/`, ARCHITECTURE.md names every crate
 //! and every room (module) that exists, the README keeps its two set-up commands and leaves
 //! benchmark figures to `benches/README.md`, the documented annotation file matches the sample
-//! document, and the guide's shortcut table is the app's key table.
+//! document, the guide's shortcut table is the app's key table, and no source file holds more
+//! than 600 lines of non-test code.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests may panic: that is how they fail.
 
@@ -230,6 +231,69 @@ fn the_architecture_names_every_crate_and_room() {
         }
     }
     assert!(missing.is_empty(), "not named:\n{}", missing.join("\n"));
+}
+
+/// How long a room may grow: lines of code outside its `#[cfg(test)] mod tests` block.
+const MAX_ROOM_LINES: usize = 600;
+
+/// The lines of a source file that are not its unit tests: a top-level `#[cfg(test)]`
+/// followed by `mod tests {` is left out up to its closing `}` in the first column (rustfmt
+/// puts it there); a `tests.rs` file is all tests.
+fn non_test_lines(path: &Path) -> usize {
+    if path.file_name().is_some_and(|n| n == "tests.rs") {
+        return 0;
+    }
+    let text = std::fs::read_to_string(path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut count = 0;
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i] == "#[cfg(test)]" && lines.get(i + 1).is_some_and(|l| *l == "mod tests {") {
+            i += 2;
+            while i < lines.len() && lines[i] != "}" {
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        count += 1;
+        i += 1;
+    }
+    count
+}
+
+/// Every `.rs` file under a folder.
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn no_room_is_longer_than_six_hundred_lines_of_code() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    for entry in std::fs::read_dir(root().join("crates")).unwrap() {
+        rust_files(&entry.unwrap().path().join("src"), &mut files);
+    }
+    assert!(files.len() > 50, "found only {} source files", files.len());
+    let long: Vec<String> = files
+        .iter()
+        .map(|f| (non_test_lines(f), f))
+        .filter(|(n, _)| *n > MAX_ROOM_LINES)
+        .map(|(n, f)| format!("{}: {n} lines", f.strip_prefix(root()).unwrap().display()))
+        .collect();
+    assert!(
+        long.is_empty(),
+        "over {MAX_ROOM_LINES} lines of non-test code (split the room, ARCHITECTURE.md names \
+         the new files):\n{}",
+        long.join("\n")
+    );
 }
 
 #[test]
