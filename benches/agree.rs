@@ -31,14 +31,7 @@ fn perturb(layer: &Layer, doc: &Document, annotator: &str, seed: u64) -> Layer {
     let mut id = 0;
     let mut push = |start: usize, end: usize, label: &str, spans: &mut Vec<Span>| {
         id += 1;
-        spans.push(Span {
-            id,
-            start,
-            end,
-            label: label.to_owned(),
-            text: doc.slice(start..end).to_owned(),
-            note: None,
-        });
+        spans.push(Span::new(id, start..end, label, doc.slice(start..end)));
     };
     for s in layer.spans() {
         match rng.below(10) {

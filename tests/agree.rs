@@ -26,14 +26,7 @@ fn document(dir: &Path, name: &str, layers: &[(&str, Spans<'_>)]) -> PathBuf {
         for &(start, end, label) in *spans {
             let id = layer.allocate_id();
             layer.scheme.ensure(label);
-            layer.insert(Span {
-                id,
-                start,
-                end,
-                label: label.to_owned(),
-                text: doc.slice(start..end).to_owned(),
-                note: None,
-            });
+            layer.insert(Span::new(id, start..end, label, doc.slice(start..end)));
         }
         store::save_layer(&layer, &doc, &store::annotation_path(&path, annotator)).unwrap();
     }
@@ -462,27 +455,13 @@ fn curate_never_doubles_a_settled_disagreement() {
             let mut l = Layer::new(["alice", "bob", "chen"][i]);
             for &(start, end, label) in *spans {
                 let id = l.allocate_id();
-                l.insert(Span {
-                    id,
-                    start,
-                    end,
-                    label: label.to_owned(),
-                    text: d.slice(start..end).to_owned(),
-                    note: None,
-                });
+                l.insert(Span::new(id, start..end, label, d.slice(start..end)));
             }
             l
         })
         .collect();
     let mut curated = Layer::new("curated");
-    curated.insert(Span {
-        id: 1,
-        start: 6,
-        end: 14,
-        label: "actor".to_owned(),
-        text: "Ana Ruiz".to_owned(),
-        note: None,
-    });
+    curated.insert(Span::new(1, 6..14, "actor", "Ana Ruiz"));
     let options = CurateOptions {
         min_agree: Some(2),
         uncontested: false,

@@ -61,14 +61,10 @@ fn fixture(dir: &Path) -> PathBuf {
         for (needle, label, note) in spans_for(&doc).into_iter().take(take) {
             let (start, end) = find(TEXT, needle);
             let id = layer.allocate_id();
-            layer.insert(Span {
-                id,
-                start,
-                end,
-                label: label.to_owned(),
-                text: doc.slice(start..end).to_owned(),
-                note: note.map(str::to_owned),
-            });
+            layer.insert(
+                Span::new(id, start..end, label, doc.slice(start..end))
+                    .with_note(note.map(str::to_owned)),
+            );
         }
         if annotator == "alice" {
             let id = layer.allocate_id();
@@ -456,7 +452,7 @@ proptest! {
             let (start, end) = (a.min(b), a.max(b));
             if start == end { continue; }
             let id = layer.allocate_id();
-            layer.insert(Span { id, start, end, label: "claim".into(), text: doc.slice(start..end).to_owned(), note: None });
+            layer.insert(Span::new(id, start..end, "claim", doc.slice(start..end)));
         }
         prop_assume!(!layer.spans().is_empty());
         store::save_layer(&layer, &doc, &store::annotation_path(&path, "p")).unwrap();

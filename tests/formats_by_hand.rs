@@ -43,14 +43,7 @@ fn fixture(dir: &Path) -> PathBuf {
         (3, 10, 12, "event", "東京", None),
         (4, 21, 32, "actor", "Mayor Reyes", Some("=1+1")),
     ] {
-        layer.insert(Span {
-            id,
-            start,
-            end,
-            label: label.to_owned(),
-            text: text.to_owned(),
-            note: note.map(str::to_owned),
-        });
+        layer.insert(Span::new(id, start..end, label, text).with_note(note.map(str::to_owned)));
     }
     layer.relations.push(Relation {
         id: 5,
@@ -368,14 +361,7 @@ fn import_by_hand(
 }
 
 fn span(id: u64, start: usize, end: usize, label: &str, text: &str, note: Option<&str>) -> Span {
-    Span {
-        id,
-        start,
-        end,
-        label: label.to_owned(),
-        text: text.to_owned(),
-        note: note.map(str::to_owned),
-    }
+    Span::new(id, start..end, label, text).with_note(note.map(str::to_owned))
 }
 
 fn relation(id: u64, from: u64, to: u64, label: &str) -> Relation {

@@ -76,16 +76,7 @@ fn repository(with_driver: bool) -> (tempfile::TempDir, PathBuf, PathBuf) {
         ("council", "actor"),
         ("voted", "event"),
     ] {
-        let (start, end) = at(word);
-        let id = layer.allocate_id();
-        layer.insert(Span {
-            id,
-            start,
-            end,
-            label: label.into(),
-            text: word.into(),
-            note: None,
-        });
+        add_span(&mut layer, word, label);
     }
     let file = AnnotationFile::from_layer(&layer, &doc);
     std::fs::write(seed.join(LAYER), file.to_ron()).unwrap();
@@ -155,14 +146,7 @@ fn edit(clone: &Path, tag: u64, change: impl FnOnce(&mut spantag_core::annotatio
 fn add_span(layer: &mut spantag_core::annotation::Layer, word: &str, label: &str) -> u64 {
     let (start, end) = at(word);
     let id = layer.allocate_id();
-    layer.insert(Span {
-        id,
-        start,
-        end,
-        label: label.into(),
-        text: word.into(),
-        note: None,
-    });
+    layer.insert(Span::new(id, start..end, label, word));
     id
 }
 

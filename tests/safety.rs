@@ -18,14 +18,12 @@ fn layer_with(doc: &Document, needles: &[(&str, &str)]) -> Layer {
         let byte = doc.text().find(needle).unwrap();
         let start = doc.char_from_byte(byte);
         let id = layer.allocate_id();
-        layer.insert(Span {
+        layer.insert(Span::new(
             id,
-            start,
-            end: start + needle.chars().count(),
-            label: (*label).to_owned(),
-            text: (*needle).to_owned(),
-            note: None,
-        });
+            start..start + needle.chars().count(),
+            *label,
+            *needle,
+        ));
     }
     layer
 }

@@ -38,13 +38,8 @@ fn arb_file() -> impl Strategy<Value = AnnotationFile> {
         .prop_map(|(source, annotator, spans, labels, relations)| {
             let mut spans: Vec<Span> = spans
                 .into_iter()
-                .map(|(id, start, len, label, text, note)| Span {
-                    id,
-                    start,
-                    end: start + len,
-                    label,
-                    text,
-                    note,
+                .map(|(id, start, len, label, text, note)| {
+                    Span::new(id, start..start + len, label, text).with_note(note)
                 })
                 .collect();
             spans.sort_by(Span::order);

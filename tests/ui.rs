@@ -473,14 +473,12 @@ fn two_crashed_windows_on_one_layer_both_get_their_work_back() {
     let one_span = |needle: &str| {
         let start = TEXT.find(needle).unwrap();
         let mut layer = spantag_core::annotation::Layer::new("tester");
-        layer.insert(spantag_core::annotation::Span {
-            id: 1,
-            start,
-            end: start + needle.len(),
-            label: "actor".to_owned(),
-            text: needle.to_owned(),
-            note: None,
-        });
+        layer.insert(spantag_core::annotation::Span::new(
+            1,
+            start..start + needle.len(),
+            "actor",
+            needle,
+        ));
         AnnotationFile::from_layer(&layer, &doc).to_ron()
     };
     let ended = || {
@@ -544,14 +542,12 @@ fn a_teammates_change_on_disk_is_never_overwritten_silently() {
         .layer;
     let id = theirs.allocate_id() + 100;
     let start = TEXT.find("Critics").unwrap();
-    theirs.insert(spantag_core::annotation::Span {
+    theirs.insert(spantag_core::annotation::Span::new(
         id,
-        start,
-        end: start + 7,
-        label: "actor".into(),
-        text: "Critics".into(),
-        note: None,
-    });
+        start..start + 7,
+        "actor",
+        "Critics",
+    ));
     spantag_core::store::save_layer(&theirs, &doc, &ann).unwrap();
     tag(&mut h, "council", Key::Num2);
     save_now(&mut h);

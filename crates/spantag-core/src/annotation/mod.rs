@@ -36,6 +36,31 @@ pub struct Span {
 }
 
 impl Span {
+    /// A span with this id over `[range.start, range.end)` covering `text` (the document's
+    /// text there), labelled `label`, without a note.
+    pub fn new(
+        id: u64,
+        range: Range<usize>,
+        label: impl Into<String>,
+        text: impl Into<String>,
+    ) -> Self {
+        Self {
+            id,
+            start: range.start,
+            end: range.end,
+            label: label.into(),
+            text: text.into(),
+            note: None,
+        }
+    }
+
+    /// The same span with this note (`None`: without one).
+    #[must_use]
+    pub fn with_note(mut self, note: Option<String>) -> Self {
+        self.note = note;
+        self
+    }
+
     /// The code point range.
     pub fn range(&self) -> Range<usize> {
         self.start..self.end
@@ -80,14 +105,7 @@ mod tests {
     use super::*;
 
     fn span(id: u64, start: usize, end: usize, label: &str) -> Span {
-        Span {
-            id,
-            start,
-            end,
-            label: label.to_owned(),
-            text: String::new(),
-            note: None,
-        }
+        Span::new(id, start..end, label, "")
     }
 
     #[test]
@@ -222,14 +240,12 @@ mod tests {
         for round in 0..40 {
             for label in round..40 {
                 id += 1;
-                spans.push(Span {
+                spans.push(Span::new(
                     id,
-                    start: id as usize,
-                    end: id as usize + 1,
-                    label: format!("l{label:02}"),
-                    text: "x".into(),
-                    note: None,
-                });
+                    id as usize..id as usize + 1,
+                    format!("l{label:02}"),
+                    "x",
+                ));
             }
         }
         let layer = Layer::from_parts("a", LabelScheme::new([]), spans, Vec::new());

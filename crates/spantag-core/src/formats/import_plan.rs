@@ -391,14 +391,15 @@ fn imported_layer(
         if let Some(key) = span.key {
             by_key.entry(key).or_insert(id);
         }
-        out_spans.push(Span {
-            id,
-            start: span.start,
-            end: span.end,
-            text: doc.slice(span.start..span.end).to_owned(),
-            label: span.label,
-            note: span.note,
-        });
+        out_spans.push(
+            Span::new(
+                id,
+                span.start..span.end,
+                span.label,
+                doc.slice(span.start..span.end),
+            )
+            .with_note(span.note),
+        );
     }
     let mut out_relations = Vec::with_capacity(relations.len());
     for (relation, id) in relations.into_iter().zip(relation_ids) {

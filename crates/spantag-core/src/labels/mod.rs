@@ -868,14 +868,7 @@ mod tests {
         // The claim span is all that is left (the note was on the deleted span 1).
         assert_eq!(
             alice.spans,
-            [Span {
-                id: 2,
-                start: 11,
-                end: 27,
-                label: "claim".to_owned(),
-                text: "the port closes.".to_owned(),
-                note: None,
-            }]
+            [Span::new(2, 11..27, "claim", "the port closes.")]
         );
         assert!(alice.relations.is_empty());
         assert!(alice.orphans.is_empty());

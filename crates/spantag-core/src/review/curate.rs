@@ -160,14 +160,12 @@ fn curate_document(
         }
         let id = curated.allocate_id();
         curated.scheme.ensure(label);
-        curated.insert(Span {
+        curated.insert(Span::new(
             id,
-            start: *start,
-            end: *end,
-            label: label.clone(),
-            text: doc.doc.slice(*start..*end).to_owned(),
-            note: None,
-        });
+            *start..*end,
+            label,
+            doc.doc.slice(*start..*end),
+        ));
         added += 1;
     }
     let change = (added > 0).then(|| crate::transaction::Change {

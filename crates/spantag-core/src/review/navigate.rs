@@ -142,14 +142,12 @@ pub fn accept_version(doc: &Document, curated: &Layer, d: &Disagreement, who: us
         {
             continue;
         }
-        edits.push(Edit::AddSpan(Span {
-            id: next,
-            start: said.start,
-            end: said.end,
-            label: said.label.clone(),
-            text: doc.slice(said.start..said.end).to_owned(),
-            note: None,
-        }));
+        edits.push(Edit::AddSpan(Span::new(
+            next,
+            said.start..said.end,
+            &said.label,
+            doc.slice(said.start..said.end),
+        )));
         next += 1;
     }
     Edit::Batch(edits)
@@ -206,14 +204,12 @@ pub fn accept_agreed(
         {
             continue;
         }
-        edits.push(Edit::AddSpan(Span {
-            id: next,
-            start,
-            end,
+        edits.push(Edit::AddSpan(Span::new(
+            next,
+            start..end,
             label,
-            text: doc.slice(start..end).to_owned(),
-            note: None,
-        }));
+            doc.slice(start..end),
+        )));
         next += 1;
     }
     let n = edits.len();

@@ -159,14 +159,7 @@ fn reanchor_rejections(doc: &Document, mut rejected: Vec<Rejection>) -> Vec<Reje
     let as_spans = rejected
         .iter()
         .enumerate()
-        .map(|(i, r)| Span {
-            id: i as u64,
-            start: r.start,
-            end: r.end,
-            label: r.label.clone(),
-            text: r.text.clone(),
-            note: None,
-        })
+        .map(|(i, r)| Span::new(i as u64, r.start..r.end, &r.label, &r.text))
         .collect();
     for placed in crate::reanchor::reanchor(doc, as_spans).spans {
         if let Some(r) = usize::try_from(placed.id)
