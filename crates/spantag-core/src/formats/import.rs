@@ -1,9 +1,11 @@
 //! Importing: what a format's reader gives ([`Imported`] documents with their layers of
 //! spans and relations), the report of what an import did, and the helpers the readers
-//! share (choosing the reader, gathering records by document, safe relative names).
+//! share (choosing the reader, the import loop of the JSON-based readers, gathering records
+//! by document, safe relative names).
 
 use std::path::{Path, PathBuf};
 
+use super::placement::{Placer, TextRule};
 use super::{Format, FormatError, Offsets};
 use super::{brat, doccano, jsonl, label_studio};
 
@@ -188,6 +190,85 @@ pub fn read_import(
     }
 }
 
+/// The import loop of the JSON-based readers (JSONL, doccano, Label Studio): one [`Placer`]
+/// for the input file, each record turned into documents by `read`, then the placer's verdict
+/// — the file refused when a span's given text is not the document's at its offsets, else its
+/// notes given to the first layer.
+pub(crate) fn import_records<T>(
+    path: &Path,
+    offsets: Offsets,
+    records: impl IntoIterator<Item = T>,
+    mut read: impl FnMut(T, &mut Placer, &mut Vec<Imported>) -> Result<(), FormatError>,
+) -> Result<Vec<Imported>, FormatError> {
+    let mut out: Vec<Imported> = Vec::new();
+    let mut placer = Placer::new(path, offsets, TextRule::Exact);
+    for record in records {
+        read(record, &mut placer, &mut out)?;
+    }
+    let notes = placer.finish()?;
+    attach_notes(&mut out, notes);
+    Ok(out)
+}
+
+/// One line of a JSON-lines file as its reader gives it to [`import_json_lines`].
+pub(crate) struct LineRecord {
+    /// The document's name as the record gives it; empty: `doc-<line>.txt`.
+    pub source: String,
+    /// Who annotated, as the record says; empty: the annotator the import was given.
+    pub annotator: String,
+    /// The document's text.
+    pub text: String,
+    /// The record's spans and relations (its annotator is set from `annotator`).
+    pub layer: ImportedLayer,
+}
+
+/// Reads a JSON-lines file (JSONL, doccano) with [`import_records`]: every line that is not
+/// blank parsed as a `T` (an error names the line, with `expected` after serde's message when
+/// it is not empty), turned into a record by `read(line number, value, placer)` — whose error
+/// message also names the line — and added to the record of its document.
+pub(crate) fn import_json_lines<'t, T: serde::Deserialize<'t>>(
+    text: &'t str,
+    path: &Path,
+    offsets: Offsets,
+    annotator: &str,
+    expected: &str,
+    mut read: impl FnMut(usize, T, &mut Placer) -> Result<LineRecord, String>,
+) -> Result<Vec<Imported>, FormatError> {
+    let lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty());
+    import_records(path, offsets, lines, |(i, line), placer, out| {
+        let line_number = i + 1;
+        let parse_error = |message: String| FormatError::Parse {
+            path: path.to_path_buf(),
+            line: line_number,
+            message,
+        };
+        let value: T = serde_json::from_str(line).map_err(|e| {
+            parse_error(if expected.is_empty() {
+                e.to_string()
+            } else {
+                format!("{e} ({expected})")
+            })
+        })?;
+        let record = read(line_number, value, placer).map_err(parse_error)?;
+        let name = if record.source.is_empty() {
+            format!("doc-{line_number}.txt")
+        } else {
+            record.source
+        };
+        let mut layer = record.layer;
+        layer.annotator = if record.annotator.is_empty() {
+            annotator.to_owned()
+        } else {
+            record.annotator
+        };
+        push_record(out, name, record.text, layer);
+        Ok(())
+    })
+}
+
 /// Gives the notes about an input file to its first layer, which the import reports.
 pub fn attach_notes(out: &mut [Imported], notes: Vec<String>) {
     if let Some(layer) = out.iter_mut().flat_map(|r| r.layers.iter_mut()).next() {
@@ -219,4 +300,44 @@ pub fn safe_relative(name: &str) -> Option<PathBuf> {
         }
     }
     (!out.as_os_str().is_empty()).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_lines_are_named_by_their_line_and_blank_lines_are_counted() {
+        let text = "\n{\"text\": \"Ana\", \"spans\": [{\"start\": 0, \"end\": 3, \"label\": \"PER\"}]}\n\
+                    {\"text\": \"Bo\", \"meta\": {\"source\": \"b.txt\", \"annotator\": \"bob\"}}\n";
+        let records = jsonl::parse(text, Path::new("in.jsonl"), Offsets::Codepoints, "me").unwrap();
+        let named: Vec<(&str, &str, usize)> = records
+            .iter()
+            .map(|r| {
+                (
+                    r.name.as_str(),
+                    r.layers[0].annotator.as_str(),
+                    r.layers[0].spans.len(),
+                )
+            })
+            .collect();
+        assert_eq!(named, [("doc-2.txt", "me", 1), ("b.txt", "bob", 0)]);
+    }
+
+    #[test]
+    fn a_line_that_is_not_json_is_named_with_what_was_expected() {
+        let text = "{\"text\": \"a\"}\n\nnot json\n";
+        let err = doccano::parse(text, Path::new("in.jsonl"), Offsets::Codepoints, "me")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.starts_with("in.jsonl:3: "), "{err}");
+        assert!(
+            err.ends_with(
+                "(expected doccano's {\"text\", \"label\": [[start, end, label]]} or {\"text\", \
+                 \"entities\": [{\"start_offset\", \"end_offset\", \"label\"}]})"
+            ),
+            "{err}"
+        );
+    }
 }
