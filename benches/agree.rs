@@ -20,6 +20,9 @@ use spantag_core::review;
 use spantag_core::store;
 use spantag_core::synth::{self, Rng};
 
+mod common;
+use common::median;
+
 const LABELS: [&str; 3] = ["claim", "actor", "event"];
 
 /// A copy of `layer` by another annotator: of each span, 70% kept, 10% relabelled, 10% with
@@ -105,20 +108,9 @@ fn agree(dir: &Path, out: &Path) -> Duration {
     started.elapsed()
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
 fn main() {
-    let docs: usize = std::env::var("SPANTAG_BENCH_DOCS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1000);
-    let runs: usize = std::env::var("SPANTAG_BENCH_RUNS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(7);
+    let docs = common::env_number("SPANTAG_BENCH_DOCS", 1000);
+    let runs = common::env_number("SPANTAG_BENCH_RUNS", 7);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("corpus");
     std::fs::create_dir(&dir).unwrap();
@@ -138,7 +130,7 @@ fn main() {
         e.push(export(&dir, &out));
         a.push(agree(&dir, &json));
     }
-    let (me, ma) = (median(e.clone()), median(a.clone()));
+    let (me, ma) = (median(&mut e.clone()), median(&mut a.clone()));
     println!("export --format conll --all-annotators: median {me:.2?} over {runs} runs {e:.2?}");
     println!("agree --format json:                    median {ma:.2?} over {runs} runs {a:.2?}");
     println!(

@@ -1,6 +1,11 @@
-//! Shared set-up for the benchmarks: deterministic corpora written to a temp folder.
+//! What the benchmarks share: deterministic corpora written to a temp folder, the figures
+//! they report (median, p99), numbers read from the environment, and — for the benchmarks of
+//! the app (`gui` feature) — `driver`, which runs the app headless frame by frame.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // Benchmarks panic on set-up failure.
+
+#[cfg(feature = "gui")]
+pub mod driver;
 
 use std::path::{Path, PathBuf};
 
@@ -64,4 +69,31 @@ pub fn corpus(dir: &Path, name: &'static str, bytes: usize, spans: usize) -> Cor
         doc: doc_path,
         ron,
     }
+}
+
+/// The middle value of `v` (of an even count, the upper one); sorts `v`.
+pub fn median<T: PartialOrd + Copy>(v: &mut [T]) -> T {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    v[v.len() / 2]
+}
+
+/// The 99th percentile of `v` (the value 99% of the way up, by count); sorts `v`.
+pub fn p99(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[((v.len() as f64 * 0.99) as usize).min(v.len() - 1)]
+}
+
+/// A whole number from the environment variable `name` (`SPANTAG_BENCH_FRAMES`, …), else
+/// `default`.
+pub fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// How many frames the frame benchmarks time per configuration: `SPANTAG_BENCH_FRAMES`, else
+/// 600.
+pub fn frames() -> usize {
+    env_number("SPANTAG_BENCH_FRAMES", 600)
 }
