@@ -11,6 +11,9 @@ use spantag_core::document::Document;
 use spantag_core::review::{self, CurateOptions};
 use spantag_core::store;
 
+mod common;
+use common::add_span;
+
 const TEXT: &str = "Mayor Ana Ruiz said the bridge will open in May. Critics disagreed.\n";
 
 /// Spans as (start, end, label).
@@ -24,9 +27,8 @@ fn document(dir: &Path, name: &str, layers: &[(&str, Spans<'_>)]) -> PathBuf {
     for (annotator, spans) in layers {
         let mut layer = Layer::new(annotator);
         for &(start, end, label) in *spans {
-            let id = layer.allocate_id();
             layer.scheme.ensure(label);
-            layer.insert(Span::new(id, start..end, label, doc.slice(start..end)));
+            add_span(&mut layer, &doc, start..end, label);
         }
         store::save_layer(&layer, &doc, &store::annotation_path(&path, annotator)).unwrap();
     }
@@ -454,8 +456,7 @@ fn curate_never_doubles_a_settled_disagreement() {
         .map(|(i, spans)| {
             let mut l = Layer::new(["alice", "bob", "chen"][i]);
             for &(start, end, label) in *spans {
-                let id = l.allocate_id();
-                l.insert(Span::new(id, start..end, label, d.slice(start..end)));
+                add_span(&mut l, &d, start..end, label);
             }
             l
         })

@@ -11,19 +11,10 @@
 
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-fn spantag(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spantag"))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+mod common;
+use common::{spantag, spantag_exits, text};
 
 fn s(path: &Path) -> &str {
     path.to_str().unwrap()
@@ -32,20 +23,23 @@ fn s(path: &Path) -> &str {
 /// A corpus of `docs` generated documents, each annotated by alice and bob.
 fn corpus(dir: &Path, docs: usize, bytes: usize) -> PathBuf {
     let out = dir.join("corpus");
-    let made = spantag(&[
-        "synth",
-        "--out",
-        s(&out),
-        "--docs",
-        &docs.to_string(),
-        "--bytes",
-        &bytes.to_string(),
-        "--spans",
-        "30",
-        "--annotators",
-        "alice,bob",
-    ]);
-    assert_eq!(made.status.code(), Some(0), "{}", text(&made.stderr));
+    spantag_exits(
+        0,
+        &[
+            "synth",
+            "--out",
+            s(&out),
+            "--docs",
+            &docs.to_string(),
+            "--bytes",
+            &bytes.to_string(),
+            "--spans",
+            "30",
+            "--annotators",
+            "alice,bob",
+        ],
+        &[],
+    );
     out
 }
 
@@ -152,7 +146,7 @@ fn every_subcommand_follows_the_exit_code_table() {
     ];
     let mut wrong = Vec::new();
     for (args, expected) in &cases {
-        let out = spantag(args);
+        let out = spantag(args, &[]);
         if out.status.code() != Some(*expected) {
             wrong.push(format!(
                 "spantag {}: exit {:?}, expected {expected}\n{}",
@@ -216,9 +210,8 @@ fn an_unknown_subcommand_is_an_error_that_says_what_was_meant() {
 
 #[test]
 fn version_names_the_commit_and_the_build_date() {
-    let out = spantag(&["--version"]);
-    assert_eq!(out.status.code(), Some(0));
-    let said = text(&out.stdout);
+    let out = spantag_exits(0, &["--version"], &[]);
+    let said = out.stdout;
     let shape = regex::Regex::new(
         r"^spantag \d+\.\d+\.\d+ \(([0-9a-f]{7,}|not built from git), built (\d{4})-(\d{2})-(\d{2})\)\n$",
     )
@@ -287,23 +280,20 @@ fn completions_and_the_man_page_name_the_subcommands() {
         "check", "export", "import", "agree", "curate", "label", "suggest", "synth", "review",
     ];
     for shell in ["bash", "zsh", "fish"] {
-        let out = spantag(&["completions", shell]);
-        assert_eq!(out.status.code(), Some(0), "{shell}");
-        let script = text(&out.stdout);
+        let out = spantag_exits(0, &["completions", shell], &[]);
+        let script = out.stdout;
         for name in subcommands {
             assert!(script.contains(name), "{shell} completions lack {name}");
         }
     }
-    let out = spantag(&["man"]);
-    assert_eq!(out.status.code(), Some(0));
-    let page = text(&out.stdout);
+    let out = spantag_exits(0, &["man"], &[]);
+    let page = out.stdout;
     assert!(page.contains(".TH spantag 1"), "{page}");
     for name in subcommands {
         assert!(page.contains(name), "the man page lacks {name}");
     }
     let dir = tempfile::tempdir().unwrap();
-    let out = spantag(&["man", "--dir", s(dir.path())]);
-    assert_eq!(out.status.code(), Some(0));
+    spantag_exits(0, &["man", "--dir", s(dir.path())], &[]);
     for page in ["spantag.1", "spantag-export.1", "spantag-label-rename.1"] {
         let written = std::fs::read_to_string(dir.path().join(page)).unwrap();
         assert!(written.starts_with(".ie"), "{page}");
@@ -312,7 +302,7 @@ fn completions_and_the_man_page_name_the_subcommands() {
 
 #[test]
 fn help_teaches_with_examples_topics_and_the_exit_table() {
-    let out = spantag(&["--help"]);
+    let out = spantag(&["--help"], &[]);
     let said = text(&out.stdout);
     assert!(said.contains("Exit status"), "{said}");
     assert!(said.contains("141"), "{said}");
@@ -331,16 +321,15 @@ fn help_teaches_with_examples_topics_and_the_exit_table() {
         "completions",
         "man",
     ] {
-        let out = spantag(&[name, "--help"]);
+        let out = spantag(&[name, "--help"], &[]);
         let said = text(&out.stdout);
         assert!(said.contains("Examples:"), "{name}: {said}");
         assert!(said.contains("Exit status"), "{name}: {said}");
         // `spantag help NAME` is the same page.
-        let out = spantag(&["help", name]);
-        assert_eq!(out.status.code(), Some(0), "help {name}");
-        assert!(text(&out.stdout).contains("Examples:"), "help {name}");
+        let out = spantag_exits(0, &["help", name], &[]);
+        assert!(out.stdout.contains("Examples:"), "help {name}");
     }
-    let formats = text(&spantag(&["help", "formats"]).stdout);
+    let formats = text(&spantag(&["help", "formats"], &[]).stdout);
     for format in [
         "jsonl",
         "doccano",
@@ -355,11 +344,11 @@ fn help_teaches_with_examples_topics_and_the_exit_table() {
             "{format}: {formats}"
         );
     }
-    let files = text(&spantag(&["help", "files"]).stdout);
+    let files = text(&spantag(&["help", "files"], &[]).stdout);
     for field in ["source_hash", "annotator", "spans", "half-open", ".bak"] {
         assert!(files.contains(field), "{field}: {files}");
     }
-    let out = spantag(&["curate", "corpus"]);
+    let out = spantag(&["curate", "corpus"], &[]);
     let said = text(&out.stderr);
     assert!(said.contains("--accept-agreed"), "{said}");
     assert!(!said.contains("required arguments"), "{said}");
@@ -383,7 +372,7 @@ fn synth_writes_one_layer_per_annotator_and_never_rewrites_a_document() {
         "--annotators",
         "alice,bob,carol",
     ];
-    assert_eq!(spantag(&args).status.code(), Some(0));
+    assert_eq!(spantag(&args, &[]).status.code(), Some(0));
     for i in 0..3 {
         let doc = out.join(format!("doc-0000{i}.txt"));
         let layers: Vec<String> = ["alice", "bob", "carol"]
@@ -400,15 +389,14 @@ fn synth_writes_one_layer_per_annotator_and_never_rewrites_a_document() {
         assert_ne!(spans(&layers[1]), spans(&layers[2]), "{i}: bob and carol");
     }
     // Agreement is high but not perfect: something to measure.
-    let agree = spantag(&["agree", "-f", "json", s(&out)]);
-    assert_eq!(agree.status.code(), Some(0), "{}", text(&agree.stderr));
-    let report: serde_json::Value = serde_json::from_slice(&agree.stdout).unwrap();
+    let agree = spantag_exits(0, &["agree", "-f", "json", s(&out)], &[]);
+    let report: serde_json::Value = serde_json::from_str(&agree.stdout).unwrap();
     let alpha = report["krippendorff_alpha"].as_f64().unwrap();
     assert!((0.5..0.99).contains(&alpha), "alpha {alpha}");
 
     let doc = out.join("doc-00000.txt");
     let before = std::fs::metadata(&doc).unwrap().modified().unwrap();
-    assert_eq!(spantag(&args).status.code(), Some(0));
+    assert_eq!(spantag(&args, &[]).status.code(), Some(0));
     assert_eq!(std::fs::metadata(&doc).unwrap().modified().unwrap(), before);
     let baks: Vec<_> = std::fs::read_dir(&out)
         .unwrap()
@@ -418,9 +406,7 @@ fn synth_writes_one_layer_per_annotator_and_never_rewrites_a_document() {
     assert!(baks.is_empty(), "{baks:?}");
 
     std::fs::write(&doc, "My own notes.").unwrap();
-    let refused = spantag(&args);
-    let said = text(&refused.stderr);
-    assert_eq!(refused.status.code(), Some(2), "{said}");
+    let said = spantag_exits(2, &args, &[]).stderr;
     assert!(said.contains("already exists with other text"), "{said}");
     assert_eq!(std::fs::read_to_string(&doc).unwrap(), "My own notes.");
 }

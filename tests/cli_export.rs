@@ -8,7 +8,7 @@
 use std::path::Path;
 
 mod common;
-use common::{spantag, text};
+use common::{spantag, spantag_exits, text};
 
 /// An annotation file written by hand, with these labels listed and these orphans.
 fn annotation(
@@ -60,23 +60,19 @@ fn an_export_never_writes_over_its_inputs() {
     let ann_before = std::fs::read(&ann).unwrap();
 
     // brat into the corpus folder would write doc.txt over the document.
-    let out = spantag(
+    let out = spantag_exits(
+        2,
         &["export", "--format", "brat", "--out"],
         &[dir.path(), dir.path()],
     );
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stderr).contains("never writes over"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(out.stderr.contains("never writes over"), "{}", out.stderr);
     // A single-file format pointed at the document or at the annotation file.
     for target in [&doc, &ann] {
-        let out = spantag(
+        spantag_exits(
+            2,
             &["export", "--format", "csv", "--out"],
             &[target, dir.path()],
         );
-        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     }
     assert_eq!(std::fs::read(&doc).unwrap(), original);
     assert_eq!(std::fs::read(&ann).unwrap(), ann_before);
@@ -94,11 +90,11 @@ fn an_export_never_writes_over_its_inputs() {
     );
 
     // Into a folder of its own it works.
-    let out = spantag(
+    spantag_exits(
+        0,
         &["export", "--format", "brat", "--out"],
         &[&dir.path().join("brat"), dir.path()],
     );
-    assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(dir.path().join("brat/doc.ann").exists());
 }
 
@@ -164,19 +160,13 @@ fn orphans_and_files_of_a_renamed_document_are_reported_not_passed_over() {
         &[(1, 0, 5, "actor", "Reyes")],
         &[(2, 23, 41, "event", "disagreed strongly")],
     );
-    let out = spantag(&["check"], &[dir.path()]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stdout).contains("1 orphaned span(s)"),
-        "{}",
-        text(&out.stdout)
-    );
-    let out = spantag(&["export", "--format", "csv"], &[dir.path()]);
-    assert!(out.status.success());
-    let stderr = text(&out.stderr);
+    let out = spantag_exits(1, &["check"], &[dir.path()]);
+    assert!(out.stdout.contains("1 orphaned span(s)"), "{}", out.stdout);
+    let out = spantag_exits(0, &["export", "--format", "csv"], &[dir.path()]);
+    let stderr = out.stderr;
     assert!(stderr.contains("1 orphaned span(s)"), "{stderr}");
     assert!(stderr.contains("1 span(s) left out"), "{stderr}");
-    assert_eq!(text(&out.stdout).lines().count(), 2, "header and Reyes");
+    assert_eq!(out.stdout.lines().count(), 2, "header and Reyes");
 
     // The document renamed: its annotation file is reported, alone or among others.
     let renamed = tempfile::tempdir().unwrap();
@@ -190,12 +180,12 @@ fn orphans_and_files_of_a_renamed_document_are_reported_not_passed_over() {
         &[],
     );
     std::fs::rename(&old, renamed.path().join("op-ed-final.txt")).unwrap();
-    let out = spantag(&["check"], &[renamed.path()]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let out = spantag_exits(1, &["check"], &[renamed.path()]);
     assert!(
-        text(&out.stdout).contains("op-ed.txt.alice.ron: its source document is not beside it"),
+        out.stdout
+            .contains("op-ed.txt.alice.ron: its source document is not beside it"),
         "{}",
-        text(&out.stdout)
+        out.stdout
     );
     let other = renamed.path().join("other.txt");
     std::fs::write(&other, "Chen wrote.\n").unwrap();
@@ -206,12 +196,11 @@ fn orphans_and_files_of_a_renamed_document_are_reported_not_passed_over() {
         &[(1, 0, 4, "actor", "Chen")],
         &[],
     );
-    let out = spantag(&["check"], &[renamed.path()]);
-    assert_eq!(out.status.code(), Some(1));
+    let out = spantag_exits(1, &["check"], &[renamed.path()]);
     assert!(
-        text(&out.stderr).contains("2 file(s) checked, 1 problem(s)"),
+        out.stderr.contains("2 file(s) checked, 1 problem(s)"),
         "{}",
-        text(&out.stderr)
+        out.stderr
     );
     // A RON file of another kind beside them is not taken for an annotation file.
     std::fs::write(renamed.path().join("settings.v2.ron"), "(zoom: 2)").unwrap();
@@ -236,18 +225,21 @@ fn tag_lists_hold_the_labels_the_files_list_not_unused_defaults() {
         &[],
     );
     let hf = dir.path().join("hf");
-    let out = spantag(&["export", "--format", "hf", "--out"], &[&hf, dir.path()]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    spantag_exits(
+        0,
+        &["export", "--format", "hf", "--out"],
+        &[&hf, dir.path()],
+    );
     let labels: Vec<String> =
         serde_json::from_str(&std::fs::read_to_string(hf.join("labels.json")).unwrap()).unwrap();
     // Labels other than the defaults go by name, whatever the file's order.
     assert_eq!(labels, ["O", "B-A", "I-A", "B-B", "I-B"]);
     let brat = dir.path().join("brat");
-    let out = spantag(
+    spantag_exits(
+        0,
         &["export", "--format", "brat", "--out"],
         &[&brat, dir.path()],
     );
-    assert!(out.status.success());
     let conf = std::fs::read_to_string(brat.join("annotation.conf")).unwrap();
     assert_eq!(
         conf.lines().take(3).collect::<Vec<_>>(),
@@ -265,8 +257,8 @@ fn the_annotator_option_is_taken_where_it_means_something() {
     std::fs::write(&doc, "Reyes met Okafor.").unwrap();
     annotation(&doc, "alice", &[], &[(1, 0, 5, "actor", "Reyes")], &[]);
     annotation(&doc, "bob", &[], &[(1, 10, 16, "actor", "Okafor")], &[]);
-    let annotators_in = |out: &std::process::Output| -> Vec<String> {
-        text(&out.stdout)
+    let annotators_in = |stdout: &str| -> Vec<String> {
+        stdout
             .lines()
             .map(|l| {
                 let v: serde_json::Value = serde_json::from_str(l).unwrap();
@@ -274,15 +266,12 @@ fn the_annotator_option_is_taken_where_it_means_something() {
             })
             .collect()
     };
-    let before = spantag(&["-a", "bob", "export", "-f", "jsonl"], &[dir.path()]);
-    assert_eq!(before.status.code(), Some(0), "{}", text(&before.stderr));
-    assert_eq!(annotators_in(&before), ["bob"]);
-    let after = spantag(&["export", "-f", "jsonl", "-a", "bob"], &[dir.path()]);
-    assert_eq!(annotators_in(&after), ["bob"]);
+    let before = spantag_exits(0, &["-a", "bob", "export", "-f", "jsonl"], &[dir.path()]);
+    assert_eq!(annotators_in(&before.stdout), ["bob"]);
+    let after = spantag_exits(0, &["export", "-f", "jsonl", "-a", "bob"], &[dir.path()]);
+    assert_eq!(annotators_in(&after.stdout), ["bob"]);
 
-    let check = spantag(&["-a", "bob", "check"], &[dir.path()]);
-    let said = text(&check.stderr);
-    assert_eq!(check.status.code(), Some(2), "{said}");
+    let said = spantag_exits(2, &["-a", "bob", "check"], &[dir.path()]).stderr;
     assert!(
         said.contains("--annotator is not an option of this command"),
         "{said}"
@@ -298,14 +287,11 @@ fn the_annotator_option_is_taken_where_it_means_something() {
         &["export", "-f", "jsonl", "-a", "bob", "--curated"][..],
         &["-a", "bob", "export", "-f", "jsonl", "--curated"][..],
     ] {
-        let out = spantag(args, &[dir.path()]);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let out = spantag_exits(2, args, &[dir.path()]);
         assert!(out.stdout.is_empty(), "{args:?}: nothing exported");
     }
 
-    let typo = spantag(&["export", "-f", "jsonl", "-a", "bbo"], &[dir.path()]);
-    let said = text(&typo.stderr);
-    assert_eq!(typo.status.code(), Some(2), "{said}");
+    let said = spantag_exits(2, &["export", "-f", "jsonl", "-a", "bbo"], &[dir.path()]).stderr;
     assert!(
         said.contains("no annotation files of \"bbo\" in the inputs; annotators found: alice, bob"),
         "{said}"
@@ -330,9 +316,12 @@ fn utf16_offsets_apply_to_every_format_that_has_offsets() {
         &[(1, 2, 7, "actor", "Reyes"), (2, 12, 18, "actor", "Okafor")],
         &[],
     );
-    let jsonl = spantag(&["export", "-f", "jsonl", "--offsets", "utf16"], &[&corpus]);
-    assert_eq!(jsonl.status.code(), Some(0), "{}", text(&jsonl.stderr));
-    let record: serde_json::Value = serde_json::from_str(text(&jsonl.stdout).trim()).unwrap();
+    let jsonl = spantag_exits(
+        0,
+        &["export", "-f", "jsonl", "--offsets", "utf16"],
+        &[&corpus],
+    );
+    let record: serde_json::Value = serde_json::from_str(jsonl.stdout.trim()).unwrap();
     let offsets: Vec<(u64, u64)> = record["spans"]
         .as_array()
         .unwrap()
@@ -356,7 +345,8 @@ fn utf16_offsets_apply_to_every_format_that_has_offsets() {
     );
 
     let brat = dir.path().join("brat");
-    let out = spantag(
+    spantag_exits(
+        0,
         &[
             "export",
             "-f",
@@ -368,7 +358,6 @@ fn utf16_offsets_apply_to_every_format_that_has_offsets() {
         ],
         &[&corpus],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let ann: String = walk(&brat)
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "ann"))
@@ -378,7 +367,8 @@ fn utf16_offsets_apply_to_every_format_that_has_offsets() {
     assert!(ann.contains("T2\tactor 13 19\tOkafor"), "{ann}");
 
     for format in ["conll", "hf"] {
-        let out = spantag(
+        let said = spantag_exits(
+            2,
             &[
                 "export",
                 "-f",
@@ -389,9 +379,8 @@ fn utf16_offsets_apply_to_every_format_that_has_offsets() {
                 dir.path().join(format).to_str().unwrap(),
             ],
             &[&corpus],
-        );
-        let said = text(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{format}: {said}");
+        )
+        .stderr;
         assert!(
             said.contains("lists tokens, not character offsets"),
             "{said}"
@@ -427,14 +416,13 @@ fn a_repeated_span_id_is_named_when_the_export_renumbers_it() {
         &[(4, 0, 5, "actor", "Reyes"), (4, 10, 16, "actor", "Okafor")],
         &[],
     );
-    let out = spantag(&["export", "-f", "jsonl"], &[dir.path()]);
-    let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{said}");
+    let out = spantag_exits(0, &["export", "-f", "jsonl"], &[dir.path()]);
+    let said = &out.stderr;
     assert!(
         said.contains("doc.txt (alice): span id(s) 4 used more than once"),
         "{said}"
     );
-    let record: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    let record: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
     let ids: Vec<u64> = record["spans"]
         .as_array()
         .unwrap()
@@ -459,12 +447,12 @@ fn an_export_never_writes_over_a_users_other_files() {
     std::fs::write(&md, "Markdown about Alice.\n").unwrap();
     annotation(&md, "alice", &[], &[(1, 15, 20, "actor", "Alice")], &[]);
     let before = std::fs::read(&notes).unwrap();
-    let out = spantag(
+    let said = spantag_exits(
+        2,
         &["export", "-f", "brat", "-o", dir.path().to_str().unwrap()],
         &[&md],
-    );
-    let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{said}");
+    )
+    .stderr;
     assert!(
         said.contains("no earlier brat export of spantag wrote them"),
         "{said}"
@@ -474,21 +462,21 @@ fn an_export_never_writes_over_a_users_other_files() {
 
     let other = dir.path().join("other.txt.bob.ron");
     std::fs::write(&other, "bob's work").unwrap();
-    let out = spantag(
+    spantag_exits(
+        2,
         &["export", "-f", "csv", "-o", other.to_str().unwrap()],
         &[&md],
     );
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert_eq!(std::fs::read_to_string(&other).unwrap(), "bob's work");
 
     // Into a folder of its own, twice: the second run replaces what the first wrote.
     let brat = dir.path().join("brat");
     for _ in 0..2 {
-        let out = spantag(
+        spantag_exits(
+            0,
             &["export", "-f", "brat", "-o", brat.to_str().unwrap()],
             &[&md],
         );
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     }
     assert!(brat.join("notes.ann").exists());
 }
@@ -510,9 +498,8 @@ fn inputs_named_twice_are_exported_once() {
         vec![doc.clone(), dotted.clone()],
     ] {
         let paths: Vec<&Path> = inputs.iter().map(|p| p.as_path()).collect();
-        let out = spantag(&["export", "-f", "jsonl"], &paths);
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-        assert_eq!(text(&out.stdout).lines().count(), 2, "one record per layer");
+        let out = spantag_exits(0, &["export", "-f", "jsonl"], &paths);
+        assert_eq!(out.stdout.lines().count(), 2, "one record per layer");
         let check = spantag(&["check"], &paths);
         assert!(
             text(&check.stderr).contains("2 file(s) checked"),
@@ -541,12 +528,12 @@ fn labels_with_spaces_stay_distinct_and_one_field() {
         &[],
     );
     let brat = dir.path().join("brat");
-    let out = spantag(
+    let said = spantag_exits(
+        0,
         &["export", "-f", "brat", "-o", brat.to_str().unwrap()],
         &[&doc],
-    );
-    let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{said}");
+    )
+    .stderr;
     let ann = std::fs::read_to_string(brat.join("a.ann")).unwrap();
     assert!(ann.contains("T1\tPerson_Name 0 7\tAnn Lee"), "{ann}");
     assert!(ann.contains("T2\tPerson_Name_2 12 14\tBo"), "{ann}");
@@ -687,16 +674,14 @@ fn check_update_records_a_changed_source() {
     let file = dir.path().join("a.txt.alice.ron");
     let before = std::fs::read(&file).unwrap();
     std::fs::write(&doc, "PREFIX. Reyes met Okafor.").unwrap();
-    let out = spantag(&["check"], &[dir.path()]);
-    assert_eq!(out.status.code(), Some(1));
+    let out = spantag_exits(1, &["check"], &[dir.path()]);
     assert!(
-        text(&out.stdout).contains("`spantag check --update`"),
+        out.stdout.contains("`spantag check --update`"),
         "{}",
-        text(&out.stdout)
+        out.stdout
     );
-    let out = spantag(&["check", "--update"], &[dir.path()]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
-    assert!(text(&out.stdout).contains("updated to the changed text"));
+    let out = spantag_exits(0, &["check", "--update"], &[dir.path()]);
+    assert!(out.stdout.contains("updated to the changed text"));
     assert_eq!(
         std::fs::read(dir.path().join("a.txt.alice.ron.bak")).unwrap(),
         before
@@ -708,8 +693,7 @@ fn check_update_records_a_changed_source() {
         .map(|s| (s.start, s.end, s.text.as_str()))
         .collect();
     assert_eq!(spans, [(8, 13, "Reyes"), (18, 24, "Okafor")]);
-    let out = spantag(&["check"], &[dir.path()]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    spantag_exits(0, &["check"], &[dir.path()]);
 }
 
 /// A document whose spans sit around abbreviations and initials, where a sentence splitter
@@ -748,11 +732,11 @@ fn conll_export_gives_seqeval_one_entity_per_span() {
     let dir = tempfile::tempdir().unwrap();
     let (doc, wanted) = abbreviations_corpus(dir.path());
     let conll = dir.path().join("out.conll");
-    let out = spantag(
+    spantag_exits(
+        0,
         &["export", "-f", "conll", "--strict", "-o"],
         &[&conll, &doc],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let script = r#"
 import sys
 from seqeval.metrics.sequence_labeling import get_entities
@@ -806,18 +790,16 @@ fn strict_export_refuses_to_break_spans() {
         &[],
     );
     let conll = dir.path().join("out.conll");
-    let out = spantag(
+    let err = spantag_exits(
+        1,
         &["export", "-f", "conll", "--strict", "-o"],
         &[&conll, &doc],
-    );
-    let err = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    )
+    .stderr;
     assert!(err.contains("--strict") && err.contains("#1"), "{err}");
     assert!(!conll.exists(), "nothing is written under --strict");
 
-    let out = spantag(&["export", "-f", "conll", "-o"], &[&conll, &doc]);
-    let err = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{err}");
+    let err = spantag_exits(0, &["export", "-f", "conll", "-o"], &[&conll, &doc]).stderr;
     assert!(
         err.contains("2 span(s): 1 written whole, 1 split into several entities"),
         "{err}"
@@ -841,8 +823,7 @@ fn exported_label_lists_hold_the_labels_used() {
         &[],
     );
     let hf = dir.path().join("hf");
-    let out = spantag(&["export", "-f", "hf", "-o"], &[&hf, &doc]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    spantag_exits(0, &["export", "-f", "hf", "-o"], &[&hf, &doc]);
     let labels = std::fs::read_to_string(hf.join("labels.json")).unwrap();
     let labels: Vec<String> = serde_json::from_str(&labels).unwrap();
     assert_eq!(labels, ["O", "B-PER", "I-PER"]);
@@ -854,8 +835,7 @@ fn exported_label_lists_hold_the_labels_used() {
     )
     .unwrap();
     let brat = dir.path().join("brat");
-    let out = spantag(&["export", "-f", "brat", "-o"], &[&brat, &doc]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    spantag_exits(0, &["export", "-f", "brat", "-o"], &[&brat, &doc]);
     let conf = std::fs::read_to_string(brat.join("annotation.conf")).unwrap();
     let entities: Vec<&str> = conf
         .split("[entities]")
@@ -879,8 +859,7 @@ fn hf_export_loads_with_named_class_labels() {
     let dir = tempfile::tempdir().unwrap();
     let (doc, _) = abbreviations_corpus(dir.path());
     let hf = dir.path().join("hf");
-    let out = spantag(&["export", "-f", "hf", "-o"], &[&hf, &doc]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    spantag_exits(0, &["export", "-f", "hf", "-o"], &[&hf, &doc]);
     let script = r#"
 import sys, json, datasets
 d = datasets.load_dataset(sys.argv[1])["train"]
@@ -931,7 +910,6 @@ fn hf_export_never_replaces_a_readme_it_did_not_write() {
     // Its own card is replaced by the next export.
     std::fs::remove_file(hf.join("README.md")).unwrap();
     for _ in 0..2 {
-        let out = spantag(&["export", "-f", "hf", "-o"], &[&hf, &doc]);
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        spantag_exits(0, &["export", "-f", "hf", "-o"], &[&hf, &doc]);
     }
 }

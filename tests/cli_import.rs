@@ -7,7 +7,7 @@
 use std::path::Path;
 
 mod common;
-use common::{spantag, text};
+use common::spantag_exits;
 
 /// The spans of an annotation file as `(start, end, label, text)`, read with spantag's loader.
 fn spans_in(doc: &Path, annotator: &str) -> Vec<(usize, usize, String, String)> {
@@ -50,9 +50,8 @@ fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn import_offers_and_accepts_only_the_formats_it_reads() {
-    let out = spantag(&["import", "--help"], &[]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let help = text(&out.stdout);
+    let out = spantag_exits(0, &["import", "--help"], &[]);
+    let help = out.stdout;
     for format in ["jsonl", "doccano", "brat", "label-studio"] {
         assert!(help.contains(format), "{format} missing from:\n{help}");
     }
@@ -66,7 +65,8 @@ fn import_offers_and_accepts_only_the_formats_it_reads() {
     std::fs::write(&input, "document,annotator,start,end,label,text,note\n").unwrap();
     let into = dir.path().join("out");
     for format in ["csv", "conll", "hf"] {
-        let out = spantag(
+        let said = spantag_exits(
+            2,
             &[
                 "import",
                 "--format",
@@ -75,9 +75,8 @@ fn import_offers_and_accepts_only_the_formats_it_reads() {
                 into.to_str().unwrap(),
             ],
             &[&input],
-        );
-        let said = text(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{said}");
+        )
+        .stderr;
         assert!(
             said.contains("invalid value")
                 && said.contains("[possible values: jsonl, doccano, brat, label-studio]"),
@@ -139,9 +138,7 @@ fn a_span_whose_text_is_not_at_its_offsets_refuses_the_import_and_names_the_fix(
             "--into",
             into.to_str().unwrap(),
         ];
-        let out = spantag(&args, &[input]);
-        let said = text(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{format}: {said}");
+        let said = spantag_exits(2, &args, &[input]).stderr;
         assert!(
             said.contains(&format!(
                 "{at} at 10..15: the dataset says \"Paris\", the document has \"aris.\" there"
@@ -161,13 +158,7 @@ fn a_span_whose_text_is_not_at_its_offsets_refuses_the_import_and_names_the_fix(
         // Following the advice imports "Paris" at code points 9..14.
         let mut args = args.to_vec();
         args.extend(["--offsets", "utf16"]);
-        let out = spantag(&args, &[input]);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{format}: {}",
-            text(&out.stderr)
-        );
+        spantag_exits(0, &args, &[input]);
         assert_eq!(
             spans_in(&into.join(doc), who),
             [span(9, 14, "GPE", "Paris")],
@@ -204,7 +195,8 @@ fn brat_fragments_are_checked_as_brat_writes_their_text() {
         )
         .unwrap();
         let into = dir.path().join(format!("out{n}"));
-        let out = spantag(
+        let out = spantag_exits(
+            0,
             &[
                 "import",
                 "--format",
@@ -216,13 +208,8 @@ fn brat_fragments_are_checked_as_brat_writes_their_text() {
             ],
             &[&input],
         );
-        assert_eq!(out.status.code(), Some(0), "{n}: {}", text(&out.stderr));
         // Fragments split at a line break are one span: nothing to say about them.
-        assert!(
-            !text(&out.stderr).contains("discontinuous"),
-            "{n}: {}",
-            text(&out.stderr)
-        );
+        assert!(!out.stderr.contains("discontinuous"), "{n}: {}", out.stderr);
         let hull: String = doc_text.chars().skip(4).take(end - 4).collect();
         assert_eq!(
             spans_in(&into.join("doc.txt"), "b"),
@@ -241,7 +228,8 @@ fn brat_fragments_are_checked_as_brat_writes_their_text() {
     )
     .unwrap();
     let into = dir.path().join("out-bad");
-    let out = spantag(
+    let said = spantag_exits(
+        2,
         &[
             "import",
             "--format",
@@ -252,9 +240,8 @@ fn brat_fragments_are_checked_as_brat_writes_their_text() {
             into.to_str().unwrap(),
         ],
         &[&input],
-    );
-    let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{said}");
+    )
+    .stderr;
     assert!(
         said.contains(
             "line 2, T2 (claim) at 4..7;8..19: the dataset says \"met Mayor Ruiz\", the document has \"met Mayor Reyes\" there"
@@ -287,9 +274,7 @@ fn code_points_read_as_utf16_are_refused_with_the_advice_to_drop_the_option() {
     let args = ["import", "-f", "jsonl", "--into", into.to_str().unwrap()];
     let mut utf16 = args.to_vec();
     utf16.extend(["--offsets", "utf16"]);
-    let out = spantag(&utf16, &[&input]);
-    let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{said}");
+    let said = spantag_exits(2, &utf16, &[&input]).stderr;
     assert!(said.contains("2 span(s)"), "{said}");
     assert!(said.contains("line 1, span #1 (PER) at 10..15"), "{said}");
     assert!(said.contains("line 1, span #2 (PER) at 22..28"), "{said}");
@@ -298,8 +283,7 @@ fn code_points_read_as_utf16_are_refused_with_the_advice_to_drop_the_option() {
         "{said}"
     );
     assert!(!into.exists());
-    let out = spantag(&args, &[&input]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    spantag_exits(0, &args, &[&input]);
     assert_eq!(
         spans_in(&into.join("z.txt"), "k"),
         [span(10, 15, "PER", "Reyes"), span(22, 28, "PER", "Okafor")]
@@ -342,7 +326,8 @@ fn records_for_one_document_and_annotator_are_merged_into_one_file() {
         ],
     );
     let into = dir.path().join("out");
-    let out = spantag(
+    let said = spantag_exits(
+        0,
         &[
             "import",
             "--format",
@@ -351,9 +336,8 @@ fn records_for_one_document_and_annotator_are_merged_into_one_file() {
             into.to_str().unwrap(),
         ],
         &[&input],
-    );
-    let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{said}");
+    )
+    .stderr;
     let file = into.join("d.txt.m.ron");
     assert!(
         said.contains(&format!(
@@ -396,7 +380,8 @@ fn records_for_one_document_and_annotator_are_merged_into_one_file() {
         ],
     );
     let into = dir.path().join("out2");
-    let out = spantag(
+    let said = spantag_exits(
+        0,
         &[
             "import",
             "--format",
@@ -405,9 +390,8 @@ fn records_for_one_document_and_annotator_are_merged_into_one_file() {
             into.to_str().unwrap(),
         ],
         &[&input],
-    );
-    let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{said}");
+    )
+    .stderr;
     assert!(
         said.contains("2 records of d.txt by m merged into this one file (2 span(s) and 1 relation(s) given by more than one record kept once)"),
         "{said}"
@@ -467,12 +451,12 @@ fn an_import_that_cannot_finish_writes_nothing() {
         ],
     );
     let before = files_under(&into);
-    let out = spantag(
+    let said = spantag_exits(
+        2,
         &["import", "-f", "jsonl", "--into", into.to_str().unwrap()],
         &[&input],
-    );
-    let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{said}");
+    )
+    .stderr;
     assert!(
         said.contains("nothing was imported: 2 annotation file(s) exist already"),
         "{said}"
@@ -499,12 +483,12 @@ fn an_import_that_cannot_finish_writes_nothing() {
             record("d.txt", "Reyes met Mensah."),
         ],
     );
-    let out = spantag(
+    let said = spantag_exits(
+        2,
         &["import", "-f", "jsonl", "--into", into.to_str().unwrap()],
         &[&input],
-    );
-    let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{said}");
+    )
+    .stderr;
     assert!(
         said.contains("d.txt: the dataset gives this document two different texts"),
         "{said}"
@@ -519,7 +503,8 @@ fn an_import_that_cannot_finish_writes_nothing() {
             record("c.txt", "Mensah stayed."),
         ],
     );
-    let out = spantag(
+    spantag_exits(
+        0,
         &[
             "import",
             "-f",
@@ -530,7 +515,6 @@ fn an_import_that_cannot_finish_writes_nothing() {
         ],
         &[&input],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(
         std::fs::read_to_string(into.join("b.txt.m.ron.bak")).unwrap(),
         "teammate's file"
@@ -554,12 +538,12 @@ fn an_import_with_nothing_to_import_fails() {
     let into = dir.path().join("out");
     let input = dir.path().join("empty.jsonl");
     std::fs::write(&input, "").unwrap();
-    let out = spantag(
+    let said = spantag_exits(
+        2,
         &["import", "-f", "jsonl", "--into", into.to_str().unwrap()],
         &[&input],
-    );
-    let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{said}");
+    )
+    .stderr;
     assert!(
         said.contains(&format!(
             "no records in {}; nothing was imported",
@@ -575,12 +559,12 @@ fn an_import_with_nothing_to_import_fails() {
             "spans": [{"start": 0, "end": 5, "label": "actor"}],
             "meta": {"source": "a.txt", "annotator": "a b"}})],
     );
-    let out = spantag(
+    let said = spantag_exits(
+        1,
         &["import", "-f", "jsonl", "--into", into.to_str().unwrap()],
         &[&input],
-    );
-    let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{said}");
+    )
+    .stderr;
     assert!(said.contains("layer skipped"), "{said}");
     assert!(said.contains("no annotation file was written"), "{said}");
 }
@@ -624,17 +608,17 @@ fn a_brat_export_of_several_annotators_imports_back_as_it_was() {
     );
     write(&brief, "bob", &[(0, 6, "actor", "Mensah")]);
     let brat = dir.path().join("brat");
-    let out = spantag(
+    spantag_exits(
+        0,
         &["export", "-f", "brat", "--out", brat.to_str().unwrap()],
         &[&corpus],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let into = dir.path().join("back");
-    let out = spantag(
+    spantag_exits(
+        0,
         &["import", "-f", "brat", "--into", into.to_str().unwrap()],
         &[&brat],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let names: Vec<String> = files_under(&into)
         .iter()
         .map(|p| {
@@ -671,7 +655,8 @@ fn a_brat_export_of_several_annotators_imports_back_as_it_was() {
         "file\tdocument\tannotator\nonly-one\n",
     )
     .unwrap();
-    let out = spantag(
+    let said = spantag_exits(
+        2,
         &[
             "import",
             "-f",
@@ -680,9 +665,8 @@ fn a_brat_export_of_several_annotators_imports_back_as_it_was() {
             dir.path().join("again").to_str().unwrap(),
         ],
         &[&brat],
-    );
-    let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{said}");
+    )
+    .stderr;
     assert!(said.contains("spantag-sources.tsv"), "{said}");
 }
 
@@ -699,11 +683,11 @@ fn an_import_adds_no_labels_the_dataset_does_not_use() {
             "meta": {"source": "a.txt", "annotator": "m"}})],
     );
     let into = dir.path().join("o");
-    let out = spantag(
+    spantag_exits(
+        0,
         &["import", "-f", "jsonl", "--into", into.to_str().unwrap()],
         &[&input],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let labels: Vec<String> = layer_in(&into.join("a.txt"), "m")
         .scheme
         .labels()
@@ -714,11 +698,11 @@ fn an_import_adds_no_labels_the_dataset_does_not_use() {
     let file = spantag_core::store::AnnotationFile::read(&into.join("a.txt.m.ron")).unwrap();
     assert_eq!(file.source, "a.txt", "the file names its document");
     let hf = dir.path().join("hf");
-    let out = spantag(
+    spantag_exits(
+        0,
         &["export", "-f", "hf", "-o", hf.to_str().unwrap()],
         &[&into],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let tags: Vec<String> =
         serde_json::from_str(&std::fs::read_to_string(hf.join("labels.json")).unwrap()).unwrap();
     assert_eq!(tags, ["O", "B-ORG", "I-ORG"]);
@@ -748,7 +732,8 @@ fn imported_layers_follow_their_annotators_and_skip_rejected_work() {
     let input = dir.path().join("ls.json");
     std::fs::write(&input, tasks.to_string()).unwrap();
     let into = dir.path().join("o");
-    let out = spantag(
+    let said = spantag_exits(
+        0,
         &[
             "import",
             "-f",
@@ -757,9 +742,8 @@ fn imported_layers_follow_their_annotators_and_skip_rejected_work() {
             into.to_str().unwrap(),
         ],
         &[&input],
-    );
-    let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{said}");
+    )
+    .stderr;
     for task in ["task-1.txt", "task-2.txt"] {
         let labels = |who: &str| -> Vec<String> {
             spans_in(&into.join(task), who)
@@ -787,12 +771,12 @@ fn imported_layers_follow_their_annotators_and_skip_rejected_work() {
         ],
     );
     let into = dir.path().join("p");
-    let out = spantag(
+    let said = spantag_exits(
+        0,
         &["import", "-f", "jsonl", "--into", into.to_str().unwrap()],
         &[&input],
-    );
-    let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{said}");
+    )
+    .stderr;
     assert!(into.join("a.txt.m.ron").exists());
     assert!(
         !into.join("b.txt.m.ron").exists(),
@@ -816,19 +800,20 @@ fn doccano_offsets_that_look_counted_in_the_other_unit_get_a_note() {
             "label": [[0, 3, "PER"], [17, 20, "PER"]]})],
     );
     let into = dir.path().join("out");
-    let out = spantag(
+    let said = spantag_exits(
+        0,
         &["import", "-f", "doccano", "--into", into.to_str().unwrap()],
         &[&input],
-    );
-    let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{said}");
+    )
+    .stderr;
     assert!(
         said.contains("if the offsets are counted in that unit, import again with --offsets utf16"),
         "{said}"
     );
     assert!(said.contains("line 1, span #2 (PER) at 17..20"), "{said}");
     let into = dir.path().join("out16");
-    let out = spantag(
+    let out = spantag_exits(
+        0,
         &[
             "import",
             "-f",
@@ -840,9 +825,8 @@ fn doccano_offsets_that_look_counted_in_the_other_unit_get_a_note() {
         ],
         &[&input],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(
-        !text(&out.stderr).contains("cut through a word"),
+        !out.stderr.contains("cut through a word"),
         "no note when they fit"
     );
     assert_eq!(
@@ -854,7 +838,8 @@ fn doccano_offsets_that_look_counted_in_the_other_unit_get_a_note() {
         &input,
         &[serde_json::json!({"text": "Ann met Bo.", "label": [[1, 5, "PER"]]})],
     );
-    let out = spantag(
+    spantag_exits(
+        0,
         &[
             "import",
             "-f",
@@ -864,7 +849,6 @@ fn doccano_offsets_that_look_counted_in_the_other_unit_get_a_note() {
         ],
         &[&input],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
 
 /// Newer doccano exports spans as `entities` (`start_offset`, `end_offset`) with relations
@@ -881,11 +865,11 @@ fn newer_doccano_entities_and_relations_are_read() {
             "relations": [{"id": 3, "from_id": 11, "to_id": 12, "type": "met"}]})],
     );
     let into = dir.path().join("out");
-    let out = spantag(
+    spantag_exits(
+        0,
         &["import", "-f", "doccano", "--into", into.to_str().unwrap()],
         &[&input],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let layer = layer_in(&into.join("doc-1.txt"), "imported");
     let spans: Vec<(u64, usize, usize, &str)> = layer
         .spans()
@@ -915,7 +899,8 @@ fn a_discontinuous_brat_span_is_imported_as_its_hull_with_a_note() {
     )
     .unwrap();
     let into = dir.path().join("out");
-    let out = spantag(
+    let err = spantag_exits(
+        0,
         &[
             "import",
             "--format",
@@ -926,9 +911,8 @@ fn a_discontinuous_brat_span_is_imported_as_its_hull_with_a_note() {
             into.to_str().unwrap(),
         ],
         &[&input],
-    );
-    let err = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{err}");
+    )
+    .stderr;
     assert!(
         err.contains("1 discontinuous span(s) (T1)") && err.contains("does not keep fragments"),
         "{err}"

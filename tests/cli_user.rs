@@ -8,7 +8,7 @@
 use std::path::Path;
 
 mod common;
-use common::{spantag, text};
+use common::{spantag, spantag_exits, text};
 
 /// Writes an annotation file by hand, as a teammate's spantag (or a script) would.
 fn annotation(
@@ -70,11 +70,10 @@ fn an_edited_source_keeps_two_spans_on_a_repeated_name_apart() {
     );
     // The editor adds a word in front.
     std::fs::write(&doc, "Yesterday, Bob met Bob.").unwrap();
-    let out = spantag(&["export", "--format", "jsonl"], &[&doc]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = spantag_exits(0, &["export", "--format", "jsonl"], &[&doc]);
     // "Yesterday, Bob met Bob."[11:14] == "Bob" and [19:22] == "Bob".
     assert_eq!(
-        jsonl_spans(&text(&out.stdout)),
+        jsonl_spans(&out.stdout),
         [vec![
             (11, 14, "actor".to_owned()),
             (19, 22, "actor".to_owned())
@@ -104,9 +103,9 @@ fn dotted_annotator_names_work_in_export_and_check() {
             &[(1, 0, 5, "actor", "Reyes")],
         );
     }
-    let out = spantag(&["export", "--format", "jsonl"], &[dir.path()]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let annotators: Vec<String> = text(&out.stdout)
+    let out = spantag_exits(0, &["export", "--format", "jsonl"], &[dir.path()]);
+    let annotators: Vec<String> = out
+        .stdout
         .lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
@@ -115,22 +114,15 @@ fn dotted_annotator_names_work_in_export_and_check() {
         .collect();
     assert_eq!(annotators, ["j.doe", "jane.doe@lab"]);
     let file = dir.path().join("doc.txt.j.doe.ron");
-    let out = spantag(&["check"], &[&file]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    assert!(text(&out.stderr).contains("1 file(s) checked, no problems"));
+    let out = spantag_exits(0, &["check"], &[&file]);
+    assert!(out.stderr.contains("1 file(s) checked, no problems"));
     // Exporting one of them by name.
-    let out = spantag(
+    let out = spantag_exits(
+        0,
         &["export", "--annotator", "jane.doe@lab", "--format", "jsonl"],
         &[&doc],
     );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout).lines().count(), 1);
+    assert_eq!(out.stdout.lines().count(), 1);
 }
 
 #[test]
@@ -148,15 +140,8 @@ fn check_searches_folders_and_fails_when_there_is_nothing_to_check() {
         "zoë",
         &[(1, 0, 9, "actor", "Zoë Reyes")],
     );
-    let out = spantag(&["check"], &[dir.path()]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    assert!(text(&out.stderr).contains("1 file(s) checked, no problems"));
+    let out = spantag_exits(0, &["check"], &[dir.path()]);
+    assert!(out.stderr.contains("1 file(s) checked, no problems"));
     // A wrong text in the nested file is found from the top folder.
     annotation(
         &nested.join("Op Ed — draft (v2).txt.bob.ron"),
@@ -165,32 +150,25 @@ fn check_searches_folders_and_fails_when_there_is_nothing_to_check() {
         "bob",
         &[(1, 0, 9, "actor", "Zoe Reyes")],
     );
-    let out = spantag(&["check"], &[dir.path()]);
-    assert_eq!(out.status.code(), Some(1));
+    let out = spantag_exits(1, &["check"], &[dir.path()]);
     assert!(
-        text(&out.stdout).contains("span 1: stored text \"Zoe Reyes\""),
+        out.stdout.contains("span 1: stored text \"Zoe Reyes\""),
         "{}",
-        text(&out.stdout)
+        out.stdout
     );
     // A folder with documents but no annotation files: nothing checked is not a success.
     let empty = tempfile::tempdir().unwrap();
     std::fs::write(empty.path().join("lonely.txt"), "text").unwrap();
-    let out = spantag(&["check"], &[empty.path()]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("no annotation files"),
-        "{}",
-        text(&out.stderr)
-    );
+    let out = spantag_exits(1, &["check"], &[empty.path()]);
+    assert!(out.stderr.contains("no annotation files"), "{}", out.stderr);
     // An annotation file whose document is missing says what it looked for.
     let stray = empty.path().join("gone.txt.j.doe.ron");
     annotation(&stray, "gone.txt", "sha256:0", "j.doe", &[]);
-    let out = spantag(&["check"], &[&stray]);
-    assert_eq!(out.status.code(), Some(1));
+    let out = spantag_exits(1, &["check"], &[&stray]);
     assert!(
-        text(&out.stdout).contains("looked for gone.txt.j, gone.txt"),
+        out.stdout.contains("looked for gone.txt.j, gone.txt"),
         "{}",
-        text(&out.stdout)
+        out.stdout
     );
 }
 
@@ -239,14 +217,14 @@ fn token_tags_do_not_depend_on_an_annotators_label_order() {
         &["actor", "quote"],
         &spans,
     );
-    let out = spantag(&["export", "--format", "conll"], &[&doc]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let tags: Vec<String> = text(&out.stdout)
+    let out = spantag_exits(0, &["export", "--format", "conll"], &[&doc]);
+    let tags: Vec<String> = out
+        .stdout
         .lines()
         .filter(|l| l.starts_with("Reyes"))
         .map(|l| l.split_whitespace().last().unwrap().to_owned())
         .collect();
-    assert_eq!(tags, ["B-actor", "B-actor"], "{}", text(&out.stdout));
+    assert_eq!(tags, ["B-actor", "B-actor"], "{}", out.stdout);
 }
 
 #[test]
@@ -279,9 +257,9 @@ fn suggest_lists_text_tagged_elsewhere_and_a_models_spans_but_not_rejections() {
         "model",
         &[(1, 15, 18, "event", "met")],
     );
-    let out = spantag(&["suggest", "-a", "j.doe", "--from", "model"], &[&root]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let lines: Vec<serde_json::Value> = text(&out.stdout)
+    let out = spantag_exits(0, &["suggest", "-a", "j.doe", "--from", "model"], &[&root]);
+    let lines: Vec<serde_json::Value> = out
+        .stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
@@ -316,26 +294,23 @@ fn suggest_lists_text_tagged_elsewhere_and_a_models_spans_but_not_rejections() {
             ("b.txt".to_owned(), 15, 18, "event", "met", "model"),
         ]
     );
-    assert!(text(&out.stderr).contains("2 suggestions in 2 documents"));
+    assert!(out.stderr.contains("2 suggestions in 2 documents"));
     // Nothing to suggest is not a success, and no annotator is a usage error.
-    let none = spantag(&["suggest", "-a", "j.doe"], &[&a]);
-    assert_eq!(none.status.code(), Some(1));
+    spantag_exits(1, &["suggest", "-a", "j.doe"], &[&a]);
     // An annotator with no files here (a typo, or someone new) is told why nothing comes.
-    let zed = spantag(&["suggest", "-a", "zed"], &[&root]);
-    assert_eq!(zed.status.code(), Some(1));
+    let zed = spantag_exits(1, &["suggest", "-a", "zed"], &[&root]);
     assert!(
-        text(&zed.stderr).contains("zed has no annotation files in these documents")
-            && text(&zed.stderr).contains("annotators found: j.doe, model"),
+        zed.stderr
+            .contains("zed has no annotation files in these documents")
+            && zed.stderr.contains("annotators found: j.doe, model"),
         "{}",
-        text(&zed.stderr)
+        zed.stderr
     );
-    let who = spantag(&["suggest"], &[&root]);
-    assert_eq!(who.status.code(), Some(2));
-    assert!(text(&who.stderr).contains("--annotator"));
+    let who = spantag_exits(2, &["suggest"], &[&root]);
+    assert!(who.stderr.contains("--annotator"));
     // A layer to suggest from that no document has (a typo) is named, with those there are.
-    let typo = spantag(&["suggest", "-a", "j.doe", "--from", "modle"], &[&root]);
-    let said = text(&typo.stderr);
-    assert_eq!(typo.status.code(), Some(2), "{said}");
+    let typo = spantag_exits(2, &["suggest", "-a", "j.doe", "--from", "modle"], &[&root]);
+    let said = &typo.stderr;
     assert!(
         said.contains("no document here has an annotation file of \"modle\"")
             && said.contains("annotators found: j.doe, model"),
@@ -344,14 +319,9 @@ fn suggest_lists_text_tagged_elsewhere_and_a_models_spans_but_not_rejections() {
     assert!(typo.stdout.is_empty());
     // A broken file: what could be read is still suggested, the file is named, exit 2.
     std::fs::write(root.join("b.txt.model.ron"), "(version: 1, spans: [").unwrap();
-    let broken = spantag(&["suggest", "-a", "j.doe", "--from", "model"], &[&root]);
-    let said = text(&broken.stderr);
-    assert_eq!(broken.status.code(), Some(2), "{said}");
+    let broken = spantag_exits(2, &["suggest", "-a", "j.doe", "--from", "model"], &[&root]);
+    let said = &broken.stderr;
     assert!(said.contains("b.txt.model.ron"), "{said}");
     assert!(said.contains("1 file(s) could not be read"), "{said}");
-    assert_eq!(
-        text(&broken.stdout).lines().count(),
-        1,
-        "Zoë Reyes in b.txt"
-    );
+    assert_eq!(broken.stdout.lines().count(), 1, "Zoë Reyes in b.txt");
 }

@@ -10,7 +10,8 @@ use egui_kittest::kittest::Queryable as _;
 use spantag_app::{AppOptions, Command, SpantagApp};
 use spantag_core::store::{AnnotationFile, annotation_path};
 
-mod common;
+#[path = "common/harness.rs"]
+mod harness;
 
 fn open_doc(h: &Harness<'_, SpantagApp>) -> Option<String> {
     h.state()
@@ -38,7 +39,7 @@ fn a_folder_opens_as_a_corpus_and_ctrl_pgdn_moves_on() {
         config_dir: Some(dir.path().join("config")),
         ..Default::default()
     };
-    let mut h = common::app(options);
+    let mut h = harness::app(options);
     let corpus = h.state().corpus.as_ref().expect("a corpus");
     let names: Vec<&str> = corpus.entries.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(names, ["a.txt", "b.md", "week2/c.txt"]);
@@ -69,7 +70,7 @@ fn a_folder_opens_as_a_corpus_and_ctrl_pgdn_moves_on() {
         config_dir: Some(dir.path().join("config")),
         ..Default::default()
     };
-    let h = common::app(options);
+    let h = harness::app(options);
     assert_eq!(open_doc(&h).as_deref(), Some("b.md"));
 }
 
@@ -90,7 +91,7 @@ fn a_long_document_name_does_not_push_the_panel_out_of_view() {
         config_dir: Some(dir.path().join("config")),
         ..Default::default()
     };
-    let mut h = common::app(options);
+    let mut h = harness::app(options);
     h.run();
     // Everything in the panel stays within it (the long name is cut, with its whole path on
     // hover), the counts and keys at the right of the labels too.

@@ -10,8 +10,9 @@ use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use spantag_app::{AppOptions, Command, SpantagApp};
 use spantag_core::store::{AnnotationFile, annotation_path};
 
-mod common;
-use common::pos;
+#[path = "common/harness.rs"]
+mod harness;
+use harness::pos;
 
 const TEXT: &str = "The Forum met on Tuesday. Reyes told the Forum that Reyes and the Forum disagree.\nForumites were not asked; the forum's chair, Zoë Reyes, said nothing.\n";
 
@@ -177,7 +178,7 @@ fn a_bad_pattern_says_so_and_finds_nothing() {
 
 fn click(h: &mut Harness<'_, SpantagApp>, offset: usize) {
     let p = pos(h, offset) + vec2(3.0, 0.0);
-    common::click_at(h, p);
+    harness::click_at(h, p);
 }
 
 fn tag_range(h: &mut Harness<'_, SpantagApp>, range: std::ops::Range<usize>, label: &str) {

@@ -10,7 +10,8 @@ use std::time::Duration;
 use egui_kittest::kittest::Queryable as _;
 use spantag_app::AppOptions;
 
-mod common;
+#[path = "common/harness.rs"]
+mod harness;
 
 fn mkfifo(path: &std::path::Path) {
     let status = std::process::Command::new("mkfifo")
@@ -25,7 +26,7 @@ fn mkfifo(path: &std::path::Path) {
 fn opens_with_message(target: PathBuf, config: PathBuf, expect: &'static str) {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let h = common::app(AppOptions {
+        let h = harness::app(AppOptions {
             document: Some(target),
             annotator: Some("tester".to_owned()),
             config_dir: Some(config),

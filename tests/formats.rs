@@ -15,6 +15,8 @@ use spantag_core::document::Document;
 use spantag_core::formats::{self, Format, Offsets, Output};
 use spantag_core::store;
 
+mod common;
+
 /// Emoji, accents, CJK, combining marks, CRLF, nested and overlapping spans.
 const TEXT: &str = "Zoë Ångström 👋 told 東京 Shimbun: \"the plan is late\".\r\nMayor Daniel Reyes said the cafe\u{301} deal =SUM(A1) was signed.\r\n";
 
@@ -451,8 +453,7 @@ proptest! {
             let (a, b) = (a.index(n + 1), b.index(n + 1));
             let (start, end) = (a.min(b), a.max(b));
             if start == end { continue; }
-            let id = layer.allocate_id();
-            layer.insert(Span::new(id, start..end, "claim", doc.slice(start..end)));
+            common::add_span(&mut layer, &doc, start..end, "claim");
         }
         prop_assume!(!layer.spans().is_empty());
         store::save_layer(&layer, &doc, &store::annotation_path(&path, "p")).unwrap();

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use spantag_core::store::AnnotationFile;
 
 mod common;
-use common::{spantag, text};
+use common::{spantag, spantag_exits, text};
 
 fn hash_of(path: &Path) -> String {
     spantag_core::document::hash_bytes(&std::fs::read(path).unwrap())
@@ -215,15 +215,8 @@ fn as_written(spans: &[S]) -> Vec<(u64, usize, usize, String, String)> {
 }
 
 fn check_passes(dir: &Path) {
-    let out = spantag(&["check"], &[dir]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    assert!(text(&out.stderr).contains("5 file(s) checked, no problems"));
+    let out = spantag_exits(0, &["check"], &[dir]);
+    assert!(out.stderr.contains("5 file(s) checked, no problems"));
 }
 
 #[test]
@@ -338,9 +331,8 @@ fn list_prints_an_aligned_table_of_labels() {
     );
     assert_ne!(with_more, PROJECT);
     std::fs::write(&project, with_more).unwrap();
-    let out = spantag(&["label", "list"], &[dir.path()]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let table = text(&out.stdout);
+    let out = spantag_exits(0, &["label", "list"], &[dir.path()]);
+    let table = out.stdout;
     let lines: Vec<&str> = table.lines().collect();
     let rows: Vec<Vec<&str>> = lines
         .iter()
@@ -365,29 +357,22 @@ fn list_prints_an_aligned_table_of_labels() {
     assert!(lines[0].starts_with("label         spans"), "{table}");
     assert!(lines[1].starts_with("claim             2"), "{table}");
     assert!(
-        text(&out.stderr).contains("5 annotation file(s)"),
+        out.stderr.contains("5 annotation file(s)"),
         "{}",
-        text(&out.stderr)
+        out.stderr
     );
     // Nothing to list is not a success.
     let empty = tempfile::tempdir().unwrap();
     std::fs::write(empty.path().join("lonely.txt"), "text").unwrap();
-    let out = spantag(&["label", "list"], &[empty.path()]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("no annotation files"),
-        "{}",
-        text(&out.stderr)
-    );
+    let out = spantag_exits(1, &["label", "list"], &[empty.path()]);
+    assert!(out.stderr.contains("no annotation files"), "{}", out.stderr);
 }
 
 #[test]
 fn renaming_to_a_label_that_exists_is_refused_and_changes_nothing() {
     let (dir, files, _) = corpus();
     let before = snapshot(dir.path());
-    let out = spantag(&["label", "rename", "actor", "event"], &[dir.path()]);
-    let err = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    let err = spantag_exits(2, &["label", "rename", "actor", "event"], &[dir.path()]).stderr;
     assert!(err.contains("\"event\" already exists"), "{err}");
     assert!(err.contains("merge"), "{err}");
     assert_eq!(snapshot(dir.path()), before, "no file changed, none added");
@@ -409,9 +394,7 @@ fn a_hand_broken_file_stops_the_rename_and_is_named() {
     lines[4] = "    annotator: \"j.doe\" done: true,";
     std::fs::write(broken, lines.join("\n")).unwrap();
     let before = snapshot(dir.path());
-    let out = spantag(&["label", "rename", "actor", "person"], &[dir.path()]);
-    let err = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    let err = spantag_exits(2, &["label", "rename", "actor", "person"], &[dir.path()]).stderr;
     assert!(
         err.contains("week 2/notes on strike.txt.j.doe.ron:5:"),
         "{err}"
@@ -424,9 +407,7 @@ fn a_hand_broken_file_stops_the_rename_and_is_named() {
 fn remove_refuses_used_labels_unless_forced_then_deletes_spans_and_relations() {
     let (dir, files, project) = corpus();
     let before = snapshot(dir.path());
-    let out = spantag(&["label", "remove", "actor"], &[dir.path()]);
-    let err = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    let err = spantag_exits(2, &["label", "remove", "actor"], &[dir.path()]).stderr;
     assert!(err.contains("5 span(s) in 4 file(s)"), "{err}");
     assert!(err.contains("--force"), "{err}");
     assert_eq!(snapshot(dir.path()), before);
@@ -471,9 +452,7 @@ fn a_label_found_nowhere_is_nothing_to_do() {
         &["label", "rename", "quote", "citation"][..],
         &["label", "remove", "quote"][..],
     ] {
-        let out = spantag(args, &[dir.path()]);
-        let err = text(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{err}");
+        let err = spantag_exits(2, args, &[dir.path()]).stderr;
         assert!(
             err.contains(&format!("found nothing to {}", args[1])),
             "{err}"

@@ -13,7 +13,8 @@ use egui_kittest::kittest::Queryable as _;
 use spantag_app::{AppOptions, Command, SpantagApp};
 use spantag_core::store::{AnnotationFile, annotation_path};
 
-mod common;
+#[path = "common/harness.rs"]
+mod harness;
 
 fn file(source: &str, annotator: &str, spans: &[(usize, usize, &str, &str)]) -> String {
     let mut out = format!(
@@ -65,7 +66,7 @@ fn corpus() -> (tempfile::TempDir, PathBuf, Vec<PathBuf>) {
 }
 
 fn app(dir: &Path, document: PathBuf) -> Harness<'static, SpantagApp> {
-    common::app(AppOptions {
+    harness::app(AppOptions {
         document: Some(document),
         annotator: Some("alice".to_owned()),
         config_dir: Some(dir.join("config")),

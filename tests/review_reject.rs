@@ -7,6 +7,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests may panic: that is how they fail.
 
 mod common;
+use common::{Key3, copy_review_sample, spans_of, spantag_exits};
+#[path = "common/harness.rs"]
+mod harness;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -14,28 +17,10 @@ use std::path::Path;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable as _;
-use spantag_app::AppOptions;
 use spantag_core::store::AnnotationFile;
 
-type Key3 = (usize, usize, String);
-
-fn spans_of(path: &Path) -> Vec<Key3> {
-    AnnotationFile::read(path)
-        .unwrap()
-        .spans
-        .into_iter()
-        .map(|s| (s.start, s.end, s.label))
-        .collect()
-}
-
 fn open_review(dir: &Path, doc: &Path) -> egui_kittest::Harness<'static, spantag_app::SpantagApp> {
-    common::app(AppOptions {
-        document: Some(doc.to_path_buf()),
-        annotator: Some("tester".to_owned()),
-        config_dir: Some(dir.join("config")),
-        review: true,
-        ..Default::default()
-    })
+    harness::app(harness::tester(dir, doc, true))
 }
 
 fn open_count(h: &egui_kittest::Harness<'_, spantag_app::SpantagApp>) -> usize {
@@ -50,30 +35,19 @@ fn open_count(h: &egui_kittest::Harness<'_, spantag_app::SpantagApp>) -> usize {
 fn a_rejected_disagreement_stays_rejected_after_undo_redo_save_reopen_and_curate() {
     let dir = tempfile::tempdir().unwrap();
     let name = "port-strike.txt";
-    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs/review");
     let folder = dir.path().join("week 3");
     std::fs::create_dir(&folder).unwrap();
-    std::fs::copy(samples.join(name), folder.join(name)).unwrap();
+    let doc = copy_review_sample(&folder, name, &["alice", "bob", "chen"]);
     let mut all: Vec<Key3> = Vec::new();
     for who in ["alice", "bob", "chen"] {
-        let file = format!("{name}.{who}.ron");
-        std::fs::copy(samples.join(&file), folder.join(&file)).unwrap();
-        all.extend(spans_of(&folder.join(&file)));
+        all.extend(spans_of(&folder.join(format!("{name}.{who}.ron"))));
     }
-    let doc = folder.join(name);
     let chars: Vec<char> = std::fs::read_to_string(&doc).unwrap().chars().collect();
 
     let mut h = open_review(dir.path(), &doc);
     assert!(h.state().in_review());
     let open_before = open_count(&h);
-    let d = h
-        .state()
-        .review_state()
-        .unwrap()
-        .navigator
-        .current()
-        .cloned()
-        .expect("at the first disagreement");
+    let d = harness::current_disagreement(&h);
     // Its versions: every annotator's span that overlaps it, from the files.
     let versions: BTreeSet<Key3> = all
         .iter()
@@ -117,7 +91,8 @@ fn a_rejected_disagreement_stays_rejected_after_undo_redo_save_reopen_and_curate
     drop(h);
 
     // Bulk curation with every option leaves the rejected versions out and says so.
-    let out = common::spantag(
+    let stdout = spantag_exits(
+        0,
         &[
             "curate",
             "--accept-agreed",
@@ -126,15 +101,10 @@ fn a_rejected_disagreement_stays_rejected_after_undo_redo_save_reopen_and_curate
             "--uncontested",
         ],
         &[&folder],
-    );
-    let stdout = common::text(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        common::text(&out.stderr)
-    );
+    )
+    .stdout;
     assert!(stdout.contains("rejected in review"), "{stdout}");
-    let kept: BTreeSet<Key3> = spans_of(&curated).into_iter().collect();
+    let kept: BTreeSet<Key3> = spans_of(&curated);
     assert!(kept.is_disjoint(&versions), "{kept:?} {versions:?}");
     assert!(!kept.is_empty(), "the other agreed spans were added");
 }

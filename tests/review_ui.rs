@@ -12,55 +12,22 @@ use egui::accesskit::Role;
 use egui::{Key, Modifiers, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use spantag_app::{AppOptions, SpantagApp};
+use spantag_app::SpantagApp;
 use spantag_core::store::AnnotationFile;
 
 mod common;
-
-type Key3 = (usize, usize, String);
-
-fn spans_of(path: &Path) -> BTreeSet<Key3> {
-    AnnotationFile::read(path)
-        .unwrap()
-        .spans
-        .into_iter()
-        .map(|s| (s.start, s.end, s.label))
-        .collect()
-}
-
-fn run_until(h: &mut Harness<'_, SpantagApp>, what: &str, done: impl Fn(&SpantagApp) -> bool) {
-    for _ in 0..500 {
-        let _ = h.try_run();
-        if done(h.state()) {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    panic!("timed out waiting for {what}");
-}
+use common::{Key3, copy_review_sample, spans_of};
+#[path = "common/harness.rs"]
+mod harness;
+use harness::run_until;
 
 /// The sample document the tests review.
 const NAME: &str = "council-budget.txt";
 
-/// Copies `sample_docs/review`'s [`NAME`] and the annotation files of `annotators` into `dir`.
-fn copy_sample(dir: &Path, annotators: &[&str]) {
-    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs/review");
-    std::fs::copy(samples.join(NAME), dir.join(NAME)).unwrap();
-    for who in annotators {
-        let file = format!("{NAME}.{who}.ron");
-        std::fs::copy(samples.join(&file), dir.join(&file)).unwrap();
-    }
-}
-
-/// The app on `dir/`[`NAME`] as annotator `tester`, in review mode or annotating.
+/// The app on `dir/`[`NAME`] as annotator `tester`, in review mode or annotating (not yet
+/// loaded: the tests wait with [`run_until`]).
 fn app_on(dir: &Path, review: bool) -> Harness<'static, SpantagApp> {
-    let options = AppOptions {
-        document: Some(dir.join(NAME)),
-        annotator: Some("tester".to_owned()),
-        config_dir: Some(dir.join("config")),
-        review,
-        ..Default::default()
-    };
+    let options = harness::tester(dir, &dir.join(NAME), review);
     Harness::builder()
         .with_size(vec2(1400.0, 900.0))
         .build_eframe(move |cc| SpantagApp::new(cc, options))
@@ -78,14 +45,8 @@ fn curated_spans(app: &SpantagApp) -> BTreeSet<Key3> {
 #[test]
 fn review_step_accept_accept_all_undo_and_save() {
     let dir = tempfile::tempdir().unwrap();
-    let name = "council-budget.txt";
-    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs/review");
-    std::fs::copy(samples.join(name), dir.path().join(name)).unwrap();
-    for who in ["alice", "bob", "chen"] {
-        let file = format!("{name}.{who}.ron");
-        std::fs::copy(samples.join(&file), dir.path().join(&file)).unwrap();
-    }
-    let doc = dir.path().join(name);
+    let name = NAME;
+    let doc = copy_review_sample(dir.path(), name, &["alice", "bob", "chen"]);
     let [alice, bob, chen] =
         ["alice", "bob", "chen"].map(|who| spans_of(&dir.path().join(format!("{name}.{who}.ron"))));
     let agreed: BTreeSet<Key3> = alice
@@ -97,29 +58,13 @@ fn review_step_accept_accept_all_undo_and_save() {
         .collect();
     assert!(!agreed.is_empty());
 
-    let options = AppOptions {
-        document: Some(doc.clone()),
-        annotator: Some("tester".to_owned()),
-        config_dir: Some(dir.path().join("config")),
-        review: true,
-        ..Default::default()
-    };
-    let mut h = Harness::builder()
-        .with_size(vec2(1400.0, 900.0))
-        .build_eframe(move |cc| SpantagApp::new(cc, options));
+    let mut h = app_on(dir.path(), true);
     run_until(&mut h, "review mode", |app| {
         app.in_review() && app.layer().is_some()
     });
     h.get_by_label_contains("Disagreements");
     // The app went to the first disagreement; N moves to the next one.
-    let first = h
-        .state()
-        .review_state()
-        .unwrap()
-        .navigator
-        .current()
-        .cloned()
-        .expect("at the first disagreement");
+    let first = harness::current_disagreement(&h);
     // Each version shows its offsets, and its text with both ends (versions differing only
     // in where they end must look different).
     let text: Vec<char> = std::fs::read_to_string(&doc).unwrap().chars().collect();
@@ -137,14 +82,7 @@ fn review_step_accept_accept_all_undo_and_save() {
     }
     h.key_press(Key::N);
     h.run();
-    let second = h
-        .state()
-        .review_state()
-        .unwrap()
-        .navigator
-        .current()
-        .cloned()
-        .unwrap();
+    let second = harness::current_disagreement(&h);
     assert!(second.start > first.start, "N goes forward");
     // Stacked and identical spans are never a disagreement.
     for d in h.state().review_state().unwrap().navigator.all() {
@@ -218,18 +156,14 @@ fn curated_is_refused_as_an_annotator_name() {
         "{err}"
     );
     assert!(spantag_core::store::validate_user_annotator("alice").is_ok());
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_spantag"))
-        .args(["--annotator", "curated", "some.txt"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("reserved"));
+    let said = common::spantag_exits(2, &["--annotator", "curated", "some.txt"], &[]).stderr;
+    assert!(said.contains("reserved"), "{said}");
 }
 
 #[test]
 fn a_broken_teammate_file_is_named_and_does_not_hide_the_others() {
     let dir = tempfile::tempdir().unwrap();
-    copy_sample(dir.path(), &["alice", "bob", "chen"]);
+    copy_review_sample(dir.path(), NAME, &["alice", "bob", "chen"]);
     // A hand edit broke bob's file.
     let bob = dir.path().join(format!("{NAME}.bob.ron"));
     let text = std::fs::read_to_string(&bob).unwrap();
@@ -262,11 +196,11 @@ fn a_broken_teammate_file_is_named_and_does_not_hide_the_others() {
 #[test]
 fn switching_to_review_says_that_it_saved() {
     let dir = tempfile::tempdir().unwrap();
-    copy_sample(dir.path(), &["alice", "bob"]);
+    copy_review_sample(dir.path(), NAME, &["alice", "bob"]);
     let mut h = app_on(dir.path(), false);
     run_until(&mut h, "the document", |app| app.layer().is_some());
     // Tag "Council" (the first word: drag over it, press 1).
-    let (from, to) = (common::pos(&h, 0), common::pos(&h, 7));
+    let (from, to) = (harness::pos(&h, 0), harness::pos(&h, 7));
     for (i, at) in [from, from, from + (to - from) * 0.5, to, to]
         .into_iter()
         .enumerate()
@@ -342,7 +276,7 @@ fn a_document_picked_in_the_agreement_window_is_not_covered_by_it() {
 #[test]
 fn stale_teammate_layers_are_not_unsaved_work() {
     let dir = tempfile::tempdir().unwrap();
-    copy_sample(dir.path(), &["alice", "bob"]);
+    copy_review_sample(dir.path(), NAME, &["alice", "bob"]);
     let doc = dir.path().join(NAME);
     let text = std::fs::read_to_string(&doc).unwrap();
     std::fs::write(&doc, format!("BREAKING: {text}")).unwrap();

@@ -7,9 +7,11 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use spantag_core::annotation::{Layer, Span};
+use spantag_core::annotation::Layer;
 use spantag_core::document::{Document, DocumentError};
 use spantag_core::store::{self, AnnotationFile, Problem, StoreError};
+
+mod common;
 
 fn layer_with(doc: &Document, needles: &[(&str, &str)]) -> Layer {
     let mut layer = Layer::new("alice");
@@ -17,13 +19,12 @@ fn layer_with(doc: &Document, needles: &[(&str, &str)]) -> Layer {
     for (needle, label) in needles {
         let byte = doc.text().find(needle).unwrap();
         let start = doc.char_from_byte(byte);
-        let id = layer.allocate_id();
-        layer.insert(Span::new(
-            id,
+        common::add_span(
+            &mut layer,
+            doc,
             start..start + needle.chars().count(),
-            *label,
-            *needle,
-        ));
+            label,
+        );
     }
     layer
 }

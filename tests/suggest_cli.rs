@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{spantag, text};
+use common::{spantag, spantag_exits, text};
 
 /// One sentence, six times: "Reyes" at 27·i, "the" at 27·i + 10, "river" at 27·i + 14.
 const UNIT: &str = "Reyes met the river board. ";
@@ -57,10 +57,9 @@ fn folder() -> (tempfile::TempDir, PathBuf, PathBuf) {
 #[test]
 fn json_prints_the_evidence_of_each_suggestion_and_why_the_rest_was_left_out() {
     let (_dir, root, _) = folder();
-    let out = spantag(&["suggest", "-a", "alice", "--format", "json"], &[&root]);
-    let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{said}");
-    let v: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    let out = spantag_exits(0, &["suggest", "-a", "alice", "--format", "json"], &[&root]);
+    let said = &out.stderr;
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let items = v["suggestions"].as_array().unwrap();
     // Only the sixth "Reyes": tagged at 5 of its 6 places. "river" (1 of 6) is too weak,
     // "the" is a stop word.
@@ -109,16 +108,12 @@ fn json_prints_the_evidence_of_each_suggestion_and_why_the_rest_was_left_out() {
         ]
     );
     // A threshold that is not a share is refused.
-    let bad = spantag(
+    let bad = spantag_exits(
+        2,
         &["suggest", "-a", "alice", "--min-evidence", "50"],
         &[&root],
     );
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(
-        text(&bad.stderr).contains("from 0 to 1"),
-        "{}",
-        text(&bad.stderr)
-    );
+    assert!(bad.stderr.contains("from 0 to 1"), "{}", bad.stderr);
 }
 
 fn spans_of(file: &Path) -> Vec<(usize, usize, String)> {
@@ -135,7 +130,8 @@ fn accept_tags_the_suggestions_in_the_annotators_file_and_keeps_a_bak() {
     let (_dir, root, file) = folder();
     let before = std::fs::read_to_string(&file).unwrap();
     // Only places, at a threshold that lets "river" in: its five untagged places.
-    let out = spantag(
+    let out = spantag_exits(
+        0,
         &[
             "suggest",
             "-a",
@@ -148,8 +144,7 @@ fn accept_tags_the_suggestions_in_the_annotators_file_and_keeps_a_bak() {
         ],
         &[&root],
     );
-    let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{said}");
+    let said = &out.stderr;
     assert!(out.stdout.is_empty());
     assert!(
         said.contains("accepted 5 suggestions into alice's files of 1 document"),
@@ -168,14 +163,12 @@ fn accept_tags_the_suggestions_in_the_annotators_file_and_keeps_a_bak() {
     bak.push(".bak");
     assert_eq!(std::fs::read_to_string(PathBuf::from(bak)).unwrap(), before);
     // Then the rest at the default threshold: the sixth "Reyes".
-    let out = spantag(&["suggest", "-a", "alice", "--accept"], &[&root]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    spantag_exits(0, &["suggest", "-a", "alice", "--accept"], &[&root]);
     assert!(spans_of(&file).contains(&(at(5, 0), at(5, 5), "actor".to_owned())));
     // Nothing left: not a success, and nothing written.
     let written = std::fs::read_to_string(&file).unwrap();
-    let again = spantag(&["suggest", "-a", "alice", "--accept"], &[&root]);
-    assert_eq!(again.status.code(), Some(1), "{}", text(&again.stderr));
-    assert!(text(&again.stderr).contains("accepted 0 suggestions"));
+    let again = spantag_exits(1, &["suggest", "-a", "alice", "--accept"], &[&root]);
+    assert!(again.stderr.contains("accepted 0 suggestions"));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), written);
 }
 
@@ -190,12 +183,12 @@ fn a_model_command_is_run_its_spans_saved_as_the_model_layer_and_suggested() {
     )
     .unwrap();
     let command = format!("python3 {}", script.display());
-    let out = spantag(
+    let out = spantag_exits(
+        0,
         &["suggest", "-a", "alice", "--only-from", "--model", &command],
         &[&root],
     );
-    let said = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{said}");
+    let said = &out.stderr;
     assert!(
         said.contains("the model tagged 6 spans in 1 document"),
         "{said}"
@@ -208,7 +201,8 @@ fn a_model_command_is_run_its_spans_saved_as_the_model_layer_and_suggested() {
         .collect();
     assert_eq!(spans, boards);
     // Suggested, with no evidence (a layer's spans).
-    let lines: Vec<serde_json::Value> = text(&out.stdout)
+    let lines: Vec<serde_json::Value> = out
+        .stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
@@ -221,7 +215,8 @@ fn a_model_command_is_run_its_spans_saved_as_the_model_layer_and_suggested() {
     // A model that writes a span for a document it was not given: nothing written, the
     // reason said.
     std::fs::remove_file(&model).unwrap();
-    let bad = spantag(
+    let said = spantag_exits(
+        2,
         &[
             "suggest",
             "-a",
@@ -230,13 +225,13 @@ fn a_model_command_is_run_its_spans_saved_as_the_model_layer_and_suggested() {
             r#"cat > /dev/null; echo '{"id": "x", "start": 0, "end": 9999, "label": "org"}'"#,
         ],
         &[&root],
-    );
-    let said = text(&bad.stderr);
-    assert_eq!(bad.status.code(), Some(2), "{said}");
+    )
+    .stderr;
     assert!(said.contains("which it was not given"), "{said}");
     assert!(!model.exists());
     // A model that fails: its message passes through, exit 2.
-    let failed = spantag(
+    let failed = spantag_exits(
+        2,
         &[
             "suggest",
             "-a",
@@ -246,8 +241,7 @@ fn a_model_command_is_run_its_spans_saved_as_the_model_layer_and_suggested() {
         ],
         &[&root],
     );
-    let said = text(&failed.stderr);
-    assert_eq!(failed.status.code(), Some(2), "{said}");
+    let said = &failed.stderr;
     assert!(
         said.contains("no GPU here") && said.contains("failed"),
         "{said}"

@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 
 use egui::{Key, Modifiers};
 
-mod common;
+#[path = "common/harness.rs"]
+mod harness;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use spantag_app::{AppOptions, Command, SpantagApp};
@@ -93,7 +94,7 @@ fn options(dir: &tempfile::TempDir, document: std::path::PathBuf) -> AppOptions 
 #[test]
 fn text_tagged_in_another_document_is_suggested_accepted_and_rejected() {
     let (dir, root) = corpus();
-    let mut h = common::app(options(&dir, root.clone()));
+    let mut h = harness::app(options(&dir, root.clone()));
     settle(&mut h);
     let doc = h
         .state()
@@ -131,7 +132,7 @@ fn text_tagged_in_another_document_is_suggested_accepted_and_rejected() {
         .state()
         .view
         .screen_rects_of(reyes[2].clone(), h.state().session().unwrap().document())[0];
-    common::click_at(&mut h, rect.center());
+    harness::click_at(&mut h, rect.center());
     settle(&mut h);
     assert_eq!(spans(&h), vec![actor(&reyes[0]), actor(&reyes[2])]);
     assert!(live(&h).is_empty());
@@ -169,7 +170,7 @@ fn text_tagged_in_another_document_is_suggested_accepted_and_rejected() {
     // still stands ("Reyes" tagged at 2 of the 4 places seen: a.txt's, and b.txt's three
     // with one tagged and one rejected; 50% is enough). The corpus counts: b.txt alone
     // (tagged at 1 of its 3 places) would not be evidence enough.
-    let mut h = common::app(options(&dir, root.clone()));
+    let mut h = harness::app(options(&dir, root.clone()));
     settle(&mut h);
     assert_eq!(live(&h), vec![actor(&reyes[2])]);
 }
@@ -190,7 +191,7 @@ fn a_models_layer_is_suggested_and_the_toggle_turns_suggestions_off() {
     std::fs::write(annotation_path(&doc, "model"), model).unwrap();
     let mut opts = options(&dir, doc.clone());
     opts.suggest_from = Some("model".to_owned());
-    let mut h = common::app(opts);
+    let mut h = harness::app(opts);
     settle(&mut h);
     assert_eq!(
         live(&h),
@@ -225,7 +226,7 @@ fn a_models_layer_is_suggested_and_the_toggle_turns_suggestions_off() {
 #[test]
 fn enter_and_esc_answer_the_label_editor_not_the_suggestions_behind_it() {
     let (dir, root) = corpus();
-    let mut h = common::app(options(&dir, root.clone()));
+    let mut h = harness::app(options(&dir, root.clone()));
     settle(&mut h);
     let ghosts = live(&h);
     assert_eq!(ghosts.len(), 3);

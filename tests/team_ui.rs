@@ -4,7 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+#[path = "common/harness.rs"]
+mod harness;
 
 use egui_kittest::kittest::Queryable as _;
 use spantag_app::AppOptions;
@@ -37,7 +38,7 @@ fn a_merge_conflict_in_the_file_is_named_in_the_problems_strip() {
         ),
     )
     .unwrap();
-    let mut h = common::app(options(dir.path()));
+    let mut h = harness::app(options(dir.path()));
     h.get_by_label_contains("1 problem(s) in");
     h.get_by_label("Details").click();
     h.run();
@@ -55,7 +56,7 @@ fn a_file_with_conflict_markers_says_a_git_merge_left_them() {
         "(\n<<<<<<< HEAD\n    version: 1,\n=======\n    version: 2,\n>>>>>>> theirs\n)\n",
     )
     .unwrap();
-    let h = common::app(options(dir.path()));
+    let h = harness::app(options(dir.path()));
     h.get_by_label_contains("a git merge left conflict markers");
 }
 
@@ -84,7 +85,7 @@ fn keeping_a_version_settles_the_conflict_and_is_saved() {
         ),
     )
     .unwrap();
-    let mut h = common::app(options(dir.path()));
+    let mut h = harness::app(options(dir.path()));
     h.get_by_label("⚠ 2 merge conflicts");
     h.get_all_by_label("Keep theirs").next().unwrap().click();
     h.run();

@@ -14,7 +14,8 @@ use spantag_app::{AppOptions, Command, SpantagApp};
 use spantag_core::session::{LayerId, SpanRef};
 use spantag_core::store::{AnnotationFile, annotation_path};
 
-mod common;
+#[path = "common/harness.rs"]
+mod harness;
 
 const TEXT: &str = "Mayor Daniel Reyes declared victory.\n\nThe council approved $40 million in June.\nCritics say the plan is late.\n";
 
@@ -54,7 +55,7 @@ fn harness_with(
     harness
 }
 
-use common::{click_at, pos, press_release};
+use harness::{click_at, pos, press_release, run_until};
 
 fn drag(harness: &mut Harness<'_, SpantagApp>, from: Pos2, to: Pos2) {
     harness.hover_at(from);
@@ -349,22 +350,6 @@ fn non_ascii_and_crlf_offsets_are_code_points() {
         );
     }
     assert_eq!(file.spans[2].start, find("naïve café").0);
-}
-
-fn run_until(
-    h: &mut Harness<'_, SpantagApp>,
-    what: &str,
-    mut done: impl FnMut(&SpantagApp) -> bool,
-) {
-    for _ in 0..500 {
-        // Background work keeps asking for frames; that is not a failure here.
-        let _ = h.try_run();
-        if done(h.state()) {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    panic!("timed out waiting for {what}");
 }
 
 #[test]
