@@ -5,7 +5,16 @@
 use std::path::Path;
 
 use crate::common;
-use common::spantag_exits;
+use common::{Ran, spantag_exits};
+
+/// Runs `spantag import --format FORMAT [ARGS…] --into INTO INPUT`, checks that it exits with
+/// `code`, and returns what it printed.
+fn import(code: i32, format: &str, args: &[&str], into: &Path, input: &Path) -> Ran {
+    let mut all = vec!["import", "--format", format];
+    all.extend_from_slice(args);
+    all.extend(["--into", into.to_str().unwrap()]);
+    spantag_exits(code, &all, &[input])
+}
 
 /// The spans of an annotation file as `(start, end, label, text)`, read with spantag's loader.
 fn spans_in(doc: &Path, annotator: &str) -> Vec<(usize, usize, String, String)> {
@@ -63,18 +72,7 @@ fn import_offers_and_accepts_only_the_formats_it_reads() {
     std::fs::write(&input, "document,annotator,start,end,label,text,note\n").unwrap();
     let into = dir.path().join("out");
     for format in ["csv", "conll", "hf"] {
-        let said = spantag_exits(
-            2,
-            &[
-                "import",
-                "--format",
-                format,
-                "--into",
-                into.to_str().unwrap(),
-            ],
-            &[&input],
-        )
-        .stderr;
+        let said = import(2, format, &[], &into, &input).stderr;
         assert!(
             said.contains("invalid value")
                 && said.contains("[possible values: jsonl, doccano, brat, label-studio]"),
@@ -193,19 +191,7 @@ fn brat_fragments_are_checked_as_brat_writes_their_text() {
         )
         .unwrap();
         let into = dir.path().join(format!("out{n}"));
-        let out = spantag_exits(
-            0,
-            &[
-                "import",
-                "--format",
-                "brat",
-                "-a",
-                "b",
-                "--into",
-                into.to_str().unwrap(),
-            ],
-            &[&input],
-        );
+        let out = import(0, "brat", &["-a", "b"], &into, &input);
         // Fragments split at a line break are one span: nothing to say about them.
         assert!(!out.stderr.contains("discontinuous"), "{n}: {}", out.stderr);
         let hull: String = doc_text.chars().skip(4).take(end - 4).collect();
@@ -226,20 +212,7 @@ fn brat_fragments_are_checked_as_brat_writes_their_text() {
     )
     .unwrap();
     let into = dir.path().join("out-bad");
-    let said = spantag_exits(
-        2,
-        &[
-            "import",
-            "--format",
-            "brat",
-            "-a",
-            "b",
-            "--into",
-            into.to_str().unwrap(),
-        ],
-        &[&input],
-    )
-    .stderr;
+    let said = import(2, "brat", &["-a", "b"], &into, &input).stderr;
     assert!(
         said.contains(
             "line 2, T2 (claim) at 4..7;8..19: the dataset says \"met Mayor Ruiz\", the document has \"met Mayor Reyes\" there"
@@ -324,18 +297,7 @@ fn records_for_one_document_and_annotator_are_merged_into_one_file() {
         ],
     );
     let into = dir.path().join("out");
-    let said = spantag_exits(
-        0,
-        &[
-            "import",
-            "--format",
-            "jsonl",
-            "--into",
-            into.to_str().unwrap(),
-        ],
-        &[&input],
-    )
-    .stderr;
+    let said = import(0, "jsonl", &[], &into, &input).stderr;
     let file = into.join("d.txt.m.ron");
     assert!(
         said.contains(&format!(
@@ -378,18 +340,7 @@ fn records_for_one_document_and_annotator_are_merged_into_one_file() {
         ],
     );
     let into = dir.path().join("out2");
-    let said = spantag_exits(
-        0,
-        &[
-            "import",
-            "--format",
-            "jsonl",
-            "--into",
-            into.to_str().unwrap(),
-        ],
-        &[&input],
-    )
-    .stderr;
+    let said = import(0, "jsonl", &[], &into, &input).stderr;
     assert!(
         said.contains("2 records of d.txt by m merged into this one file (2 span(s) and 1 relation(s) given by more than one record kept once)"),
         "{said}"
@@ -449,12 +400,7 @@ fn an_import_that_cannot_finish_writes_nothing() {
         ],
     );
     let before = files_under(&into);
-    let said = spantag_exits(
-        2,
-        &["import", "-f", "jsonl", "--into", into.to_str().unwrap()],
-        &[&input],
-    )
-    .stderr;
+    let said = import(2, "jsonl", &[], &into, &input).stderr;
     assert!(
         said.contains("nothing was imported: 2 annotation file(s) exist already"),
         "{said}"
@@ -481,12 +427,7 @@ fn an_import_that_cannot_finish_writes_nothing() {
             record("d.txt", "Reyes met Mensah."),
         ],
     );
-    let said = spantag_exits(
-        2,
-        &["import", "-f", "jsonl", "--into", into.to_str().unwrap()],
-        &[&input],
-    )
-    .stderr;
+    let said = import(2, "jsonl", &[], &into, &input).stderr;
     assert!(
         said.contains("d.txt: the dataset gives this document two different texts"),
         "{said}"
@@ -501,18 +442,7 @@ fn an_import_that_cannot_finish_writes_nothing() {
             record("c.txt", "Mensah stayed."),
         ],
     );
-    spantag_exits(
-        0,
-        &[
-            "import",
-            "-f",
-            "jsonl",
-            "--force",
-            "--into",
-            into.to_str().unwrap(),
-        ],
-        &[&input],
-    );
+    import(0, "jsonl", &["--force"], &into, &input);
     assert_eq!(
         std::fs::read_to_string(into.join("b.txt.m.ron.bak")).unwrap(),
         "teammate's file"
@@ -536,12 +466,7 @@ fn an_import_with_nothing_to_import_fails() {
     let into = dir.path().join("out");
     let input = dir.path().join("empty.jsonl");
     std::fs::write(&input, "").unwrap();
-    let said = spantag_exits(
-        2,
-        &["import", "-f", "jsonl", "--into", into.to_str().unwrap()],
-        &[&input],
-    )
-    .stderr;
+    let said = import(2, "jsonl", &[], &into, &input).stderr;
     assert!(
         said.contains(&format!(
             "no records in {}; nothing was imported",
@@ -557,12 +482,7 @@ fn an_import_with_nothing_to_import_fails() {
             "spans": [{"start": 0, "end": 5, "label": "actor"}],
             "meta": {"source": "a.txt", "annotator": "a b"}})],
     );
-    let said = spantag_exits(
-        1,
-        &["import", "-f", "jsonl", "--into", into.to_str().unwrap()],
-        &[&input],
-    )
-    .stderr;
+    let said = import(1, "jsonl", &[], &into, &input).stderr;
     assert!(said.contains("layer skipped"), "{said}");
     assert!(said.contains("no annotation file was written"), "{said}");
 }
@@ -612,11 +532,7 @@ fn a_brat_export_of_several_annotators_imports_back_as_it_was() {
         &[&corpus],
     );
     let into = dir.path().join("back");
-    spantag_exits(
-        0,
-        &["import", "-f", "brat", "--into", into.to_str().unwrap()],
-        &[&brat],
-    );
+    import(0, "brat", &[], &into, &brat);
     let names: Vec<String> = files_under(&into)
         .iter()
         .map(|p| {
@@ -653,18 +569,7 @@ fn a_brat_export_of_several_annotators_imports_back_as_it_was() {
         "file\tdocument\tannotator\nonly-one\n",
     )
     .unwrap();
-    let said = spantag_exits(
-        2,
-        &[
-            "import",
-            "-f",
-            "brat",
-            "--into",
-            dir.path().join("again").to_str().unwrap(),
-        ],
-        &[&brat],
-    )
-    .stderr;
+    let said = import(2, "brat", &[], &dir.path().join("again"), &brat).stderr;
     assert!(said.contains("spantag-sources.tsv"), "{said}");
 }
 
@@ -681,11 +586,7 @@ fn an_import_adds_no_labels_the_dataset_does_not_use() {
             "meta": {"source": "a.txt", "annotator": "m"}})],
     );
     let into = dir.path().join("o");
-    spantag_exits(
-        0,
-        &["import", "-f", "jsonl", "--into", into.to_str().unwrap()],
-        &[&input],
-    );
+    import(0, "jsonl", &[], &into, &input);
     let labels: Vec<String> = layer_in(&into.join("a.txt"), "m")
         .scheme
         .labels()
@@ -730,18 +631,7 @@ fn imported_layers_follow_their_annotators_and_skip_rejected_work() {
     let input = dir.path().join("ls.json");
     std::fs::write(&input, tasks.to_string()).unwrap();
     let into = dir.path().join("o");
-    let said = spantag_exits(
-        0,
-        &[
-            "import",
-            "-f",
-            "label-studio",
-            "--into",
-            into.to_str().unwrap(),
-        ],
-        &[&input],
-    )
-    .stderr;
+    let said = import(0, "label-studio", &[], &into, &input).stderr;
     for task in ["task-1.txt", "task-2.txt"] {
         let labels = |who: &str| -> Vec<String> {
             spans_in(&into.join(task), who)
@@ -769,12 +659,7 @@ fn imported_layers_follow_their_annotators_and_skip_rejected_work() {
         ],
     );
     let into = dir.path().join("p");
-    let said = spantag_exits(
-        0,
-        &["import", "-f", "jsonl", "--into", into.to_str().unwrap()],
-        &[&input],
-    )
-    .stderr;
+    let said = import(0, "jsonl", &[], &into, &input).stderr;
     assert!(into.join("a.txt.m.ron").exists());
     assert!(
         !into.join("b.txt.m.ron").exists(),
@@ -798,31 +683,14 @@ fn doccano_offsets_that_look_counted_in_the_other_unit_get_a_note() {
             "label": [[0, 3, "PER"], [17, 20, "PER"]]})],
     );
     let into = dir.path().join("out");
-    let said = spantag_exits(
-        0,
-        &["import", "-f", "doccano", "--into", into.to_str().unwrap()],
-        &[&input],
-    )
-    .stderr;
+    let said = import(0, "doccano", &[], &into, &input).stderr;
     assert!(
         said.contains("if the offsets are counted in that unit, import again with --offsets utf16"),
         "{said}"
     );
     assert!(said.contains("line 1, span #2 (PER) at 17..20"), "{said}");
     let into = dir.path().join("out16");
-    let out = spantag_exits(
-        0,
-        &[
-            "import",
-            "-f",
-            "doccano",
-            "--offsets",
-            "utf16",
-            "--into",
-            into.to_str().unwrap(),
-        ],
-        &[&input],
-    );
+    let out = import(0, "doccano", &["--offsets", "utf16"], &into, &input);
     assert!(
         !out.stderr.contains("cut through a word"),
         "no note when they fit"
@@ -836,17 +704,7 @@ fn doccano_offsets_that_look_counted_in_the_other_unit_get_a_note() {
         &input,
         &[serde_json::json!({"text": "Ann met Bo.", "label": [[1, 5, "PER"]]})],
     );
-    spantag_exits(
-        0,
-        &[
-            "import",
-            "-f",
-            "doccano",
-            "--into",
-            dir.path().join("ascii").to_str().unwrap(),
-        ],
-        &[&input],
-    );
+    import(0, "doccano", &[], &dir.path().join("ascii"), &input);
 }
 
 /// Newer doccano exports spans as `entities` (`start_offset`, `end_offset`) with relations
@@ -863,11 +721,7 @@ fn newer_doccano_entities_and_relations_are_read() {
             "relations": [{"id": 3, "from_id": 11, "to_id": 12, "type": "met"}]})],
     );
     let into = dir.path().join("out");
-    spantag_exits(
-        0,
-        &["import", "-f", "doccano", "--into", into.to_str().unwrap()],
-        &[&input],
-    );
+    import(0, "doccano", &[], &into, &input);
     let layer = layer_in(&into.join("doc-1.txt"), "imported");
     let spans: Vec<(u64, usize, usize, &str)> = layer
         .spans()
@@ -897,20 +751,7 @@ fn a_discontinuous_brat_span_is_imported_as_its_hull_with_a_note() {
     )
     .unwrap();
     let into = dir.path().join("out");
-    let err = spantag_exits(
-        0,
-        &[
-            "import",
-            "--format",
-            "brat",
-            "-a",
-            "b",
-            "--into",
-            into.to_str().unwrap(),
-        ],
-        &[&input],
-    )
-    .stderr;
+    let err = import(0, "brat", &["-a", "b"], &into, &input).stderr;
     assert!(
         err.contains("1 discontinuous span(s) (T1)") && err.contains("does not keep fragments"),
         "{err}"
