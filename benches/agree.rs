@@ -22,6 +22,9 @@ use spantag_core::review;
 use spantag_core::store;
 use spantag_core::synth::{self, Rng};
 
+mod common;
+use common::median;
+
 const LABELS: [&str; 3] = ["claim", "actor", "event"];
 
 /// A copy of `layer` by another annotator: of each span, 70% kept, 10% relabelled, 10% with
@@ -33,14 +36,7 @@ fn perturb(layer: &Layer, doc: &Document, annotator: &str, seed: u64) -> Layer {
     let mut id = 0;
     let mut push = |start: usize, end: usize, label: &str, spans: &mut Vec<Span>| {
         id += 1;
-        spans.push(Span {
-            id,
-            start,
-            end,
-            label: label.to_owned(),
-            text: doc.slice(start..end).to_owned(),
-            note: None,
-        });
+        spans.push(Span::new(id, start..end, label, doc.slice(start..end)));
     };
     for s in layer.spans() {
         match rng.below(10) {
@@ -127,20 +123,9 @@ fn agree_gamma(dir: &Path, out: &Path) -> Duration {
     started.elapsed()
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
 fn main() {
-    let docs: usize = std::env::var("SPANTAG_BENCH_DOCS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1000);
-    let runs: usize = std::env::var("SPANTAG_BENCH_RUNS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(7);
+    let docs = common::env_number("SPANTAG_BENCH_DOCS", 1000);
+    let runs = common::env_number("SPANTAG_BENCH_RUNS", 7);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("corpus");
     std::fs::create_dir(&dir).unwrap();
@@ -162,7 +147,11 @@ fn main() {
         a.push(agree(&dir, &json));
         g.push(agree_gamma(&dir, &json));
     }
-    let (me, ma, mg) = (median(e.clone()), median(a.clone()), median(g.clone()));
+    let (me, ma, mg) = (
+        median(&mut e.clone()),
+        median(&mut a.clone()),
+        median(&mut g.clone()),
+    );
     println!("export --format conll --all-annotators: median {me:.2?} over {runs} runs {e:.2?}");
     println!("agree --format json:                    median {ma:.2?} over {runs} runs {a:.2?}");
     println!("agree --gamma --format json:            median {mg:.2?} over {runs} runs {g:.2?}");

@@ -1,6 +1,6 @@
 //! Two costs of the corpus and relation features, each against its baseline:
 //!
-//! - relations: whole-app frames (`app_driver`: 1400×900, scrolling) on a 1 MB document with
+//! - relations: whole-app frames (`common::driver`: 1400×900, scrolling) on a 1 MB document with
 //!   10k spans and 10,000 relations between them, against the same document and spans without
 //!   relations; 600 interleaved frames, median and p99; target ≤ 1.3×.
 //! - corpus (with `SPANTAG_BENCH_CORPUS_CORE=1`): a folder of 10,000 documents of 2 kB, half
@@ -21,18 +21,9 @@ use spantag_core::annotation::Relation;
 use spantag_core::document::Document;
 use spantag_core::store;
 
-mod app_driver;
-use app_driver::Driver;
-
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-fn p99(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[((v.len() as f64 * 0.99) as usize).min(v.len() - 1)]
-}
+mod common;
+use common::driver::Driver;
+use common::{median, p99};
 
 fn app(doc: &Path, config: &Path) -> SpantagApp {
     SpantagApp::headless(AppOptions {
@@ -71,17 +62,14 @@ fn relations(dir: &Path) {
     )
     .unwrap();
     let config = dir.join("config");
-    let mut a = Driver::new(app(&plain, &config));
-    let mut b = Driver::new(app(&related, &config));
-    let n = b.app.layer().map_or(0, |l| l.relations.len());
-    let frames: usize = std::env::var("SPANTAG_BENCH_FRAMES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(600);
+    let mut a = Driver::over_the_text(app(&plain, &config));
+    let mut b = Driver::over_the_text(app(&related, &config));
+    let n = b.app().layer().map_or(0, |l| l.relations.len());
+    let frames = common::frames();
     let (mut without, mut with_rel) = (Vec::new(), Vec::new());
     for _ in 0..frames {
-        without.push(a.step());
-        with_rel.push(b.step());
+        without.push(a.step_ms());
+        with_rel.push(b.step_ms());
     }
     let (m0, m1) = (median(&mut without), median(&mut with_rel));
     let ratio = m1 / m0;
@@ -116,19 +104,19 @@ fn corpus(dir: &Path) {
         // A fresh settings folder each time: no "last document" to remember.
         let config = dir.join(format!("config-{round}"));
         let t = Instant::now();
-        let mut d = Driver::new_cold(app(&single, &config));
+        let mut d = Driver::over_the_text_cold(app(&single, &config));
         d.step();
         one.push(t.elapsed().as_secs_f64() * 1e3);
         let t = Instant::now();
-        let mut d = Driver::new_cold(app(&root, &config.with_extension("corpus")));
+        let mut d = Driver::over_the_text_cold(app(&root, &config.with_extension("corpus")));
         d.step();
         assert!(
-            d.app
+            d.app()
                 .corpus
                 .as_ref()
                 .is_some_and(|c| c.entries.len() == 10_000)
         );
-        assert!(d.app.session().is_some());
+        assert!(d.app().session().is_some());
         folder.push(t.elapsed().as_secs_f64() * 1e3);
     }
     let (o, f) = (median(&mut one), median(&mut folder));

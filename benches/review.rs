@@ -24,9 +24,9 @@ use spantag_core::document::Document;
 use spantag_core::session::Session;
 use spantag_core::store;
 
-mod app_driver;
 mod common;
-use app_driver::Driver;
+use common::driver::Driver;
+use common::{median, p99};
 
 const ANNOTATORS: [&str; 5] = ["alice", "bob", "chen", "dana", "eli"];
 
@@ -82,16 +82,6 @@ fn write_corpus(dir: &Path) -> std::path::PathBuf {
         store::save_layer(&layer, &doc, &store::annotation_path(&doc_path, who)).unwrap();
     }
     doc_path
-}
-
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-fn p99(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[((v.len() as f64 * 0.99) as usize).min(v.len() - 1)]
 }
 
 fn main() {
@@ -165,21 +155,18 @@ fn main() {
         review,
         ..Default::default()
     };
-    let mut annotate = Driver::new(SpantagApp::headless(options(false)));
-    let mut reviewing = Driver::new(SpantagApp::headless(options(true)));
-    assert!(reviewing.app.in_review());
+    let mut annotate = Driver::over_the_text(SpantagApp::headless(options(false)));
+    let mut reviewing = Driver::over_the_text(SpantagApp::headless(options(true)));
+    assert!(reviewing.app().in_review());
     let disagreements = reviewing
-        .app
+        .app()
         .review_state()
         .map_or(0, |r| r.navigator.all().len());
-    let frames: usize = std::env::var("SPANTAG_BENCH_FRAMES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(600);
+    let frames = common::frames();
     let (mut a, mut r) = (Vec::new(), Vec::new());
     for _ in 0..frames {
-        a.push(annotate.step());
-        r.push(reviewing.step());
+        a.push(annotate.step_ms());
+        r.push(reviewing.step_ms());
     }
     let (a_med, r_med) = (median(&mut a), median(&mut r));
     let (a_p99, r_p99) = (p99(&mut a), p99(&mut r));

@@ -74,10 +74,7 @@ fn save_load(c: &mut Criterion) {
     group.finish();
 
     // Interleaved: one call of each per round, so that machine noise hits them alike.
-    let rounds: usize = std::env::var("SPANTAG_BENCH_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(30);
+    let rounds = common::env_number("SPANTAG_BENCH_ROUNDS", 30);
     let all: Vec<(&str, &dyn Fn())> = write.iter().chain(&read).copied().collect();
     let mut times = vec![Vec::with_capacity(rounds); all.len()];
     for _ in 0..rounds {
@@ -92,8 +89,7 @@ fn save_load(c: &mut Criterion) {
     println!("|---|---|---|");
     let mut median = std::collections::HashMap::new();
     for ((name, _), t) in all.iter().zip(&mut times) {
-        t.sort_by(f64::total_cmp);
-        let m = t[t.len() / 2];
+        let m = common::median(t);
         println!("| {name} | {m:.1} | {:.1} |", t[0]);
         median.insert(*name, m);
     }

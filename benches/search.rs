@@ -23,11 +23,7 @@ use spantag_core::search::{Query, find_all};
 use spantag_core::session::{LayerId, Session};
 
 mod common;
-
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
+use common::median;
 
 fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1e3

@@ -5,7 +5,7 @@ span one annotator missed), for `spantag agree` and `spantag curate`.
 
 Offsets come from Python string slicing, the definition spantag's files use (code points,
 half-open): the files double as a cross-check of the Rust code. The output is in the exact
-canonical form spantag writes (tests/samples.rs checks it).
+canonical form spantag writes (tests/core/samples.rs checks it).
 Run from the repository root: python3 tools/make_review_samples.py
 """
 import hashlib

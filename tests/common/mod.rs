@@ -1,57 +1,19 @@
-//! Helpers shared by the tests that drive the real app with egui_kittest (build the app at
-//! the README's window size with a document or folder open, point and click at places in the
-//! text) and by those that run the `spantag` binary.
+//! Helpers shared by the integration tests that need no window, so that the command-line
+//! and core tests use them without egui: running the `spantag` binary and checking how it
+//! exited, adding spans to a layer, and the review samples. The GUI tests' helpers (the app
+//! under egui_kittest) are in `harness.rs`.
 
 // Each test file uses some of these.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use egui::{Modifiers, Pos2, vec2};
-use egui_kittest::Harness;
-use spantag_app::{AppOptions, SpantagApp};
-
-/// The app in a 1400×900 window, with what `options` names open (a folder lists first, then
-/// opens its document, so loading is waited for twice).
-pub fn app(options: AppOptions) -> Harness<'static, SpantagApp> {
-    let mut h = Harness::builder()
-        .with_size(vec2(1400.0, 900.0))
-        .build_eframe(move |cc| SpantagApp::new(cc, options));
-    h.state_mut().wait_until_loaded();
-    h.run();
-    h.state_mut().wait_until_loaded();
-    h.run();
-    h
-}
-
-/// The screen position of the boundary before code point `offset`.
-pub fn pos(h: &Harness<'_, SpantagApp>, offset: usize) -> Pos2 {
-    h.state()
-        .view
-        .screen_pos_of(offset)
-        .unwrap_or_else(|| panic!("offset {offset} is not on screen"))
-}
-
-/// Presses and releases the primary button at `p` (one click, no frame in between).
-pub fn press_release(h: &Harness<'_, SpantagApp>, p: Pos2) {
-    for pressed in [true, false] {
-        h.event(egui::Event::PointerButton {
-            pos: p,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: Modifiers::NONE,
-        });
-    }
-}
-
-/// Moves the pointer to `p` and clicks there.
-pub fn click_at(h: &mut Harness<'_, SpantagApp>, p: Pos2) {
-    h.hover_at(p);
-    h.run();
-    press_release(h, p);
-    h.run();
-}
+use spantag_core::annotation::{Layer, Span};
+use spantag_core::document::Document;
+use spantag_core::store::AnnotationFile;
 
 /// Runs the `spantag` binary with these arguments, then these paths.
 pub fn spantag(args: &[&str], paths: &[&Path]) -> Output {
@@ -62,7 +24,69 @@ pub fn spantag(args: &[&str], paths: &[&Path]) -> Output {
         .unwrap()
 }
 
+/// What a run of the binary printed, as text.
+pub struct Ran {
+    /// Its standard output.
+    pub stdout: String,
+    /// Its standard error: messages, the summary.
+    pub stderr: String,
+}
+
+/// Runs the `spantag` binary with these arguments, then these paths, and checks that it
+/// exited with `code` (a failure names the command and shows what it said on stderr);
+/// returns what it printed.
+#[track_caller]
+pub fn spantag_exits(code: i32, args: &[&str], paths: &[&Path]) -> Ran {
+    let out = spantag(args, paths);
+    let ran = Ran {
+        stdout: text(&out.stdout),
+        stderr: text(&out.stderr),
+    };
+    let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "spantag {} {}\nsaid on stderr:\n{}",
+        args.join(" "),
+        paths.join(" "),
+        ran.stderr
+    );
+    ran
+}
+
 /// A command's output as text.
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Adds a span over `range` of `doc`'s text to `layer`, with a fresh id; returns the id.
+pub fn add_span(layer: &mut Layer, doc: &Document, range: Range<usize>, label: &str) -> u64 {
+    let id = layer.allocate_id();
+    layer.insert(Span::new(id, range.clone(), label, doc.slice(range)));
+    id
+}
+
+/// A span as review compares it: (start, end, label).
+pub type Key3 = (usize, usize, String);
+
+/// The spans of an annotation file, as [`Key3`]s.
+pub fn spans_of(path: &Path) -> BTreeSet<Key3> {
+    AnnotationFile::read(path)
+        .unwrap()
+        .spans
+        .into_iter()
+        .map(|s| (s.start, s.end, s.label))
+        .collect()
+}
+
+/// Copies the review sample `name` (`sample_docs/review/`) and the annotation files of
+/// `annotators` into `dir`; returns the document's path there.
+pub fn copy_review_sample(dir: &Path, name: &str, annotators: &[&str]) -> PathBuf {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs/review");
+    std::fs::copy(samples.join(name), dir.join(name)).unwrap();
+    for who in annotators {
+        let file = format!("{name}.{who}.ron");
+        std::fs::copy(samples.join(&file), dir.join(&file)).unwrap();
+    }
+    dir.join(name)
 }

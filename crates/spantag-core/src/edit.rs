@@ -538,14 +538,7 @@ mod tests {
     use super::*;
 
     fn span(id: u64, start: usize, end: usize, label: &str) -> Span {
-        Span {
-            id,
-            start,
-            end,
-            label: label.to_owned(),
-            text: "x".to_owned(),
-            note: None,
-        }
+        Span::new(id, start..end, label, "x")
     }
 
     #[test]

@@ -434,14 +434,7 @@ mod tests {
     fn span(id: u64, doc: &Document, needle: &str, label: &str) -> Span {
         let byte = doc.text().find(needle).unwrap();
         let start = doc.char_from_byte(byte);
-        Span {
-            id,
-            start,
-            end: start + needle.chars().count(),
-            label: label.into(),
-            text: needle.into(),
-            note: None,
-        }
+        Span::new(id, start..start + needle.chars().count(), label, needle)
     }
 
     #[test]
@@ -508,14 +501,7 @@ mod tests {
             "The minister Maria\nLopez announced a budget. Later a journalist asked about Maria Lopez.\n"
                 .to_owned(),
         );
-        let old = Span {
-            id: 1,
-            start: 13,
-            end: 24,
-            label: "actor".into(),
-            text: "Maria Lopez".into(),
-            note: None,
-        };
+        let old = Span::new(1, 13..24, "actor", "Maria Lopez");
         let r = reanchor(&doc, vec![old]);
         assert_eq!(r.spans.len(), 1, "{r:?}");
         assert_eq!((r.spans[0].start, r.spans[0].end), (13, 24));
@@ -525,28 +511,14 @@ mod tests {
     #[test]
     fn nearest_occurrence_wins() {
         // "Reyes one. Reyes two. Reyes three." with the second Reyes tagged.
-        let spans = vec![Span {
-            id: 1,
-            start: 11,
-            end: 16,
-            label: "actor".into(),
-            text: "Reyes".into(),
-            note: None,
-        }];
+        let spans = vec![Span::new(1, 11..16, "actor", "Reyes")];
         let new = Document::from_text("X. Reyes one. Reyes two. Reyes three.".to_owned());
         let r = reanchor(&new, spans);
         assert_eq!(r.spans[0].start, 14, "the second Reyes, shifted by 3");
     }
 
     fn at(id: u64, doc: &Document, start: usize, end: usize) -> Span {
-        Span {
-            id,
-            start,
-            end,
-            label: "actor".into(),
-            text: doc.slice(start..end).to_owned(),
-            note: None,
-        }
+        Span::new(id, start..end, "actor", doc.slice(start..end))
     }
 
     #[test]

@@ -422,14 +422,7 @@ mod tests {
             rejected: vec![],
             decisions: vec![],
             labels: vec![],
-            spans: vec![Span {
-                id: 1,
-                start: 0,
-                end: 1,
-                label: label.into(),
-                text: "x".into(),
-                note: None,
-            }],
+            spans: vec![Span::new(1, 0..1, label, "x")],
             relations: vec![],
             orphans: vec![],
             conflicts: vec![],
@@ -518,14 +511,7 @@ mod tests {
             unknown: Default::default(),
             conflicts: vec![],
             labels: vec![],
-            spans: vec![Span {
-                id: 1,
-                start: 0,
-                end: 1,
-                label: "claim".into(),
-                text: "x".into(),
-                note: None,
-            }],
+            spans: vec![Span::new(1, 0..1, "claim", "x")],
             relations: vec![],
             orphans: vec![],
         };
@@ -553,14 +539,7 @@ mod tests {
         let mut layer = Layer::new("alice");
         for i in 0..20_000u64 {
             let start = usize::try_from(i).unwrap() * 2;
-            layer.insert(Span {
-                id: i + 1,
-                start,
-                end: start + 1,
-                label: "claim".into(),
-                text: "x".into(),
-                note: None,
-            });
+            layer.insert(Span::new(i + 1, start..start + 1, "claim", "x"));
         }
         // A big write and then the removal that follows a save: the removal wins, however
         // slow the write.
@@ -593,14 +572,7 @@ mod tests {
         let doc = crate::document::Document::from_text("Reyes said so.".to_owned());
         let mut layer = Layer::new("alice");
         for (id, start, end, label) in [(1, 0, 5, "actor"), (2, 6, 13, "claim")] {
-            layer.insert(Span {
-                id,
-                start,
-                end,
-                label: label.into(),
-                text: doc.slice(start..end).to_owned(),
-                note: None,
-            });
+            layer.insert(Span::new(id, start..end, label, doc.slice(start..end)));
         }
         let saved = AnnotationFile::from_layer(&layer, &doc);
         assert!(Differences::between(&saved, &layer).is_empty());

@@ -278,13 +278,8 @@ mod tests {
         let spans = spans
             .iter()
             .enumerate()
-            .map(|(i, &(start, end, label))| Span {
-                id: i as u64 + 1,
-                start,
-                end,
-                label: label.to_owned(),
-                text: doc.slice(start..end).to_owned(),
-                note: None,
+            .map(|(i, &(start, end, label))| {
+                Span::new(i as u64 + 1, start..end, label, doc.slice(start..end))
             })
             .collect();
         Layer::from_parts("t", LabelScheme::default(), spans, Vec::new())

@@ -21,14 +21,7 @@ enum Who {
 }
 
 fn span(id: u64, start: usize, len: usize, label: &str) -> Span {
-    Span {
-        id,
-        start,
-        end: start + len,
-        label: label.to_owned(),
-        text: "x".into(),
-        note: None,
-    }
+    Span::new(id, start..start + len, label, "x")
 }
 
 fn base_layer(spans: &[(usize, usize, usize)]) -> Layer {

@@ -474,21 +474,7 @@ impl SpantagApp {
         if self.open.is_some() {
             self.side_panels(ui);
         }
-        // Review: each annotator's version of the current disagreement, under the document.
-        if let (Some(open), Some(review)) = (&self.open, &mut self.review)
-            && let Some(d) = review.navigator.current()
-        {
-            // Room for every row at first (the annotators', the curated one, the heading),
-            // at most two fifths of the window; the user can drag it.
-            let rows = d.says.len() as f32 + 1.0;
-            let height = (34.0 + 40.0 * rows).min(ui.available_height() * 0.4);
-            egui::Panel::bottom("versions")
-                .resizable(true)
-                .default_size(height)
-                .show(ui, |ui| {
-                    crate::versions::versions_ui(ui, open, review, &mut self.commands);
-                });
-        }
+        self.versions_panel(ui);
 
         egui::CentralPanel::default()
             .frame(egui::Frame::central_panel(ui.style()).inner_margin(0.0))
@@ -545,26 +531,6 @@ impl SpantagApp {
         }
         if self.status.fades() {
             ctx.request_repaint_after(Duration::from_secs(9));
-        }
-    }
-
-    fn update_title(&mut self, ctx: &egui::Context) {
-        let title = match &self.open {
-            Some(open) => format!(
-                "{}{} — {} — spantag",
-                if open.session.is_dirty() { "● " } else { "" },
-                open.session.document().display_name(),
-                match (&self.corpus, &self.review) {
-                    (Some(corpus), _) => corpus.name(),
-                    (None, Some(_)) => "review".to_owned(),
-                    (None, None) => open.layer_id().to_string(),
-                }
-            ),
-            None => "spantag".to_owned(),
-        };
-        if title != self.title {
-            ctx.send_viewport_cmd(ViewportCommand::Title(title.clone()));
-            self.title = title;
         }
     }
 

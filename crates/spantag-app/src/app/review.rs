@@ -219,4 +219,23 @@ impl SpantagApp {
             review.hidden.insert(id);
         }
     }
+
+    /// Review: each annotator's version of the current disagreement, under the document
+    /// (the versions strip, [`crate::versions`]).
+    pub(super) fn versions_panel(&mut self, ui: &mut egui::Ui) {
+        if let (Some(open), Some(review)) = (&self.open, &mut self.review)
+            && let Some(d) = review.navigator.current()
+        {
+            // Room for every row at first (the annotators', the curated one, the heading),
+            // at most two fifths of the window; the user can drag it.
+            let rows = d.says.len() as f32 + 1.0;
+            let height = (34.0 + 40.0 * rows).min(ui.available_height() * 0.4);
+            egui::Panel::bottom("versions")
+                .resizable(true)
+                .default_size(height)
+                .show(ui, |ui| {
+                    crate::versions::versions_ui(ui, open, review, &mut self.commands);
+                });
+        }
+    }
 }

@@ -146,4 +146,25 @@ impl SpantagApp {
         });
         self.status.expire();
     }
+
+    /// The window's title: the document, unsaved changes, the folder or review.
+    pub(super) fn update_title(&mut self, ctx: &egui::Context) {
+        let title = match &self.open {
+            Some(open) => format!(
+                "{}{} — {} — spantag",
+                if open.session.is_dirty() { "● " } else { "" },
+                open.session.document().display_name(),
+                match (&self.corpus, &self.review) {
+                    (Some(corpus), _) => corpus.name(),
+                    (None, Some(_)) => "review".to_owned(),
+                    (None, None) => open.layer_id().to_string(),
+                }
+            ),
+            None => "spantag".to_owned(),
+        };
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
 }

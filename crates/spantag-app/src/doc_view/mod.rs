@@ -135,9 +135,9 @@ pub struct ViewInput<'a> {
     pub font_size: f32,
     /// Theme.
     pub dark_mode: bool,
-    /// Lanes under each line: [`theme::MAX_LANES`] for nesting, or one per layer in review.
     /// Some shown layer has relations: each row gets room above it for their arcs.
     pub arcs: bool,
+    /// Lanes under each line: [`theme::MAX_LANES`] for nesting, or one per layer in review.
     pub lanes: usize,
     /// Review: each layer has its own lane (in the order of `layers`); read-only layers are
     /// drawn as lane bars only, the editable one filled.

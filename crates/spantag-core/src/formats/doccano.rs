@@ -8,7 +8,6 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::placement::{Placer, TextRule};
 use super::{
     FormatError, Imported, ImportedLayer, ImportedSpan, Item, Offsets, Report, Sink, offsets_of,
 };
@@ -168,90 +167,71 @@ pub fn parse(
     offsets: Offsets,
     annotator: &str,
 ) -> Result<Vec<Imported>, FormatError> {
-    let mut out: Vec<Imported> = Vec::new();
     // doccano gives no span texts: the placer only turns offsets into code points.
-    let mut placer = Placer::new(path, offsets, TextRule::Exact);
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let parse_error = |message: String| FormatError::Parse {
-            path: path.to_path_buf(),
-            line: i + 1,
-            message,
-        };
-        let record: Record = serde_json::from_str(line).map_err(|e| {
-            parse_error(format!(
-                "{e} (expected doccano's {{\"text\", \"label\": [[start, end, label]]}} or \
-                 {{\"text\", \"entities\": [{{\"start_offset\", \"end_offset\", \"label\"}}]}})"
-            ))
-        })?;
-        let doc = Document::from_text(record.text.clone());
-        let given = record
-            .label
-            .into_iter()
-            .map(|(s, e, l)| (None, s, e, l))
-            .chain(
-                record
-                    .entities
-                    .into_iter()
-                    .map(|e| (e.id, e.start_offset, e.end_offset, e.label)),
-            );
-        let mut spans = Vec::new();
-        for (n, (id, start, end, label)) in given.enumerate() {
-            let (start, end) = placer
-                .place_one(&doc, start, end, None, || {
-                    format!("line {}, span #{} ({label})", i + 1, n + 1)
-                })
-                .map_err(&parse_error)?;
-            let mut span = ImportedSpan::new(start, end, label);
-            span.key = id.map(|id| id.to_string());
-            span.id = id;
-            spans.push(span);
-        }
-        // Span notes come back from comments that name an entity id (`#3 the note`).
-        for comment in &record.comments {
-            let Some((id, note)) = comment
-                .as_str()
-                .and_then(|c| c.strip_prefix('#'))
-                .and_then(|c| c.split_once(' '))
-                .and_then(|(id, note)| Some((id.parse::<u64>().ok()?, note)))
-            else {
-                continue;
-            };
-            if let Some(span) = spans.iter_mut().find(|s| s.id == Some(id)) {
-                span.note = Some(note.to_owned());
+    super::import::import_json_lines(
+        text,
+        path,
+        offsets,
+        annotator,
+        "expected doccano's {\"text\", \"label\": [[start, end, label]]} or \
+         {\"text\", \"entities\": [{\"start_offset\", \"end_offset\", \"label\"}]}",
+        |line, record: Record, placer| {
+            let doc = Document::from_text(record.text.clone());
+            let given = record
+                .label
+                .into_iter()
+                .map(|(s, e, l)| (None, s, e, l))
+                .chain(
+                    record
+                        .entities
+                        .into_iter()
+                        .map(|e| (e.id, e.start_offset, e.end_offset, e.label)),
+                );
+            let mut spans = Vec::new();
+            for (n, (id, start, end, label)) in given.enumerate() {
+                let (start, end) = placer.place_one(&doc, start, end, None, || {
+                    format!("line {line}, span #{} ({label})", n + 1)
+                })?;
+                let mut span = ImportedSpan::new(start, end, label);
+                span.key = id.map(|id| id.to_string());
+                span.id = id;
+                spans.push(span);
             }
-        }
-        let mut layer = ImportedLayer::new(String::new(), spans);
-        layer.relations = record
-            .relations
-            .into_iter()
-            .enumerate()
-            .map(|(n, r)| super::ImportedRelation {
-                key: r
-                    .id
-                    .map_or_else(|| format!("#{}", n + 1), |id| id.to_string()),
-                id: r.id,
-                from: r.from_id.to_string(),
-                to: r.to_id.to_string(),
-                label: r.kind,
+            // Span notes come back from comments that name an entity id (`#3 the note`).
+            for comment in &record.comments {
+                let Some((id, note)) = comment
+                    .as_str()
+                    .and_then(|c| c.strip_prefix('#'))
+                    .and_then(|c| c.split_once(' '))
+                    .and_then(|(id, note)| Some((id.parse::<u64>().ok()?, note)))
+                else {
+                    continue;
+                };
+                if let Some(span) = spans.iter_mut().find(|s| s.id == Some(id)) {
+                    span.note = Some(note.to_owned());
+                }
+            }
+            let mut layer = ImportedLayer::new(String::new(), spans);
+            layer.relations = record
+                .relations
+                .into_iter()
+                .enumerate()
+                .map(|(n, r)| super::ImportedRelation {
+                    key: r
+                        .id
+                        .map_or_else(|| format!("#{}", n + 1), |id| id.to_string()),
+                    id: r.id,
+                    from: r.from_id.to_string(),
+                    to: r.to_id.to_string(),
+                    label: r.kind,
+                })
+                .collect();
+            Ok(super::import::LineRecord {
+                source: record.source,
+                annotator: record.annotator,
+                text: record.text,
+                layer,
             })
-            .collect();
-        let name = if record.source.is_empty() {
-            format!("doc-{}.txt", i + 1)
-        } else {
-            record.source
-        };
-        let who = if record.annotator.is_empty() {
-            annotator.to_owned()
-        } else {
-            record.annotator
-        };
-        layer.annotator = who;
-        super::push_record(&mut out, name, record.text, layer);
-    }
-    let notes = placer.finish()?;
-    super::attach_notes(&mut out, notes);
-    Ok(out)
+        },
+    )
 }

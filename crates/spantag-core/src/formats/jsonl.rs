@@ -10,7 +10,6 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::placement::{Placer, TextRule};
 use super::{
     FormatError, Imported, ImportedLayer, ImportedRelation, ImportedSpan, Item, Offsets, Report,
     Sink,
@@ -165,75 +164,60 @@ pub fn parse(
     offsets: Offsets,
     annotator: &str,
 ) -> Result<Vec<Imported>, FormatError> {
-    let mut out: Vec<Imported> = Vec::new();
-    let mut placer = Placer::new(path, offsets, TextRule::Exact);
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let record: RecordIn<'_> = serde_json::from_str(line).map_err(|e| FormatError::Parse {
-            path: path.to_path_buf(),
-            line: i + 1,
-            message: e.to_string(),
-        })?;
-        let name = if record.meta.source.is_empty() {
-            format!("doc-{}.txt", i + 1)
-        } else {
-            record.meta.source.to_string()
-        };
-        let who = if record.meta.annotator.is_empty() {
-            annotator.to_owned()
-        } else {
-            record.meta.annotator.to_string()
-        };
-        let doc = Document::from_text(record.text.clone().into_owned());
-        let mut spans = Vec::with_capacity(record.spans.len());
-        for (n, s) in record.spans.into_iter().enumerate() {
-            let (start, end) = placer
-                .place_one(&doc, s.start, s.end, s.text.as_deref(), || {
-                    let which =
-                        s.id.map_or_else(|| format!("#{}", n + 1), |id| id.to_string());
-                    format!("line {}, span {which} ({})", i + 1, s.label)
-                })
-                .map_err(|message| FormatError::Parse {
-                    path: path.to_path_buf(),
-                    line: i + 1,
-                    message,
-                })?;
-            spans.push(ImportedSpan {
-                key: s.id.map(|id| id.to_string()),
-                id: s.id,
-                start,
-                end,
-                label: s.label.into_owned(),
-                note: s.note.map(|n| n.into_owned()),
-            });
-        }
-        let mut layer = ImportedLayer::new(who, spans);
-        if let Some(answer) = record.answer.as_deref().filter(|a| *a != "accept") {
-            layer.left_out = Some(format!(
-                "line {} has the Prodigy answer {answer:?} (only accepted records are annotations)",
-                i + 1
-            ));
-        }
-        for (n, value) in record.relations.into_iter().enumerate() {
-            match serde_json::from_value::<RelationIn>(value) {
-                Ok(r) => layer.relations.push(ImportedRelation {
-                    key: r
-                        .id
-                        .map_or_else(|| format!("#{}", n + 1), |id| id.to_string()),
-                    id: r.id,
-                    from: r.from.to_string(),
-                    to: r.to.to_string(),
-                    label: r.label,
-                }),
-                Err(_) => layer.not_modelled("JSONL relations without numeric from, to and label"),
+    super::import::import_json_lines(
+        text,
+        path,
+        offsets,
+        annotator,
+        "",
+        |line, record: RecordIn<'_>, placer| {
+            let doc = Document::from_text(record.text.clone().into_owned());
+            let mut spans = Vec::with_capacity(record.spans.len());
+            for (n, s) in record.spans.into_iter().enumerate() {
+                let (start, end) =
+                    placer.place_one(&doc, s.start, s.end, s.text.as_deref(), || {
+                        let which =
+                            s.id.map_or_else(|| format!("#{}", n + 1), |id| id.to_string());
+                        format!("line {line}, span {which} ({})", s.label)
+                    })?;
+                spans.push(ImportedSpan {
+                    key: s.id.map(|id| id.to_string()),
+                    id: s.id,
+                    start,
+                    end,
+                    label: s.label.into_owned(),
+                    note: s.note.map(|n| n.into_owned()),
+                });
             }
-        }
-        let text = record.text.into_owned();
-        super::push_record(&mut out, name, text, layer);
-    }
-    let notes = placer.finish()?;
-    super::attach_notes(&mut out, notes);
-    Ok(out)
+            let mut layer = ImportedLayer::new(String::new(), spans);
+            if let Some(answer) = record.answer.as_deref().filter(|a| *a != "accept") {
+                layer.left_out = Some(format!(
+                    "line {line} has the Prodigy answer {answer:?} (only accepted records are \
+                     annotations)"
+                ));
+            }
+            for (n, value) in record.relations.into_iter().enumerate() {
+                match serde_json::from_value::<RelationIn>(value) {
+                    Ok(r) => layer.relations.push(ImportedRelation {
+                        key: r
+                            .id
+                            .map_or_else(|| format!("#{}", n + 1), |id| id.to_string()),
+                        id: r.id,
+                        from: r.from.to_string(),
+                        to: r.to.to_string(),
+                        label: r.label,
+                    }),
+                    Err(_) => {
+                        layer.not_modelled("JSONL relations without numeric from, to and label");
+                    }
+                }
+            }
+            Ok(super::import::LineRecord {
+                source: record.meta.source.into_owned(),
+                annotator: record.meta.annotator.into_owned(),
+                text: record.text.into_owned(),
+                layer,
+            })
+        },
+    )
 }

@@ -13,7 +13,6 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::placement::{Placer, TextRule};
 use super::{
     FormatError, Imported, ImportedLayer, ImportedRelation, ImportedSpan, Item, Offsets, Report,
     Sink, offsets_of,
@@ -229,153 +228,161 @@ pub fn parse(
         other => serde_json::from_value(other).map(|t| vec![t]),
     }
     .map_err(|e| parse_error(e.to_string()))?;
-    let mut out = Vec::new();
-    let mut placer = Placer::new(path, offsets, TextRule::Exact);
-    for (n, task) in tasks.into_iter().enumerate() {
-        let text = task
-            .data
-            .get("text")
-            .or_else(|| task.data.values().find(|v| v.is_string()))
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| parse_error(format!("task {} has no text in data", n + 1)))?
-            .to_owned();
-        let meta = task.meta.unwrap_or_default();
-        let id = task.id.map_or_else(
-            || (n + 1).to_string(),
-            |v| v.to_string().trim_matches('"').to_owned(),
-        );
-        let name = meta.source.unwrap_or_else(|| format!("task-{id}.txt"));
-        let doc = Document::from_text(text.clone());
-        let several = task.annotations.len() > 1;
-        let mut layers = Vec::new();
-        for (i, annotation) in task.annotations.into_iter().enumerate() {
-            // spantag's own export names its annotators in `meta`; Label Studio says who
-            // made each annotation in `completed_by` (the same user in every task, wherever
-            // their annotation comes in the list); else the position.
-            let who = meta
-                .annotators
-                .get(i)
-                .cloned()
-                .or_else(|| {
-                    annotation
-                        .completed_by
-                        .as_ref()
-                        .and_then(|u| user_name(u, annotator))
-                })
-                .unwrap_or_else(|| {
-                    if several {
-                        format!("{annotator}-{}", i + 1)
-                    } else {
-                        annotator.to_owned()
-                    }
-                });
-            let mut layer = ImportedLayer::new(who, Vec::new());
-            if annotation.was_cancelled {
-                layer.left_out = Some(format!(
-                    "task {id}: the annotation was cancelled (skipped) in Label Studio"
-                ));
-            }
-            let mut notes: Vec<(String, String)> = Vec::new();
-            for (r, item) in annotation.result.into_iter().enumerate() {
-                let key = id_text(item.id.as_ref());
-                match item.kind.as_str() {
-                    "labels" => {}
-                    "relation" => {
-                        let (Some(mut from), Some(mut to)) =
-                            (id_text(item.from_id.as_ref()), id_text(item.to_id.as_ref()))
-                        else {
-                            layer.not_modelled("Label Studio relations without from_id and to_id");
-                            continue;
-                        };
-                        if item.direction.as_deref() == Some("left") {
-                            std::mem::swap(&mut from, &mut to);
-                        }
-                        let n = layer.relations.len() + 1;
-                        layer.relations.push(ImportedRelation {
-                            key: format!("{from}->{to} (relation {n})"),
-                            id: None,
-                            from,
-                            to,
-                            label: item
-                                .labels
-                                .into_iter()
-                                .next()
-                                .unwrap_or_else(|| UNLABELLED_RELATION.to_owned()),
-                        });
-                        continue;
-                    }
-                    "textarea" => {
-                        let texts = item.value.and_then(|v| v.text);
-                        let note = match texts {
-                            Some(serde_json::Value::Array(parts)) => Some(
-                                parts
-                                    .iter()
-                                    .filter_map(|p| p.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join("\n"),
-                            ),
-                            Some(serde_json::Value::String(one)) => Some(one),
-                            _ => None,
-                        };
-                        match (key, note) {
-                            (Some(key), Some(note)) => notes.push((key, note)),
-                            _ => layer.not_modelled("Label Studio textarea results without text"),
-                        }
-                        continue;
-                    }
-                    other => {
-                        layer.not_modelled(&format!("Label Studio {other:?} results"));
-                        continue;
-                    }
-                }
-                let Some(value) = item.value else {
-                    layer.not_modelled("Label Studio labels results without a value");
-                    continue;
-                };
-                let (Some(start), Some(end), Some(label)) =
-                    (value.start, value.end, value.labels.into_iter().next())
-                else {
-                    layer.not_modelled("Label Studio labels results without start, end or label");
-                    continue;
-                };
-                let given = value.text.as_ref().and_then(|t| t.as_str());
-                let (start, end) = placer
-                    .place_one(&doc, start, end, given, || {
-                        let region = key
-                            .as_deref()
-                            .map_or_else(|| format!("result {}", r + 1), |k| format!("region {k}"));
-                        format!("task {id}, annotation {}, {region} ({label})", i + 1)
+    super::import::import_records(
+        path,
+        offsets,
+        tasks.into_iter().enumerate(),
+        |(n, task), placer, out| {
+            let text = task
+                .data
+                .get("text")
+                .or_else(|| task.data.values().find(|v| v.is_string()))
+                .and_then(|v| v.as_str())
+                .ok_or_else(|| parse_error(format!("task {} has no text in data", n + 1)))?
+                .to_owned();
+            let meta = task.meta.unwrap_or_default();
+            let id = task.id.map_or_else(
+                || (n + 1).to_string(),
+                |v| v.to_string().trim_matches('"').to_owned(),
+            );
+            let name = meta.source.unwrap_or_else(|| format!("task-{id}.txt"));
+            let doc = Document::from_text(text.clone());
+            let several = task.annotations.len() > 1;
+            let mut layers = Vec::new();
+            for (i, annotation) in task.annotations.into_iter().enumerate() {
+                // spantag's own export names its annotators in `meta`; Label Studio says who
+                // made each annotation in `completed_by` (the same user in every task, wherever
+                // their annotation comes in the list); else the position.
+                let who = meta
+                    .annotators
+                    .get(i)
+                    .cloned()
+                    .or_else(|| {
+                        annotation
+                            .completed_by
+                            .as_ref()
+                            .and_then(|u| user_name(u, annotator))
                     })
-                    .map_err(|message| parse_error(format!("task {id}: {message}")))?;
-                let mut span = ImportedSpan::new(start, end, label);
-                // spantag writes `s<id>`; other ids are only keys.
-                span.id = key
-                    .as_deref()
-                    .and_then(|k| k.strip_prefix('s'))
-                    .and_then(|n| n.parse::<u64>().ok());
-                span.key = key;
-                layer.spans.push(span);
-            }
-            for (key, note) in notes {
-                match layer
-                    .spans
-                    .iter_mut()
-                    .find(|s| s.key.as_deref() == Some(key.as_str()))
-                {
-                    Some(span) => {
-                        span.note = Some(match span.note.take() {
-                            Some(earlier) => format!("{earlier}\n{note}"),
-                            None => note,
-                        });
-                    }
-                    None => layer.not_modelled("Label Studio textarea results not on a span"),
+                    .unwrap_or_else(|| {
+                        if several {
+                            format!("{annotator}-{}", i + 1)
+                        } else {
+                            annotator.to_owned()
+                        }
+                    });
+                let mut layer = ImportedLayer::new(who, Vec::new());
+                if annotation.was_cancelled {
+                    layer.left_out = Some(format!(
+                        "task {id}: the annotation was cancelled (skipped) in Label Studio"
+                    ));
                 }
+                let mut notes: Vec<(String, String)> = Vec::new();
+                for (r, item) in annotation.result.into_iter().enumerate() {
+                    let key = id_text(item.id.as_ref());
+                    match item.kind.as_str() {
+                        "labels" => {}
+                        "relation" => {
+                            let (Some(mut from), Some(mut to)) =
+                                (id_text(item.from_id.as_ref()), id_text(item.to_id.as_ref()))
+                            else {
+                                layer.not_modelled(
+                                    "Label Studio relations without from_id and to_id",
+                                );
+                                continue;
+                            };
+                            if item.direction.as_deref() == Some("left") {
+                                std::mem::swap(&mut from, &mut to);
+                            }
+                            let n = layer.relations.len() + 1;
+                            layer.relations.push(ImportedRelation {
+                                key: format!("{from}->{to} (relation {n})"),
+                                id: None,
+                                from,
+                                to,
+                                label: item
+                                    .labels
+                                    .into_iter()
+                                    .next()
+                                    .unwrap_or_else(|| UNLABELLED_RELATION.to_owned()),
+                            });
+                            continue;
+                        }
+                        "textarea" => {
+                            let texts = item.value.and_then(|v| v.text);
+                            let note = match texts {
+                                Some(serde_json::Value::Array(parts)) => Some(
+                                    parts
+                                        .iter()
+                                        .filter_map(|p| p.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join("\n"),
+                                ),
+                                Some(serde_json::Value::String(one)) => Some(one),
+                                _ => None,
+                            };
+                            match (key, note) {
+                                (Some(key), Some(note)) => notes.push((key, note)),
+                                _ => {
+                                    layer.not_modelled("Label Studio textarea results without text")
+                                }
+                            }
+                            continue;
+                        }
+                        other => {
+                            layer.not_modelled(&format!("Label Studio {other:?} results"));
+                            continue;
+                        }
+                    }
+                    let Some(value) = item.value else {
+                        layer.not_modelled("Label Studio labels results without a value");
+                        continue;
+                    };
+                    let (Some(start), Some(end), Some(label)) =
+                        (value.start, value.end, value.labels.into_iter().next())
+                    else {
+                        layer.not_modelled(
+                            "Label Studio labels results without start, end or label",
+                        );
+                        continue;
+                    };
+                    let given = value.text.as_ref().and_then(|t| t.as_str());
+                    let (start, end) = placer
+                        .place_one(&doc, start, end, given, || {
+                            let region = key.as_deref().map_or_else(
+                                || format!("result {}", r + 1),
+                                |k| format!("region {k}"),
+                            );
+                            format!("task {id}, annotation {}, {region} ({label})", i + 1)
+                        })
+                        .map_err(|message| parse_error(format!("task {id}: {message}")))?;
+                    let mut span = ImportedSpan::new(start, end, label);
+                    // spantag writes `s<id>`; other ids are only keys.
+                    span.id = key
+                        .as_deref()
+                        .and_then(|k| k.strip_prefix('s'))
+                        .and_then(|n| n.parse::<u64>().ok());
+                    span.key = key;
+                    layer.spans.push(span);
+                }
+                for (key, note) in notes {
+                    match layer
+                        .spans
+                        .iter_mut()
+                        .find(|s| s.key.as_deref() == Some(key.as_str()))
+                    {
+                        Some(span) => {
+                            span.note = Some(match span.note.take() {
+                                Some(earlier) => format!("{earlier}\n{note}"),
+                                None => note,
+                            });
+                        }
+                        None => layer.not_modelled("Label Studio textarea results not on a span"),
+                    }
+                }
+                layers.push(layer);
             }
-            layers.push(layer);
-        }
-        out.push(Imported { name, text, layers });
-    }
-    let notes = placer.finish()?;
-    super::attach_notes(&mut out, notes);
-    Ok(out)
+            out.push(Imported { name, text, layers });
+            Ok(())
+        },
+    )
 }

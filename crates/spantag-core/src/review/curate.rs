@@ -236,14 +236,14 @@ fn curate_document(
         }
         let id = curated.allocate_id();
         curated.scheme.ensure(label);
-        curated.insert(Span {
-            id,
-            start: *start,
-            end: *end,
-            label: label.clone(),
-            text: doc.doc.slice(*start..*end).to_owned(),
-            note: agreed_note(&doc.layers, *start, *end, label),
-        });
+        curated.insert(
+            Span::new(id, *start..*end, label, doc.doc.slice(*start..*end)).with_note(agreed_note(
+                &doc.layers,
+                *start,
+                *end,
+                label,
+            )),
+        );
         added += 1;
     }
     // Relations the agreeing annotators made between curated spans come along.

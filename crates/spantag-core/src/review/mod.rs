@@ -341,14 +341,7 @@ pub(crate) mod test_support {
         let mut v: Vec<Span> = list
             .iter()
             .enumerate()
-            .map(|(i, &(start, end, label))| Span {
-                id: i as u64 + 1,
-                start,
-                end,
-                label: label.to_owned(),
-                text: String::new(),
-                note: None,
-            })
+            .map(|(i, &(start, end, label))| Span::new(i as u64 + 1, start..end, label, ""))
             .collect();
         v.sort_by(Span::order);
         v
@@ -365,14 +358,7 @@ mod tests {
     use super::*;
 
     fn span(start: usize, end: usize, label: &str) -> Span {
-        Span {
-            id: 0,
-            start,
-            end,
-            label: label.to_owned(),
-            text: String::new(),
-            note: None,
-        }
+        Span::new(0, start..end, label, "")
     }
 
     #[test]

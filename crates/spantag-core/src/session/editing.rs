@@ -27,14 +27,7 @@ impl Session {
             return Ok(Tagged::Duplicate(existing.id));
         }
         let span_id = state.layer.next_id();
-        let span = Span {
-            id: span_id,
-            start: range.start,
-            end: range.end,
-            label: label.to_owned(),
-            text: self.doc.slice(range).to_owned(),
-            note: None,
-        };
+        let span = Span::new(span_id, range.clone(), label, self.doc.slice(range));
         self.apply(id, Edit::AddSpan(span))?;
         Ok(Tagged::Added(span_id))
     }
@@ -123,14 +116,7 @@ impl Session {
             {
                 continue;
             }
-            spans.push(Span {
-                id: next,
-                start: range.start,
-                end: range.end,
-                label: label.to_owned(),
-                text: doc.slice(range).to_owned(),
-                note: None,
-            });
+            spans.push(Span::new(next, range.clone(), label, doc.slice(range)));
             next += 1;
         }
         let n = spans.len();

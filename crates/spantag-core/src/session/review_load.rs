@@ -252,14 +252,7 @@ mod tests {
         for (i, who) in annotators.iter().enumerate() {
             let mut layer = Layer::new(who);
             let (start, end) = words[i % words.len()];
-            layer.insert(Span {
-                id: 1,
-                start,
-                end,
-                label: "actor".into(),
-                text: doc.slice(start..end).to_owned(),
-                note: None,
-            });
+            layer.insert(Span::new(1, start..end, "actor", doc.slice(start..end)));
             store::save_layer(&layer, &doc, &store::annotation_path(&doc_path, who)).unwrap();
         }
         (dir, doc_path)

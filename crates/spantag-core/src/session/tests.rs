@@ -185,14 +185,7 @@ fn read_only_layers_refuse_edits() {
 fn placing_an_orphan_keeps_its_id_and_undo_takes_it_back() {
     let (_dir, mut session) = session_with_two_layers();
     let alice = LayerId::from_name("alice");
-    let orphan = Span {
-        id: 9,
-        start: 100,
-        end: 105,
-        label: "claim".into(),
-        text: "gone!".into(),
-        note: Some("kept".into()),
-    };
+    let orphan = Span::new(9, 100..105, "claim", "gone!").with_note(Some("kept".into()));
     session.apply(&alice, Edit::AddOrphan(orphan)).unwrap();
     let Tagged::Added(new) = session.tag(&alice, 12..16, "event").unwrap() else {
         panic!("tagged");
@@ -219,22 +212,8 @@ fn restore_reanchors_and_is_undoable() {
     // A recovery file written against an older text with two words more in front.
     let old = Document::from_text("Today Mayor Reyes said the levee is late.".into());
     let mut layer = Layer::new("alice");
-    layer.insert(Span {
-        id: 1,
-        start: 18,
-        end: 22,
-        label: "claim".into(),
-        text: "said".into(),
-        note: None,
-    });
-    layer.insert(Span {
-        id: 2,
-        start: 6,
-        end: 17,
-        label: "actor".into(),
-        text: "Mayor Reyes".into(),
-        note: None,
-    });
+    layer.insert(Span::new(1, 18..22, "claim", "said"));
+    layer.insert(Span::new(2, 6..17, "actor", "Mayor Reyes"));
     let file = AnnotationFile::from_layer(&layer, &old);
     let restored = session.restore(&alice, file).unwrap();
     assert_eq!(restored.moved, 2);
@@ -287,14 +266,9 @@ fn merging_adds_only_what_is_missing_in_one_step() {
     let (_dir, mut session) = session_with_two_layers();
     let alice = LayerId::from_name("alice");
     let mut theirs = AnnotationFile::from_layer(session.editable().layer(), session.document());
-    theirs.spans.push(Span {
-        id: 1,
-        start: 17,
-        end: 35,
-        label: "claim".into(),
-        text: "the levee is late.".into(),
-        note: None,
-    });
+    theirs
+        .spans
+        .push(Span::new(1, 17..35, "claim", "the levee is late."));
     // Their relation from "Mayor Reyes" (their id 7, my id 1) to their new claim (their
     // id 1, which is my Mayor Reyes's id: ids differ between files), and a rejection.
     theirs.spans[0].id = 7;

@@ -175,14 +175,10 @@ mod tests {
             (35, 39, "event"),
         ] {
             let id = layer.allocate_id();
-            layer.insert(Span {
-                id,
-                start,
-                end,
-                label: label.to_owned(),
-                text: doc.slice(start..end).to_owned(),
-                note: (label == "claim").then(|| "quoted \"as is\"".to_owned()),
-            });
+            layer.insert(
+                Span::new(id, start..end, label, doc.slice(start..end))
+                    .with_note((label == "claim").then(|| "quoted \"as is\"".to_owned())),
+            );
         }
         (doc, layer)
     }

@@ -267,13 +267,8 @@ mod tests {
     #[test]
     fn a_repeated_id_names_both_spans_and_the_relations_that_may_mean_either() {
         let doc = Document::from_text("Reyes met Okafor.".to_owned());
-        let span = |id, start, end, text: &str| crate::annotation::Span {
-            id,
-            start,
-            end,
-            label: "actor".into(),
-            text: text.into(),
-            note: None,
+        let span = |id, start, end, text: &str| {
+            crate::annotation::Span::new(id, start..end, "actor", text)
         };
         let relation = |id, from, to| crate::annotation::Relation {
             id,

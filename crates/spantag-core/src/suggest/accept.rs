@@ -22,14 +22,12 @@ pub fn accept_all(layer: &Layer, doc: &Document, items: &[Suggestion]) -> (Optio
             skipped += 1;
             continue;
         }
-        spans.push(Span {
-            id: next,
-            start: s.start,
-            end: s.end,
-            label: s.label.clone(),
-            text: doc.slice(s.range()).to_owned(),
-            note: None,
-        });
+        spans.push(Span::new(
+            next,
+            s.start..s.end,
+            &s.label,
+            doc.slice(s.range()),
+        ));
         next += 1;
     }
     (

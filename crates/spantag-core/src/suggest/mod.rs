@@ -581,14 +581,7 @@ mod tests {
     use std::path::Path;
 
     fn span(id: u64, doc: &Document, start: usize, end: usize, label: &str) -> Span {
-        Span {
-            id,
-            start,
-            end,
-            label: label.to_owned(),
-            text: doc.slice(start..end).to_owned(),
-            note: None,
-        }
+        Span::new(id, start..end, label, doc.slice(start..end))
     }
 
     fn request(doc: &Document, layer: Layer) -> Request {

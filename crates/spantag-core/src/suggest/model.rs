@@ -63,14 +63,12 @@ pub fn layer(doc: &Document, spans: &[ModelSpan]) -> Result<Layer, String> {
                 doc.char_len()
             ));
         }
-        out.push(Span {
-            id: i as u64 + 1,
-            start: s.start,
-            end: s.end,
-            label: s.label.clone(),
-            text: doc.slice(s.start..s.end).to_owned(),
-            note: None,
-        });
+        out.push(Span::new(
+            i as u64 + 1,
+            s.start..s.end,
+            &s.label,
+            doc.slice(s.start..s.end),
+        ));
     }
     Ok(Layer::from_parts(
         MODEL,

@@ -186,14 +186,7 @@ pub fn layer(doc: &Document, count: usize, annotator: &str, seed: u64) -> Layer 
                 }
             };
             id += 1;
-            spans.push(Span {
-                id,
-                start,
-                end,
-                label: label.to_owned(),
-                text: doc.slice(start..end).to_owned(),
-                note: None,
-            });
+            spans.push(Span::new(id, start..end, label, doc.slice(start..end)));
             k += 1;
         }
     }

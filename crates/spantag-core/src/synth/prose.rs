@@ -524,14 +524,12 @@ fn spread(
         if start >= end || text.trim().is_empty() {
             continue;
         }
-        spans.push(Span {
-            id: spans.len() as u64 + 1,
-            start,
-            end,
-            label: rng.pick(LABELS).to_owned(),
+        spans.push(Span::new(
+            spans.len() as u64 + 1,
+            start..end,
+            rng.pick(LABELS),
             text,
-            note: None,
-        });
+        ));
     }
     spans
 }

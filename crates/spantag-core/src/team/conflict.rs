@@ -149,14 +149,7 @@ mod tests {
     use crate::edit::apply;
 
     fn span(id: u64, start: usize, end: usize, label: &str) -> Span {
-        Span {
-            id,
-            start,
-            end,
-            label: label.to_owned(),
-            text: "t".to_owned(),
-            note: None,
-        }
+        Span::new(id, start..end, label, "t")
     }
 
     /// A layer as the merge driver leaves it: span 1 relabelled differently on both sides

@@ -440,14 +440,7 @@ mod tests {
     use super::*;
 
     fn span(id: u64, start: usize, end: usize, label: &str) -> Span {
-        Span {
-            id,
-            start,
-            end,
-            label: label.to_owned(),
-            text: format!("t{start}"),
-            note: None,
-        }
+        Span::new(id, start..end, label, format!("t{start}"))
     }
 
     fn rel(id: u64, from: u64, to: u64) -> Relation {
