@@ -416,3 +416,25 @@ fn the_versions_strip_shows_each_annotators_spans_on_the_sentence() {
         "ben's and the curated row"
     );
 }
+
+/// With a project file: a rename across the folder changes it too, and a new curated layer
+/// shows the new name once, in the project file's colour.
+#[test]
+fn a_label_renamed_in_a_project_keeps_the_project_colour_in_review() {
+    let dir = folder();
+    std::fs::write(
+        dir.path().join("spantag.ron"),
+        "(version: 1, labels: [(name: \"claim\", color: \"#4e79a7\"), (name: \"actor\", color: \"#b07aa1\"), (name: \"event\", color: \"#59a14f\")])\n",
+    )
+    .unwrap();
+    let out = common::spantag(&["label", "rename", "actor", "person"], &[dir.path()]);
+    assert!(out.status.success(), "{}", common::text(&out.stderr));
+    let mut h = app_on(dir.path());
+    run_until(&mut h, "the annotators' layers", |app| {
+        app.in_review() && !app.layers_pending() && app.layer().is_some()
+    });
+    let scheme = h.state().session().unwrap().scheme().clone();
+    let names: Vec<&str> = scheme.labels().iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["claim", "person", "event"]);
+    assert_eq!(scheme.get("person").unwrap().color, "#b07aa1");
+}
