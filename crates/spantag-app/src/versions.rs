@@ -162,6 +162,8 @@ pub fn chosen(d: &Disagreement, curated: &Layer) -> Option<String> {
 pub struct Cache {
     key: Option<(usize, usize, Vec<u64>, bool)>,
     rows: Vec<Option<LayoutJob>>,
+    /// The rows laid out for a text width (its bits): a frame then draws them as they are.
+    galleys: Option<(u32, Vec<Option<std::sync::Arc<egui::Galley>>>)>,
 }
 
 /// The strip: nothing when no disagreement is current.
@@ -217,9 +219,33 @@ pub fn versions_ui(
             dark,
             text_color,
         )));
-        state.versions = Cache { key, rows };
+        state.versions = Cache {
+            key,
+            rows,
+            galleys: None,
+        };
     }
-    let rows = &state.versions.rows;
+    // The text column: what the name, tick and Accept button leave.
+    let width = (ui.available_width() - 170.0).max(160.0);
+    if state.versions.galleys.as_ref().map(|g| g.0) != Some(width.to_bits()) {
+        let galleys = state
+            .versions
+            .rows
+            .iter()
+            .map(|job| {
+                job.clone().map(|mut job| {
+                    job.wrap.max_width = width;
+                    ui.fonts_mut(|f| f.layout_job(job))
+                })
+            })
+            .collect();
+        state.versions.galleys = Some((width.to_bits(), galleys));
+    }
+    let rows: &[Option<std::sync::Arc<egui::Galley>>] = state
+        .versions
+        .galleys
+        .as_ref()
+        .map_or(&[], |g| g.1.as_slice());
     let chosen = d.settled_by(curated).then(|| chosen(d, curated)).flatten();
     let read_only = session.read_only_ids();
     ui.add_space(4.0);
@@ -227,64 +253,67 @@ pub fn versions_ui(
         ui.label(RichText::new("Versions").strong());
         ui.weak("each annotator's spans on the sentence; Alt+1…9 accepts one");
     });
-    egui::ScrollArea::vertical()
-        .id_salt("versions")
-        .auto_shrink([false, true])
-        .show(ui, |ui| {
-            egui::Grid::new("versions-grid")
-                .num_columns(3)
-                .spacing([10.0, 6.0])
-                .striped(true)
-                .show(ui, |ui| {
-                    for (k, says) in d.says.iter().enumerate() {
-                        let id = LayerId::from_name(&says.annotator);
-                        let index = read_only.iter().position(|x| *x == id).unwrap_or(k);
-                        let color = annotator_color(index);
-                        ui.horizontal(|ui| {
-                            let (rect, _) =
-                                ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
-                            ui.painter().rect_filled(rect, CornerRadius::same(2), color);
-                            ui.label(RichText::new(&says.annotator).strong().color(color));
-                            if chosen.as_deref() == Some(says.annotator.as_str()) {
-                                ui.label(RichText::new("✔").color(theme::ok_color(dark)))
-                                    .on_hover_text("The curated layer follows this version");
-                            }
-                        });
+    // Plain rows (no grid, no scroll area): the strip is drawn every frame of a review, so
+    // it costs what six labels and buttons cost, laid out once per change.
+    let name_width = 150.0;
+    for (k, says) in d.says.iter().enumerate() {
+        let id = LayerId::from_name(&says.annotator);
+        let index = read_only.iter().position(|x| *x == id).unwrap_or(k);
+        let color = annotator_color(index);
+        ui.horizontal_top(|ui| {
+            ui.allocate_ui_with_layout(
+                vec2(name_width, 18.0),
+                egui::Layout::left_to_right(egui::Align::Center),
+                |ui| {
+                    ui.set_min_width(name_width);
+                    let (rect, _) = ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
+                    ui.painter().rect_filled(rect, CornerRadius::same(2), color);
+                    ui.label(RichText::new(&says.annotator).strong().color(color));
+                    if chosen.as_deref() == Some(says.annotator.as_str()) {
+                        ui.label(RichText::new("✔").color(theme::ok_color(dark)))
+                            .on_hover_text("The curated layer follows this version");
+                    }
+                    let accept = ui.small_button("Accept");
+                    if accept.hovered() {
                         let key = if k < 9 {
                             format!(" (Alt+{})", k + 1)
                         } else {
                             String::new()
                         };
-                        if ui
-                            .small_button("Accept")
-                            .on_hover_text(format!(
-                                "Make {}'s version the curated one{key}",
-                                says.annotator
-                            ))
-                            .clicked()
-                        {
-                            commands.push(Command::AcceptVersion(id.clone()));
-                        }
-                        match rows.get(k).cloned().flatten() {
-                            Some(job) => {
-                                ui.add(egui::Label::new(job).wrap());
-                            }
-                            None => {
-                                ui.weak("(hidden)");
-                            }
-                        }
-                        ui.end_row();
+                        accept.clone().on_hover_text(format!(
+                            "Make {}'s version the curated one{key}",
+                            says.annotator
+                        ));
                     }
-                    ui.horizontal(|ui| {
-                        ui.label(RichText::new("curated").strong());
-                    });
-                    ui.weak("yours");
-                    if let Some(job) = rows.last().cloned().flatten() {
-                        ui.add(egui::Label::new(job).wrap());
+                    if accept.clicked() {
+                        commands.push(Command::AcceptVersion(id.clone()));
                     }
-                    ui.end_row();
-                });
+                },
+            );
+            match rows.get(k).cloned().flatten() {
+                Some(galley) => {
+                    ui.add(egui::Label::new(galley));
+                }
+                None => {
+                    ui.weak("(hidden)");
+                }
+            }
         });
+    }
+    ui.horizontal_top(|ui| {
+        ui.allocate_ui_with_layout(
+            vec2(name_width, 18.0),
+            egui::Layout::left_to_right(egui::Align::Center),
+            |ui| {
+                ui.set_min_width(name_width);
+                ui.label(RichText::new("curated").strong());
+                ui.weak("yours");
+            },
+        );
+        if let Some(galley) = rows.last().cloned().flatten() {
+            ui.add(egui::Label::new(galley));
+        }
+    });
 }
 
 #[cfg(test)]
