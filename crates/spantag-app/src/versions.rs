@@ -161,6 +161,10 @@ pub fn chosen(d: &Disagreement, curated: &Layer) -> Option<String> {
 #[derive(Default)]
 pub struct Cache {
     key: Option<(usize, usize, Vec<u64>, bool)>,
+    /// Which annotators (indexes into the disagreement's list) each row stands for: those
+    /// whose spans on the sentence are the same share one row. The curated row is last and
+    /// stands for no annotator.
+    groups: Vec<Vec<usize>>,
     rows: Vec<Option<LayoutJob>>,
     /// The rows laid out for a text width (its bits): a frame then draws them as they are.
     galleys: Option<(u32, Vec<Option<std::sync::Arc<egui::Galley>>>)>,
@@ -195,10 +199,34 @@ pub fn versions_ui(
     let key = Some((d.start, d.end, revisions, dark));
     if state.versions.key != key {
         let context = sentence_around(doc, d.start, d.end);
-        let mut rows: Vec<Option<LayoutJob>> = ids
+        // Annotators whose spans on the sentence are the same share a row: with five
+        // annotators the odd one out stands apart, and the strip stays short.
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut signatures: Vec<Option<Vec<(usize, usize, String)>>> = Vec::new();
+        for (k, id) in ids.iter().enumerate() {
+            let signature = session.layer(id).map(|l| {
+                l.index()
+                    .overlapping(context.0..context.1)
+                    .into_iter()
+                    .filter_map(|p| l.layer().spans().get(p))
+                    .map(|x| (x.start, x.end, x.label.clone()))
+                    .collect::<Vec<_>>()
+            });
+            match signatures
+                .iter()
+                .position(|s| s.is_some() && *s == signature)
+            {
+                Some(g) => groups[g].push(k),
+                None => {
+                    groups.push(vec![k]);
+                    signatures.push(signature);
+                }
+            }
+        }
+        let mut rows: Vec<Option<LayoutJob>> = groups
             .iter()
-            .map(|id| {
-                session.layer(id).map(|l| {
+            .map(|members| {
+                session.layer(&ids[members[0]]).map(|l| {
                     row_job(
                         doc,
                         context,
@@ -221,6 +249,7 @@ pub fn versions_ui(
         )));
         state.versions = Cache {
             key,
+            groups,
             rows,
             galleys: None,
         };
@@ -256,33 +285,47 @@ pub fn versions_ui(
     // Plain rows (no grid, no scroll area): the strip is drawn every frame of a review, so
     // it costs what six labels and buttons cost, laid out once per change.
     let name_width = 150.0;
-    for (k, says) in d.says.iter().enumerate() {
-        let id = LayerId::from_name(&says.annotator);
-        let index = read_only.iter().position(|x| *x == id).unwrap_or(k);
-        let color = annotator_color(index);
+    let groups = state.versions.groups.clone();
+    for (g, members) in groups.iter().enumerate() {
+        let Some(first) = members.first().and_then(|&k| d.says.get(k)) else {
+            continue;
+        };
+        let id = LayerId::from_name(&first.annotator);
         ui.horizontal_top(|ui| {
             ui.allocate_ui_with_layout(
                 vec2(name_width, 18.0),
                 egui::Layout::left_to_right(egui::Align::Center),
                 |ui| {
                     ui.set_min_width(name_width);
-                    let (rect, _) = ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
-                    ui.painter().rect_filled(rect, CornerRadius::same(2), color);
-                    ui.label(RichText::new(&says.annotator).strong().color(color));
-                    if chosen.as_deref() == Some(says.annotator.as_str()) {
+                    ui.spacing_mut().item_spacing.x = 4.0;
+                    for &k in members {
+                        let Some(says) = d.says.get(k) else { continue };
+                        let index = read_only
+                            .iter()
+                            .position(|x| x.name() == says.annotator)
+                            .unwrap_or(k);
+                        let color = annotator_color(index);
+                        let (rect, _) = ui.allocate_exact_size(vec2(9.0, 9.0), Sense::hover());
+                        ui.painter().rect_filled(rect, CornerRadius::same(2), color);
+                        ui.label(RichText::new(&says.annotator).strong().color(color));
+                    }
+                    if chosen
+                        .as_deref()
+                        .is_some_and(|c| members.iter().any(|&k| d.says[k].annotator == c))
+                    {
                         ui.label(RichText::new("✔").color(theme::ok_color(dark)))
                             .on_hover_text("The curated layer follows this version");
                     }
                     let accept = ui.small_button("Accept");
                     if accept.hovered() {
-                        let key = if k < 9 {
-                            format!(" (Alt+{})", k + 1)
-                        } else {
-                            String::new()
-                        };
+                        let keys: Vec<String> = members
+                            .iter()
+                            .filter(|&&k| k < 9)
+                            .map(|k| format!("Alt+{}", k + 1))
+                            .collect();
                         accept.clone().on_hover_text(format!(
-                            "Make {}'s version the curated one{key}",
-                            says.annotator
+                            "Make this version the curated one ({})",
+                            keys.join(", ")
                         ));
                     }
                     if accept.clicked() {
@@ -290,7 +333,7 @@ pub fn versions_ui(
                     }
                 },
             );
-            match rows.get(k).cloned().flatten() {
+            match rows.get(g).cloned().flatten() {
                 Some(galley) => {
                     ui.add(egui::Label::new(galley));
                 }
