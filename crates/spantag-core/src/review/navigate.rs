@@ -184,27 +184,12 @@ pub fn accept_version(
     // The chosen annotator's relations between spans the curated layer then holds.
     if let Some(source) = source {
         let mine = super::curate::agreed_relations(std::slice::from_ref(source), 1);
-        let id_of = |key: &super::curate::Accepted| {
-            added
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, id)| *id)
-                .or_else(|| curated.find_duplicate(key.0..key.1, &key.2).map(|s| s.id))
-        };
         let touches = |key: &super::curate::Accepted| added.iter().any(|(k, _)| k == key);
         let mine: Vec<_> = mine
             .into_iter()
             .filter(|(from, to, _)| touches(from) || touches(to))
             .collect();
-        for (from, to, label) in super::curate::relations_to_add(&mine, &curated.relations, id_of) {
-            edits.push(Edit::AddRelation(crate::annotation::Relation {
-                id: next,
-                from,
-                to,
-                label,
-            }));
-            next += 1;
-        }
+        edits.extend(relation_edits(&mine, curated, &added, &mut next));
     }
     edits.push(Edit::Decide(Decision::new(
         doc,
@@ -298,6 +283,19 @@ pub fn accept_agreed(
     // Relations the agreeing annotators made between curated spans come along.
     let need = options.min_agree.unwrap_or(annotators.len());
     let agreed = super::curate::agreed_relations(annotators, need);
+    edits.extend(relation_edits(&agreed, curated, &added, &mut next));
+    (Edit::Batch(edits), n)
+}
+
+/// The edits adding the relations of `agreed` whose ends the curated layer holds, or is
+/// being given in this step (`added`: each span's key and new id), and that it lacks; their
+/// ids are taken from `next` on.
+fn relation_edits(
+    agreed: &[super::curate::RelationKey],
+    curated: &Layer,
+    added: &[(super::curate::Accepted, u64)],
+    next: &mut u64,
+) -> Vec<Edit> {
     let id_of = |key: &super::curate::Accepted| {
         added
             .iter()
@@ -305,16 +303,19 @@ pub fn accept_agreed(
             .map(|(_, id)| *id)
             .or_else(|| curated.find_duplicate(key.0..key.1, &key.2).map(|s| s.id))
     };
-    for (from, to, label) in super::curate::relations_to_add(&agreed, &curated.relations, id_of) {
-        edits.push(Edit::AddRelation(crate::annotation::Relation {
-            id: next,
-            from,
-            to,
-            label,
-        }));
-        next += 1;
-    }
-    (Edit::Batch(edits), n)
+    super::curate::relations_to_add(agreed, &curated.relations, id_of)
+        .into_iter()
+        .map(|(from, to, label)| {
+            let id = *next;
+            *next += 1;
+            Edit::AddRelation(crate::annotation::Relation {
+                id,
+                from,
+                to,
+                label,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
