@@ -14,10 +14,9 @@
 //! not. Since a suggested text was tagged at least as often as it is left untagged in the
 //! documents where it was tagged, suggestions there are never more than the spans.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use rustc_hash::FxHashMap;
 
 /// The share of its occurrences a text must have been tagged in to be suggested.
 pub const MIN_SHARE: f64 = 0.5;
@@ -203,14 +202,22 @@ pub(crate) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || ('\u{300}'..='\u{36f}').contains(&c)
 }
 
-/// Whether every word of `text` is a stop word.
+/// Whether every word of `text` is a stop word (all are ASCII: a word that is not is no
+/// stop word, and none is lowercased into a new string).
 fn only_stop_words(text: &str) -> bool {
     let mut words = text
         .split(|c: char| !is_word_char(c))
         .filter(|w| !w.is_empty())
         .peekable();
     words.peek().is_some()
-        && words.all(|w| STOP_WORDS.binary_search(&w.to_lowercase().as_str()).is_ok())
+        && words.all(|w| {
+            w.is_ascii()
+                && STOP_WORDS
+                    .binary_search_by(|stop| {
+                        stop.bytes().cmp(w.bytes().map(|b| b.to_ascii_lowercase()))
+                    })
+                    .is_ok()
+        })
 }
 
 /// Whether a tagged text is distinctive enough to suggest elsewhere (see the module's
@@ -243,42 +250,240 @@ pub(crate) fn word_bounded(text: &str, range: Range<usize>) -> bool {
         && !joins(inner.chars().next_back(), after.chars().next())
 }
 
-/// Finds every whole-word occurrence of a set of terms: overlapping matches of one
-/// automaton (a contiguous NFA: a DFA's size grows with the number of terms × the alphabet),
-/// kept where they start and end at word boundaries.
-pub(crate) struct Finder(Option<AhoCorasick>);
+/// What an ASCII byte is to the tokenizer.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Word,
+    Space,
+    Other,
+}
 
-impl Finder {
-    /// A finder of `terms` (indices in callbacks are into `terms`).
-    pub(crate) fn new<S: AsRef<str>>(terms: &[S]) -> Self {
-        let texts: Vec<&str> = terms.iter().map(AsRef::as_ref).collect();
-        if texts.is_empty() {
-            return Self(None);
+/// [`Class`] of each ASCII byte: word characters as [`is_word_char`], white space as
+/// `char::is_whitespace`.
+const ASCII_CLASS: [Class; 128] = {
+    let mut table = [Class::Other; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphanumeric() || c == b'_' {
+            Class::Word
+        } else if matches!(c, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ') {
+            Class::Space
+        } else {
+            Class::Other
+        };
+        b += 1;
+    }
+    table
+};
+
+/// The token at byte `i` or after it: a run of word characters, or one other character
+/// that is not white space. White space is skipped: a term never starts with it.
+fn next_token(text: &str, mut i: usize) -> Option<Range<usize>> {
+    let bytes = text.as_bytes();
+    let char_at = |i: usize| text.get(i..).and_then(|t| t.chars().next());
+    loop {
+        let b = *bytes.get(i)?;
+        if let Some(&class) = ASCII_CLASS.get(usize::from(b)) {
+            match class {
+                Class::Space => i += 1,
+                Class::Word => break,
+                Class::Other => return Some(i..i + 1),
+            }
+        } else {
+            let c = char_at(i)?;
+            if c.is_whitespace() {
+                i += c.len_utf8();
+            } else if is_word_char(c) {
+                break;
+            } else {
+                return Some(i..i + c.len_utf8());
+            }
         }
-        Self(
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::ContiguousNFA))
-                .build(&texts)
-                .ok(),
-        )
+    }
+    let start = i;
+    while let Some(&b) = bytes.get(i) {
+        if let Some(&class) = ASCII_CLASS.get(usize::from(b)) {
+            if class != Class::Word {
+                break;
+            }
+            i += 1;
+        } else {
+            match char_at(i) {
+                Some(c) if is_word_char(c) => i += c.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+    Some(start..i)
+}
+
+/// Finds every whole-word occurrence of a set of terms in one pass over the text's tokens.
+///
+/// A whole-word occurrence starts where a token starts, and ends where the document's
+/// k-th token from there ends, k being the number of the term's own tokens (the document
+/// tokenizes those characters as the term does; a term whose last word runs on in the
+/// document is not a whole word there). So from each token the finder looks up the text
+/// one, two, … tokens long among the terms, and goes on only while that text begins some
+/// term ([`Entry::prefix`]). The cost is about one hash of each byte of the document,
+/// however many terms share a first word; what it holds is one entry per term and per token
+/// prefix of a term. Terms that start or end with white space are never found.
+pub(crate) struct Finder<'t> {
+    /// Each term's text and token prefix by its [`PieceHash`].
+    entries: FxHashMap<u64, Entry>,
+    texts: Vec<&'t str>,
+    /// One bit per value of the top bits of the entries' [`PieceHash`]es: most tokens of a
+    /// document are turned away here, without a probe of `entries`.
+    seen: Vec<u64>,
+}
+
+/// What a [`PieceHash`] stands for.
+#[derive(Default)]
+struct Entry {
+    /// The terms with that text (their indices; one per time a term was given).
+    terms: Vec<u32>,
+    /// Whether it is also a term's first tokens (fewer than all): go on to the next token.
+    prefix: bool,
+}
+
+/// Bits in [`Finder::seen`], as a power of two (8 kB: stays in the first-level cache).
+const SEEN_BITS: u32 = 16;
+
+fn seen_bit(hash: u64) -> (usize, u64) {
+    let top = hash >> (64 - SEEN_BITS);
+    ((top / 64) as usize, 1 << (top % 64))
+}
+
+/// A hash fed one piece at a time, a piece being a token with the white space before it: a
+/// text one token longer costs only the new piece. The finder and the terms cut a text into
+/// the same pieces, so equal texts hash alike.
+#[derive(Default, Clone)]
+struct PieceHash(rustc_hash::FxHasher);
+
+impl PieceHash {
+    fn add(&mut self, piece: &str) -> u64 {
+        use std::hash::Hasher;
+        self.0.write(piece.as_bytes());
+        self.0.write_u8(0xff); // no UTF-8 byte: "ab"+"c" and "a"+"bc" differ
+        self.0.finish()
+    }
+}
+
+impl<'t> Finder<'t> {
+    /// A finder of `terms` (indices in callbacks are into `terms`).
+    pub(crate) fn new<S: AsRef<str>>(terms: &'t [S]) -> Self {
+        let mut entries: FxHashMap<u64, Entry> = FxHashMap::default();
+        let mut texts = Vec::with_capacity(terms.len());
+        for (i, term) in terms.iter().enumerate() {
+            let term = term.as_ref();
+            texts.push(term);
+            let Ok(i) = u32::try_from(i) else { break };
+            let mut hashes = Vec::new();
+            let (mut at, mut hash) = (0, PieceHash::default());
+            while let Some(token) = next_token(term, at) {
+                if hashes.is_empty() && token.start > 0 {
+                    break;
+                }
+                hashes.push(hash.add(&term[at..token.end]));
+                at = token.end;
+            }
+            // Empty, or starting or ending with white space: never found.
+            let Some(whole) = hashes.pop().filter(|_| at == term.len()) else {
+                continue;
+            };
+            for h in hashes {
+                entries.entry(h).or_default().prefix = true;
+            }
+            entries.entry(whole).or_default().terms.push(i);
+        }
+        let mut seen = vec![0_u64; 1 << (SEEN_BITS - 6)];
+        for h in entries.keys() {
+            let (word, bit) = seen_bit(*h);
+            seen[word] |= bit;
+        }
+        Self {
+            entries,
+            texts,
+            seen,
+        }
     }
 
-    /// Calls `found(byte range, term)` for every whole-word occurrence; `false` when `stop`
-    /// said to stop (asked every 64k matches).
+    /// Calls `found(byte range, term)` for every whole-word occurrence, in order of start;
+    /// `false` when `stop` said to stop (asked every 64k tokens).
     pub(crate) fn each(
         &self,
         text: &str,
         stop: &dyn Fn() -> bool,
         found: &mut dyn FnMut(Range<usize>, usize),
     ) -> bool {
-        let Some(ac) = &self.0 else { return true };
-        for (k, m) in ac.find_overlapping_iter(text).enumerate() {
-            if k % 65_536 == 65_535 && stop() {
+        self.each_in(text, 0..text.len(), stop, found)
+    }
+
+    /// [`Self::each`] for the occurrences that start in `within` (bytes); they may end after
+    /// it.
+    pub(crate) fn each_in(
+        &self,
+        text: &str,
+        within: Range<usize>,
+        stop: &dyn Fn() -> bool,
+        found: &mut dyn FnMut(Range<usize>, usize),
+    ) -> bool {
+        if self.entries.is_empty() {
+            return true;
+        }
+        // From the start of the word `within` begins in, so that no token starts mid-word.
+        let mut at = within.start.min(text.len());
+        while !text.is_char_boundary(at)
+            || text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| is_word_char(c) && text[at..].starts_with(is_word_char))
+        {
+            at -= 1;
+        }
+        let mut k = 0_u32;
+        while let Some(first) = next_token(text, at) {
+            if first.start >= within.end {
+                break;
+            }
+            if first.start < within.start {
+                at = first.end;
+                continue;
+            }
+            k = k.wrapping_add(1);
+            if k.is_multiple_of(65_536) && stop() {
                 return false;
             }
-            if word_bounded(text, m.range()) {
-                found(m.range(), m.pattern().as_usize());
+            at = first.end;
+            let start = first.start;
+            let mut hash = PieceHash::default();
+            let mut token = first;
+            let mut piece_start = start;
+            loop {
+                let h = hash.add(&text[piece_start..token.end]);
+                let (word, bit) = seen_bit(h);
+                if self.seen.get(word).is_none_or(|w| w & bit == 0) {
+                    break;
+                }
+                let Some(entry) = self.entries.get(&h) else {
+                    break;
+                };
+                let candidate = &text[start..token.end];
+                for &i in &entry.terms {
+                    if self.texts.get(i as usize) == Some(&candidate) {
+                        found(start..token.end, i as usize);
+                    }
+                }
+                if !entry.prefix {
+                    break;
+                }
+                match next_token(text, token.end) {
+                    Some(next) => {
+                        piece_start = token.end;
+                        token = next;
+                    }
+                    None => break,
+                }
             }
         }
         true
@@ -293,12 +498,14 @@ pub(crate) fn count_whole_words<S: AsRef<str>>(
     stop: &dyn Fn() -> bool,
 ) -> Option<Vec<u32>> {
     let mut counts = vec![0_u32; terms.len()];
-    let done = Finder::new(terms).each(text, stop, &mut |_, i| {
+    let mut count = |i: usize| {
         if let Some(c) = counts.get_mut(i) {
             *c = c.saturating_add(1);
         }
-    });
-    done.then_some(counts)
+    };
+    Finder::new(terms)
+        .each(text, stop, &mut |_, i| count(i))
+        .then_some(counts)
 }
 
 /// What one document says about one tagged text.
@@ -320,39 +527,53 @@ pub fn tagged_stats<'a>(
     doc: &crate::document::Document,
     spans: impl IntoIterator<Item = (usize, usize, &'a str, &'a str)>,
 ) -> Vec<TextStats> {
-    type Places = std::collections::HashSet<(usize, usize)>;
-    let text = doc.text();
-    let mut by_text: HashMap<&str, (HashMap<&str, u32>, Places)> = HashMap::new();
+    // Each distinct text once: whether it is a term is decided once, not per span.
+    let mut by_text: FxHashMap<&str, Vec<(usize, usize, &str)>> = FxHashMap::default();
     for (start, end, label, span_text) in spans {
-        if end > doc.char_len() || start >= end || !is_term(span_text) {
-            continue;
-        }
-        let bytes = doc.byte_from_char(start)..doc.byte_from_char(end);
-        if text.get(bytes.clone()) != Some(span_text) || !word_bounded(text, bytes) {
-            continue;
-        }
-        let entry = by_text.entry(span_text).or_default();
-        *entry.0.entry(label).or_default() += 1;
-        entry.1.insert((start, end));
+        by_text
+            .entry(span_text)
+            .or_default()
+            .push((start, end, label));
     }
-    let mut out: Vec<TextStats> = by_text
-        .into_iter()
-        .map(|(t, (labels, places))| {
-            let mut labels: Vec<(String, u32)> =
-                labels.into_iter().map(|(l, n)| (l.to_owned(), n)).collect();
-            labels.sort();
-            let tagged = u32::try_from(places.len()).unwrap_or(u32::MAX);
-            TextStats {
-                text: t.to_owned(),
-                labels,
-                evidence: Evidence {
-                    tagged,
-                    seen: tagged,
-                },
+    let text = doc.text();
+    let mut out: Vec<TextStats> = Vec::new();
+    for (t, mut places) in by_text {
+        if !is_term(t) {
+            continue;
+        }
+        places.retain(|&(start, end, _)| {
+            if end > doc.char_len() || start >= end {
+                return false;
             }
-        })
-        .collect();
-    out.sort_by(|a, b| a.text.cmp(&b.text));
+            let bytes = doc.byte_from_char(start)..doc.byte_from_char(end);
+            text.get(bytes.clone()) == Some(t) && word_bounded(text, bytes)
+        });
+        if places.is_empty() {
+            continue;
+        }
+        let mut labels: Vec<(String, u32)> = Vec::new();
+        places.sort_unstable_by(|a, b| a.2.cmp(b.2));
+        for &(_, _, label) in &places {
+            match labels.last_mut() {
+                Some((l, n)) if l == label => *n += 1,
+                _ => labels.push((label.to_owned(), 1)),
+            }
+        }
+        // Places, not spans: two labels on one range are one place.
+        let mut ranges: Vec<(usize, usize)> = places.iter().map(|&(s, e, _)| (s, e)).collect();
+        ranges.sort_unstable();
+        ranges.dedup();
+        let tagged = u32::try_from(ranges.len()).unwrap_or(u32::MAX);
+        out.push(TextStats {
+            text: t.to_owned(),
+            labels,
+            evidence: Evidence {
+                tagged,
+                seen: tagged,
+            },
+        });
+    }
+    out.sort_unstable_by(|a, b| a.text.cmp(&b.text));
     out
 }
 
@@ -394,6 +615,111 @@ mod tests {
         assert!(word_bounded(t, 4..12));
         assert!(word_bounded(t, 0..3));
         assert!(!word_bounded(t, 0..2));
+    }
+
+    /// The definition, by brute force: every byte position where the term occurs and is
+    /// bounded by non-word characters (overlapping occurrences included); a term that starts
+    /// or ends with white space is never found.
+    fn naive(text: &str, terms: &[&str]) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        for (at, _) in text.char_indices() {
+            for (i, term) in terms.iter().enumerate() {
+                let end = at + term.len();
+                if !term.is_empty()
+                    && term.trim() == *term
+                    && text.get(at..end) == Some(*term)
+                    && word_bounded(text, at..end)
+                {
+                    out.push((at, end, i));
+                }
+            }
+        }
+        out
+    }
+
+    fn found(text: &str, terms: &[&str]) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        Finder::new(terms).each(text, &|| false, &mut |r, i| out.push((r.start, r.end, i)));
+        out
+    }
+
+    #[test]
+    fn the_finder_finds_whole_words_only_overlaps_included() {
+        let text = "New York, New Yorker; (Reuters) -LBD- x-LBD New York New York.";
+        let terms = [
+            "New York",
+            "York",
+            "-LBD",
+            "(Reuters)",
+            "New York New York",
+            "Yorker;",
+        ];
+        let got = found(text, &terms);
+        // By hand: "New York" at 0 and 44 and 53, not in "New Yorker"; "York" at 4, 48,
+        // 57; "-LBD" at 32 (before "-": a space) and 39 (after "x": "-" does not join);
+        // "(Reuters)" at 22; "New York New York" at 44; "Yorker;" at 14.
+        let mut want = vec![
+            (0, 8, 0),
+            (4, 8, 1),
+            (14, 21, 5),
+            (22, 31, 3),
+            (32, 36, 2),
+            (39, 43, 2),
+            (44, 52, 0),
+            (44, 61, 4),
+            (48, 52, 1),
+            (53, 61, 0),
+            (57, 61, 1),
+        ];
+        want.sort_unstable();
+        let mut got_sorted = got.clone();
+        got_sorted.sort_unstable();
+        assert_eq!(got_sorted, want);
+        assert_eq!(got_sorted, {
+            let mut n = naive(text, &terms);
+            n.sort_unstable();
+            n
+        });
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_finder_within_a_range_finds_what_starts_there(
+            text in "[ab .é\u{301}-]{0,30}",
+            terms in proptest::collection::vec("[abé-][ab .é-]{0,4}", 0..5),
+            from in 0_usize..32,
+            len in 0_usize..32,
+        ) {
+            let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
+            let within = from.min(text.len())..(from + len).min(text.len());
+            let mut got = Vec::new();
+            Finder::new(&terms).each_in(&text, within.clone(), &|| false, &mut |r, i| {
+                got.push((r.start, r.end, i));
+            });
+            got.sort_unstable();
+            let want: Vec<_> = found(&text, &terms)
+                .into_iter()
+                .filter(|&(s, _, _)| within.contains(&s))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_finder_agrees_with_the_definition(
+            text in "[ab .,é_\\-\u{301}\u{3000}]{0,40}",
+            terms in proptest::collection::vec("[ab.é_\\-\u{301}][ab .,é_\\-\u{301}]{0,5}", 0..6),
+        ) {
+            let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
+            let mut got = found(&text, &terms);
+            let mut want = naive(&text, &terms);
+            got.sort_unstable();
+            want.sort_unstable();
+            proptest::prop_assert_eq!(got, want);
+        }
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Texts tagged in a corpus, with each document's evidence for them.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 
 use super::evidence::{Evidence, TextStats, document_stats};
@@ -24,8 +26,6 @@ pub(crate) struct Term {
     pub elsewhere: Evidence,
     /// Places tagged in the open document (any label, distinct ranges).
     pub tagged_here: u32,
-    /// Labels counted over the corpus and the open document.
-    pub labels: HashMap<String, u32>,
 }
 
 impl Lexicon {
@@ -94,48 +94,64 @@ impl Lexicon {
     /// Each term of the corpus without `skip`'s file and of `here` (the open document's
     /// evidence from its live layer), with the label it got most often (ties: by name).
     pub(crate) fn terms(&self, skip: Option<&Path>, here: Vec<TextStats>) -> Vec<Term> {
-        let mut terms: HashMap<String, Term> = HashMap::new();
-        let mut add = |stats: &TextStats, own: bool| {
-            let term = terms.entry(stats.text.clone()).or_insert_with(|| Term {
-                text: stats.text.clone(),
-                label: String::new(),
-                elsewhere: Evidence::default(),
-                tagged_here: 0,
-                labels: HashMap::new(),
-            });
-            if own {
-                term.tagged_here = term.tagged_here.saturating_add(stats.evidence.tagged);
-            } else {
-                term.elsewhere.add(stats.evidence);
-            }
-            for (label, n) in &stats.labels {
-                *term.labels.entry(label.clone()).or_default() += n;
-            }
+        let others = || {
+            self.per_document
+                .iter()
+                .filter(move |(doc, _)| skip != Some(doc.as_path()))
+                .flat_map(|(_, stats)| stats)
         };
-        for (doc, stats) in &self.per_document {
-            if skip == Some(doc.as_path()) {
-                continue;
-            }
-            for s in stats {
-                add(s, false);
+        if others().next().is_none() {
+            // Only the open document (`here` is sorted by text and holds each text once).
+            return here
+                .into_iter()
+                .filter_map(|stats| {
+                    let label = most_used(stats.labels.iter().map(|(l, n)| (l.as_str(), *n)))?;
+                    Some(Term {
+                        label: label.to_owned(),
+                        text: stats.text,
+                        elsewhere: Evidence::default(),
+                        tagged_here: stats.evidence.tagged,
+                    })
+                })
+                .collect();
+        }
+        let mut terms: FxHashMap<&str, (Evidence, u32, FxHashMap<&str, u32>)> =
+            FxHashMap::default();
+        for stats in others() {
+            let entry = terms.entry(stats.text.as_str()).or_default();
+            entry.0.add(stats.evidence);
+            for (label, n) in &stats.labels {
+                *entry.2.entry(label.as_str()).or_default() += n;
             }
         }
-        for s in &here {
-            add(s, true);
+        for stats in &here {
+            let entry = terms.entry(stats.text.as_str()).or_default();
+            entry.1 = entry.1.saturating_add(stats.evidence.tagged);
+            for (label, n) in &stats.labels {
+                *entry.2.entry(label.as_str()).or_default() += n;
+            }
         }
         let mut out: Vec<Term> = terms
-            .into_values()
-            .filter_map(|mut term| {
-                let (label, _) = term
-                    .labels
-                    .iter()
-                    .filter(|(_, n)| **n > 0)
-                    .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))?;
-                term.label = label.clone();
-                Some(term)
+            .into_iter()
+            .filter_map(|(text, (elsewhere, tagged_here, labels))| {
+                let label = most_used(labels.into_iter())?;
+                Some(Term {
+                    text: text.to_owned(),
+                    label: label.to_owned(),
+                    elsewhere,
+                    tagged_here,
+                })
             })
             .collect();
-        out.sort_by(|a, b| a.text.cmp(&b.text));
+        out.sort_unstable_by(|a, b| a.text.cmp(&b.text));
         out
     }
+}
+
+/// The label given most often (ties: the first by name); `None` when none was given.
+fn most_used<'a>(labels: impl Iterator<Item = (&'a str, u32)>) -> Option<&'a str> {
+    labels
+        .filter(|(_, n)| *n > 0)
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(label, _)| label)
 }

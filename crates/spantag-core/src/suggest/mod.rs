@@ -21,6 +21,7 @@ mod accept;
 pub mod evidence;
 mod lexicon;
 pub mod model;
+mod search;
 mod worker;
 
 use std::collections::{HashMap, HashSet};
@@ -29,12 +30,15 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use crate::annotation::{Layer, SpanIndex};
 use crate::document::Document;
 pub use accept::accept_all;
 pub use evidence::{Evidence, MIN_SHARE};
 pub use lexicon::Lexicon;
-pub use worker::{Answer, Worker};
+pub use search::{Counts, MAX_CACHED_COUNTS};
+pub use worker::{Answer, Waker, Worker};
 
 /// At most this many suggestions are kept for one document (the rest are counted, not kept).
 pub const MAX_SUGGESTIONS: usize = 100_000;
@@ -140,6 +144,9 @@ pub struct Request {
     /// Count the places left out below the threshold ([`Report::below_threshold`]: one more
     /// pass over the document).
     pub count_below_threshold: bool,
+    /// What is on screen (code points): the [`Worker`] answers for it first, then for the
+    /// whole document.
+    pub focus: Option<Range<usize>>,
     /// Counts requests, so that an answer can be matched to what was asked.
     pub generation: u64,
 }
@@ -156,6 +163,7 @@ impl Request {
             source: None,
             min_share: MIN_SHARE,
             count_below_threshold: false,
+            focus: None,
             generation: 0,
         }
     }
@@ -187,6 +195,9 @@ pub struct Report {
     pub peak_entries: usize,
     /// The search was stopped before its end.
     pub cancelled: bool,
+    /// The answer covers only the suggestions that start in [`Request::focus`] (the whole
+    /// document's follows); its counts are of that part.
+    pub partial: bool,
 }
 
 /// Tells a running search to stop (the document was closed, or a newer request came).
@@ -209,8 +220,8 @@ impl Cancel {
 /// let go of before the long search (an edit of a layer whose spans are still shared would
 /// copy them all).
 struct Filter {
-    exact: HashSet<(usize, usize)>,
-    by_label: HashMap<String, Intervals>,
+    exact: FxHashSet<(usize, usize)>,
+    by_label: FxHashMap<String, Intervals>,
     rejected: HashSet<(usize, usize, String)>,
 }
 
@@ -233,11 +244,17 @@ impl Intervals {
 
 impl Filter {
     fn of(layer: &Layer) -> Self {
-        let mut by_label: HashMap<String, Intervals> = HashMap::new();
-        let mut exact = HashSet::with_capacity(layer.spans().len());
+        let mut by_label: FxHashMap<String, Intervals> = FxHashMap::default();
+        let mut exact = FxHashSet::default();
+        exact.reserve(layer.spans().len());
         for span in layer.spans() {
             exact.insert((span.start, span.end));
-            let entry = by_label.entry(span.label.clone()).or_default();
+            if !by_label.contains_key(&span.label) {
+                by_label.insert(span.label.clone(), Intervals::default());
+            }
+            let Some(entry) = by_label.get_mut(&span.label) else {
+                continue;
+            };
             // Spans are sorted by start: pushing keeps each label's ranges sorted.
             let max = entry.max_end.last().copied().unwrap_or(0).max(span.end);
             entry.ranges.push((span.start, span.end));
@@ -304,19 +321,28 @@ pub fn compute(request: &Request) -> Vec<Suggestion> {
 /// [`compute`] with what was left out and why; stops early (empty, `cancelled`) when told.
 pub fn compute_with_report(request: &Request, cancel: &Cancel) -> (Vec<Suggestion>, Report) {
     let prepared = prepare(request);
-    search(request, prepared, cancel, &mut Counts::default())
+    search::everywhere(request, &prepared, cancel, &mut Counts::default())
 }
 
 /// [`compute_with_report`] that lets go of the request's layer as soon as what it needs is
-/// copied out.
+/// copied out, and first answers for [`Request::focus`] (when set) through `first` (a
+/// `partial` report; not called when cancelled).
 pub fn compute_owned(
     mut request: Request,
     cancel: &Cancel,
     cache: &mut Counts,
+    first: &mut dyn FnMut(Vec<Suggestion>, Report),
 ) -> (Vec<Suggestion>, Report) {
     let prepared = prepare(&request);
     request.layer = Layer::default();
-    search(&request, prepared, cancel, cache)
+    if let Some(focus) = request.focus.clone() {
+        let (items, report) = search::within(&request, &prepared, focus, cancel, cache);
+        if report.cancelled {
+            return (items, report);
+        }
+        first(items, report);
+    }
+    search::everywhere(&request, &prepared, cancel, cache)
 }
 
 struct Prepared {
@@ -339,7 +365,7 @@ fn prepare(request: &Request) -> Prepared {
                 .iter()
                 .map(|s| (s.start, s.end, s.label.as_str(), s.text.as_str())),
         );
-        let texts: HashSet<&str> = request
+        let texts: FxHashSet<&str> = request
             .layer
             .spans()
             .iter()
@@ -362,216 +388,6 @@ fn prepare(request: &Request) -> Prepared {
         not_terms,
         filter: Filter::of(&request.layer),
     }
-}
-
-/// Each term's evidence: the corpus's, plus this document's where it was tagged here (all
-/// its whole-word occurrences seen) or only its rejections here; and whether it may have an
-/// untagged place here (a text tagged here at every place it occurs has none). `None` when
-/// cancelled.
-fn evidence_of(
-    doc: &Document,
-    terms: &[lexicon::Term],
-    rejected_here: &HashMap<String, u32>,
-    cancel: &Cancel,
-    cache: &mut Counts,
-) -> Option<(Vec<Evidence>, Vec<bool>)> {
-    let text = doc.text();
-    if cache.document != doc.hash() || cache.counts.len() > MAX_CACHED_COUNTS {
-        cache.document = doc.hash().to_owned();
-        cache.counts.clear();
-    }
-    let mut out: Vec<Evidence> = terms
-        .iter()
-        .map(|t| {
-            let mut e = t.elsewhere;
-            let rejected = rejected_here.get(&t.text).copied().unwrap_or(0);
-            e.add(Evidence {
-                tagged: t.tagged_here,
-                seen: t.tagged_here.saturating_add(rejected),
-            });
-            e
-        })
-        .collect();
-    let mut open_places = vec![true; terms.len()];
-    // Texts tagged here: their untagged occurrences here count as seen too.
-    let counted: Vec<usize> = (0..terms.len())
-        .filter(|&i| terms[i].tagged_here > 0)
-        .collect();
-    // Only the texts not counted in an earlier search of this document.
-    let patterns: Vec<&str> = counted
-        .iter()
-        .map(|&i| terms[i].text.as_str())
-        .filter(|t| !cache.counts.contains_key(*t))
-        .collect();
-    cache.last_counted = patterns.len();
-    if !patterns.is_empty() {
-        let counts = evidence::count_whole_words(text, &patterns, &|| cancel.is_cancelled())?;
-        for (t, n) in patterns.iter().zip(counts) {
-            cache.counts.insert((*t).to_owned(), n);
-        }
-    }
-    for &i in &counted {
-        let t = &terms[i];
-        let n = cache.counts.get(&t.text).copied().unwrap_or(0);
-        let rejected = rejected_here.get(&t.text).copied().unwrap_or(0);
-        // Seen here: every occurrence (tagged, rejected or not); at least what was tagged
-        // and rejected here.
-        let decided = t.tagged_here.saturating_add(rejected);
-        let here = n.max(decided);
-        open_places[i] = n > decided;
-        out[i] = t.elsewhere;
-        out[i].add(Evidence {
-            tagged: t.tagged_here,
-            seen: here,
-        });
-    }
-    Some((out, open_places))
-}
-
-/// How often each text occurs (whole words) in one document, kept from one search to the
-/// next so that after an edit only new texts are counted: one entry per distinct text, never
-/// per place. Cleared for another document, or past [`MAX_CACHED_COUNTS`] entries.
-#[derive(Debug, Default)]
-pub struct Counts {
-    document: String,
-    counts: HashMap<String, u32>,
-    /// How many texts the last search had to count.
-    pub last_counted: usize,
-}
-
-/// At most this many texts' counts are kept.
-pub const MAX_CACHED_COUNTS: usize = 1_000_000;
-
-fn search(
-    request: &Request,
-    prepared: Prepared,
-    cancel: &Cancel,
-    cache: &mut Counts,
-) -> (Vec<Suggestion>, Report) {
-    let Prepared {
-        terms,
-        rejected_here,
-        not_terms,
-        filter,
-    } = prepared;
-    let doc = &request.doc;
-    let text = doc.text();
-    let mut report = Report {
-        terms: terms.len(),
-        not_terms,
-        ..Report::default()
-    };
-    let cancelled = |mut report: Report| {
-        report.cancelled = true;
-        (Vec::new(), report)
-    };
-    let Some((evidence, open_places)) = evidence_of(doc, &terms, &rejected_here, cancel, cache)
-    else {
-        return cancelled(report);
-    };
-    let passing: Vec<usize> = (0..terms.len())
-        .filter(|&i| evidence[i].passes(request.min_share))
-        .collect();
-    report.passing_terms = passing.len();
-    // Only texts with a place left to suggest are looked for again.
-    let passing: Vec<usize> = passing.into_iter().filter(|&i| open_places[i]).collect();
-    let patterns: Vec<&str> = passing.iter().map(|&i| terms[i].text.as_str()).collect();
-    let mut out = Vec::new();
-    let finder = evidence::Finder::new(&patterns);
-    let done = finder.each(text, &|| cancel.is_cancelled(), &mut |bytes, k| {
-        let i = passing[k];
-        let start = doc.char_from_byte(bytes.start);
-        let end = start + text[bytes].chars().count();
-        let s = Suggestion {
-            start,
-            end,
-            label: terms[i].label.clone(),
-            origin: Origin::TaggedElsewhere,
-            evidence: Some(evidence[i]),
-        };
-        if let Err(why) = filter.verdict(&s) {
-            report.count(why);
-        } else if out.len() >= MAX_SUGGESTIONS {
-            report.over_budget += 1;
-        } else {
-            out.push(s);
-            report.peak_entries = report.peak_entries.max(out.len());
-        }
-    });
-    if !done {
-        return cancelled(report);
-    }
-    if cancel.is_cancelled() {
-        return cancelled(report);
-    }
-    // What the rule left out: the places of texts whose evidence is too weak (counted only
-    // when the caller wants the report: one more pass, over those texts alone).
-    if request.count_below_threshold {
-        let weak: Vec<usize> = (0..terms.len())
-            .filter(|i| !evidence[*i].passes(request.min_share))
-            .collect();
-        let texts: Vec<&str> = weak.iter().map(|&i| terms[i].text.as_str()).collect();
-        if let Some(counts) = evidence::count_whole_words(text, &texts, &|| cancel.is_cancelled()) {
-            // Its places here that are neither tagged nor rejected.
-            report.below_threshold = weak
-                .iter()
-                .zip(counts)
-                .map(|(&i, n)| {
-                    let rejected = rejected_here.get(&terms[i].text).copied().unwrap_or(0);
-                    n.saturating_sub(terms[i].tagged_here.saturating_add(rejected)) as usize
-                })
-                .sum();
-        }
-    }
-    if let Some(source) = &request.source {
-        let origin = Origin::Layer(source.annotator.clone());
-        for s in source
-            .spans()
-            .iter()
-            .filter(|s| s.end <= doc.char_len() && s.start < s.end)
-        {
-            let s = Suggestion {
-                start: s.start,
-                end: s.end,
-                label: s.label.clone(),
-                origin: origin.clone(),
-                evidence: None,
-            };
-            if let Err(why) = filter.verdict(&s) {
-                report.count(why);
-            } else {
-                out.push(s);
-            }
-        }
-        report.peak_entries = report.peak_entries.max(out.len());
-    }
-    // Longest first at each start, so that a suggestion inside a longer one is dropped
-    // (one ghost for "New York", not another for its "York"); then one ghost per range and
-    // label (a model and the corpus may suggest the same).
-    out.sort_by(|a, b| {
-        (
-            a.start,
-            std::cmp::Reverse(a.end),
-            &a.label,
-            a.origin != Origin::TaggedElsewhere,
-        )
-            .cmp(&(
-                b.start,
-                std::cmp::Reverse(b.end),
-                &b.label,
-                b.origin != Origin::TaggedElsewhere,
-            ))
-    });
-    let before = out.len();
-    out.dedup_by(|a, b| (a.start, a.end, &a.label) == (b.start, b.end, &b.label));
-    let mut reach = 0;
-    out.retain(|s| {
-        let inside = s.end <= reach;
-        reach = reach.max(s.end);
-        !inside
-    });
-    report.inside_another = before - out.len();
-    (out, report)
 }
 
 #[cfg(test)]
@@ -868,20 +684,37 @@ mod tests {
         }
         let mut cache = Counts::default();
         let request = Request::new(Arc::clone(&doc), layer.clone());
-        let first = compute_owned(request.clone(), &Cancel::default(), &mut cache).0;
+        let first = compute_owned(
+            request.clone(),
+            &Cancel::default(),
+            &mut cache,
+            &mut |_, _| {},
+        )
+        .0;
         assert_eq!(cache.last_counted, 1);
         // "river" tagged once: only it is counted; "Reyes" comes from the cache, with the
         // same answer as a fresh search.
         let at = doc.text().find("river").unwrap();
         layer.insert(span(20, &doc, at, at + 5, "place"));
         let request = Request::new(Arc::clone(&doc), layer.clone());
-        let second = compute_owned(request.clone(), &Cancel::default(), &mut cache).0;
+        let second = compute_owned(
+            request.clone(),
+            &Cancel::default(),
+            &mut cache,
+            &mut |_, _| {},
+        )
+        .0;
         assert_eq!(cache.last_counted, 1);
         assert_eq!(second, compute(&request));
         assert_eq!(second, first);
         // Another document: counted afresh.
         let other = Arc::new(Document::from_text(format!("{} Reyes.", doc.text())));
-        let _ = compute_owned(Request::new(other, layer), &Cancel::default(), &mut cache);
+        let _ = compute_owned(
+            Request::new(other, layer),
+            &Cancel::default(),
+            &mut cache,
+            &mut |_, _| {},
+        );
         assert_eq!(cache.last_counted, 2);
     }
 
@@ -971,5 +804,82 @@ mod tests {
             stopped * 4 < whole,
             "stopped after {stopped:?}, whole search {whole:?}"
         );
+    }
+
+    #[test]
+    fn what_is_on_screen_is_answered_first_and_as_the_whole_search_answers_it() {
+        // Prose with word-aligned spans and with spans cut anywhere (1 MB, 10,000 spans); a
+        // screenful in the middle. The first answer is the whole search's answer there.
+        let text = crate::synth::prose::text(1_000_000, 7);
+        let doc = Arc::new(Document::from_text(text));
+        for layer in [
+            crate::synth::prose::word_layer(&doc, 10_000, "alice", 7),
+            crate::synth::prose::random_cut_layer(&doc, 10_000, "alice", 7),
+        ] {
+            let whole = compute(&Request::new(Arc::clone(&doc), layer.clone()));
+            assert!(whole.len() > 3, "suggestions to find: {}", whole.len());
+            // A screenful around the middle suggestion, cut at a random place.
+            let at = whole[whole.len() / 2].start.saturating_sub(3_001);
+            let focus = at..at + 8_000;
+            let mut request = Request::new(Arc::clone(&doc), layer);
+            request.focus = Some(focus.clone());
+            let mut firsts = Vec::new();
+            let (all, report) = compute_owned(
+                request,
+                &Cancel::default(),
+                &mut Counts::default(),
+                &mut |items, report| firsts.push((items, report)),
+            );
+            assert!(!report.partial);
+            assert_eq!(
+                ranges(&all),
+                ranges(&whole),
+                "the full answer is the whole search's"
+            );
+            let [(first, first_report)] = firsts.as_slice() else {
+                panic!("one first answer, got {}", firsts.len());
+            };
+            assert!(first_report.partial);
+            // Those of the whole answer that start on screen (one not overlapping a longer
+            // one that starts before it, which the first answer cannot know of).
+            let expected: Vec<_> = whole.iter().filter(|s| focus.contains(&s.start)).collect();
+            assert!(!expected.is_empty());
+            let got: Vec<_> = first.iter().collect();
+            assert_eq!(
+                got.iter()
+                    .map(|s| (s.start, s.end, s.label.as_str(), s.evidence))
+                    .collect::<Vec<_>>(),
+                expected
+                    .iter()
+                    .map(|s| (s.start, s.end, s.label.as_str(), s.evidence))
+                    .collect::<Vec<_>>()
+            );
+        }
+    }
+
+    #[test]
+    fn the_worker_wakes_the_ui_for_the_screen_then_for_the_whole_document() {
+        let text = crate::synth::prose::text(100_000, 3);
+        let doc = Arc::new(Document::from_text(text));
+        let layer = crate::synth::prose::word_layer(&doc, 1_000, "alice", 3);
+        let wakes = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = Arc::clone(&wakes);
+        let mut worker = Worker::with_waker(Some(Arc::new(move || {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        })));
+        assert!(worker.wakes());
+        let mut request = Request::new(Arc::clone(&doc), layer);
+        request.focus = Some(0..5_000);
+        request.generation = 3;
+        worker.request(request);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while wakes.load(std::sync::atomic::Ordering::SeqCst) < 2 {
+            assert!(std::time::Instant::now() < deadline, "not woken twice");
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        // Both answers are in: the poll gives the whole document's, not the screen's.
+        let answer = worker.poll().expect("an answer");
+        assert_eq!(answer.0, 3);
+        assert!(!answer.2.partial, "the whole answer covers the partial one");
     }
 }
