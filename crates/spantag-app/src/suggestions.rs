@@ -8,7 +8,7 @@ use std::sync::mpsc;
 
 use crate::open::OpenDocument;
 use spantag_core::annotation::Layer;
-use spantag_core::suggest::{self, Lexicon, Request, Suggestion, Worker};
+use spantag_core::suggest::{self, Lexicon, Request, Suggestion, Waker, Worker};
 
 /// Documents up to this size (and layers, source layers and corpus texts up to
 /// [`INLINE_SPANS`]) get their suggestions on the UI thread; larger ones on the worker thread.
@@ -169,14 +169,14 @@ impl SuggestState {
         }
     }
 
-    /// Once per frame: picks up answers, asks again when the layer changed, and finds the
-    /// current suggestion from `caret`.
+    /// Once per frame: picks up answers, asks again when the layer changed (answered for
+    /// `on_screen` first), and finds the current suggestion from `caret`.
     pub fn tick(
         &mut self,
         open: &OpenDocument,
         corpus: Option<(&Path, &[spantag_core::corpus::CorpusEntry])>,
         tagged_elsewhere: bool,
-        caret: Option<usize>,
+        (caret, on_screen): (Option<usize>, Option<std::ops::Range<usize>>),
         ctx: Option<&egui::Context>,
     ) {
         let doc = open.session.document();
@@ -194,12 +194,20 @@ impl SuggestState {
         self.poll_lexicon(corpus, &open.layer().annotator);
         self.poll_saved();
         self.load_source(open);
-        let worker = self.worker.get_or_insert_with(Worker::start);
-        if let Some((generation, items, _)) = worker.poll()
+        let worker = self.worker.get_or_insert_with(|| {
+            // The worker asks for a frame when an answer is ready: no polling meanwhile.
+            Worker::with_waker(ctx.map(|ctx| {
+                let ctx = ctx.clone();
+                Arc::new(move || ctx.request_repaint()) as Waker
+            }))
+        });
+        if let Some((generation, items, report)) = worker.poll()
             && generation == self.generation
         {
             self.items = items;
-            self.answered = generation;
+            if !report.partial {
+                self.answered = generation;
+            }
         }
         let session = &open.session;
         let asked = Asked {
@@ -245,6 +253,7 @@ impl SuggestState {
                 request.lexicon = self.lexicon.clone();
                 request.tagged_elsewhere = tagged_elsewhere;
                 request.source = self.source_layer.as_ref().map(|(_, l)| l.snapshot());
+                request.focus = on_screen;
                 request.generation = self.generation;
                 if small {
                     // A small document costs well under a millisecond: no thread, no frame
@@ -257,7 +266,8 @@ impl SuggestState {
                 self.asked = Some(asked);
             }
         }
-        if self.answered != self.generation
+        let worker_wakes = self.worker.as_ref().is_some_and(Worker::wakes);
+        if (self.answered != self.generation && !worker_wakes)
             || self.lexicon_loading.is_some()
             || !self.saved_stats.is_empty()
         {

@@ -25,6 +25,9 @@ use std::time::{Duration, Instant};
 
 use egui::ViewportCommand;
 
+/// About a screen of text (code points), for what the view will show before it has drawn.
+const SCREENFUL_CHARS: usize = 8_000;
+
 mod dialogs;
 mod dispatch;
 mod file_dialog;
@@ -442,11 +445,17 @@ impl SpantagApp {
             .filter(|c| !c.is_listing())
             .map(|c| (c.root.as_path(), c.entries.as_slice()));
         let caret = self.view.caret().or_else(|| self.view.first_visible_char());
+        // What is on screen, or (before the first frame of a document) the screenful or so
+        // where the view opens.
+        let on_screen = self.view.visible_range().or_else(|| {
+            let top = self.view.top_offset().or(caret).unwrap_or(0);
+            Some(top..top.saturating_add(SCREENFUL_CHARS))
+        });
         self.suggestions.tick(
             open,
             corpus,
             self.settings.suggest_tagged_elsewhere,
-            caret,
+            (caret, on_screen),
             self.egui_ctx.as_ref().or(Some(ctx)),
         );
     }

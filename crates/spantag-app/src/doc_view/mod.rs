@@ -258,6 +258,14 @@ impl DocView {
         self.visible.first().map(|b| b.start)
     }
 
+    /// The document range of the blocks drawn in the last frame (what is on screen, to the
+    /// ends of its first and last blocks).
+    pub fn visible_range(&self) -> Option<Range<usize>> {
+        let first = self.visible.first()?;
+        let last = self.visible.last()?;
+        Some(first.start..last.start + last.galley.job.text.chars().count())
+    }
+
     /// Whether the last frame drew document text.
     pub fn shows_text(&self) -> bool {
         self.visible
