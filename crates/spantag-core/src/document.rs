@@ -20,6 +20,11 @@ const MAX_BLOCK_CHARS: usize = 2_000;
 /// How many code points lie between two checkpoints of the offset map.
 const CHECKPOINT_CHARS: usize = 64;
 
+/// Whether a UTF-8 byte continues a code point (`10xxxxxx`) rather than starting one.
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
+}
+
 /// Why a document could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {
@@ -313,8 +318,16 @@ impl Document {
         }
         let base = self.checkpoints[offset / CHECKPOINT_CHARS];
         let rest = offset % CHECKPOINT_CHARS;
-        self.text[base..]
-            .char_indices()
+        let bytes = &self.text.as_bytes()[base..];
+        // Mostly ASCII: the next `rest` bytes are `rest` code points.
+        if bytes.get(..rest).is_some_and(<[u8]>::is_ascii) {
+            return base + rest;
+        }
+        // The `rest`-th byte that starts a code point (not a UTF-8 continuation byte).
+        bytes
+            .iter()
+            .enumerate()
+            .filter(|&(_, &b)| !is_continuation(b))
             .nth(rest)
             .map_or(self.text.len(), |(b, _)| base + b)
     }
@@ -331,11 +344,8 @@ impl Document {
             .partition_point(|&b| b <= byte)
             .saturating_sub(1);
         let base = self.checkpoints.get(k).copied().unwrap_or(0);
-        k * CHECKPOINT_CHARS
-            + self.text[base..]
-                .char_indices()
-                .take_while(|(b, _)| base + b < byte)
-                .count()
+        let before = self.text.as_bytes().get(base..byte).unwrap_or_default();
+        k * CHECKPOINT_CHARS + before.iter().filter(|&&b| !is_continuation(b)).count()
     }
 
     /// The text between two code point offsets (clamped to the document).
@@ -563,6 +573,23 @@ mod tests {
         for (i, (byte, _)) in text.char_indices().enumerate().step_by(7) {
             assert_eq!(doc.byte_from_char(i), byte);
             assert_eq!(doc.char_from_byte(byte), i);
+        }
+    }
+
+    proptest::proptest! {
+        /// Mostly ASCII with a few wider code points anywhere (the ASCII fast path meets
+        /// them at every distance from a checkpoint): every offset agrees with `char_indices`.
+        #[test]
+        fn offsets_agree_with_char_indices(
+            parts in proptest::collection::vec(("[a-z ]{0,90}", "[é東👍\u{301}]?"), 0..40)
+        ) {
+            let text: String = parts.iter().map(|(a, b)| format!("{a}{b}")).collect();
+            let doc = Document::from_text(text.clone());
+            for (i, (byte, _)) in text.char_indices().enumerate() {
+                proptest::prop_assert_eq!(doc.byte_from_char(i), byte);
+                proptest::prop_assert_eq!(doc.char_from_byte(byte), i);
+            }
+            proptest::prop_assert_eq!(doc.byte_from_char(doc.char_len()), text.len());
         }
     }
 

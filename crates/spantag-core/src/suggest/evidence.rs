@@ -413,7 +413,7 @@ impl<'t> Finder<'t> {
     pub(crate) fn each(
         &self,
         text: &str,
-        stop: &dyn Fn() -> bool,
+        stop: &(dyn Fn() -> bool + Sync),
         found: &mut dyn FnMut(Range<usize>, usize),
     ) -> bool {
         self.each_in(text, 0..text.len(), stop, found)
@@ -425,7 +425,7 @@ impl<'t> Finder<'t> {
         &self,
         text: &str,
         within: Range<usize>,
-        stop: &dyn Fn() -> bool,
+        stop: &(dyn Fn() -> bool + Sync),
         found: &mut dyn FnMut(Range<usize>, usize),
     ) -> bool {
         if self.entries.is_empty() {
@@ -495,18 +495,42 @@ impl<'t> Finder<'t> {
 pub(crate) fn count_whole_words<S: AsRef<str>>(
     text: &str,
     terms: &[S],
-    stop: &dyn Fn() -> bool,
+    stop: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<u32>> {
-    let mut counts = vec![0_u32; terms.len()];
-    let mut count = |i: usize| {
-        if let Some(c) = counts.get_mut(i) {
-            *c = c.saturating_add(1);
-        }
+    let finder = Finder::new(terms);
+    let n = terms.len();
+    let count = |within: Range<usize>| {
+        let mut counts = vec![0_u32; n];
+        let done = finder.each_in(text, within, stop, &mut |_, i| {
+            if let Some(c) = counts.get_mut(i) {
+                *c = c.saturating_add(1);
+            }
+        });
+        done.then_some(counts)
     };
-    Finder::new(terms)
-        .each(text, stop, &mut |_, i| count(i))
-        .then_some(counts)
+    if text.len() < PARALLEL_BYTES {
+        return count(0..text.len());
+    }
+    // Two halves on two threads (the machines this runs on have two cores or more): each
+    // counts the occurrences that start in its half.
+    let mut middle = text.len() / 2;
+    while !text.is_char_boundary(middle) {
+        middle += 1;
+    }
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| count(middle..text.len()));
+        let first = count(0..middle);
+        (first, second.join().ok().flatten())
+    });
+    let (mut counts, second) = (first?, second?);
+    for (c, d) in counts.iter_mut().zip(second) {
+        *c = c.saturating_add(d);
+    }
+    Some(counts)
 }
+
+/// Texts from this size are counted on two threads.
+const PARALLEL_BYTES: usize = 1 << 20;
 
 /// What one document says about one tagged text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -528,53 +552,88 @@ pub fn tagged_stats<'a>(
     spans: impl IntoIterator<Item = (usize, usize, &'a str, &'a str)>,
 ) -> Vec<TextStats> {
     // Each distinct text once: whether it is a term is decided once, not per span.
-    let mut by_text: FxHashMap<&str, Vec<(usize, usize, &str)>> = FxHashMap::default();
+    let mut by_text: FxHashMap<&str, Places> = FxHashMap::default();
     for (start, end, label, span_text) in spans {
         by_text
             .entry(span_text)
             .or_default()
             .push((start, end, label));
     }
-    let text = doc.text();
-    let mut out: Vec<TextStats> = Vec::new();
-    for (t, mut places) in by_text {
-        if !is_term(t) {
-            continue;
-        }
-        places.retain(|&(start, end, _)| {
-            if end > doc.char_len() || start >= end {
-                return false;
+    let mut texts: Vec<_> = by_text.into_iter().collect();
+    let mut out: Vec<TextStats> = if texts.len() < PARALLEL_TEXTS {
+        texts
+            .into_iter()
+            .filter_map(|(t, places)| stats_of(doc, t, places))
+            .collect()
+    } else {
+        // Two halves on two threads.
+        let second = texts.split_off(texts.len() / 2);
+        let stats = |texts: Vec<(&str, Places)>| -> Vec<TextStats> {
+            texts
+                .into_iter()
+                .filter_map(|(t, places)| stats_of(doc, t, places))
+                .collect()
+        };
+        std::thread::scope(|scope| {
+            let second = scope.spawn(|| stats(second));
+            let mut out = stats(texts);
+            if let Ok(more) = second.join() {
+                out.extend(more);
             }
-            let bytes = doc.byte_from_char(start)..doc.byte_from_char(end);
-            text.get(bytes.clone()) == Some(t) && word_bounded(text, bytes)
-        });
-        if places.is_empty() {
-            continue;
-        }
-        let mut labels: Vec<(String, u32)> = Vec::new();
-        places.sort_unstable_by(|a, b| a.2.cmp(b.2));
-        for &(_, _, label) in &places {
-            match labels.last_mut() {
-                Some((l, n)) if l == label => *n += 1,
-                _ => labels.push((label.to_owned(), 1)),
-            }
-        }
-        // Places, not spans: two labels on one range are one place.
-        let mut ranges: Vec<(usize, usize)> = places.iter().map(|&(s, e, _)| (s, e)).collect();
-        ranges.sort_unstable();
-        ranges.dedup();
-        let tagged = u32::try_from(ranges.len()).unwrap_or(u32::MAX);
-        out.push(TextStats {
-            text: t.to_owned(),
-            labels,
-            evidence: Evidence {
-                tagged,
-                seen: tagged,
-            },
-        });
-    }
+            out
+        })
+    };
     out.sort_unstable_by(|a, b| a.text.cmp(&b.text));
     out
+}
+
+/// A text's places: `(start, end, label)`.
+type Places<'a> = Vec<(usize, usize, &'a str)>;
+
+/// From this many distinct texts, [`tagged_stats`] works on two threads.
+const PARALLEL_TEXTS: usize = 20_000;
+
+/// One text's [`TextStats`] from its places `(start, end, label)`; `None` when it is not a
+/// term or none of its places holds it at word boundaries.
+fn stats_of(doc: &crate::document::Document, t: &str, mut places: Places) -> Option<TextStats> {
+    let text = doc.text();
+    // The places first: a text cut inside a word (a model's noisy output) fails there at
+    // once, before the costlier look at its characters.
+    places.retain(|&(start, end, _)| {
+        if end > doc.char_len() || start >= end {
+            return false;
+        }
+        // The text at `start` is `t`, and `t` has `end - start` code points.
+        let from = doc.byte_from_char(start);
+        let bytes = from..from + t.len();
+        text.get(bytes.clone()) == Some(t)
+            && t.chars().count() == end - start
+            && word_bounded(text, bytes)
+    });
+    if places.is_empty() || !is_term(t) {
+        return None;
+    }
+    let mut labels: Vec<(String, u32)> = Vec::new();
+    places.sort_unstable_by(|a, b| a.2.cmp(b.2));
+    for &(_, _, label) in &places {
+        match labels.last_mut() {
+            Some((l, n)) if l == label => *n += 1,
+            _ => labels.push((label.to_owned(), 1)),
+        }
+    }
+    // Places, not spans: two labels on one range are one place.
+    let mut ranges: Vec<(usize, usize)> = places.iter().map(|&(s, e, _)| (s, e)).collect();
+    ranges.sort_unstable();
+    ranges.dedup();
+    let tagged = u32::try_from(ranges.len()).unwrap_or(u32::MAX);
+    Some(TextStats {
+        text: t.to_owned(),
+        labels,
+        evidence: Evidence {
+            tagged,
+            seen: tagged,
+        },
+    })
 }
 
 /// The evidence a document gives for its tagged texts ([`tagged_stats`], then every
@@ -680,6 +739,48 @@ mod tests {
             n.sort_unstable();
             n
         });
+    }
+
+    #[test]
+    fn a_long_text_counted_on_two_threads_counts_every_occurrence_once() {
+        // Past PARALLEL_BYTES, with "Kim Lee Park" at every place, so that an occurrence
+        // straddles the middle whatever byte it falls on; non-ASCII around it.
+        let unit = "Kim Lee Park — café. ";
+        let n = PARALLEL_BYTES / unit.len() * 2 + 1;
+        let text = unit.repeat(n);
+        assert!(text.len() > PARALLEL_BYTES);
+        let counts =
+            count_whole_words(&text, &["Kim Lee Park", "Lee", "café", "Park —"], &|| false);
+        assert_eq!(counts, Some(vec![n as u32; 4]));
+        // Stopped: no counts.
+        assert_eq!(count_whole_words(&text, &["Lee"], &|| true), None);
+    }
+
+    #[test]
+    fn many_texts_on_two_threads_give_each_text_once() {
+        // Past PARALLEL_TEXTS distinct texts, each tagged once, one tagged twice and one cut
+        // inside a word.
+        let names: Vec<String> = (0..PARALLEL_TEXTS + 100)
+            .map(|i| format!("Name{i}"))
+            .collect();
+        let text = names.join(" ");
+        let doc = crate::document::Document::from_text(text.clone());
+        let mut spans = Vec::new();
+        let mut at = 0;
+        for name in &names {
+            spans.push((at, at + name.len(), "actor", name.as_str()));
+            at += name.len() + 1;
+        }
+        spans.push((0, 5, "actor", "Name0"));
+        spans.push((7, 11, "actor", "ame1"));
+        let stats = tagged_stats(&doc, spans.iter().copied());
+        assert_eq!(stats.len(), names.len());
+        assert!(stats.windows(2).all(|w| w[0].text < w[1].text), "sorted");
+        let name0 = stats.iter().find(|s| s.text == "Name0").expect("Name0");
+        // Two spans on one range are one place.
+        assert_eq!(name0.evidence.tagged, 1);
+        assert_eq!(name0.labels, vec![("actor".to_owned(), 2)]);
+        assert!(stats.iter().all(|s| s.evidence.tagged == 1));
     }
 
     proptest::proptest! {
