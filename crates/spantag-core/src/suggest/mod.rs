@@ -19,6 +19,7 @@
 
 mod accept;
 pub mod evidence;
+mod finder;
 mod lexicon;
 pub mod model;
 mod search;

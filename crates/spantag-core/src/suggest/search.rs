@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::evidence::{self, Evidence};
+use super::evidence::Evidence;
+use super::finder;
 use super::{
     Cancel, Filter, MAX_SUGGESTIONS, Origin, Prepared, Report, Request, Suggestion, lexicon,
 };
@@ -55,7 +56,7 @@ pub(super) fn evidence_of(
         .collect();
     cache.last_counted = patterns.len();
     if !patterns.is_empty() {
-        let counts = evidence::count_whole_words(text, &patterns, &|| cancel.is_cancelled())?;
+        let counts = finder::count_whole_words(text, &patterns, &|| cancel.is_cancelled())?;
         for (t, n) in patterns.iter().zip(counts) {
             cache.counts.insert((*t).to_owned(), n);
         }
@@ -124,7 +125,7 @@ pub(super) fn everywhere(
     let passing: Vec<usize> = passing.into_iter().filter(|&i| open_places[i]).collect();
     let patterns: Vec<&str> = passing.iter().map(|&i| terms[i].text.as_str()).collect();
     let mut out = Vec::new();
-    let finder = evidence::Finder::new(&patterns);
+    let finder = finder::Finder::new(&patterns);
     let done = finder.each(text, &|| cancel.is_cancelled(), &mut |bytes, k| {
         let i = passing[k];
         let start = doc.char_from_byte(bytes.start);
@@ -155,7 +156,7 @@ pub(super) fn everywhere(
             .filter(|i| !evidence[*i].passes(request.min_share))
             .collect();
         let texts: Vec<&str> = weak.iter().map(|&i| terms[i].text.as_str()).collect();
-        if let Some(counts) = evidence::count_whole_words(text, &texts, &|| cancel.is_cancelled()) {
+        if let Some(counts) = finder::count_whole_words(text, &texts, &|| cancel.is_cancelled()) {
             // Its places here that are neither tagged nor rejected.
             report.below_threshold = weak
                 .iter()
@@ -200,7 +201,7 @@ pub(super) fn within(
     let texts: Vec<&str> = terms.iter().map(|t| t.text.as_str()).collect();
     // Bounded by what is on screen: a place per term occurrence there.
     let mut places = Vec::new();
-    let done = evidence::Finder::new(&texts).each_in(
+    let done = finder::Finder::new(&texts).each_in(
         text,
         bytes,
         &|| cancel.is_cancelled(),
