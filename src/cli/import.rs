@@ -12,8 +12,10 @@ pub(super) fn import(
     into: &std::path::Path,
     force: bool,
     inputs: &[PathBuf],
-    annotator: &str,
+    asked: Option<&str>,
 ) -> i32 {
+    // Records that name no annotator go to `imported`'s layer; --annotator decides for all.
+    let annotator = asked.unwrap_or("imported");
     if let Err(err) = store::validate_user_annotator(annotator) {
         eprintln!("spantag import: {err}");
         return 2;
@@ -27,6 +29,16 @@ pub(super) fn import(
                 eprintln!("spantag import: {err}");
                 return USAGE;
             }
+        }
+    }
+    if let Some(asked) = asked {
+        let renamed = formats::put_in_layer(&mut records, asked);
+        if !renamed.is_empty() {
+            eprintln!(
+                "note: the dataset names annotator(s) {}; every layer is imported as {asked}'s \
+                 (--annotator)",
+                renamed.join(", ")
+            );
         }
     }
     if records.is_empty() {

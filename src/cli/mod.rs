@@ -224,7 +224,7 @@ pub fn run(command: CliCommand) -> i32 {
             &into,
             force,
             &inputs,
-            annotator.as_deref().unwrap_or("imported"),
+            annotator.as_deref(),
         ),
     }
 }

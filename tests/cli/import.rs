@@ -118,9 +118,16 @@ fn a_span_whose_text_is_not_at_its_offsets_refuses_the_import_and_names_the_fix(
             &ls,
             "m",
             "task 1, annotation 1, region s1 (GPE)",
-            "task-1.txt",
+            // Unnamed records are named from their first words.
+            "i-love-paris.txt",
         ),
-        ("jsonl", &jsonl, "j", "line 1, span 1 (GPE)", "doc-1.txt"),
+        (
+            "jsonl",
+            &jsonl,
+            "j",
+            "line 1, span 1 (GPE)",
+            "i-love-paris.txt",
+        ),
         ("brat", &brat, "b", "line 1, T1 (GPE)", "doc.txt"),
     ];
     for (format, input, who, at, doc) in cases {
@@ -632,7 +639,8 @@ fn imported_layers_follow_their_annotators_and_skip_rejected_work() {
     std::fs::write(&input, tasks.to_string()).unwrap();
     let into = dir.path().join("o");
     let said = import(0, "label-studio", &[], &into, &input).stderr;
-    for task in ["task-1.txt", "task-2.txt"] {
+    // Tasks without meta.source are named from their first words.
+    for task in ["ann-met-bo.txt", "cy-met-di.txt"] {
         let labels = |who: &str| -> Vec<String> {
             spans_in(&into.join(task), who)
                 .into_iter()
@@ -642,7 +650,7 @@ fn imported_layers_follow_their_annotators_and_skip_rejected_work() {
         assert_eq!(labels("imported-3"), ["PER"], "{task}");
         assert_eq!(labels("imported-4"), ["ORG"], "{task}");
     }
-    assert!(!into.join("task-1.txt.imported-5.ron").exists());
+    assert!(!into.join("ann-met-bo.txt.imported-5.ron").exists());
     assert!(
         said.contains("cancelled (skipped) in Label Studio"),
         "{said}"
@@ -696,7 +704,7 @@ fn doccano_offsets_that_look_counted_in_the_other_unit_get_a_note() {
         "no note when they fit"
     );
     assert_eq!(
-        spans_in(&into.join("doc-1.txt"), "imported"),
+        spans_in(&into.join("zoë-met-ann-here.txt"), "imported"),
         [span(0, 3, "PER", "Zoë"), span(14, 17, "PER", "Ann")]
     );
     // Plain ASCII text: both units are one, nothing to tell; a span cutting a word is kept.
@@ -722,7 +730,7 @@ fn newer_doccano_entities_and_relations_are_read() {
     );
     let into = dir.path().join("out");
     import(0, "doccano", &[], &into, &input);
-    let layer = layer_in(&into.join("doc-1.txt"), "imported");
+    let layer = layer_in(&into.join("reyes-met-okafor.txt"), "imported");
     let spans: Vec<(u64, usize, usize, &str)> = layer
         .spans()
         .iter()
@@ -760,4 +768,144 @@ fn a_discontinuous_brat_span_is_imported_as_its_hull_with_a_note() {
         spans_in(&into.join("doc.txt"), "b"),
         [span(0, 21, "Country", "North and South Korea")]
     );
+}
+
+/// A record without a document name whose text is a document already in the folder (the
+/// tester's case: spaCy-style JSONL without meta.source imported into the folder it came
+/// from) is that document's: no doc-N.txt beside it, and a later export has each document
+/// once. A new text is named from its first words (Python:
+/// "-".join(w.lower() for w in "Ngozi Okafor, the émigré, spoke.".split()[:4]) with
+/// punctuation dropped: "ngozi-okafor-the-émigré").
+#[test]
+fn a_record_without_a_name_goes_to_the_document_with_its_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let into = dir.path().join("corpus");
+    std::fs::create_dir_all(into.join("sub")).unwrap();
+    let council = "The Council met on Monday.\n";
+    std::fs::write(into.join("sub/council.txt"), council).unwrap();
+    std::fs::write(into.join("reyes.txt"), "Reyes spoke.").unwrap();
+    let input = dir.path().join("x.jsonl");
+    let new = "Ngozi Okafor, the émigré, spoke.";
+    jsonl(
+        &input,
+        &[
+            serde_json::json!({"text": council, "spans": [{"start": 4, "end": 11, "label": "actor"}]}),
+            serde_json::json!({"text": "Reyes spoke.", "spans": [{"start": 0, "end": 5, "label": "actor"}]}),
+            serde_json::json!({"text": new, "spans": [{"start": 0, "end": 12, "label": "actor"}]}),
+            serde_json::json!({"text": new, "spans": [{"start": 14, "end": 24, "label": "actor"}]}),
+        ],
+    );
+    let said = import(0, "jsonl", &[], &into, &input).stderr;
+    assert!(said.contains("line 1 -> sub/council.txt"), "{said}");
+    assert!(
+        said.contains("line 3 -> ngozi-okafor-the-émigré.txt"),
+        "{said}"
+    );
+    assert_eq!(
+        spans_in(&into.join("sub/council.txt"), "imported"),
+        [span(4, 11, "actor", "Council")]
+    );
+    assert_eq!(
+        spans_in(&into.join("reyes.txt"), "imported"),
+        [span(0, 5, "actor", "Reyes")]
+    );
+    let made = into.join("ngozi-okafor-the-émigré.txt");
+    assert_eq!(std::fs::read_to_string(&made).unwrap(), new);
+    assert_eq!(
+        spans_in(&made, "imported"),
+        [
+            span(0, 12, "actor", "Ngozi Okafor"),
+            span(14, 24, "actor", "the émigré")
+        ]
+    );
+    let texts: Vec<_> = files_under(&into)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    assert_eq!(texts.len(), 3, "{texts:?}");
+    // Exported again: each document once.
+    let out = dir.path().join("again.jsonl");
+    spantag_exits(
+        0,
+        &[
+            "export",
+            "--format",
+            "jsonl",
+            "--annotator",
+            "imported",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        &[&into],
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 3);
+    // The same text again (another annotator): the same document; a different text whose
+    // first words are taken gets -2.
+    let input2 = dir.path().join("y.jsonl");
+    jsonl(
+        &input2,
+        &[
+            serde_json::json!({"text": new, "spans": [], "meta": {"annotator": "bob"}}),
+            serde_json::json!({"text": "Ngozi Okafor, the émigré, left.", "spans": [], "meta": {"annotator": "bob"}}),
+        ],
+    );
+    let said = import(0, "jsonl", &[], &into, &input2).stderr;
+    assert!(
+        said.contains("line 1 -> ngozi-okafor-the-émigré.txt"),
+        "{said}"
+    );
+    assert!(
+        said.contains("line 2 -> ngozi-okafor-the-émigré-2.txt"),
+        "{said}"
+    );
+}
+
+/// `--annotator NAME` decides the layer even when the records name an annotator (the
+/// tester's case: a JSONL with meta.annotator "alice" imported with --annotator model went
+/// into alice's file); without it, the records' annotator stands.
+#[test]
+fn the_annotator_option_decides_the_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("x.jsonl");
+    let meta = serde_json::json!({"source": "d.txt", "annotator": "alice"});
+    jsonl(
+        &input,
+        &[
+            serde_json::json!({"text": "Reyes spoke.", "spans": [{"start": 0, "end": 5, "label": "actor"}], "meta": meta}),
+        ],
+    );
+    let into = dir.path().join("a");
+    let said = import(0, "jsonl", &["--annotator", "model"], &into, &input).stderr;
+    assert!(said.contains("names annotator(s) alice"), "{said}");
+    assert_eq!(
+        spans_in(&into.join("d.txt"), "model"),
+        [span(0, 5, "actor", "Reyes")]
+    );
+    assert!(!store_path(&into.join("d.txt"), "alice").exists());
+    let into = dir.path().join("b");
+    import(0, "jsonl", &[], &into, &input);
+    assert_eq!(
+        spans_in(&into.join("d.txt"), "alice"),
+        [span(0, 5, "actor", "Reyes")]
+    );
+    // Before the command, as everywhere.
+    let into = dir.path().join("c");
+    spantag_exits(
+        0,
+        &[
+            "-a",
+            "model",
+            "import",
+            "--format",
+            "jsonl",
+            "--into",
+            into.to_str().unwrap(),
+        ],
+        &[&input],
+    );
+    assert!(store_path(&into.join("d.txt"), "model").exists());
+}
+
+fn store_path(doc: &Path, annotator: &str) -> std::path::PathBuf {
+    spantag_core::store::annotation_path(doc, annotator)
 }

@@ -527,8 +527,9 @@ fn label_studio_import_by_hand() {
     std::fs::write(&input, tasks.to_string()).unwrap();
     let records =
         formats::read_import(Format::LabelStudio, &input, Offsets::Codepoints, "fay").unwrap();
-    // Without meta the task is named by its id.
-    let (report, layer) = import_by_hand(records, "task-7.txt", "fay");
+    // Without meta the task is named from its first words (lower case, letters and digits,
+    // joined by "-" until 24 bytes are reached; the emoji is no word).
+    let (report, layer) = import_by_hand(records, "ana-met-東京-staff-mayor.txt", "fay");
     // Region ids that are not spantag's `s<n>` get ids in result order: a1 1, b2 2, c3 3;
     // relations follow: 4 and 5; the one to the missing region zz is left out.
     assert_eq!(

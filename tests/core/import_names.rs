@@ -5,6 +5,7 @@ use spantag_core::formats::{self, Imported, ImportedLayer, ImportedSpan};
 
 fn record(name: &str) -> Imported {
     Imported {
+        named: true,
         name: name.to_owned(),
         text: "Reyes spoke.".to_owned(),
         layers: vec![ImportedLayer::new(

@@ -83,8 +83,11 @@ impl ImportDialog {
         self.job = Some(spawn(ctx, move |progress| {
             spantag_core::store::validate_user_annotator(&annotator).map_err(|e| e.to_string())?;
             progress(0, 1);
-            let records = formats::read_import(format, &input, offsets, &annotator)
+            let mut records = formats::read_import(format, &input, offsets, &annotator)
                 .map_err(|e| e.to_string())?;
+            // Named before the first is picked: a record without a name may be a document
+            // already in the folder.
+            let naming = formats::names::name_unnamed(&mut records, &into);
             if let Some(first) = records
                 .first()
                 .and_then(|r| formats::safe_relative(&r.name))
@@ -95,7 +98,7 @@ impl ImportDialog {
                 formats::write_imported(records, &into, force).map_err(|e| e.to_string())?;
             progress(1, 1);
             let mut text = report.summary(&into);
-            for note in report.notes.iter().take(50) {
+            for note in naming.iter().chain(&report.notes).take(50) {
                 text.push_str("\n• ");
                 text.push_str(note);
             }

@@ -14,6 +14,10 @@ use super::{brat, doccano, jsonl, label_studio};
 pub struct Imported {
     /// Where the text goes, relative to the import folder.
     pub name: String,
+    /// Whether the dataset named the document; when not, `name` is a placeholder
+    /// (`doc-<line>.txt`, `task-<id>.txt`) and the import looks for the text among the
+    /// documents already in the folder first ([`super::names::name_unnamed`]).
+    pub named: bool,
     /// The text.
     pub text: String,
     /// One layer per annotator.
@@ -253,10 +257,11 @@ pub(crate) fn import_json_lines<'t, T: serde::Deserialize<'t>>(
             })
         })?;
         let record = read(line_number, value, placer).map_err(parse_error)?;
-        let name = if record.source.is_empty() {
-            format!("doc-{line_number}.txt")
-        } else {
+        let named = !record.source.is_empty();
+        let name = if named {
             record.source
+        } else {
+            format!("doc-{line_number}.txt")
         };
         let mut layer = record.layer;
         layer.annotator = if record.annotator.is_empty() {
@@ -264,9 +269,24 @@ pub(crate) fn import_json_lines<'t, T: serde::Deserialize<'t>>(
         } else {
             record.annotator
         };
-        push_record(out, name, record.text, layer);
+        push_record(out, (name, named), record.text, layer);
         Ok(())
     })
+}
+
+/// Puts every layer of `records` in `annotator`'s (the import was told whose layer it is,
+/// whatever the records say); returns the other annotators the records named, sorted.
+pub fn put_in_layer(records: &mut [Imported], annotator: &str) -> Vec<String> {
+    let mut others = std::collections::BTreeSet::new();
+    for layer in records.iter_mut().flat_map(|r| r.layers.iter_mut()) {
+        if layer.annotator != annotator {
+            others.insert(std::mem::replace(
+                &mut layer.annotator,
+                annotator.to_owned(),
+            ));
+        }
+    }
+    others.into_iter().collect()
 }
 
 /// Gives the notes about an input file to its first layer, which the import reports.
@@ -276,12 +296,19 @@ pub fn attach_notes(out: &mut [Imported], notes: Vec<String>) {
     }
 }
 
-/// Adds an imported layer to the record of its document (same name and text), or starts one.
-pub fn push_record(out: &mut Vec<Imported>, name: String, text: String, layer: ImportedLayer) {
+/// Adds an imported layer to the record of its document (same name and text), or starts one;
+/// `named`: whether the dataset gave the name ([`Imported::named`]).
+pub fn push_record(
+    out: &mut Vec<Imported>,
+    (name, named): (String, bool),
+    text: String,
+    layer: ImportedLayer,
+) {
     match out.iter_mut().find(|d| d.name == name && d.text == text) {
         Some(existing) => existing.layers.push(layer),
         None => out.push(Imported {
             name,
+            named,
             text,
             layers: vec![layer],
         }),

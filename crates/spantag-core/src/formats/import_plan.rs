@@ -25,9 +25,12 @@ pub fn write_imported(
     into: &Path,
     force: bool,
 ) -> Result<ImportReport, FormatError> {
+    let mut records = records;
+    let mut report = ImportReport::default();
+    // Records the dataset did not name go to the document with their text, if there is one.
+    report.notes.extend(names::name_unnamed(&mut records, into));
     // Every record's name is checked before anything is written.
     names::check_records(&records, into)?;
-    let mut report = ImportReport::default();
     let mut docs: Vec<PlannedDocument> = Vec::new();
     let mut by_rel: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
     let mut conflicts: Vec<String> = Vec::new();

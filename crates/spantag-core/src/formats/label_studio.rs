@@ -245,6 +245,7 @@ pub fn parse(
                 || (n + 1).to_string(),
                 |v| v.to_string().trim_matches('"').to_owned(),
             );
+            let named = meta.source.is_some();
             let name = meta.source.unwrap_or_else(|| format!("task-{id}.txt"));
             let doc = Document::from_text(text.clone());
             let several = task.annotations.len() > 1;
@@ -381,7 +382,12 @@ pub fn parse(
                 }
                 layers.push(layer);
             }
-            out.push(Imported { name, text, layers });
+            out.push(Imported {
+                name,
+                named,
+                text,
+                layers,
+            });
             Ok(())
         },
     )

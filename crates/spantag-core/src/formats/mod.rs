@@ -29,7 +29,7 @@ pub use export::{
 };
 pub use import::{
     ImportReport, Imported, ImportedLayer, ImportedRelation, ImportedSpan, attach_notes,
-    push_record, read_import, safe_relative,
+    push_record, put_in_layer, read_import, safe_relative,
 };
 pub use import_plan::write_imported;
 pub use sink::Sink;

@@ -3,7 +3,7 @@
 //! long for the file system, a file that another record needs as a folder, `..` or an
 //! absolute path) refuses the whole import with every such record named.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::{FormatError, Imported, safe_relative};
@@ -131,3 +131,140 @@ pub fn check_records(records: &[Imported], into: &Path) -> Result<(), FormatErro
         )))
     }
 }
+
+/// Gives each record the dataset did not name ([`Imported::named`] false) its document's
+/// name: a document already in `into` (or its subfolders) with exactly its text, else a new
+/// name made of its first words (`the-council-met-on-monday.txt`, `-2` and so on when that
+/// is taken). Records with one text get one name. Returns what to tell the user.
+pub fn name_unnamed(records: &mut [Imported], into: &Path) -> Vec<String> {
+    if records.iter().all(|r| r.named) {
+        return Vec::new();
+    }
+    // The texts of the documents already there, by content hash.
+    let mut there: HashMap<String, String> = HashMap::new();
+    for path in crate::corpus::documents(into).unwrap_or_default() {
+        if let (Ok(doc), Ok(rel)) = (
+            crate::document::Document::open(&path),
+            path.strip_prefix(into),
+        ) {
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            there
+                .entry(crate::document::hash_bytes(doc.text().as_bytes()))
+                .or_insert(rel);
+        }
+    }
+    // Names the dataset gave, and names given here, so that a new name takes none of them.
+    let mut taken: HashSet<String> = records
+        .iter()
+        .filter(|r| r.named)
+        .map(|r| r.name.clone())
+        .collect();
+    let mut given: HashMap<String, String> = HashMap::new();
+    let (mut found, mut made) = (Vec::new(), Vec::new());
+    for record in records.iter_mut().filter(|r| !r.named) {
+        let hash = crate::document::hash_bytes(record.text.as_bytes());
+        let placeholder = record_of(&std::mem::take(&mut record.name));
+        record.name = if let Some(name) = given.get(&hash) {
+            name.clone()
+        } else if let Some(existing) = there.get(&hash) {
+            found.push(format!("{placeholder} -> {existing}"));
+            existing.clone()
+        } else {
+            let stem = stem_from_words(&record.text);
+            let mut name = format!("{stem}.txt");
+            let mut n = 1;
+            while taken.contains(&name) || into.join(&name).exists() {
+                n += 1;
+                name = format!("{stem}-{n}.txt");
+            }
+            made.push(format!("{placeholder} -> {name}"));
+            name
+        };
+        record.named = true;
+        taken.insert(record.name.clone());
+        given.insert(hash, record.name.clone());
+    }
+    let mut notes = Vec::new();
+    if !found.is_empty() {
+        notes.push(format!(
+            "{} record(s) without a document name hold the text of a document already in {}; \
+             their annotations go to it: {}",
+            found.len(),
+            into.display(),
+            found.join(", ")
+        ));
+    }
+    if !made.is_empty() {
+        notes.push(format!(
+            "{} record(s) without a document name are new texts, named from their first \
+             words: {}",
+            made.len(),
+            made.join(", ")
+        ));
+    }
+    notes
+}
+
+/// The record a placeholder name stands for, in the user's words: `doc-3.txt` is line 3 of a
+/// JSON-lines file, `task-7.txt` Label Studio's task 7.
+fn record_of(placeholder: &str) -> String {
+    let number = |prefix: &str| {
+        placeholder
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix(".txt"))
+            .map(str::to_owned)
+    };
+    if let Some(n) = number("doc-") {
+        format!("line {n}")
+    } else if let Some(n) = number("task-") {
+        format!("task {n}")
+    } else {
+        placeholder.to_owned()
+    }
+}
+
+/// A file name stem from a text's first words: lower case letters and digits, words joined
+/// by `-`, at most [`STEM_BYTES`]; `document` when the text has no word.
+fn stem_from_words(text: &str) -> String {
+    let mut stem = String::new();
+    for word in text.split_whitespace() {
+        let word: String = word
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect();
+        if word.is_empty() {
+            continue;
+        }
+        if !stem.is_empty() && stem.len() + 1 + word.len() > STEM_BYTES {
+            break;
+        }
+        if !stem.is_empty() {
+            stem.push('-');
+        }
+        stem.push_str(&word);
+        if stem.len() >= STEM_BYTES / 2 {
+            break;
+        }
+    }
+    // One long word: cut at a character boundary.
+    if stem.len() > STEM_BYTES {
+        let mut cut = STEM_BYTES;
+        while !stem.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        stem.truncate(cut);
+    }
+    if stem.is_empty() {
+        "document".to_owned()
+    } else {
+        stem
+    }
+}
+
+/// Longest stem [`stem_from_words`] makes, in bytes.
+const STEM_BYTES: usize = 48;

@@ -353,6 +353,7 @@ pub fn import(
         let text = doc.text().to_owned();
         out.push(Imported {
             name,
+            named: true,
             text,
             layers: vec![layer],
         });
