@@ -249,6 +249,13 @@ const COLD: [(&str, Motion); 3] = [
 
 fn frame(c: &mut Criterion) {
     let mut setup = setup();
+    // `SPANTAG_BENCH_ONLY=while-suggesting`: only the frames while suggestions are computed.
+    if std::env::var("SPANTAG_BENCH_ONLY").is_ok_and(|o| o == "while-suggesting") {
+        for name in ["1MB-10k", "10MB-100k"] {
+            while_suggesting(&setup, name);
+        }
+        return;
+    }
     let mut group = c.benchmark_group("frame");
     group
         .sample_size(30)
@@ -269,6 +276,9 @@ fn frame(c: &mut Criterion) {
         for name in ["1MB-10k", "10MB-100k"] {
             responses(&setup, name);
         }
+        for name in ["1MB-10k", "10MB-100k"] {
+            while_suggesting(&setup, name);
+        }
     } else {
         // Run one configuration for a while, for `perf record`.
         for (name, driver) in &mut setup.drivers {
@@ -279,6 +289,65 @@ fn frame(c: &mut Criterion) {
             }
         }
     }
+}
+
+/// Frames while the suggestion worker searches the document just opened, against frames of
+/// the same app once it has answered (the bound: within 1.3×). Each of 5 rounds opens
+/// the document afresh (the worker's counts start empty, as after opening), scrolls back and
+/// forth, and sorts each frame by whether the suggestions were settled before it; the first
+/// 30 frames (first layouts of the blocks the motion passes) are left out of both.
+fn while_suggesting(setup: &Setup, name: &str) {
+    let doc = setup.dir.path().join(format!("{name}.txt"));
+    let (mut busy, mut idle) = (Vec::new(), Vec::new());
+    for _ in 0..5 {
+        let mut driver = Driver::new(Box::new(App(open_app(&doc))));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut after = 0;
+        for frame in 0.. {
+            let searching = !driver.app().suggestions.is_settled();
+            let ms = driver.step_ms();
+            if frame < 30 {
+                continue;
+            }
+            if searching {
+                busy.push(ms);
+            } else {
+                idle.push(ms);
+                after += 1;
+                if after == 300 {
+                    break;
+                }
+            }
+            assert!(Instant::now() < deadline, "the suggestions never settled");
+        }
+    }
+    if busy.is_empty() {
+        println!(
+            "\n{name}: the suggestions settled within the first 30 frames; nothing to compare"
+        );
+        return;
+    }
+    let (bm, im) = (common::median(&mut busy), common::median(&mut idle));
+    println!(
+        "\nframes while the suggestions of the {name} document are computed (worker busy) vs after (ms, 5 openings):"
+    );
+    println!("| | frames | median | p99 |");
+    println!("|---|---|---|---|");
+    println!(
+        "| while computing | {} | {bm:.3} | {:.3} |",
+        busy.len(),
+        common::p99(&mut busy)
+    );
+    println!(
+        "| after | {} | {im:.3} | {:.3} |",
+        idle.len(),
+        common::p99(&mut idle)
+    );
+    println!(
+        "ratio of medians: {:.2}x (bound 1.3x: {})",
+        bm / im,
+        if bm / im <= 1.3 { "within" } else { "over" }
+    );
 }
 
 /// One headless frame of the whole app on `ctx`, with no input but the time.

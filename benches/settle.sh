@@ -29,7 +29,9 @@ for kind in $KINDS; do
 done
 if [ -z "${DISPLAY:-}" ]; then
     export DISPLAY=:97
-    Xvfb "$DISPLAY" -screen 0 1400x900x24 -nolisten tcp >/dev/null 2>&1 & xvfb=$!
+    # Twice the window: the pointer starts at the screen's centre, outside the window, so no
+    # tooltip animates under it (a user's pointer rests anywhere; it is not what is measured).
+    Xvfb "$DISPLAY" -screen 0 2800x1800x24 -nolisten tcp >/dev/null 2>&1 & xvfb=$!
     sleep 1
 fi
 tick=$(getconf CLK_TCK)
