@@ -22,6 +22,7 @@ fn project_label(name: &str, color: &str, key: Option<u8>) -> ProjectLabel {
         color: color.to_owned(),
         key: key.map(|k| Key::new(k).unwrap()),
         description: None,
+        attributes: Vec::new(),
     }
 }
 
@@ -351,4 +352,55 @@ fn the_documented_example_reads() {
             .unwrap()
             .allows("actor", "quote")
     );
+}
+
+/// Attributes are declared per label: a flag, or one of a list of values with a default; each
+/// may have a letter key. Their problems are named with the line.
+#[test]
+fn attributes_are_declared_per_label_and_checked() {
+    let text = r##"(
+    version: 1,
+    labels: [
+        (name: "claim", color: "#4e79a7", attributes: [
+            (name: "negated", key: Some('g')),
+        ]),
+        (name: "actor", color: "#e15759", attributes: [
+            (name: "kind", values: ["person", "organisation", "state"], default: Some("person"), key: Some('k')),
+        ]),
+    ],
+)"##;
+    // 'g' is the app's key for adding a piece: refused, on line 5.
+    let (line, _, message) = invalid(text);
+    assert_eq!(line, 5);
+    assert!(
+        message.contains("\"negated\": its key 'g' is one of the app's own"),
+        "{message}"
+    );
+    let text = text.replace("key: Some('g')", "key: Some('v')");
+    let project = project::parse(&text, Path::new("spantag.ron")).unwrap();
+    let negated = &project.attributes_of("claim")[0];
+    assert!(negated.is_flag());
+    assert_eq!(negated.next_value(None).as_deref(), Some("true"));
+    assert_eq!(negated.next_value(Some("true")), None);
+    let kind = &project.attributes_of("actor")[0];
+    assert_eq!(kind.next_value(None).as_deref(), Some("person"));
+    assert_eq!(
+        kind.next_value(Some("person")).as_deref(),
+        Some("organisation")
+    );
+    assert_eq!(kind.next_value(Some("state")), None);
+    assert!(project.attributes_of("event").is_empty());
+    // Written and read back the same.
+    assert_eq!(
+        project::parse(&project.to_ron(), Path::new("x")).unwrap(),
+        project
+    );
+    for (bad, says) in [
+        (r#"default: Some("person")"#, r#"default: Some("human")"#),
+        (r#""state"]"#, r#""person"]"#),
+        ("key: Some('k')", "key: Some('K')"),
+    ] {
+        let (_, _, message) = invalid(&text.replace(bad, says));
+        assert!(message.contains("\"kind\""), "{message}");
+    }
 }

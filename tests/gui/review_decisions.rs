@@ -51,14 +51,7 @@ fn write_layer(dir: &Path, annotator: &str, spans: &[(&str, &str)]) {
         .enumerate()
         .map(|(i, (needle, label))| {
             let (start, end) = at(needle);
-            Span {
-                id: i as u64 + 1,
-                start,
-                end,
-                label: (*label).to_owned(),
-                text: (*needle).to_owned(),
-                note: None,
-            }
+            Span::new(i as u64 + 1, start..end, *label, *needle)
         })
         .collect();
     let layer = Layer::from_parts(
@@ -269,14 +262,7 @@ fn settled_disagreements_stay_settled_through_curate_and_an_outside_rewrite() {
     let mut layer = AnnotationFile::read(&curated).unwrap().into_layer();
     let (s, e) = at("Seoul");
     let id = layer.allocate_id();
-    layer.insert(Span {
-        id,
-        start: s,
-        end: e,
-        label: "actor".into(),
-        text: "Seoul".into(),
-        note: None,
-    });
+    layer.insert(Span::new(id, s..e, "actor", "Seoul"));
     let doc = Document::from_text(TEXT.to_owned());
     let rewritten = AnnotationFile::from_layer_parts(&layer, NAME, doc.hash());
     std::fs::write(&curated, rewritten.to_ron()).unwrap();

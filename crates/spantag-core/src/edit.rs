@@ -39,6 +39,25 @@ pub enum Edit {
         /// The new note.
         note: Option<String>,
     },
+    /// Set one of a span's attributes (`None`: unset it).
+    SetAttr {
+        /// The span.
+        id: u64,
+        /// The attribute's name.
+        name: String,
+        /// Its value (`"true"` for a boolean attribute that is set).
+        value: Option<String>,
+    },
+    /// Give a span these pieces: one piece makes it continuous, several discontinuous; its
+    /// range becomes the first piece's start to the last one's end.
+    SetPieces {
+        /// The span.
+        id: u64,
+        /// Sorted, non-empty, apart.
+        pieces: Vec<(usize, usize)>,
+        /// The text of the whole new range.
+        text: String,
+    },
     /// Add a label to the scheme (at the end, with the next palette colour).
     AddLabel(String),
     /// Put a label back at a position, with its colour (the inverse of removing it).
@@ -140,6 +159,9 @@ pub enum EditError {
     /// The edit adds a span whose id is taken.
     #[error("a span with id {0} exists already")]
     DuplicateId(u64),
+    /// The pieces given to a span are empty, out of order or overlapping.
+    #[error("span {0}: its pieces must be non-empty, sorted and apart")]
+    BadPieces(u64),
 }
 
 /// Applies an edit and returns the edit that undoes it. On error nothing changed.
@@ -262,13 +284,76 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
             text,
         } => {
             let mut span = layer.get(id).cloned().ok_or(EditError::NoSuchSpan(id))?;
+            let old_pieces = span.fragments.clone();
+            let old_text = std::mem::replace(&mut span.text, text);
             let back = Edit::Resize {
                 id,
                 start: span.start,
                 end: span.end,
-                text: std::mem::replace(&mut span.text, text),
+                text: old_text.clone(),
             };
             (span.start, span.end) = (start, end);
+            // A discontinuous span's outer ends follow; if its pieces no longer fit, it
+            // becomes continuous (the undo gives them back).
+            if let Some(first) = span.fragments.first_mut() {
+                first.0 = start;
+            }
+            if let Some(last) = span.fragments.last_mut() {
+                last.1 = end;
+            }
+            if !Span::fragments_fit(&span.fragments, start, end) {
+                span.fragments.clear();
+            }
+            layer.replace(span);
+            Ok(if old_pieces.is_empty() {
+                back
+            } else {
+                Edit::Batch(vec![
+                    back,
+                    Edit::SetPieces {
+                        id,
+                        pieces: old_pieces,
+                        text: old_text,
+                    },
+                ])
+            })
+        }
+        Edit::SetAttr { id, name, value } => {
+            let mut span = layer.get(id).cloned().ok_or(EditError::NoSuchSpan(id))?;
+            let old = match value.filter(|v| !v.is_empty()) {
+                Some(value) => span.attrs.insert(name.clone(), value),
+                None => span.attrs.remove(&name),
+            };
+            layer.replace(span);
+            Ok(Edit::SetAttr {
+                id,
+                name,
+                value: old,
+            })
+        }
+        Edit::SetPieces { id, pieces, text } => {
+            let mut span = layer.get(id).cloned().ok_or(EditError::NoSuchSpan(id))?;
+            let (Some(&(start, _)), Some(&(_, end))) = (pieces.first(), pieces.last()) else {
+                return Err(EditError::BadPieces(id));
+            };
+            let fragments = if pieces.len() == 1 {
+                Vec::new()
+            } else {
+                pieces
+            };
+            if !Span::fragments_fit(&fragments, start, end) || start >= end {
+                return Err(EditError::BadPieces(id));
+            }
+            let back = Edit::SetPieces {
+                id,
+                pieces: span
+                    .pieces()
+                    .into_iter()
+                    .map(|r| (r.start, r.end))
+                    .collect(),
+                text: std::mem::replace(&mut span.text, text),
+            };
+            (span.start, span.end, span.fragments) = (start, end, fragments);
             layer.replace(span);
             Ok(back)
         }
@@ -578,6 +663,86 @@ mod tests {
         while history.redo(&mut layer) {}
         assert_eq!(layer, done);
         assert!(history.is_dirty());
+    }
+
+    #[test]
+    fn attributes_and_pieces_are_undoable() {
+        // "North and South Korea": "North" 0..5 and "Korea" 16..21 as one span.
+        let mut layer = Layer::new("a");
+        let mut history = History::new();
+        history
+            .apply(&mut layer, Edit::AddSpan(span(1, 0, 5, "place")))
+            .unwrap();
+        let plain = layer.clone();
+        let set = |name: &str, value: Option<&str>| Edit::SetAttr {
+            id: 1,
+            name: name.into(),
+            value: value.map(str::to_owned),
+        };
+        history
+            .apply(&mut layer, set("negated", Some("true")))
+            .unwrap();
+        history
+            .apply(&mut layer, set("certainty", Some("hedged")))
+            .unwrap();
+        history.apply(&mut layer, set("negated", None)).unwrap();
+        let pieces = Edit::SetPieces {
+            id: 1,
+            pieces: vec![(0, 5), (16, 21)],
+            text: "North and South Korea".into(),
+        };
+        history.apply(&mut layer, pieces).unwrap();
+        let s = layer.get(1).unwrap();
+        assert_eq!(
+            (s.start, s.end, s.text.as_str()),
+            (0, 21, "North and South Korea")
+        );
+        assert_eq!(s.fragments, [(0, 5), (16, 21)]);
+        assert_eq!(s.attrs.len(), 1);
+        assert_eq!(s.attrs["certainty"], "hedged");
+        let done = layer.clone();
+        // Pieces that overlap or are out of order are refused, nothing changed.
+        for bad in [
+            vec![(0, 5), (4, 9)],
+            vec![(16, 21), (0, 5)],
+            vec![(3, 3)],
+            vec![],
+        ] {
+            let edit = Edit::SetPieces {
+                id: 1,
+                pieces: bad,
+                text: String::new(),
+            };
+            assert!(matches!(
+                history.apply(&mut layer, edit),
+                Err(EditError::BadPieces(1))
+            ));
+            assert_eq!(layer, done);
+        }
+        // Resizing moves the outer ends; past a piece's other end it becomes continuous, and
+        // the undo gives the pieces back.
+        let resize = |start, end| Edit::Resize {
+            id: 1,
+            start,
+            end,
+            text: String::new(),
+        };
+        history.apply(&mut layer, resize(1, 21)).unwrap();
+        assert_eq!(layer.get(1).unwrap().fragments, [(1, 5), (16, 21)]);
+        history.apply(&mut layer, resize(1, 12)).unwrap();
+        assert!(layer.get(1).unwrap().fragments.is_empty());
+        assert!(history.undo(&mut layer));
+        assert_eq!(layer.get(1).unwrap().fragments, [(1, 5), (16, 21)]);
+        assert!(history.undo(&mut layer));
+        assert_eq!(layer, done);
+        for _ in 0..4 {
+            assert!(history.undo(&mut layer));
+        }
+        assert_eq!(layer, plain);
+        while history.redo(&mut layer) {}
+        let s = layer.get(1).unwrap();
+        assert_eq!((s.start, s.end, s.fragments.len()), (1, 12, 0));
+        assert_eq!(s.attrs["certainty"], "hedged");
     }
 
     #[test]

@@ -79,6 +79,15 @@ pub fn describe(edit: &Edit, layer: &Layer) -> String {
             Some(_) => format!("note on {}", span_text(layer, *id)),
             None => format!("remove the note on {}", span_text(layer, *id)),
         },
+        Edit::SetAttr { id, name, value } => match value.as_deref() {
+            Some("true") => format!("set {name} on {}", span_text(layer, *id)),
+            Some(value) => format!("set {name} = {value} on {}", span_text(layer, *id)),
+            None => format!("unset {name} on {}", span_text(layer, *id)),
+        },
+        Edit::SetPieces { pieces, text, .. } => match pieces.len() {
+            1 => format!("make {} one piece", quote(text)),
+            n => format!("make {} {n} pieces", quote(text)),
+        },
         Edit::AddLabel(name) => format!("add label {name}"),
         Edit::InsertLabel { label, .. } => format!("add label {}", label.name),
         Edit::RemoveLabel(name) => format!("remove label {name}"),
@@ -167,14 +176,7 @@ mod tests {
     use crate::annotation::{LabelScheme, Relation, Span};
 
     fn span(id: u64, start: usize, end: usize, label: &str, text: &str) -> Span {
-        Span {
-            id,
-            start,
-            end,
-            label: label.into(),
-            text: text.into(),
-            note: None,
-        }
+        Span::new(id, start..end, label, text)
     }
 
     #[test]

@@ -138,8 +138,15 @@ pub fn reanchor_with_progress(
                 })?
             })
         });
+        // A discontinuous span keeps its pieces only where its whole text is found
+        // unchanged (then they move with it); otherwise it waits as an orphan, pieces and
+        // all, for the user to place it.
+        let place = place.filter(|&(start, end)| {
+            span.fragments.is_empty() || doc.text_matches(start, end, &span.text)
+        });
         match place {
             Some((start, end)) => {
+                span.shift_fragments(signed(start) - signed(span.start));
                 taken.entry((start, end)).or_default().push((
                     span.start,
                     span.end,

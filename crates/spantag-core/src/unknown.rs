@@ -179,7 +179,16 @@ mod tests {
     fn known_fields_come_from_the_definitions() {
         assert_eq!(
             field_names::<Span>(),
-            ["id", "start", "end", "label", "text", "note"]
+            [
+                "id",
+                "start",
+                "end",
+                "label",
+                "text",
+                "note",
+                "attrs",
+                "fragments"
+            ]
         );
         assert!(field_names::<AnnotationFile>().contains(&"source_hash"));
     }

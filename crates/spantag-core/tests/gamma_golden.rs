@@ -45,13 +45,13 @@ fn continuum(v: &Value) -> Continuum {
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|s| Span {
-                    id: 0,
-                    start: s[0].as_u64().unwrap() as usize,
-                    end: s[1].as_u64().unwrap() as usize,
-                    label: s[2].as_str().unwrap().to_owned(),
-                    text: String::new(),
-                    note: None,
+                .map(|s| {
+                    Span::new(
+                        0,
+                        s[0].as_u64().unwrap() as usize..s[1].as_u64().unwrap() as usize,
+                        s[2].as_str().unwrap(),
+                        "",
+                    )
                 })
                 .collect()
         })

@@ -33,6 +33,15 @@ pub struct Span {
     /// A free-form note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Attribute values set on the span, by attribute name (`negated: "true"`, `certainty:
+    /// "hedged"`); an attribute not set is absent (see [`crate::project::Attribute`]).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub attrs: std::collections::BTreeMap<String, String>,
+    /// The pieces of a discontinuous span ("North … Korea"), code points, sorted and apart:
+    /// the first starts at `start`, the last ends at `end`. Empty for a continuous span
+    /// (one piece, `start..end`). `text` is always the whole `start..end`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fragments: Vec<(usize, usize)>,
 }
 
 impl Span {
@@ -51,7 +60,48 @@ impl Span {
             label: label.into(),
             text: text.into(),
             note: None,
+            attrs: std::collections::BTreeMap::new(),
+            fragments: Vec::new(),
         }
+    }
+
+    /// The pieces the span covers: its fragments, or `start..end` when it has none.
+    pub fn pieces(&self) -> Vec<Range<usize>> {
+        if self.fragments.is_empty() {
+            std::iter::once(self.start..self.end).collect()
+        } else {
+            self.fragments.iter().map(|&(s, e)| s..e).collect()
+        }
+    }
+
+    /// Whether the span has several pieces.
+    pub fn is_discontinuous(&self) -> bool {
+        self.fragments.len() > 1
+    }
+
+    /// Whether `fragments` are pieces of `start..end` as [`Span::fragments`] says: none, or
+    /// at least two, each non-empty, sorted with a gap between them, the first starting at
+    /// `start` and the last ending at `end`.
+    pub fn fragments_fit(fragments: &[(usize, usize)], start: usize, end: usize) -> bool {
+        if fragments.is_empty() {
+            return true;
+        }
+        fragments.len() >= 2
+            && fragments.first().is_some_and(|f| f.0 == start)
+            && fragments.last().is_some_and(|f| f.1 == end)
+            && fragments.iter().all(|&(s, e)| s < e)
+            && fragments.windows(2).all(|w| w[0].1 < w[1].0)
+    }
+
+    /// Moves the fragments by `shift` code points (the caller moves `start` and `end`).
+    pub fn shift_fragments(&mut self, shift: i64) {
+        let moved = |n: usize| usize::try_from(i64::try_from(n).unwrap_or(i64::MAX) + shift);
+        let fragments: Option<Vec<(usize, usize)>> = self
+            .fragments
+            .iter()
+            .map(|&(s, e)| Some((moved(s).ok()?, moved(e).ok()?)))
+            .collect();
+        self.fragments = fragments.unwrap_or_default();
     }
 
     /// The same span with this note (`None`: without one).

@@ -110,6 +110,69 @@ pub struct ProjectLabel {
     /// What it is for, shown to annotators.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The attributes a span of this label may carry (`negated`, `certainty`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<Attribute>,
+}
+
+/// An attribute a span may carry: a flag (set or not) or one of a list of values.
+///
+/// ```ron
+/// attributes: [
+///     (name: "negated", key: Some('g')),
+///     (name: "certainty", values: ["certain", "probable", "hedged"], default: Some("certain"), key: Some('c')),
+/// ]
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attribute {
+    /// Its name, as written into annotation files and exports.
+    pub name: String,
+    /// The values it may take; empty: a flag, written `"true"` when set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+    /// What a span has when the attribute is not set (shown faintly, never written).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// The letter that sets it on the selected span in the app: a flag is switched on and
+    /// off, a list steps to its next value (after the last: unset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<char>,
+}
+
+/// The value a flag attribute has when set.
+pub const FLAG_SET: &str = "true";
+
+/// Letters the app keeps for itself (relate, next disagreement, reject, add a piece), which
+/// an attribute's key cannot take.
+pub const RESERVED_KEYS: [char; 4] = ['r', 'n', 'x', 'g'];
+
+impl Attribute {
+    /// Whether it is a flag (no list of values).
+    pub fn is_flag(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The value after `current` when its key is pressed: a flag switches, a list steps
+    /// through its values and then to unset.
+    pub fn next_value(&self, current: Option<&str>) -> Option<String> {
+        if self.is_flag() {
+            return current.is_none().then(|| FLAG_SET.to_owned());
+        }
+        match current.and_then(|c| self.values.iter().position(|v| v == c)) {
+            Some(i) => self.values.get(i + 1).cloned(),
+            None => self.values.first().cloned(),
+        }
+    }
+
+    /// Whether `value` is one this attribute takes.
+    pub fn allows(&self, value: &str) -> bool {
+        if self.is_flag() {
+            value == FLAG_SET
+        } else {
+            self.values.iter().any(|v| v == value)
+        }
+    }
 }
 
 /// A label hotkey: the digit `1`–`9`. In the file it may be written `'1'`, `"1"` or `1`; it is
@@ -258,6 +321,12 @@ impl Project {
         self.labels.iter().find(|l| l.name == name)
     }
 
+    /// The attributes a span of this label may carry (none for a label the project does
+    /// not define).
+    pub fn attributes_of(&self, label: &str) -> &[Attribute] {
+        self.label(label).map_or(&[], |l| l.attributes.as_slice())
+    }
+
     /// A label's description.
     pub fn description(&self, name: &str) -> Option<&str> {
         self.label(name).and_then(|l| l.description.as_deref())
@@ -332,6 +401,8 @@ pub fn with_labels(project: &Project, labels: &[Label]) -> Project {
             color: l.color.clone(),
             key: u8::try_from(i + 1).ok().and_then(Key::new),
             description: project.description(&l.name).map(str::to_owned),
+            // Its attributes stay with it, as its description does.
+            attributes: project.attributes_of(&l.name).to_vec(),
         })
         .collect();
     out

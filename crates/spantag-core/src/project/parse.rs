@@ -58,6 +58,19 @@ pub fn parse(text: &str, path: &Path) -> Result<Project, ProjectError> {
                 ),
             ));
         }
+        for (k, attribute) in label.attributes.iter().enumerate() {
+            let at = locate.quoted(&attribute.name, entry);
+            let problem = attribute_problem(&label.attributes[..k], attribute);
+            if let Some(problem) = problem {
+                return Err(invalid(
+                    at,
+                    format!(
+                        "label {:?}, attribute {:?}: {problem}",
+                        label.name, attribute.name
+                    ),
+                ));
+            }
+        }
         if let Some(key) = label.key {
             if let Some((_, other)) = seen_keys.iter().find(|(k, _)| *k == key) {
                 return Err(invalid(
@@ -109,6 +122,51 @@ pub fn parse(text: &str, path: &Path) -> Result<Project, ProjectError> {
         }
     }
     Ok(project)
+}
+
+/// What is wrong with an attribute declared after `before` (of the same label), if anything.
+fn attribute_problem(before: &[Attribute], attribute: &Attribute) -> Option<String> {
+    if let Err(e) = validate_label_name(&attribute.name) {
+        return Some(e.to_string());
+    }
+    if before.iter().any(|a| a.name == attribute.name) {
+        return Some("declared twice".to_owned());
+    }
+    if let Some(value) = attribute.values.iter().find(|v| v.trim().is_empty()) {
+        return Some(format!("the value {value:?} is blank"));
+    }
+    for (i, value) in attribute.values.iter().enumerate() {
+        if attribute.values[..i].contains(value) {
+            return Some(format!("the value {value:?} is listed twice"));
+        }
+    }
+    if let Some(default) = &attribute.default
+        && !attribute.allows(default)
+    {
+        return Some(if attribute.is_flag() {
+            format!("a flag's default can only be {FLAG_SET:?}, not {default:?}")
+        } else {
+            format!(
+                "the default {default:?} is not one of its values ({})",
+                attribute.values.join(", ")
+            )
+        });
+    }
+    if let Some(key) = attribute.key {
+        if !key.is_ascii_lowercase() {
+            return Some(format!("its key {key:?} must be a lower-case letter a-z"));
+        }
+        if RESERVED_KEYS.contains(&key) {
+            return Some(format!(
+                "its key {key:?} is one of the app's own ({}); pick another letter",
+                RESERVED_KEYS.iter().collect::<String>()
+            ));
+        }
+        if let Some(other) = before.iter().find(|a| a.key == Some(key)) {
+            return Some(format!("its key {key:?} is already {:?}'s", other.name));
+        }
+    }
+    None
 }
 
 /// Finds positions in the file's text for messages about what serde already parsed.

@@ -167,16 +167,17 @@ pub fn accept_version(
         {
             continue;
         }
-        let note = source
-            .and_then(|l| l.get(said.id))
-            .and_then(|s| s.note.clone());
+        let chosen = source.and_then(|l| l.get(said.id));
+        // The chosen version's note, attributes and pieces come with it.
         edits.push(Edit::AddSpan(Span {
             id: next,
             start: said.start,
             end: said.end,
             label: said.label.clone(),
             text: doc.slice(said.start..said.end).to_owned(),
-            note,
+            note: chosen.and_then(|s| s.note.clone()),
+            attrs: chosen.map(|s| s.attrs.clone()).unwrap_or_default(),
+            fragments: chosen.map(|s| s.fragments.clone()).unwrap_or_default(),
         }));
         added.push(((said.start, said.end, said.label.clone()), next));
         next += 1;
@@ -275,6 +276,8 @@ pub fn accept_agreed(
             note: super::curate::agreed_note(annotators, start, end, &label),
             label: label.clone(),
             text: doc.slice(start..end).to_owned(),
+            attrs: std::collections::BTreeMap::new(),
+            fragments: Vec::new(),
         }));
         added.push(((start, end, label), next));
         next += 1;

@@ -238,7 +238,7 @@ fn set<T>(slot: &mut Option<T>, value: Option<T>) -> Option<()> {
 
 /// A span as the canonical writer puts it on its line — `(id: 1, start: 0, end: 5, label:
 /// "…", text: "…")`, maybe with `, note: Some("…")` — read without matching field names;
-/// anything else goes to the general reader.
+/// anything else goes to the general reader (attributes and fragments go to `ron`).
 fn span(p: &mut Parser<'_>) -> Option<Span> {
     let at = p.pos;
     if let Some(span) = canonical_span(p) {
@@ -268,14 +268,7 @@ fn canonical_span(p: &mut Parser<'_>) -> Option<Span> {
         None
     };
     p.literal(b")")?;
-    Some(Span {
-        id,
-        start,
-        end,
-        label,
-        text,
-        note,
-    })
+    Some(Span::new(id, start..end, label, text).with_note(note))
 }
 
 fn any_span(p: &mut Parser<'_>) -> Option<Span> {
@@ -290,14 +283,7 @@ fn any_span(p: &mut Parser<'_>) -> Option<Span> {
         "note" => set(&mut note, p.option_string()),
         _ => None,
     })?;
-    Some(Span {
-        id: id?,
-        start: start?,
-        end: end?,
-        label: label?,
-        text: text?,
-        note: note.flatten(),
-    })
+    Some(Span::new(id?, start?..end?, label?, text?).with_note(note.flatten()))
 }
 
 fn label(p: &mut Parser<'_>) -> Option<Label> {

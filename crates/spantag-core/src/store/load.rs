@@ -201,14 +201,7 @@ fn reanchor_extents<'a>(
 ) -> Vec<Option<(usize, usize)>> {
     let as_spans: Vec<Span> = extents
         .enumerate()
-        .map(|(i, (start, end, label, text))| Span {
-            id: i as u64,
-            start,
-            end,
-            label: label.to_owned(),
-            text: text.to_owned(),
-            note: None,
-        })
+        .map(|(i, (start, end, label, text))| Span::new(i as u64, start..end, label, text))
         .collect();
     let mut places = vec![None; as_spans.len()];
     for placed in crate::reanchor::reanchor(doc, as_spans).spans {

@@ -200,6 +200,54 @@ mod tests {
     }
 
     #[test]
+    fn attributes_and_fragments_are_saved_on_the_spans_line_and_read_back() {
+        // "North and South Korea", Python: t[0:5] == "North", t[16:21] == "Korea".
+        let doc = Document::from_text("North and South Korea met.".to_owned());
+        let mut layer = Layer::new("alice");
+        layer.scheme.ensure("place");
+        let mut span = Span::new(1, 0..21, "place", doc.slice(0..21));
+        span.fragments = vec![(0, 5), (16, 21)];
+        span.attrs.insert("negated".into(), "true".into());
+        span.attrs
+            .insert("certainty".into(), "hedged \"maybe\"".into());
+        layer.insert(span);
+        layer.insert(Span::new(2, 22..25, "event", "met"));
+        let file = AnnotationFile::from_layer(&layer, &doc);
+        let text = file.to_ron();
+        let line = text.lines().find(|l| l.contains("id: 1,")).unwrap();
+        assert_eq!(
+            line.trim(),
+            "(id: 1, start: 0, end: 21, label: \"place\", text: \"North and South Korea\", \
+             attrs: {\"certainty\": \"hedged \\\"maybe\\\"\", \"negated\": \"true\"}, \
+             fragments: [(0, 5), (16, 21)]),"
+        );
+        // A span without them has neither field.
+        let plain = text.lines().find(|l| l.contains("id: 2,")).unwrap();
+        assert!(
+            !plain.contains("attrs") && !plain.contains("fragments"),
+            "{plain}"
+        );
+        let back = AnnotationFile::from_ron(&text, Path::new("x.ron")).unwrap();
+        assert_eq!(back, file);
+        assert!(back.problems(&doc).is_empty(), "{:?}", back.problems(&doc));
+        assert_eq!(back.into_layer(), layer);
+        // Fragments that are not pieces of the span are a problem; the span stays whole.
+        let broken = text.replace(
+            "fragments: [(0, 5), (16, 21)]",
+            "fragments: [(0, 5), (3, 21)]",
+        );
+        let file = AnnotationFile::from_ron(&broken, Path::new("x.ron")).unwrap();
+        assert!(
+            file.problems(&doc)
+                .iter()
+                .any(|p| matches!(p, Problem::BadFragments { id: 1 })),
+            "{:?}",
+            file.problems(&doc)
+        );
+        assert!(file.into_layer().get(1).unwrap().fragments.is_empty());
+    }
+
+    #[test]
     fn one_span_per_line_sorted() {
         let (doc, layer) = sample();
         let text = AnnotationFile::from_layer(&layer, &doc).to_ron();

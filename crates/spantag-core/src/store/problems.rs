@@ -56,9 +56,16 @@ pub enum Problem {
         relations: Vec<u64>,
     },
     /// A git merge left conflicts for the user (both versions are in the file).
-    Conflict(crate::team::conflict::Conflict),
+    Conflict(Box<crate::team::conflict::Conflict>),
     /// A span is empty or reversed.
     EmptySpan {
+        /// The span.
+        id: u64,
+    },
+    /// A span's fragments are not pieces of its range (fewer than two, out of order,
+    /// overlapping, or not starting at its start and ending at its end); the span is kept
+    /// as its whole range.
+    BadFragments {
         /// The span.
         id: u64,
     },
@@ -173,6 +180,12 @@ impl std::fmt::Display for Problem {
             }
             Self::Conflict(conflict) => write!(f, "{conflict}"),
             Self::EmptySpan { id } => write!(f, "span {id}: empty or reversed range"),
+            Self::BadFragments { id } => write!(
+                f,
+                "span {id}: its fragments are not sorted, separate pieces from its start to its \
+                 end; it is kept as one continuous span (fix the fragments in a text editor, or \
+                 save to keep it continuous)"
+            ),
             Self::Reanchored { moved, orphaned } => write!(
                 f,
                 "the text changed: {moved} span(s) moved to where their text is now, {orphaned} could not be placed and are listed as orphaned"
@@ -232,6 +245,9 @@ impl AnnotationFile {
                         .collect(),
                 });
             }
+            if !crate::annotation::Span::fragments_fit(&span.fragments, span.start, span.end) {
+                problems.push(Problem::BadFragments { id: span.id });
+            }
             if span.is_empty() {
                 problems.push(Problem::EmptySpan { id: span.id });
             } else if span.end > doc.char_len() {
@@ -255,7 +271,11 @@ impl AnnotationFile {
                 });
             }
         }
-        problems.extend(self.conflicts.iter().cloned().map(Problem::Conflict));
+        problems.extend(
+            self.conflicts
+                .iter()
+                .map(|c| Problem::Conflict(Box::new(c.clone()))),
+        );
         problems
     }
 }

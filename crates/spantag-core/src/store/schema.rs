@@ -93,7 +93,12 @@ impl AnnotationFile {
                 crate::annotation::IdHash,
             );
         let (mut spans, mut later_spans) = (Vec::with_capacity(self.spans.len()), Vec::new());
-        for span in self.spans {
+        for mut span in self.spans {
+            // Fragments that are not pieces of the span (reported as a problem) are dropped:
+            // the span stands as its whole range.
+            if !Span::fragments_fit(&span.fragments, span.start, span.end) {
+                span.fragments.clear();
+            }
             if seen.insert(span.id) {
                 spans.push(span);
             } else {

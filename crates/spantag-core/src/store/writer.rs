@@ -170,6 +170,28 @@ impl RonLine for Span {
             push_ron_string(out, note);
             out.push(')');
         }
+        if !self.attrs.is_empty() {
+            out.push_str(", attrs: {");
+            for (i, (key, value)) in self.attrs.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                push_ron_string(out, key);
+                out.push_str(": ");
+                push_ron_string(out, value);
+            }
+            out.push('}');
+        }
+        if !self.fragments.is_empty() {
+            out.push_str(", fragments: [");
+            for (i, (start, end)) in self.fragments.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                let _ = write!(out, "({start}, {end})");
+            }
+            out.push(']');
+        }
         out.push(')');
     }
 }

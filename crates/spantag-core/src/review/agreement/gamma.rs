@@ -425,14 +425,7 @@ mod tests {
     use super::*;
 
     fn span(start: usize, end: usize, label: &str) -> Span {
-        Span {
-            id: 0,
-            start,
-            end,
-            label: label.to_owned(),
-            text: String::new(),
-            note: None,
-        }
+        Span::new(0, start..end, label, "")
     }
 
     fn continuum(layers: &[&[(usize, usize, &str)]]) -> Continuum {
