@@ -337,8 +337,8 @@ fn utf16_offsets_apply_to_every_format_that_has_offsets() {
     assert_eq!(
         rows,
         [
-            "doc.txt,alice,3,8,actor,Reyes,",
-            "doc.txt,alice,13,19,actor,Okafor,"
+            "doc.txt,alice,3,8,actor,Reyes,,",
+            "doc.txt,alice,13,19,actor,Okafor,,"
         ]
     );
 

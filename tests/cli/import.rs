@@ -745,28 +745,164 @@ fn newer_doccano_entities_and_relations_are_read() {
     assert_eq!(relations, [(11, 12, "met")]);
 }
 
-/// A truly discontinuous brat span ("North … Korea" in "North and South Korea") is imported
-/// as its hull — spantag does not keep fragments yet — and the import says so, naming it.
+/// brat's annotation lines, with ids taken out: each `T` is named by its label and offsets,
+/// each `E` by its place among the `E` lines, and the other lines refer to those names. `M`
+/// (brat's older attribute line) reads as `A`. Sorted, so that two files holding the same
+/// annotations under other ids compare equal.
+fn brat_lines(ann: &str) -> Vec<String> {
+    let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let lines: Vec<Vec<&str>> = ann
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split('\t').collect())
+        .collect();
+    let mut events = 0;
+    for fields in &lines {
+        let id = fields[0];
+        if id.starts_with('T') {
+            names.insert(id.to_owned(), format!("T[{}]", fields[1]));
+        } else if id.starts_with('E') {
+            events += 1;
+            names.insert(id.to_owned(), format!("E#{events}"));
+        }
+    }
+    let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| format!("?{id}"));
+    let mut out: Vec<String> = lines
+        .iter()
+        .map(|fields| {
+            let id = fields[0];
+            let rest: Vec<String> = fields[1]
+                .split(' ')
+                .map(|part| match part.split_once(':') {
+                    Some((role, target)) => format!("{role}:{}", name(target)),
+                    None if names.contains_key(part) => name(part),
+                    None => part.to_owned(),
+                })
+                .collect();
+            let kind = match id.chars().next() {
+                Some('M') => 'A',
+                Some(c) => c,
+                None => '?',
+            };
+            let text = fields.get(2).map_or(String::new(), |t| format!("\t{t}"));
+            match kind {
+                'T' | 'E' => format!("{}\t{}{text}", name(id), rest.join(" ")),
+                _ => format!("{kind}\t{}{text}", rest.join(" ")),
+            }
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// A hand-written brat file with every kind of line spantag keeps — `T` (continuous, across
+/// a line break, discontinuous), `R`, `E` with several roles and an event as an argument, `A`
+/// as a flag and with a value, the older `M`, `*`, `#` notes on a span and on an event — is
+/// imported, saved, and exported again with the same annotation lines (ids renumbered
+/// consistently). Offsets worked out in Python: t = "North and South Korea signed.\nDr. Kim
+/// said no.\n"; t[0:5] == "North", t[16:21] == "Korea", t[22:28] == "signed", t[30:37] ==
+/// "Dr. Kim", t[34:37] == "Kim", t[22:29] + t[30:33] == "signed." + "Dr.".
 #[test]
-fn a_discontinuous_brat_span_is_imported_as_its_hull_with_a_note() {
+fn brat_lines_of_every_kind_come_back_from_an_import_and_export() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
     std::fs::create_dir_all(&input).unwrap();
-    std::fs::write(input.join("doc.txt"), "North and South Korea\n").unwrap();
-    std::fs::write(
-        input.join("doc.ann"),
-        "T1\tCountry 0 5;16 21\tNorth Korea\n",
-    )
-    .unwrap();
+    let text_ = "North and South Korea signed.\nDr. Kim said no.\n";
+    std::fs::write(input.join("doc.txt"), text_).unwrap();
+    let ann = "T1\tCountry 0 5;16 21\tNorth Korea\n\
+               T2\tPerson 34 37\tKim\n\
+               T3\tSign 22 28\tsigned\n\
+               T4\tPerson 30 37\tDr. Kim\n\
+               T5\tClaim 22 29;30 33\tsigned. Dr.\n\
+               A1\tNegation T2\n\
+               A2\tCertainty T1 hedged\n\
+               M3\tCertainty T4 probable\n\
+               #1\tAnnotatorNotes T1\tthe north\n\
+               R1\tsays Arg1:T2 Arg2:T1\n\
+               E1\tSign:T3 Agent:T1 Agent2:T2\n\
+               E2\tSign:T3 Theme:E1\n\
+               A4\tSpeculation E1\n\
+               A5\tPolarity E2 negative\n\
+               #2\tAnnotatorNotes E1\tan event note\n\
+               *\tEquiv T2 T4\n";
+    std::fs::write(input.join("doc.ann"), ann).unwrap();
     let into = dir.path().join("out");
-    let err = import(0, "brat", &["-a", "b"], &into, &input).stderr;
+    let said = import(0, "brat", &["-a", "b"], &into, &input).stderr;
+    assert!(!said.contains("not imported"), "{said}");
+    assert!(said.contains("2 event(s)"), "{said}");
+    // The discontinuous span keeps its pieces; the one across the line break is one piece.
+    let layer = layer_in(&into.join("doc.txt"), "b");
+    let pieces: Vec<(&str, Vec<(usize, usize)>)> = layer
+        .spans()
+        .iter()
+        .map(|s| (s.text.as_str(), s.fragments.clone()))
+        .collect();
+    assert!(pieces.contains(&("North and South Korea", vec![(0, 5), (16, 21)])));
+    assert!(pieces.contains(&("signed.\nDr.", vec![])), "{pieces:?}");
+    assert_eq!(layer.events.len(), 2);
+    assert_eq!(layer.equivalences.len(), 1);
+    // Exported again: the same lines, M written as A.
+    let out = dir.path().join("exp");
+    spantag_exits(
+        0,
+        &["export", "-f", "brat", "--out", out.to_str().unwrap()],
+        &[&into],
+    );
+    let back = std::fs::read_to_string(out.join("doc.ann")).unwrap();
+    assert_eq!(brat_lines(&back), brat_lines(ann), "{back}");
+    let conf = std::fs::read_to_string(out.join("annotation.conf")).unwrap();
+    assert!(conf.contains("[events]\nSign\t"), "{conf}");
     assert!(
-        err.contains("1 discontinuous span(s) (T1)") && err.contains("does not keep fragments"),
-        "{err}"
+        conf.contains("Certainty\tArg:<ENTITY>, Value:hedged|probable"),
+        "{conf}"
+    );
+    // A format without pieces, events or attributes says so, per document.
+    let conll = spantag_exits(0, &["export", "-f", "conll"], &[&into]).stderr;
+    assert!(
+        conll.contains(
+            "doc.txt (b): 2 event(s) not written; the attributes of 5 span(s) not \
+                        written; 1 discontinuous span(s) written as their first-to-last extent"
+        ),
+        "{conll}"
+    );
+    // --strict refuses it.
+    spantag_exits(1, &["export", "-f", "conll", "--strict"], &[&into]);
+}
+
+/// JSONL keeps attributes and pieces both ways (in UTF-16 units too). Python: t = "Zoë 👋
+/// North and South Korea"; t.index("North") == 6 code points, 7 UTF-16 units.
+#[test]
+fn jsonl_keeps_attributes_and_pieces() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("x.jsonl");
+    let t = "Zoë 👋 North and South Korea";
+    jsonl(
+        &input,
+        &[
+            serde_json::json!({"text": t, "meta": {"source": "d.txt", "annotator": "m"},
+            "spans": [{"id": 1, "start": 7, "end": 28, "label": "place",
+                       "attrs": {"certainty": "hedged"}, "fragments": [[7, 12], [23, 28]]}]}),
+        ],
+    );
+    let into = dir.path().join("a");
+    import(0, "jsonl", &["--offsets", "utf16"], &into, &input);
+    let layer = layer_in(&into.join("d.txt"), "m");
+    let s = &layer.spans()[0];
+    assert_eq!(
+        (s.start, s.end, s.text.as_str()),
+        (6, 27, "North and South Korea")
+    );
+    assert_eq!(s.fragments, [(6, 11), (22, 27)]);
+    assert_eq!(s.attrs["certainty"], "hedged");
+    let out = spantag_exits(0, &["export", "-f", "jsonl"], &[&into]).stdout;
+    let record: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(
+        record["spans"][0]["fragments"],
+        serde_json::json!([[6, 11], [22, 27]])
     );
     assert_eq!(
-        spans_in(&into.join("doc.txt"), "b"),
-        [span(0, 21, "Country", "North and South Korea")]
+        record["spans"][0]["attrs"],
+        serde_json::json!({"certainty": "hedged"})
     );
 }
 

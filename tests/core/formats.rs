@@ -502,5 +502,6 @@ fn brat_ann_with_crlf_lines_reads_like_lf() {
         (a.relations[0].from.as_str(), a.relations[0].to.as_str()),
         ("T1", "T2")
     );
-    assert_eq!(a.not_modelled.get("brat events (E)"), Some(&1));
+    assert_eq!(a.events.len(), 1);
+    assert_eq!(a.events[0].trigger, "T2");
 }

@@ -220,11 +220,11 @@ fn label_studio_by_hand_utf16() {
 fn csv_by_hand() {
     // RFC 4180: a field with CR or LF is quoted; the empty note is an empty field; every
     // cell is the exact text, so the note `=1+1` stays `=1+1`.
-    let expected = "document,annotator,start,end,label,text,note\n\
-                    doc.txt,alice,0,3,actor,Ana,\n\
-                    doc.txt,alice,6,32,claim,\"met 東京 staff.\r\nMayor Reyes\",\n\
-                    doc.txt,alice,10,12,event,東京,\n\
-                    doc.txt,alice,21,32,actor,Mayor Reyes,=1+1\n";
+    let expected = "document,annotator,start,end,label,text,note,attrs\n\
+                    doc.txt,alice,0,3,actor,Ana,,\n\
+                    doc.txt,alice,6,32,claim,\"met 東京 staff.\r\nMayor Reyes\",,\n\
+                    doc.txt,alice,10,12,event,東京,,\n\
+                    doc.txt,alice,21,32,actor,Mayor Reyes,=1+1,\n";
     assert_eq!(export_text(Format::Csv, Offsets::Codepoints), expected);
     // For a spreadsheet (`--excel`), the note gets the apostrophe against formula injection.
     let dir = tempfile::tempdir().unwrap();
@@ -396,7 +396,8 @@ fn brat_import_by_hand() {
     let records =
         formats::read_import(Format::Brat, dir.path(), Offsets::Codepoints, "dan").unwrap();
     let (report, layer) = import_by_hand(records, "doc.txt", "dan");
-    // T<n> keeps id n; the discontinuous claim becomes its hull 6..32.
+    // T<n> keeps id n; the claim's two fragments are split at the line break only (19..21 is
+    // "\r\n"), as brat writes a span across lines: one piece, 6..32.
     assert_eq!(
         layer.spans(),
         [
@@ -422,18 +423,38 @@ fn brat_import_by_hand() {
     assert_eq!(
         not_modelled,
         [
-            ("brat AnnotatorNotes on relations, events or attributes", 1),
-            ("brat attributes (A)", 1),
-            ("brat equivalences (*)", 1),
-            ("brat events (E)", 1),
+            ("brat AnnotatorNotes on relations or attributes", 1),
             ("brat normalizations (N)", 1),
         ]
     );
+    // E1 keeps no id of its own (1 is T1's): after the relation's 6 it gets 7; its
+    // Negation and the equivalence of T1 and T4 come along.
+    assert_eq!(
+        layer.events,
+        [spantag_core::annotation::Event {
+            id: 7,
+            label: "speech".into(),
+            trigger: 5,
+            args: vec![spantag_core::annotation::EventArg {
+                role: "Speaker".into(),
+                to: 4
+            }],
+            attrs: [("Negation".to_owned(), "true".to_owned())].into(),
+            note: None,
+        }]
+    );
+    assert_eq!(
+        layer.equivalences,
+        [spantag_core::annotation::Equivalence {
+            label: "Equiv".into(),
+            members: vec![1, 4]
+        }]
+    );
     let summary = report.summary(Path::new("out"));
     assert!(
-        summary.contains("5 span(s), 1 relation(s), 1 note(s)")
+        summary.contains("5 span(s), 1 relation(s), 1 event(s), 1 note(s)")
             && summary.contains("1 relation(s) left out")
-            && summary.contains("1 brat events (E)"),
+            && summary.contains("1 brat normalizations (N)"),
         "{summary}"
     );
     assert!(

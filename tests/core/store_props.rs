@@ -56,6 +56,8 @@ fn arb_file() -> impl Strategy<Value = AnnotationFile> {
             AnnotationFile {
                 unknown: Default::default(),
                 conflicts: Vec::new(),
+                events: Vec::new(),
+                equivalences: Vec::new(),
                 rejected,
                 decisions: Vec::new(),
                 orphans,

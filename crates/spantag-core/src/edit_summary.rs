@@ -79,6 +79,7 @@ pub fn describe(edit: &Edit, layer: &Layer) -> String {
             Some(_) => format!("note on {}", span_text(layer, *id)),
             None => format!("remove the note on {}", span_text(layer, *id)),
         },
+        Edit::SetEvents(_) => "change events".to_owned(),
         Edit::SetAttr { id, name, value } => match value.as_deref() {
             Some("true") => format!("set {name} on {}", span_text(layer, *id)),
             Some(value) => format!("set {name} = {value} on {}", span_text(layer, *id)),

@@ -424,6 +424,8 @@ mod tests {
             labels: vec![],
             spans: vec![Span::new(1, 0..1, label, "x")],
             relations: vec![],
+            events: vec![],
+            equivalences: vec![],
             orphans: vec![],
             conflicts: vec![],
             unknown: crate::unknown::Unknown::default(),
@@ -513,6 +515,8 @@ mod tests {
             labels: vec![],
             spans: vec![Span::new(1, 0..1, "claim", "x")],
             relations: vec![],
+            events: vec![],
+            equivalences: vec![],
             orphans: vec![],
         };
         write(&ann, &file.to_ron()).unwrap();

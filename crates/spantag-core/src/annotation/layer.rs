@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-use super::{LabelScheme, Relation, Span};
+use super::{Equivalence, Event, LabelScheme, Relation, Span};
 
 /// A suggestion the annotator turned down: it is not suggested again for this document.
 /// Kept with its text so that a reader of the file sees what was rejected.
@@ -36,6 +36,10 @@ pub struct Layer {
     spans: std::sync::Arc<Vec<Span>>,
     /// Relations between spans.
     pub relations: Vec<Relation>,
+    /// Events (brat `E`), by id.
+    pub events: Vec<Event>,
+    /// Spans that stand for the same thing (brat `*`).
+    pub equivalences: Vec<Equivalence>,
     /// Spans that lost their place when the source text changed (old offsets kept).
     pub orphans: Vec<Span>,
     /// The annotator marked the document done.
@@ -100,7 +104,7 @@ impl PartialEq for Layer {
             &self.annotator,
             &self.scheme,
             &self.spans,
-            &self.relations,
+            (&self.relations, &self.events, &self.equivalences),
             &self.orphans,
             self.done,
             &self.rejected,
@@ -111,7 +115,7 @@ impl PartialEq for Layer {
             &other.annotator,
             &other.scheme,
             &other.spans,
-            &other.relations,
+            (&other.relations, &other.events, &other.equivalences),
             &other.orphans,
             other.done,
             &other.rejected,
@@ -132,6 +136,8 @@ impl Layer {
             scheme: LabelScheme::default(),
             spans: std::sync::Arc::new(Vec::new()),
             relations: Vec::new(),
+            events: Vec::new(),
+            equivalences: Vec::new(),
             orphans: Vec::new(),
             done: false,
             rejected: Vec::new(),
@@ -201,6 +207,8 @@ impl Layer {
             scheme,
             spans: std::sync::Arc::new(spans),
             relations,
+            events: Vec::new(),
+            equivalences: Vec::new(),
             orphans: Vec::new(),
             done: false,
             rejected: Vec::new(),
@@ -277,6 +285,8 @@ impl Layer {
             scheme: self.scheme.clone(),
             spans: std::sync::Arc::clone(&self.spans),
             relations: self.relations.clone(),
+            events: self.events.clone(),
+            equivalences: self.equivalences.clone(),
             orphans: self.orphans.clone(),
             done: self.done,
             rejected: self.rejected.clone(),

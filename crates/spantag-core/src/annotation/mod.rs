@@ -150,6 +150,82 @@ pub struct Relation {
     pub label: String,
 }
 
+/// An event (brat's `E` lines): a trigger span, the event's type, and its arguments, each a
+/// role and a span or another event (`Attack:T3 Attacker:T1 Target:T2`). Drawn like
+/// relations from the trigger.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Event {
+    /// Stable id (the same id space as spans and relations).
+    pub id: u64,
+    /// The event's type.
+    pub label: String,
+    /// The trigger span's id.
+    pub trigger: u64,
+    /// The arguments, in the order given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<EventArg>,
+    /// Attribute values on the event (brat `A` lines naming it).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub attrs: std::collections::BTreeMap<String, String>,
+    /// A free-form note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One argument of an [`Event`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct EventArg {
+    /// Its role (`Attacker`, `Theme2`).
+    pub role: String,
+    /// The span's or the other event's id.
+    pub to: u64,
+}
+
+/// Spans that stand for the same thing (brat's `*` lines: `* Equiv T1 T2`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Equivalence {
+    /// Its type (`Equiv`).
+    pub label: String,
+    /// The spans' ids.
+    pub members: Vec<u64>,
+}
+
+/// Takes out of `events` and `equivalences` what refers to spans that are gone: an event
+/// whose trigger is gone (and, in turn, arguments naming a removed event), arguments naming a
+/// gone span, members that are gone (an equivalence left with fewer than two goes). Returns
+/// whether anything changed.
+pub fn prune_references(
+    events: &mut Vec<Event>,
+    equivalences: &mut Vec<Equivalence>,
+    gone: &dyn Fn(u64) -> bool,
+) -> bool {
+    let before = (events.len(), equivalences.clone(), events.clone());
+    let mut dropped: std::collections::HashSet<u64> = std::collections::HashSet::new();
+    loop {
+        let n = dropped.len();
+        events.retain(|e| {
+            let keep = !gone(e.trigger) && !dropped.contains(&e.id);
+            if !keep {
+                dropped.insert(e.id);
+            }
+            keep
+        });
+        if dropped.len() == n {
+            break;
+        }
+    }
+    for event in events.iter_mut() {
+        event
+            .args
+            .retain(|a| !gone(a.to) && !dropped.contains(&a.to));
+    }
+    for eq in equivalences.iter_mut() {
+        eq.members.retain(|&m| !gone(m));
+    }
+    equivalences.retain(|eq| eq.members.len() >= 2);
+    (events.len(), &*equivalences, &*events) != (before.0, &before.1, &before.2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

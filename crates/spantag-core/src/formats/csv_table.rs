@@ -1,4 +1,5 @@
-//! CSV, one span per row: `document,annotator,start,end,label,text,note`. Every cell holds the
+//! CSV, one span per row: `document,annotator,start,end,label,text,note,attrs` (`attrs`:
+//! the span's attributes as `name=value` joined by `; `, sorted). Every cell holds the
 //! exact text, so `text` equals the document's `text[start:end]`. With `--excel` (for opening
 //! in a spreadsheet), cells that a spreadsheet would run as a formula (starting with `=`, `+`,
 //! `-`, `@`, tab or CR) get a leading apostrophe instead. `start` and `end` are code points
@@ -43,6 +44,7 @@ impl Exporter {
                 "label",
                 "text",
                 "note",
+                "attrs",
             ])
             .map_err(write_error)?;
         Ok(Self {
@@ -72,6 +74,12 @@ impl super::Exporter for Exporter {
             for span in layer.spans() {
                 let (start, end) = super::offsets_of(item.doc, span, self.offsets);
                 let (start, end) = (start.to_string(), end.to_string());
+                let attrs: Vec<String> = span
+                    .attrs
+                    .iter()
+                    .map(|(name, value)| format!("{name}={value}"))
+                    .collect();
+                let attrs = attrs.join("; ");
                 self.writer
                     .write_record([
                         &*cell(item.name, excel),
@@ -81,6 +89,7 @@ impl super::Exporter for Exporter {
                         &*cell(&span.label, excel),
                         &*cell(&span.text, excel),
                         &*cell(span.note.as_deref().unwrap_or(""), excel),
+                        &*cell(&attrs, excel),
                     ])
                     .map_err(write_error)?;
             }

@@ -31,6 +31,18 @@ pub struct Report {
     pub notes_written: usize,
     /// Span notes the format has no place for (CoNLL, Hugging Face).
     pub notes_left_out: usize,
+    /// Events written (brat).
+    pub events: usize,
+    /// Events the format has no place for (all but brat).
+    pub events_left_out: usize,
+    /// Spans with attributes written with them.
+    pub attributed: usize,
+    /// Spans whose attributes the format has no place for.
+    pub attributes_left_out: usize,
+    /// Discontinuous spans written with their pieces.
+    pub discontinuous: usize,
+    /// Discontinuous spans written as their first-to-last extent (formats without pieces).
+    pub discontinuous_as_extent: usize,
     /// Spans a token-level export (CoNLL, Hugging Face) wrote as several entities.
     pub spans_split: usize,
     /// Spans a token-level export wrote as no entity at all.
@@ -63,6 +75,13 @@ impl Report {
         for (written, left_out, what) in [
             (self.relations, self.relations_left_out, "relation(s)"),
             (self.notes_written, self.notes_left_out, "note(s)"),
+            (self.events, self.events_left_out, "event(s)"),
+            (
+                self.attributed,
+                self.attributes_left_out,
+                "span(s) with attributes",
+            ),
+            (self.discontinuous, 0, "discontinuous span(s) in pieces"),
         ] {
             if written > 0 {
                 s.push_str(&format!(", {written} {what}"));
@@ -72,6 +91,13 @@ impl Report {
                     "; {left_out} {what} not written (the format has no place for them)"
                 ));
             }
+        }
+        if self.discontinuous_as_extent > 0 {
+            s.push_str(&format!(
+                "; {} discontinuous span(s) written as their first-to-last extent (the format \
+                 has no pieces)",
+                self.discontinuous_as_extent
+            ));
         }
         if self.dropped_token_tags > 0 {
             s.push_str(&format!(
@@ -88,10 +114,10 @@ impl Report {
         s
     }
 
-    /// Whether the export changed any span: split it, wrote it as no entity, or left it out.
-    /// `--strict` makes any of them an error.
+    /// Whether the export changed any span: split it, wrote it as no entity, left it out, or
+    /// wrote a discontinuous one as its extent. `--strict` makes any of them an error.
     pub fn changed_spans(&self) -> usize {
-        self.spans_split + self.spans_lost + self.skipped_spans
+        self.spans_split + self.spans_lost + self.skipped_spans + self.discontinuous_as_extent
     }
 
     /// Counts how a token-level export wrote one layer's spans, with a note naming the
@@ -444,6 +470,7 @@ pub fn export_with(
                 layers: &layers,
             };
             exporter.document(&item, &mut report)?;
+            count_rich(format, &item, &mut report);
             if strict && report.changed_spans() > 0 {
                 // The exporter's files are still temporary: returning drops them unwritten.
                 return Err(FormatError::Strict(format!(
@@ -476,6 +503,53 @@ pub fn export_with(
     }
     exporter.finish(&mut report)?;
     Ok(report)
+}
+
+/// Counts a document's events, attributed spans and discontinuous spans as `format` writes
+/// them; what it has no place for is named per document and annotator.
+fn count_rich(format: Format, item: &Item<'_>, report: &mut Report) {
+    for layer in item.layers {
+        let events = layer.events.len();
+        let attributed = layer.spans().iter().filter(|s| !s.attrs.is_empty()).count()
+            + layer.events.iter().filter(|e| !e.attrs.is_empty()).count();
+        let pieces = layer
+            .spans()
+            .iter()
+            .filter(|s| s.is_discontinuous())
+            .count();
+        let mut lost = Vec::new();
+        if format.keeps_events() {
+            report.events += events;
+        } else if events > 0 {
+            report.events_left_out += events;
+            lost.push(format!("{events} event(s) not written"));
+        }
+        if format.keeps_attributes() {
+            report.attributed += attributed;
+        } else if attributed > 0 {
+            report.attributes_left_out += attributed;
+            lost.push(format!(
+                "the attributes of {attributed} span(s) not written"
+            ));
+        }
+        if format.keeps_fragments() {
+            report.discontinuous += pieces;
+        } else if pieces > 0 {
+            report.discontinuous_as_extent += pieces;
+            lost.push(format!(
+                "{pieces} discontinuous span(s) written as their first-to-last extent"
+            ));
+        }
+        if !lost.is_empty() {
+            report.notes.push(format!(
+                "{} ({}): {} ({} has no place for them)",
+                item.name,
+                layer.annotator,
+                lost.join("; "),
+                format.name()
+            ));
+        }
+    }
 }
 
 /// Whether `path` is something a user made that an export must not replace: an annotation

@@ -34,6 +34,10 @@ pub struct ImportedLayer {
     pub spans: Vec<ImportedSpan>,
     /// Relations between the spans, by their keys.
     pub relations: Vec<ImportedRelation>,
+    /// Events (brat `E`), naming spans and other events by their keys.
+    pub events: Vec<ImportedEvent>,
+    /// Equivalences (brat `*`): a type and the keys of the spans.
+    pub equivalences: Vec<(String, Vec<String>)>,
     /// Things in the input spantag does not model, counted by kind (`"brat events (E)"`):
     /// reported in the summary, never silently dropped.
     pub not_modelled: std::collections::BTreeMap<String, usize>,
@@ -79,10 +83,15 @@ pub struct ImportedSpan {
     pub label: String,
     /// A note, where the format has one.
     pub note: Option<String>,
+    /// Attribute values (brat `A`/`M` lines, JSONL `attrs`).
+    pub attrs: std::collections::BTreeMap<String, String>,
+    /// The pieces of a discontinuous span (brat `0 5;16 21`, JSONL `fragments`), code
+    /// points, sorted; empty for a continuous one.
+    pub fragments: Vec<(usize, usize)>,
 }
 
 impl ImportedSpan {
-    /// A span without a key, id or note.
+    /// A span without a key, id, note, attributes or pieces.
     pub fn new(start: usize, end: usize, label: String) -> Self {
         Self {
             key: None,
@@ -91,8 +100,30 @@ impl ImportedSpan {
             end,
             label,
             note: None,
+            attrs: std::collections::BTreeMap::new(),
+            fragments: Vec::new(),
         }
     }
+}
+
+/// An imported event: a trigger span and role arguments, named by their keys (`E1`,
+/// `Attack:T3 Attacker:T1 Target:E2`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportedEvent {
+    /// How the input names it (`E1`).
+    pub key: String,
+    /// The id to keep when the input has a numeric one nothing else took.
+    pub id: Option<u64>,
+    /// The event's type.
+    pub label: String,
+    /// The trigger span's key.
+    pub trigger: String,
+    /// `(role, key)` of each argument, a span's or another event's.
+    pub args: Vec<(String, String)>,
+    /// Attribute values on the event.
+    pub attrs: std::collections::BTreeMap<String, String>,
+    /// A note.
+    pub note: Option<String>,
 }
 
 /// An imported relation between two spans, named by their [`ImportedSpan::key`].
@@ -122,6 +153,8 @@ pub struct ImportReport {
     pub spans: usize,
     /// Relations written.
     pub relations: usize,
+    /// Events written.
+    pub events: usize,
     /// Notes written (on spans).
     pub span_notes: usize,
     /// Spans left out (outside their text).
@@ -138,11 +171,16 @@ impl ImportReport {
     /// A one-paragraph summary: what was imported into `into`, and what was not.
     pub fn summary(&self, into: &Path) -> String {
         let mut s = format!(
-            "{} document(s), {} annotation file(s), {} span(s), {} relation(s), {} note(s) imported into {}",
+            "{} document(s), {} annotation file(s), {} span(s), {} relation(s){}, {} note(s) imported into {}",
             self.documents,
             self.files.len(),
             self.spans,
             self.relations,
+            if self.events > 0 {
+                format!(", {} event(s)", self.events)
+            } else {
+                String::new()
+            },
             self.span_notes,
             into.display()
         );

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::{
     FormatError, ImportReport, Imported, ImportedLayer, ImportedSpan, names, safe_relative,
 };
-use crate::annotation::{LabelScheme, Layer, Relation, Span};
+use crate::annotation::{Equivalence, Event, EventArg, LabelScheme, Layer, Relation, Span};
 use crate::document::Document;
 use crate::store;
 
@@ -98,13 +98,15 @@ pub fn write_imported(
                 continue;
             }
             let name = planned.rel.display().to_string();
-            let (spans, relations) = imported_layer(imported, &planned.doc, &name, &mut report);
+            let built = imported_layer(imported, &planned.doc, &name, &mut report);
             match planned.layers.iter_mut().find(|l| l.annotator == annotator) {
-                Some(layer) => layer.merge(spans, relations),
+                Some(layer) => layer.merge(built),
                 None => planned.layers.push(PlannedLayer {
                     annotator,
-                    spans,
-                    relations,
+                    spans: built.spans,
+                    relations: built.relations,
+                    events: built.events,
+                    equivalences: built.equivalences,
                     records: 1,
                     repeated_spans: 0,
                     repeated_relations: 0,
@@ -172,6 +174,7 @@ pub fn write_imported(
                     layer.repeated_relations
                 ));
             }
+            let (events, equivalences) = (layer.events, layer.equivalences);
             let layer = Layer::from_parts(
                 &layer.annotator,
                 // The labels the dataset uses, not spantag's default ones besides (which an
@@ -188,8 +191,15 @@ pub fn write_imported(
                 layer.spans,
                 layer.relations,
             );
+            let mut layer = layer;
+            for event in &events {
+                layer.reserve_id(event.id);
+            }
+            layer.events = events;
+            layer.equivalences = equivalences;
             report.spans += layer.spans().len();
             report.relations += layer.relations.len();
+            report.events += layer.events.len();
             report.span_notes += layer.spans().iter().filter(|s| s.note.is_some()).count();
             let (source, source_hash) = if planned.exists {
                 (planned.doc.display_name(), planned.doc.hash().to_owned())
@@ -236,6 +246,8 @@ struct PlannedLayer {
     annotator: String,
     spans: Vec<Span>,
     relations: Vec<Relation>,
+    events: Vec<Event>,
+    equivalences: Vec<Equivalence>,
     /// How many records were merged into it.
     records: usize,
     /// Spans and relations given by more than one record (kept once).
@@ -249,14 +261,21 @@ impl PlannedLayer {
     /// added to its note); the others keep their ids where those are free, then relations
     /// theirs, and the rest get fresh ids above every id used, as [`imported_layer`] gives
     /// them. Relations follow their spans; one that is here already is kept once.
-    fn merge(&mut self, spans: Vec<Span>, relations: Vec<Relation>) {
+    fn merge(&mut self, built: Built) {
         use std::collections::{HashMap, HashSet};
+        let Built {
+            spans,
+            relations,
+            events,
+            equivalences,
+        } = built;
         self.records += 1;
         let mut taken: HashSet<u64> = self
             .spans
             .iter()
             .map(|s| s.id)
             .chain(self.relations.iter().map(|r| r.id))
+            .chain(self.events.iter().map(|e| e.id))
             .collect();
         let here: HashMap<(usize, usize, String), usize> = self
             .spans
@@ -319,7 +338,54 @@ impl PlannedLayer {
                 label: relation.label,
             });
         }
+        // Events and equivalences follow their spans (an event's own id is kept when free).
+        let event_ids: HashMap<u64, u64> = events
+            .iter()
+            .map(|e| {
+                let id = if taken.insert(e.id) { e.id } else { fresh() };
+                (e.id, id)
+            })
+            .collect();
+        let follow = |id: u64| ids.get(&id).or_else(|| event_ids.get(&id)).copied();
+        for mut event in events {
+            let (Some(id), Some(trigger)) = (event_ids.get(&event.id), ids.get(&event.trigger))
+            else {
+                continue;
+            };
+            (event.id, event.trigger) = (*id, *trigger);
+            event.args = event
+                .args
+                .into_iter()
+                .filter_map(|mut a| {
+                    a.to = follow(a.to)?;
+                    Some(a)
+                })
+                .collect();
+            if !self.events.iter().any(|e| {
+                (e.trigger, &e.label, &e.args) == (event.trigger, &event.label, &event.args)
+            }) {
+                self.events.push(event);
+            }
+        }
+        for mut eq in equivalences {
+            eq.members = eq
+                .members
+                .iter()
+                .filter_map(|&m| ids.get(&m).copied())
+                .collect();
+            if eq.members.len() >= 2 && !self.equivalences.contains(&eq) {
+                self.equivalences.push(eq);
+            }
+        }
     }
+}
+
+/// One imported layer's spans, relations, events and equivalences, with spantag ids.
+struct Built {
+    spans: Vec<Span>,
+    relations: Vec<Relation>,
+    events: Vec<Event>,
+    equivalences: Vec<Equivalence>,
 }
 
 /// Builds the spans and relations of one imported annotator over its document. Spans that are empty, end
@@ -333,12 +399,14 @@ fn imported_layer(
     doc: &Document,
     name: &str,
     report: &mut ImportReport,
-) -> (Vec<Span>, Vec<Relation>) {
+) -> Built {
     use std::collections::{HashMap, HashSet};
     let ImportedLayer {
         annotator,
         spans,
         relations,
+        events,
+        equivalences,
         not_modelled,
         left_out: _,
         notes: _,
@@ -379,6 +447,10 @@ fn imported_layer(
         .iter()
         .map(|r| r.id.filter(|id| taken.insert(*id)))
         .collect();
+    let event_ids: Vec<Option<u64>> = events
+        .iter()
+        .map(|e| e.id.filter(|id| taken.insert(*id)))
+        .collect();
     let mut next = taken.iter().max().map_or(1, |m| m + 1);
     let mut fresh = |id: Option<u64>| {
         id.unwrap_or_else(|| {
@@ -394,15 +466,24 @@ fn imported_layer(
         if let Some(key) = span.key {
             by_key.entry(key).or_insert(id);
         }
-        out_spans.push(
-            Span::new(
-                id,
-                span.start..span.end,
-                span.label,
-                doc.slice(span.start..span.end),
-            )
-            .with_note(span.note),
-        );
+        let mut made = Span::new(
+            id,
+            span.start..span.end,
+            span.label,
+            doc.slice(span.start..span.end),
+        )
+        .with_note(span.note);
+        made.attrs = span.attrs;
+        if Span::fragments_fit(&span.fragments, made.start, made.end) {
+            made.fragments = span.fragments;
+        } else {
+            report.notes.push(format!(
+                "{name} ({annotator}): span {id} ({}): its pieces {:?} are not sorted, separate \
+                 pieces from its start to its end; imported as one span from {} to {}",
+                made.label, span.fragments, made.start, made.end
+            ));
+        }
+        out_spans.push(made);
     }
     let mut out_relations = Vec::with_capacity(relations.len());
     for (relation, id) in relations.into_iter().zip(relation_ids) {
@@ -429,7 +510,78 @@ fn imported_layer(
             }
         }
     }
-    (out_spans, out_relations)
+    // Events: ids first (an argument may name an event given later), then their trigger and
+    // arguments by key; an event whose trigger is not an imported span is left out, an
+    // argument naming nothing imported is dropped; both said.
+    let mut event_by_key: HashMap<String, u64> = HashMap::new();
+    let event_ids: Vec<u64> = events
+        .iter()
+        .zip(event_ids)
+        .map(|(e, id)| {
+            let id = fresh(id);
+            event_by_key.entry(e.key.clone()).or_insert(id);
+            id
+        })
+        .collect();
+    let mut out_events = Vec::with_capacity(events.len());
+    for (event, id) in events.into_iter().zip(event_ids) {
+        let Some(&trigger) = by_key.get(&event.trigger) else {
+            report.notes.push(format!(
+                "{name} ({annotator}): event {} ({}) skipped: its trigger {} is not an imported \
+                 span",
+                event.key, event.label, event.trigger
+            ));
+            continue;
+        };
+        let mut args = Vec::with_capacity(event.args.len());
+        for (role, key) in event.args {
+            match by_key.get(&key).or_else(|| event_by_key.get(&key)) {
+                Some(&to) => args.push(EventArg { role, to }),
+                None => report.notes.push(format!(
+                    "{name} ({annotator}): event {}: argument {role}:{key} dropped: {key} is \
+                     not imported",
+                    event.key
+                )),
+            }
+        }
+        out_events.push(Event {
+            id,
+            label: event.label,
+            trigger,
+            args,
+            attrs: event.attrs,
+            note: event.note,
+        });
+    }
+    // Events whose trigger was left out take the events naming them along (said above for
+    // the first; an argument naming a left-out event is dropped).
+    let kept: HashSet<u64> = out_events
+        .iter()
+        .map(|e| e.id)
+        .chain(by_key.values().copied())
+        .collect();
+    for event in &mut out_events {
+        event.args.retain(|a| kept.contains(&a.to));
+    }
+    let mut out_equivalences = Vec::new();
+    for (label, keys) in equivalences {
+        let members: Vec<u64> = keys.iter().filter_map(|k| by_key.get(k).copied()).collect();
+        if members.len() >= 2 {
+            out_equivalences.push(Equivalence { label, members });
+        } else {
+            report.notes.push(format!(
+                "{name} ({annotator}): equivalence {label} of {} skipped: fewer than two of \
+                 its spans are imported",
+                keys.join(" ")
+            ));
+        }
+    }
+    Built {
+        spans: out_spans,
+        relations: out_relations,
+        events: out_events,
+        equivalences: out_equivalences,
+    }
 }
 
 #[cfg(test)]
@@ -447,7 +599,7 @@ mod tests {
             ImportedSpan::new(8, 15, "PER".to_owned()),
         ];
         let mut report = ImportReport::default();
-        let (spans, _) = imported_layer(
+        let Built { spans, .. } = imported_layer(
             ImportedLayer::new("a".to_owned(), spans),
             &doc,
             "doc.txt",

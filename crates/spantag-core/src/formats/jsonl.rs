@@ -1,7 +1,9 @@
 //! spaCy / Prodigy style JSONL: one document (per annotator) per line.
 //!
-//! `{"text": …, "spans": [{"id", "start", "end", "label", "text"}], "relations": [{"id",
-//! "from", "to", "label"}], "meta": {"source": …, "annotator": …}}`. Offsets are code points,
+//! `{"text": …, "spans": [{"id", "start", "end", "label", "text", "note"?, "attrs"?,
+//! "fragments"?}], "relations": [{"id", "from", "to", "label"}], "meta": {"source": …,
+//! "annotator": …}}`; `attrs` maps attribute names to values, `fragments` lists the pieces
+//! of a discontinuous span as `[start, end]` pairs. Offsets are code points,
 //! so `doc.char_span(start, end, label=…)` in spaCy finds every span (export and import count
 //! UTF-16 code units instead with `--offsets utf16`); an imported span's `text`, when given,
 //! must be the record's text at its offsets.
@@ -66,6 +68,13 @@ struct RecordSpan<'a> {
     text: Option<std::borrow::Cow<'a, str>>,
     #[serde(default, skip_serializing_if = "Option::is_none", borrow)]
     note: Option<std::borrow::Cow<'a, str>>,
+    /// Attribute values (`{"negated": "true", "certainty": "hedged"}`).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    attrs: std::collections::BTreeMap<String, String>,
+    /// The pieces of a discontinuous span, `[[start, end], …]`, in the same unit as
+    /// `start` and `end` (which are its first piece's start and last piece's end).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    fragments: Vec<(usize, usize)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -108,6 +117,10 @@ impl super::Exporter for Exporter {
                     .iter()
                     .map(|s| {
                         let (start, end) = super::offsets_of(item.doc, s, self.offsets);
+                        let unit = |n: usize| match self.offsets {
+                            Offsets::Codepoints => n,
+                            Offsets::Utf16 => item.doc.utf16_from_char(n),
+                        };
                         RecordSpan {
                             id: Some(s.id),
                             start,
@@ -115,6 +128,12 @@ impl super::Exporter for Exporter {
                             label: s.label.as_str().into(),
                             text: Some(s.text.as_str().into()),
                             note: s.note.as_deref().map(Into::into),
+                            attrs: s.attrs.clone(),
+                            fragments: s
+                                .fragments
+                                .iter()
+                                .map(|&(a, b)| (unit(a), unit(b)))
+                                .collect(),
                         }
                     })
                     .collect(),
@@ -180,14 +199,29 @@ pub fn parse(
                             s.id.map_or_else(|| format!("#{}", n + 1), |id| id.to_string());
                         format!("line {line}, span {which} ({})", s.label)
                     })?;
-                spans.push(ImportedSpan {
-                    key: s.id.map(|id| id.to_string()),
-                    id: s.id,
-                    start,
-                    end,
-                    label: s.label.into_owned(),
-                    note: s.note.map(|n| n.into_owned()),
-                });
+                let mut span = ImportedSpan::new(start, end, s.label.into_owned());
+                span.key = s.id.map(|id| id.to_string());
+                span.id = s.id;
+                span.note = s.note.map(|n| n.into_owned());
+                span.attrs = s.attrs;
+                // Pieces in the record's unit, read as code points.
+                let point = |n: usize| match offsets {
+                    Offsets::Codepoints => Some(n),
+                    Offsets::Utf16 => doc.char_from_utf16(n),
+                };
+                span.fragments = s
+                    .fragments
+                    .iter()
+                    .map(|&(a, b)| Some((point(a)?, point(b)?)))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| {
+                        format!(
+                            "line {line}, span {}: a fragment's offset falls inside a \
+                             character (is --offsets right?)",
+                            s.id.map_or_else(|| format!("#{}", n + 1), |id| id.to_string())
+                        )
+                    })?;
+                spans.push(span);
             }
             let mut layer = ImportedLayer::new(String::new(), spans);
             if let Some(answer) = record.answer.as_deref().filter(|a| *a != "accept") {

@@ -56,6 +56,18 @@ impl super::Exporter for Exporter {
                     "origin": "manual",
                     "value": {"start": start, "end": end, "text": s.text, "labels": [s.label]},
                 }));
+                for (name, value) in &s.attrs {
+                    // An attribute is a per-region Choices result named after it (the same
+                    // id as the region it belongs to).
+                    result.push(json!({
+                        "id": format!("s{}", s.id),
+                        "from_name": name,
+                        "to_name": "text",
+                        "type": "choices",
+                        "origin": "manual",
+                        "value": {"start": start, "end": end, "choices": [value]},
+                    }));
+                }
                 if let Some(note) = &s.note {
                     // A per-region TextArea: the same id as the region it belongs to.
                     result.push(json!({
@@ -173,6 +185,9 @@ struct ResultItem {
     direction: Option<String>,
     #[serde(default)]
     labels: Vec<String>,
+    /// The control that made it (`label`, `note`, an attribute's name).
+    #[serde(default)]
+    from_name: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -184,6 +199,9 @@ struct Value {
     /// A TextArea's texts.
     #[serde(default)]
     text: Option<serde_json::Value>,
+    /// A Choices control's choices.
+    #[serde(default)]
+    choices: Vec<String>,
 }
 
 /// A result id as text (Label Studio writes strings; numbers are accepted).
@@ -278,6 +296,7 @@ pub fn parse(
                     ));
                 }
                 let mut notes: Vec<(String, String)> = Vec::new();
+                let mut choices: Vec<(String, String, String)> = Vec::new();
                 for (r, item) in annotation.result.into_iter().enumerate() {
                     let key = id_text(item.id.as_ref());
                     match item.kind.as_str() {
@@ -326,6 +345,18 @@ pub fn parse(
                                 _ => {
                                     layer.not_modelled("Label Studio textarea results without text")
                                 }
+                            }
+                            continue;
+                        }
+                        // A per-region Choices result (same id as a region) is an attribute
+                        // of that span; one for the whole task is not modelled.
+                        "choices" => {
+                            let choice = item.value.and_then(|v| v.choices.into_iter().next());
+                            match (key, item.from_name, choice) {
+                                (Some(key), Some(name), Some(choice)) => {
+                                    choices.push((key, name, choice));
+                                }
+                                _ => layer.not_modelled("Label Studio \"choices\" results"),
                             }
                             continue;
                         }
@@ -378,6 +409,18 @@ pub fn parse(
                             });
                         }
                         None => layer.not_modelled("Label Studio textarea results not on a span"),
+                    }
+                }
+                for (key, name, choice) in choices {
+                    match layer
+                        .spans
+                        .iter_mut()
+                        .find(|s| s.key.as_deref() == Some(key.as_str()))
+                    {
+                        Some(span) => {
+                            span.attrs.insert(name, choice);
+                        }
+                        None => layer.not_modelled("Label Studio \"choices\" results"),
                     }
                 }
                 layers.push(layer);

@@ -28,8 +28,8 @@ pub use export::{
     exporter_with, keep_used_labels, offsets_of, unify_schemes,
 };
 pub use import::{
-    ImportReport, Imported, ImportedLayer, ImportedRelation, ImportedSpan, attach_notes,
-    push_record, put_in_layer, read_import, safe_relative,
+    ImportReport, Imported, ImportedEvent, ImportedLayer, ImportedRelation, ImportedSpan,
+    attach_notes, push_record, put_in_layer, read_import, safe_relative,
 };
 pub use import_plan::write_imported;
 pub use sink::Sink;
@@ -111,6 +111,26 @@ impl Format {
     /// Whether the format keeps span notes.
     pub fn keeps_notes(self) -> bool {
         !matches!(self, Self::Conll | Self::Hf)
+    }
+
+    /// Whether the format keeps events (brat `E` lines).
+    pub fn keeps_events(self) -> bool {
+        matches!(self, Self::Brat)
+    }
+
+    /// Whether the format keeps span attributes (brat `A` lines, JSONL `attrs`, a CSV
+    /// column, Label Studio choices).
+    pub fn keeps_attributes(self) -> bool {
+        matches!(
+            self,
+            Self::Brat | Self::Jsonl | Self::Csv | Self::LabelStudio
+        )
+    }
+
+    /// Whether the format keeps the pieces of a discontinuous span (brat fragments, JSONL
+    /// `fragments`); the others write such a span as its first-to-last extent.
+    pub fn keeps_fragments(self) -> bool {
+        matches!(self, Self::Brat | Self::Jsonl)
     }
 
     /// Whether the format writes a folder rather than one stream.

@@ -395,6 +395,8 @@ pub fn parse(text: &str) -> Option<AnnotationFile> {
         labels: labels.unwrap_or_default(),
         spans: spans?,
         relations: relations.unwrap_or_default(),
+        events: Vec::new(),
+        equivalences: Vec::new(),
         orphans: orphans.unwrap_or_default(),
         rejected: rejected.unwrap_or_default(),
         decisions: decisions.unwrap_or_default(),

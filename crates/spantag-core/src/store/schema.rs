@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::annotation::{Label, LabelScheme, Layer, Rejection, Relation, Span};
+use crate::annotation::{Equivalence, Event, Label, LabelScheme, Layer, Rejection, Relation, Span};
 use crate::document::Document;
 
 use super::FORMAT_VERSION;
@@ -29,6 +29,12 @@ pub struct AnnotationFile {
     /// Relations between spans.
     #[serde(default)]
     pub relations: Vec<Relation>,
+    /// Events (brat `E`): a trigger span and its role arguments; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<Event>,
+    /// Spans that stand for the same thing (brat `*`); absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub equivalences: Vec<Equivalence>,
     /// Spans that could not be re-anchored after the source text changed, with their old
     /// offsets; kept until the user places or deletes them.
     #[serde(default)]
@@ -67,6 +73,8 @@ impl AnnotationFile {
             labels: layer.scheme.labels().to_vec(),
             spans: layer.spans().to_vec(),
             relations: layer.relations.clone(),
+            events: layer.events.clone(),
+            equivalences: layer.equivalences.clone(),
             orphans: layer.orphans.clone(),
             rejected: layer.rejected.clone(),
             decisions: layer.decisions.clone(),
@@ -127,6 +135,11 @@ impl AnnotationFile {
             orphans.push(span);
         }
         layer.set_orphans(orphans);
+        for event in &self.events {
+            layer.reserve_id(event.id);
+        }
+        layer.events = self.events;
+        layer.equivalences = self.equivalences;
         layer.done = self.done;
         layer.set_rejected(self.rejected);
         layer.set_decisions(self.decisions);

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::annotation::{Label, Rejection, Relation, Span};
+use crate::annotation::{Equivalence, Event, Label, Rejection, Relation, Span};
 
 use super::AnnotationFile;
 
@@ -49,6 +49,16 @@ impl AnnotationFile {
         write_list(&mut out, "labels", &self.labels, &none);
         write_list(&mut out, "spans", spans, &unknown.spans);
         write_list(&mut out, "relations", &relations, &unknown.relations);
+        if !self.events.is_empty() {
+            let mut events = self.events.clone();
+            events.sort_by_key(|e| e.id);
+            write_list(&mut out, "events", &events, &none);
+        }
+        if !self.equivalences.is_empty() {
+            let mut equivalences = self.equivalences.clone();
+            equivalences.sort();
+            write_list(&mut out, "equivalences", &equivalences, &none);
+        }
         if !self.orphans.is_empty() {
             write_list(&mut out, "orphans", &self.orphans, &unknown.spans);
         }
@@ -170,18 +180,7 @@ impl RonLine for Span {
             push_ron_string(out, note);
             out.push(')');
         }
-        if !self.attrs.is_empty() {
-            out.push_str(", attrs: {");
-            for (i, (key, value)) in self.attrs.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                push_ron_string(out, key);
-                out.push_str(": ");
-                push_ron_string(out, value);
-            }
-            out.push('}');
-        }
+        push_attrs(out, &self.attrs);
         if !self.fragments.is_empty() {
             out.push_str(", fragments: [");
             for (i, (start, end)) in self.fragments.iter().enumerate() {
@@ -209,6 +208,65 @@ impl RonLine for Relation {
         );
         push_ron_string(out, &self.label);
         out.push(')');
+    }
+}
+
+/// `attrs: {"a": "b", …}` after a comma, when there are any.
+fn push_attrs(out: &mut String, attrs: &BTreeMap<String, String>) {
+    if attrs.is_empty() {
+        return;
+    }
+    out.push_str(", attrs: {");
+    for (i, (key, value)) in attrs.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push_ron_string(out, key);
+        out.push_str(": ");
+        push_ron_string(out, value);
+    }
+    out.push('}');
+}
+
+impl RonLine for Event {
+    fn ron_line(&self, out: &mut String) {
+        let _ = write!(out, "(id: {}, label: ", self.id);
+        push_ron_string(out, &self.label);
+        let _ = write!(out, ", trigger: {}", self.trigger);
+        if !self.args.is_empty() {
+            out.push_str(", args: [");
+            for (i, arg) in self.args.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str("(role: ");
+                push_ron_string(out, &arg.role);
+                let _ = write!(out, ", to: {})", arg.to);
+            }
+            out.push(']');
+        }
+        push_attrs(out, &self.attrs);
+        if let Some(note) = &self.note {
+            out.push_str(", note: Some(");
+            push_ron_string(out, note);
+            out.push(')');
+        }
+        out.push(')');
+    }
+}
+
+impl RonLine for Equivalence {
+    fn ron_line(&self, out: &mut String) {
+        out.push_str("(label: ");
+        push_ron_string(out, &self.label);
+        out.push_str(", members: [");
+        for (i, m) in self.members.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            let _ = write!(out, "{m}");
+        }
+        out.push_str("])");
     }
 }
 

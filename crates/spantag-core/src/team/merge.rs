@@ -341,8 +341,43 @@ pub fn merge(
         }
     }
 
+    // Events and equivalences merge by value, theirs following their renamed spans; an
+    // event both sides changed differently keeps ours (the app does not edit events: they
+    // come from imports).
+    let follow = |id: u64| rename.get(&id).copied().unwrap_or(id);
+    let their_events: Vec<crate::annotation::Event> = theirs
+        .events
+        .iter()
+        .cloned()
+        .map(|mut e| {
+            e.trigger = follow(e.trigger);
+            for arg in &mut e.args {
+                arg.to = follow(arg.to);
+            }
+            e
+        })
+        .collect();
+    let their_equivalences: Vec<crate::annotation::Equivalence> = theirs
+        .equivalences
+        .iter()
+        .cloned()
+        .map(|mut q| {
+            q.members = q.members.into_iter().map(follow).collect();
+            q
+        })
+        .collect();
+    let mut events = merge_sets(&base_file.events, &ours.events, &their_events);
+    let ours_events: BTreeSet<&crate::annotation::Event> = ours.events.iter().collect();
+    events.sort_by_key(|e| (e.id, !ours_events.contains(e)));
+    events.dedup_by_key(|e| e.id);
     let mut file = AnnotationFile {
         version: ours.version.max(theirs.version),
+        events,
+        equivalences: merge_sets(
+            &base_file.equivalences,
+            &ours.equivalences,
+            &their_equivalences,
+        ),
         source: pick(&base_file.source, &ours.source, &theirs.source).clone(),
         source_hash: String::new(),
         annotator: ours.annotator.clone(),
@@ -462,6 +497,8 @@ mod tests {
             labels: Vec::new(),
             spans,
             relations,
+            events: Vec::new(),
+            equivalences: Vec::new(),
             orphans: Vec::new(),
             rejected: Vec::new(),
             decisions: Vec::new(),

@@ -11,15 +11,13 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+mod read;
 mod sources;
+pub use read::{import, parse_ann};
+use sources::sources;
 pub use sources::{SOURCES, foreign_files};
-use sources::{read_sources, sources};
 
-use super::placement::{Placer, TextRule};
-use super::{
-    FormatError, Imported, ImportedLayer, ImportedRelation, ImportedSpan, Item, Offsets, Output,
-    Report, Sink,
-};
+use super::{FormatError, Item, Offsets, Output, Report, Sink};
 use crate::annotation::Label;
 use crate::document::Document;
 
@@ -36,6 +34,10 @@ pub struct Exporter {
     bases: HashMap<(String, String), String>,
     /// How the `.ann` counts offsets (brat itself counts code points).
     offsets: Offsets,
+    /// The attributes the spans carry, with the values they take (`annotation.conf`).
+    attributes: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// Each event type with its roles (`annotation.conf`).
+    event_types: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
 }
 
 impl Exporter {
@@ -49,6 +51,8 @@ impl Exporter {
             renamed: false,
             names: HashMap::new(),
             bases: HashMap::new(),
+            attributes: std::collections::BTreeMap::new(),
+            event_types: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -94,23 +98,26 @@ fn ann(
     let mut out = String::new();
     let mut t_of: HashMap<u64, u64> = HashMap::new();
     let mut note_n = 0;
+    let mut attr_n = 0;
     for span in layer.spans() {
         // brat ids are the span and relation ids, so an import gives them back.
         let t = span.id;
         t_of.insert(span.id, t);
-        // Fragments between line breaks.
+        // Its pieces, each split at line breaks (brat draws a fragment on one line).
         let mut fragments = Vec::new();
-        let mut start = span.start;
-        for pos in span.start..span.end {
-            if matches!(chars.get(pos), Some('\n' | '\r')) {
-                if pos > start {
-                    fragments.push((start, pos));
+        for piece in span.pieces() {
+            let mut start = piece.start;
+            for pos in piece.clone() {
+                if matches!(chars.get(pos), Some('\n' | '\r')) {
+                    if pos > start {
+                        fragments.push((start, pos));
+                    }
+                    start = pos + 1;
                 }
-                start = pos + 1;
             }
-        }
-        if span.end > start {
-            fragments.push((start, span.end));
+            if piece.end > start {
+                fragments.push((start, piece.end));
+            }
         }
         let at = |pos: usize| match unit {
             Offsets::Codepoints => pos,
@@ -135,6 +142,21 @@ fn ann(
             note_n += 1;
             let _ = writeln!(out, "#{note_n}\tAnnotatorNotes T{t}\t{}", one_line(note));
         }
+        for (name, value) in &span.attrs {
+            attr_n += 1;
+            // A flag is written bare; a value that is not one brat token is written with
+            // `_` for its white space.
+            if value == crate::project::FLAG_SET {
+                let _ = writeln!(out, "A{attr_n}\t{} T{t}", brat_label(name));
+            } else {
+                let _ = writeln!(
+                    out,
+                    "A{attr_n}\t{} T{t} {}",
+                    brat_label(name),
+                    brat_label(value)
+                );
+            }
+        }
     }
     for rel in &layer.relations {
         if let (Some(a), Some(b)) = (t_of.get(&rel.from), t_of.get(&rel.to)) {
@@ -144,6 +166,60 @@ fn ann(
                 rel.id,
                 brat_label(&rel.label)
             );
+        }
+    }
+    // Events: `E<id>` with the type and trigger, then `role:T<id>` or `role:E<id>`.
+    let events: std::collections::HashSet<u64> = layer.events.iter().map(|e| e.id).collect();
+    let mut sorted: Vec<&crate::annotation::Event> = layer.events.iter().collect();
+    sorted.sort_by_key(|e| e.id);
+    for event in sorted {
+        let Some(trigger) = t_of.get(&event.trigger) else {
+            continue;
+        };
+        let _ = write!(out, "E{}\t{}:T{trigger}", event.id, entity(&event.label));
+        for arg in &event.args {
+            let to = if events.contains(&arg.to) {
+                format!("E{}", arg.to)
+            } else if let Some(t) = t_of.get(&arg.to) {
+                format!("T{t}")
+            } else {
+                continue;
+            };
+            let _ = write!(out, " {}:{to}", brat_label(&arg.role));
+        }
+        out.push('\n');
+        for (name, value) in &event.attrs {
+            attr_n += 1;
+            if value == crate::project::FLAG_SET {
+                let _ = writeln!(out, "A{attr_n}\t{} E{}", brat_label(name), event.id);
+            } else {
+                let _ = writeln!(
+                    out,
+                    "A{attr_n}\t{} E{} {}",
+                    brat_label(name),
+                    event.id,
+                    brat_label(value)
+                );
+            }
+        }
+        if let Some(note) = &event.note {
+            note_n += 1;
+            let _ = writeln!(
+                out,
+                "#{note_n}\tAnnotatorNotes E{}\t{}",
+                event.id,
+                one_line(note)
+            );
+        }
+    }
+    for eq in &layer.equivalences {
+        let members: Vec<String> = eq
+            .members
+            .iter()
+            .filter_map(|m| t_of.get(m).map(|t| format!("T{t}")))
+            .collect();
+        if members.len() >= 2 {
+            let _ = writeln!(out, "*\t{} {}", brat_label(&eq.label), members.join(" "));
         }
     }
     out
@@ -230,6 +306,24 @@ impl super::Exporter for Exporter {
                     self.labels.push(label.clone());
                 }
             }
+            for event in &layer.events {
+                let roles = self.event_types.entry(event.label.clone()).or_default();
+                roles.extend(event.args.iter().map(|a| brat_label(&a.role)));
+                for (name, value) in &event.attrs {
+                    self.attributes
+                        .entry(brat_label(name))
+                        .or_default()
+                        .insert(brat_label(value));
+                }
+            }
+            for span in layer.spans() {
+                for (name, value) in &span.attrs {
+                    self.attributes
+                        .entry(brat_label(name))
+                        .or_default()
+                        .insert(brat_label(value));
+                }
+            }
             for rel in &layer.relations {
                 if !self.relation_labels.contains(&rel.label) {
                     self.relation_labels.push(rel.label.clone());
@@ -262,14 +356,36 @@ impl super::Exporter for Exporter {
                 .cloned()
                 .unwrap_or_else(|| brat_label(label))
         };
-        for label in &self.labels {
+        // Event types are declared under [events], not as entities.
+        for label in self
+            .labels
+            .iter()
+            .filter(|l| !self.event_types.contains_key(&l.name))
+        {
             let _ = writeln!(conf, "{}", entity(&label.name));
         }
         conf.push_str("\n[relations]\n");
         for label in &self.relation_labels {
             let _ = writeln!(conf, "{}\tArg1:<ENTITY>, Arg2:<ENTITY>", brat_label(label));
         }
-        conf.push_str("\n[events]\n\n[attributes]\n");
+        conf.push_str("\n[events]\n");
+        for (label, roles) in &self.event_types {
+            let roles: Vec<String> = roles
+                .iter()
+                .map(|r| format!("{r}*:<ENTITY>|<EVENT>"))
+                .collect();
+            let _ = writeln!(conf, "{}\t{}", entity(label), roles.join(", "));
+        }
+        conf.push_str("\n[attributes]\n");
+        for (name, values) in &self.attributes {
+            let flag = values.len() == 1 && values.contains(crate::project::FLAG_SET);
+            if flag {
+                let _ = writeln!(conf, "{name}\tArg:<ENTITY>");
+            } else {
+                let values: Vec<&str> = values.iter().map(String::as_str).collect();
+                let _ = writeln!(conf, "{name}\tArg:<ENTITY>, Value:{}", values.join("|"));
+            }
+        }
         write_file(&self.dir.join("annotation.conf"), &conf, report)?;
         let mut visual = String::from("[labels]\n\n[drawing]\n");
         for label in &self.labels {
@@ -284,239 +400,4 @@ impl super::Exporter for Exporter {
         }
         Ok(())
     }
-}
-
-fn collect_ann(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), FormatError> {
-    if path.is_file() {
-        out.push(path.to_path_buf());
-        return Ok(());
-    }
-    // The safe walk: links out of the folder are not followed, loops end, FIFOs stop it.
-    let walk = crate::walk::walk(path).map_err(|e| FormatError::Input(e.to_string()))?;
-    let mut found: Vec<PathBuf> = walk
-        .folders
-        .into_iter()
-        .flat_map(|f| {
-            let folder = f.path;
-            f.files
-                .into_iter()
-                .filter(|n| n.ends_with(".ann"))
-                .map(move |n| folder.join(n))
-        })
-        .collect();
-    found.sort();
-    out.extend(found);
-    Ok(())
-}
-
-/// Reads a brat folder (recursively) or one `.ann` file with its `.txt`. Offsets are code
-/// points unless `offsets` says UTF-16; a `T` line whose text column is not the `.txt`'s text
-/// at its offsets refuses the input.
-pub fn import(
-    input: &Path,
-    offsets: Offsets,
-    annotator: &str,
-) -> Result<Vec<Imported>, FormatError> {
-    let mut anns = Vec::new();
-    collect_ann(input, &mut anns)?;
-    let root = if input.is_dir() {
-        input
-    } else {
-        input.parent().unwrap_or(Path::new("."))
-    };
-    let sources = read_sources(root)?;
-    let mut out = Vec::new();
-    for ann_path in anns {
-        let txt_path = ann_path.with_extension("txt");
-        let bytes = crate::readfile::read_regular(&txt_path).map_err(FormatError::io(&txt_path))?;
-        let (text, _) = crate::document::decode(&bytes)
-            .ok_or_else(|| FormatError::Input(format!("{} is not text", txt_path.display())))?;
-        // A byte-order mark before the first line is not part of it (`read_regular_string`
-        // drops it), so the first `T` line is read like the others.
-        let ann_text =
-            crate::readfile::read_regular_string(&ann_path).map_err(FormatError::io(&ann_path))?;
-        let doc = Document::from_text(text);
-        let relative = |path: &Path| {
-            path.strip_prefix(root)
-                .unwrap_or(path)
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/")
-        };
-        let name = relative(&txt_path);
-        let (name, who) = match sources.get(name.strip_suffix(".txt").unwrap_or(&name)) {
-            Some((document, who)) => (document.clone(), who.as_str()),
-            None => (name, annotator),
-        };
-        let layer = parse_ann(&ann_text, &ann_path, &doc, offsets, who)?;
-        let text = doc.text().to_owned();
-        out.push(Imported {
-            name,
-            named: true,
-            text,
-            layers: vec![layer],
-        });
-    }
-    Ok(out)
-}
-
-/// Parses the text of a `.ann` file over its document `doc` into `annotator`'s layer. `T`
-/// lines become spans (a discontinuous span becomes its hull; `T<n>` keeps the id `n`), `R`
-/// lines relations (the first argument is the source, the second the target), `#`
-/// AnnotatorNotes on a `T` become its note. Lines spantag does not model — events `E`,
-/// attributes `A` (and the older `M`), normalizations `N`, equivalences `*`, notes on anything
-/// but a span, lines of unknown kind — are counted in [`ImportedLayer::not_modelled`].
-///
-/// Offsets are counted in `offsets` units, each fragment's on its own. A `T` line's text column
-/// must be what brat writes there: the fragments' texts in `doc` joined by a space (brat before
-/// 1.3 joined them with nothing), optionally followed by white space and more, which brat keeps
-/// as the line's tail; a missing or blank column is not checked (brat fills it in). Any other
-/// text refuses the file ([`FormatError::SpanText`]). `ann_path` only names the file in
-/// messages.
-pub fn parse_ann(
-    ann_text: &str,
-    ann_path: &Path,
-    doc: &Document,
-    offsets: Offsets,
-    annotator: &str,
-) -> Result<ImportedLayer, FormatError> {
-    let mut layer = ImportedLayer::new(annotator.to_owned(), Vec::new());
-    let mut placer = Placer::new(ann_path, offsets, TextRule::Brat);
-    let mut notes: Vec<(String, String)> = Vec::new();
-    // Spans whose fragments leave text between them (not only white space, as where spantag's
-    // own export splits a span at a line break): imported as their hull, and said so.
-    let mut discontinuous: Vec<String> = Vec::new();
-    for (i, line) in ann_text.lines().enumerate() {
-        let parse_error = |message: &str| FormatError::Parse {
-            path: ann_path.to_path_buf(),
-            line: i + 1,
-            message: message.to_owned(),
-        };
-        if line.trim().is_empty() {
-            continue;
-        }
-        let mut fields = line.splitn(3, '\t');
-        let id = fields.next().unwrap_or("");
-        let middle = fields.next().unwrap_or("");
-        let text_column = fields.next();
-        let rest = text_column.unwrap_or("");
-        let number = id.get(1..).and_then(|n| n.parse::<u64>().ok());
-        match id.chars().next() {
-            Some('T') => {
-                let (label, ranges) = middle
-                    .split_once(' ')
-                    .ok_or_else(|| parse_error("expected 'label start end'"))?;
-                if label.trim().is_empty() {
-                    return Err(parse_error(
-                        "the label is empty; a T line reads 'T1<TAB>label start end<TAB>text': \
-                         give the span a label",
-                    ));
-                }
-                let mut fragments = Vec::new();
-                for range in ranges.split(';') {
-                    let mut nums = range.split_whitespace().map(str::parse::<usize>);
-                    match (nums.next(), nums.next()) {
-                        (Some(Ok(s)), Some(Ok(e))) => fragments.push((s, e)),
-                        _ => return Err(parse_error("expected numeric offsets")),
-                    }
-                }
-                // A blank column is a missing one: brat fills it in from the text.
-                let given = text_column.filter(|t| !t.trim().is_empty());
-                let fragments = placer
-                    .place(doc, &fragments, given, || {
-                        format!("line {}, {id} ({label})", i + 1)
-                    })
-                    .map_err(|message| parse_error(&message))?;
-                // The hull; a fragment that ends before it starts stands for the span, which
-                // is then left out with a note saying so.
-                let (lo, hi) = match fragments.iter().find(|(s, e)| s > e) {
-                    Some(&reversed) => reversed,
-                    None => fragments
-                        .iter()
-                        .fold((usize::MAX, 0), |(lo, hi), &(s, e)| (lo.min(s), hi.max(e))),
-                };
-                let mut sorted = fragments.clone();
-                sorted.sort_unstable();
-                let gap_with_text = sorted.windows(2).any(|w| {
-                    let (end, next) = (w[0].1, w[1].0);
-                    end < next
-                        && next <= doc.char_len()
-                        && !doc.slice(end..next).chars().all(char::is_whitespace)
-                });
-                if gap_with_text {
-                    discontinuous.push(id.to_owned());
-                }
-                let mut span = ImportedSpan::new(lo, hi, label.to_owned());
-                span.key = Some(id.to_owned());
-                span.id = number;
-                layer.spans.push(span);
-            }
-            Some('R') => {
-                let mut parts = middle.split_whitespace();
-                let label = parts.next().unwrap_or("");
-                let args: Vec<&str> = parts
-                    .map(|arg| arg.split_once(':').map_or(arg, |(_, target)| target))
-                    .collect();
-                let [from, to] = args.as_slice() else {
-                    return Err(parse_error("expected 'type Arg1:T1 Arg2:T2'"));
-                };
-                if label.is_empty() {
-                    return Err(parse_error("expected 'type Arg1:T1 Arg2:T2'"));
-                }
-                layer.relations.push(ImportedRelation {
-                    key: id.to_owned(),
-                    id: number,
-                    from: (*from).to_owned(),
-                    to: (*to).to_owned(),
-                    label: label.to_owned(),
-                });
-            }
-            Some('#') => match middle.split_once(' ') {
-                Some(("AnnotatorNotes", target)) => {
-                    notes.push((
-                        target.trim().to_owned(),
-                        rest.trim_end_matches('\r').to_owned(),
-                    ));
-                }
-                _ => layer.not_modelled("brat comments other than AnnotatorNotes (#)"),
-            },
-            Some('E') => layer.not_modelled("brat events (E)"),
-            Some('A' | 'M') => layer.not_modelled("brat attributes (A)"),
-            Some('N') => layer.not_modelled("brat normalizations (N)"),
-            Some('*') => layer.not_modelled("brat equivalences (*)"),
-            _ => layer.not_modelled("brat lines of unknown kind"),
-        }
-    }
-    for (target, note) in notes {
-        match layer
-            .spans
-            .iter_mut()
-            .find(|s| s.key.as_deref() == Some(target.as_str()))
-        {
-            Some(span) => {
-                span.note = Some(match span.note.take() {
-                    Some(earlier) => format!("{earlier}\n{note}"),
-                    None => note,
-                });
-            }
-            None if target.starts_with('T') => {
-                layer.not_modelled("brat AnnotatorNotes on a missing text-bound annotation");
-            }
-            None => layer.not_modelled("brat AnnotatorNotes on relations, events or attributes"),
-        }
-    }
-    layer.notes = placer.finish()?;
-    if !discontinuous.is_empty() {
-        let shown: Vec<&str> = discontinuous.iter().take(5).map(String::as_str).collect();
-        layer.notes.push(format!(
-            "{}: {} discontinuous span(s) ({}{}) imported as one span from their first to their \
-             last fragment, covering the text between: spantag does not keep fragments yet",
-            ann_path.display(),
-            discontinuous.len(),
-            shown.join(", "),
-            if discontinuous.len() > 5 { ", …" } else { "" }
-        ));
-    }
-    Ok(layer)
 }

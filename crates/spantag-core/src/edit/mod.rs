@@ -1,7 +1,10 @@
 //! Every change to a layer is an [`Edit`]; [`apply`] performs it and returns its inverse,
 //! which is what the undo history stores.
 
-use crate::annotation::{Label, LabelScheme, Layer, Rejection, Relation, Span};
+use crate::annotation::{Equivalence, Event, Label, LabelScheme, Layer, Rejection, Relation, Span};
+
+mod history;
+pub use history::History;
 
 /// A change to a layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +61,9 @@ pub enum Edit {
         /// The text of the whole new range.
         text: String,
     },
+    /// Replace the layer's events and equivalences (the inverse of removing the spans they
+    /// named).
+    SetEvents(Box<(Vec<Event>, Vec<Equivalence>)>),
     /// Add a label to the scheme (at the end, with the next palette colour).
     AddLabel(String),
     /// Put a label back at a position, with its colour (the inverse of removing it).
@@ -119,6 +125,8 @@ pub struct LayerContent {
     pub spans: Vec<Span>,
     /// The relations.
     pub relations: Vec<Relation>,
+    /// The events and equivalences.
+    pub events: (Vec<Event>, Vec<Equivalence>),
     /// The orphaned spans.
     pub orphans: Vec<Span>,
     /// Whether the document is marked done.
@@ -136,6 +144,7 @@ impl LayerContent {
             scheme: layer.scheme.clone(),
             spans: layer.spans().to_vec(),
             relations: layer.relations.clone(),
+            events: (layer.events.clone(), layer.equivalences.clone()),
             orphans: layer.orphans.clone(),
             done: layer.done,
             rejected: layer.rejected.clone(),
@@ -186,13 +195,16 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
         }
         Edit::RemoveSpan(id) => {
             let span = layer.remove(id).ok_or(EditError::NoSuchSpan(id))?;
-            // Relations go with their spans; undo brings both back.
+            // Relations go with their spans, and so do events and equivalences that name
+            // them; undo brings all back.
             let gone = take_relations(layer, |r| r.from == id || r.to == id);
-            Ok(if gone.is_empty() {
+            let events = prune_events(layer, &|other| other == id);
+            Ok(if gone.is_empty() && events.is_none() {
                 Edit::AddSpan(span)
             } else {
                 let mut back = vec![Edit::AddSpan(span)];
                 back.extend(gone.into_iter().map(Edit::AddRelation));
+                back.extend(events);
                 Edit::Batch(back)
             })
         }
@@ -232,11 +244,13 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
             let gone = take_relations(layer, |r| {
                 wanted.contains(&r.from) || wanted.contains(&r.to)
             });
-            Ok(if gone.is_empty() {
+            let events = prune_events(layer, &|id| wanted.contains(&id));
+            Ok(if gone.is_empty() && events.is_none() {
                 Edit::AddSpans(spans)
             } else {
                 let mut back = vec![Edit::AddSpans(spans)];
                 back.extend(gone.into_iter().map(Edit::AddRelation));
+                back.extend(events);
                 Edit::Batch(back)
             })
         }
@@ -317,6 +331,17 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
                     },
                 ])
             })
+        }
+        Edit::SetEvents(content) => {
+            let (events, equivalences) = *content;
+            for event in &events {
+                layer.reserve_id(event.id);
+            }
+            let old = (
+                std::mem::replace(&mut layer.events, events),
+                std::mem::replace(&mut layer.equivalences, equivalences),
+            );
+            Ok(Edit::SetEvents(Box::new(old)))
         }
         Edit::SetAttr { id, name, value } => {
             let mut span = layer.get(id).cloned().ok_or(EditError::NoSuchSpan(id))?;
@@ -406,6 +431,7 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
                 scheme,
                 spans,
                 relations,
+                events: (events, equivalences),
                 orphans,
                 done,
                 rejected,
@@ -413,6 +439,11 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
             } = *content;
             let next_id = layer.next_id();
             let mut replaced = Layer::from_parts(&layer.annotator, scheme, spans, relations);
+            for event in &events {
+                replaced.reserve_id(event.id);
+            }
+            replaced.events = events;
+            replaced.equivalences = equivalences;
             replaced.set_orphans(orphans);
             replaced.done = done;
             replaced.set_rejected(rejected);
@@ -485,137 +516,20 @@ pub fn apply(layer: &mut Layer, edit: Edit) -> Result<Edit, EditError> {
 }
 
 /// Removes and returns the relations matching `which`.
+/// Takes out the events and equivalences that name spans now `gone`; returns the edit that
+/// puts them back, if anything changed.
+fn prune_events(layer: &mut Layer, gone: &dyn Fn(u64) -> bool) -> Option<Edit> {
+    let old = (layer.events.clone(), layer.equivalences.clone());
+    crate::annotation::prune_references(&mut layer.events, &mut layer.equivalences, gone)
+        .then(|| Edit::SetEvents(Box::new(old)))
+}
+
 fn take_relations(layer: &mut Layer, which: impl Fn(&Relation) -> bool) -> Vec<Relation> {
     let (gone, kept): (Vec<Relation>, Vec<Relation>) = std::mem::take(&mut layer.relations)
         .into_iter()
         .partition(|r| which(r));
     layer.relations = kept;
     gone
-}
-
-/// Undo/redo stacks and the saved-state marker.
-#[derive(Debug, Default)]
-pub struct History {
-    undo: Vec<Edit>,
-    redo: Vec<Edit>,
-    /// Undo depth at which the layer equals what is on disk; `None` when that state can no
-    /// longer be reached by undo/redo.
-    saved_depth: Option<usize>,
-    /// Id of the span whose note the last step edited, so typing coalesces into one step.
-    note_in_progress: Option<u64>,
-    /// Counts every change, for caches that depend on the layer.
-    revision: u64,
-}
-
-impl History {
-    /// A history whose current state is the saved one.
-    pub fn new() -> Self {
-        Self {
-            saved_depth: Some(0),
-            ..Self::default()
-        }
-    }
-
-    /// Applies an edit as a new undoable step.
-    pub fn apply(&mut self, layer: &mut Layer, edit: Edit) -> Result<(), EditError> {
-        let coalesce = match &edit {
-            Edit::SetNote { id, .. } => {
-                let same = self.note_in_progress == Some(*id) && self.redo.is_empty();
-                self.note_in_progress = Some(*id);
-                same
-            }
-            _ => {
-                self.note_in_progress = None;
-                false
-            }
-        };
-        let inverse = apply(layer, edit)?;
-        self.revision += 1;
-        if coalesce && self.saved_depth != Some(self.undo.len()) {
-            // Keep the older inverse: one undo restores the note as it was before typing.
-            return Ok(());
-        }
-        if self.saved_depth.is_some_and(|d| d > self.undo.len()) {
-            self.saved_depth = None;
-        }
-        self.redo.clear();
-        self.undo.push(inverse);
-        Ok(())
-    }
-
-    /// Ends note coalescing, so the next note edit becomes its own step.
-    pub fn break_coalescing(&mut self) {
-        self.note_in_progress = None;
-    }
-
-    /// Undoes the last step; returns whether there was one.
-    pub fn undo(&mut self, layer: &mut Layer) -> bool {
-        self.note_in_progress = None;
-        let Some(edit) = self.undo.pop() else {
-            return false;
-        };
-        match apply(layer, edit) {
-            Ok(inverse) => {
-                self.redo.push(inverse);
-                self.revision += 1;
-                true
-            }
-            Err(_) => false,
-        }
-    }
-
-    /// Redoes the last undone step; returns whether there was one.
-    pub fn redo(&mut self, layer: &mut Layer) -> bool {
-        self.note_in_progress = None;
-        let Some(edit) = self.redo.pop() else {
-            return false;
-        };
-        match apply(layer, edit) {
-            Ok(inverse) => {
-                self.undo.push(inverse);
-                self.revision += 1;
-                true
-            }
-            Err(_) => false,
-        }
-    }
-
-    /// The step a redo would apply (the one undone last), if any.
-    pub fn next_redo(&self) -> Option<&Edit> {
-        self.redo.last()
-    }
-
-    /// Whether there is something to undo.
-    pub fn can_undo(&self) -> bool {
-        !self.undo.is_empty()
-    }
-
-    /// Whether there is something to redo.
-    pub fn can_redo(&self) -> bool {
-        !self.redo.is_empty()
-    }
-
-    /// Marks the current state as different from the file on disk (after re-anchoring or
-    /// restoring a recovery file), so that it gets saved.
-    pub fn mark_unsaved(&mut self) {
-        self.saved_depth = None;
-    }
-
-    /// Marks the current state as saved.
-    pub fn mark_saved(&mut self) {
-        self.saved_depth = Some(self.undo.len());
-        self.note_in_progress = None;
-    }
-
-    /// Whether the layer differs from what was last saved.
-    pub fn is_dirty(&self) -> bool {
-        self.saved_depth != Some(self.undo.len())
-    }
-
-    /// A counter that changes with every change to the layer.
-    pub fn revision(&self) -> u64 {
-        self.revision
-    }
 }
 
 #[cfg(test)]
@@ -746,6 +660,59 @@ mod tests {
     }
 
     #[test]
+    fn deleting_a_span_takes_its_events_along_and_undo_brings_them_back() {
+        use crate::annotation::{Equivalence, Event, EventArg};
+        let mut layer = Layer::new("a");
+        for (id, s, e) in [(1, 0, 4), (2, 5, 9), (3, 10, 14)] {
+            layer.insert(span(id, s, e, "claim"));
+        }
+        let arg = |role: &str, to| EventArg {
+            role: role.into(),
+            to,
+        };
+        // Event 10 is triggered by span 3 with arguments 1 and 2; event 11 by span 1 takes
+        // event 10 as its theme.
+        layer.events = vec![
+            Event {
+                id: 10,
+                label: "Sign".into(),
+                trigger: 3,
+                args: vec![arg("Agent", 1), arg("Agent", 2)],
+                attrs: Default::default(),
+                note: None,
+            },
+            Event {
+                id: 11,
+                label: "Sign".into(),
+                trigger: 1,
+                args: vec![arg("Theme", 10)],
+                attrs: Default::default(),
+                note: None,
+            },
+        ];
+        layer.equivalences = vec![Equivalence {
+            label: "Equiv".into(),
+            members: vec![1, 2],
+        }];
+        let before = layer.clone();
+        let mut history = History::new();
+        // Span 2 goes: event 10 loses that argument; the equivalence has one member left
+        // and goes.
+        history.apply(&mut layer, Edit::RemoveSpan(2)).unwrap();
+        assert_eq!(layer.events[0].args, [arg("Agent", 1)]);
+        assert!(layer.equivalences.is_empty());
+        // Span 3 goes: event 10 (its trigger) goes, and event 11's argument naming it.
+        history
+            .apply(&mut layer, Edit::RemoveSpans(vec![3]))
+            .unwrap();
+        assert_eq!(layer.events.len(), 1);
+        assert!(layer.events[0].args.is_empty());
+        assert!(history.undo(&mut layer));
+        assert!(history.undo(&mut layer));
+        assert_eq!(layer, before);
+    }
+
+    #[test]
     fn batch_undoes_as_one_and_rolls_back_on_error() {
         let mut layer = Layer::new("a");
         let mut history = History::new();
@@ -844,6 +811,7 @@ mod tests {
             scheme: LabelScheme::default(),
             spans: vec![span(2, 0, 3, "actor")],
             relations: vec![],
+            events: (Vec::new(), Vec::new()),
             orphans: vec![span(3, 5, 6, "event")],
             done: true,
             decisions: Vec::new(),
