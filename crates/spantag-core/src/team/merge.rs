@@ -51,17 +51,15 @@ impl Item {
         self
     }
 
-    /// What a span is but for its id (`None` for a relation).
-    fn span_key(&self) -> Option<(bool, usize, usize, String, String, Option<String>)> {
+    /// What a span is but for its id (`None` for a relation): whether it is an orphan, and
+    /// the span with id 0 (its range, label, text, note, attributes and pieces).
+    fn span_key(&self) -> Option<(bool, Span)> {
         match self {
-            Self::Span(s) | Self::Orphan(s) => Some((
-                matches!(self, Self::Orphan(_)),
-                s.start,
-                s.end,
-                s.label.clone(),
-                s.text.clone(),
-                s.note.clone(),
-            )),
+            Self::Span(s) | Self::Orphan(s) => {
+                let mut s = s.clone();
+                s.id = 0;
+                Some((matches!(self, Self::Orphan(_)), s))
+            }
             Self::Relation(_) => None,
         }
     }
@@ -599,6 +597,51 @@ mod tests {
         assert_eq!(shape(&m.file), [(0, 2, "a".into()), (4, 6, "a".into())]);
         assert_eq!(m.file.relations.len(), 1);
         assert_eq!((m.file.relations[0].from, m.file.relations[0].to), (7, 8));
+    }
+
+    #[test]
+    fn attributes_and_pieces_merge_and_are_never_taken_for_the_same_span() {
+        let with = |id, attr: Option<&str>, pieces: bool| {
+            let mut s = span(id, 0, 9, "a");
+            if let Some(v) = attr {
+                s.attrs.insert("certainty".into(), v.into());
+            }
+            if pieces {
+                s.fragments = vec![(0, 2), (6, 9)];
+            }
+            s
+        };
+        // One side sets an attribute, the other gives the span pieces: both changed it, so
+        // it is a conflict whose versions keep what each side did.
+        let base = file(vec![with(1, None, false)], vec![]);
+        let ours = file(vec![with(1, Some("hedged"), false)], vec![]);
+        let theirs = file(vec![with(1, None, true)], vec![]);
+        let m = merge(Some(&base), &ours, &theirs);
+        assert_eq!(m.file.conflicts.len(), 1);
+        assert_eq!(
+            m.file.conflicts[0].ours,
+            Version::Span(with(1, Some("hedged"), false))
+        );
+        assert_eq!(
+            m.file.conflicts[0].theirs,
+            Version::Span(with(1, None, true))
+        );
+        // Only one side changed it: that side's attribute stands.
+        let m = merge(Some(&base), &ours, &base);
+        assert_eq!(m.file.spans, [with(1, Some("hedged"), false)]);
+        // The same range and label added on both sides with different attributes is two
+        // spans, not one: neither side's attribute is dropped.
+        let empty = file(vec![], vec![]);
+        let ours = file(vec![with(7, Some("hedged"), false)], vec![]);
+        let theirs = file(vec![with(9, Some("certain"), false)], vec![]);
+        let m = merge(Some(&empty), &ours, &theirs);
+        let values: Vec<&str> = m
+            .file
+            .spans
+            .iter()
+            .map(|s| s.attrs["certainty"].as_str())
+            .collect();
+        assert_eq!(values.len(), 2, "{values:?}");
     }
 
     #[test]
