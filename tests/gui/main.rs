@@ -11,6 +11,8 @@ mod harness;
 
 /// The app end to end: dragging, keys, the palette, dialogs, recovery, what is saved.
 mod app;
+/// Attributes by key and from the span panel, pieces by G and a drag, undo, what is saved.
+mod attributes;
 /// A folder opened as a corpus: the list, done ticks, moving to the next document.
 mod corpus;
 /// Drags that snap to words, search and "tag all matches".

@@ -31,6 +31,14 @@ pub enum Command {
     SelectSpan(Option<SpanRef>, bool),
     /// Set a span's note.
     SetNote(SpanRef, String),
+    /// Set one of a span's attributes (`None`: unset it).
+    SetAttr(SpanRef, String, Option<String>),
+    /// Step the selected span's attribute with this key to its next value.
+    CycleAttr(char),
+    /// Start adding a piece to the selected span: the next text selection becomes one.
+    StartPiece,
+    /// Make a span continuous again (one piece from its start to its end).
+    JoinPieces(SpanRef),
     /// Add a label to a layer's scheme.
     AddLabel(LayerId, String),
     /// Jump to the start or the end of the document.

@@ -11,6 +11,7 @@ pub mod open;
 pub mod panels;
 pub mod review;
 pub mod search;
+pub mod span_attributes;
 pub mod suggestions;
 pub mod theme;
 pub mod transfer;

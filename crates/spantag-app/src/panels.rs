@@ -193,6 +193,7 @@ pub fn details_ui(ui: &mut egui::Ui, open: &OpenDocument, commands: &mut Vec<Com
                 ui.label(RichText::new(&span.text).italics());
             });
     });
+    crate::span_attributes::attributes_ui(ui, open, span, commands);
     ui.add_space(4.0);
     ui.label("Note");
     let mut note = span.note.clone().unwrap_or_default();

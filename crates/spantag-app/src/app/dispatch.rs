@@ -236,19 +236,11 @@ impl SpantagApp {
                     self.view.selection = None;
                 }
             }
-            Command::SetNote(target, note) => {
-                let Some(open) = &mut self.open else { return };
-                let note = (!note.is_empty()).then_some(note);
-                if let Err(err) = open.session.apply(
-                    &target.layer,
-                    Edit::SetNote {
-                        id: target.id,
-                        note,
-                    },
-                ) {
-                    self.error(format!("Could not change the note: {err}"));
-                }
-            }
+            Command::SetAttr(..)
+            | Command::SetNote(..)
+            | Command::CycleAttr(_)
+            | Command::StartPiece
+            | Command::JoinPieces(_) => self.run_attribute_command(command),
             Command::AddLabel(layer, name) => {
                 let Some(open) = &mut self.open else { return };
                 match validate_label_name(&name) {

@@ -26,6 +26,7 @@ pub(super) enum Action {
     Help,
     Find,
     Relate,
+    AddPiece,
     NextSpan,
     PreviousSpan,
     NextDocument,
@@ -295,6 +296,14 @@ const BINDINGS: &[Binding] = &[
         shortcuts: &[key(NONE, Key::R)],
         keys: "R",
         what: "Start a relation from the selected span; then click its target",
+        while_typing: false,
+    },
+    Binding {
+        action: Action::AddPiece,
+        shortcuts: &[key(NONE, Key::G)],
+        keys: "G",
+        what: "Add a piece to the selected span: press G, then drag over more text (a \
+               discontinuous span such as “North … Korea”)",
         while_typing: false,
     },
     Binding {

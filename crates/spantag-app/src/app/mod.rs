@@ -28,6 +28,7 @@ use egui::ViewportCommand;
 /// About a screen of text (code points), for what the view will show before it has drawn.
 const SCREENFUL_CHARS: usize = 8_000;
 
+mod attributes;
 mod dialogs;
 mod dispatch;
 mod file_dialog;
@@ -142,6 +143,9 @@ pub struct SpantagApp {
     relating: Option<SpanRef>,
     /// Source and target chosen; the type is being picked.
     relation_pick: Option<(SpanRef, u64)>,
+    /// A piece being added to this span of the editable layer: the next selection made
+    /// with the mouse becomes one (G, then a drag).
+    adding_piece: Option<u64>,
     log_edits: bool,
 }
 
@@ -211,6 +215,7 @@ impl SpantagApp {
             relating: None,
             egui_ctx,
             relation_pick: None,
+            adding_piece: None,
             log_edits: std::env::var_os("SPANTAG_LOG_EDITS").is_some(),
         };
         app.suggestions.set_source(
@@ -384,6 +389,7 @@ impl SpantagApp {
                 index: state.index(),
                 editable: state.is_editable(),
                 relation_index: Some(state.relation_index()),
+                events: (state.event_arcs(), Some(state.event_index())),
             })
             .collect();
         let input = ViewInput {
@@ -496,6 +502,7 @@ impl SpantagApp {
                 }
                 if self.open.is_some() {
                     self.document_ui(ui);
+                    self.finish_piece(ui.ctx());
                 } else if self.loading.is_some() {
                     self.loading_ui(ui);
                 } else {

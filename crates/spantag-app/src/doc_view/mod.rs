@@ -16,6 +16,7 @@
 mod caret;
 mod heights;
 mod paint;
+mod pieces;
 mod pointer;
 mod relations;
 mod scroll;
@@ -119,6 +120,12 @@ pub struct ViewLayer<'a> {
     /// Positions in `layer.relations` of the relations touching each span (arcs are drawn
     /// for the spans on screen only).
     pub relation_index: Option<&'a std::collections::HashMap<u64, Vec<usize>>>,
+    /// Event arguments as arcs from their trigger, and their positions by span (drawn like
+    /// relations).
+    pub events: (
+        &'a [spantag_core::annotation::Relation],
+        Option<&'a std::collections::HashMap<u64, Vec<usize>>>,
+    ),
 }
 
 /// What the view reads each frame (never mutated by the view).

@@ -6,6 +6,7 @@ use std::ops::Range;
 use egui::{Color32, CornerRadius, Rect, Sense, Stroke, StrokeKind, Vec2, pos2, vec2};
 
 use super::heights::block_height;
+use super::pieces::{self, span_rects_into};
 use super::{BOTTOM_PAD, DocView, ViewInput, ViewOutput, VisibleBlock, preview};
 use crate::theme;
 use spantag_core::annotation::{LabelScheme, Span};
@@ -160,6 +161,9 @@ impl DocView {
         let mut mesh = egui::Mesh::default();
         let selection_fill = ui.visuals().selection.bg_fill.gamma_multiply(0.8);
         let mut rects = Vec::new();
+        let mut joins = Vec::new();
+        // Attribute badges: after each span's last rectangle, drawn over the text.
+        let mut badges: Vec<(Rect, String, egui::Color32)> = Vec::new();
         // The first rectangle of each span on screen, for the relation arcs.
         let mut span_tops: std::collections::HashMap<(usize, u64), Rect> =
             std::collections::HashMap::new();
@@ -189,11 +193,24 @@ impl DocView {
                 };
                 let lane = lane.min(input.lanes.max(1) - 1) as f32;
                 let filled = !input.lanes_by_layer || layer.editable || selected;
-                range_rects_into(block, &block_range, span.range(), band_half, &mut rects);
+                span_rects_into(block, &block_range, span, band_half, &mut rects, &mut joins);
+                // A discontinuous span's pieces are joined at the height of its lane bar.
+                let bar_y = band_half - theme::LANE_OVERLAP
+                    + lane * theme::LANE_STEP
+                    + theme::LANE_THICKNESS / 2.0;
+                for join in joins.drain(..) {
+                    mesh.add_colored_rect(join.translate(vec2(0.0, bar_y)), color);
+                }
+                if let (Some(text), Some(last)) = (pieces::badge_text(span), rects.last())
+                    && span.end <= block_range.end
+                {
+                    badges.push((*last, text, color));
+                }
                 if let Some(first) = rects.first()
-                    && layer
+                    && (layer
                         .relation_index
                         .is_some_and(|i| i.contains_key(&span.id))
+                        || layer.events.1.is_some_and(|i| i.contains_key(&span.id)))
                 {
                     span_tops.entry((k, span.id)).or_insert(*first);
                 }
@@ -287,6 +304,18 @@ impl DocView {
         for block in &self.visible {
             painter.galley(block.origin, block.galley.clone(), text_color);
         }
+        if !badges.is_empty() {
+            let font = egui::FontId::proportional((input.font_size * 0.55).max(8.0));
+            for (rect, text, color) in badges {
+                let galley = painter.layout_no_wrap(text, font.clone(), theme::text_on(color));
+                let size = galley.size() + vec2(6.0, 0.0);
+                // Raised at the span's end, like a superscript, over the band above the row.
+                let badge =
+                    Rect::from_min_size(pos2(rect.max.x + 1.0, rect.min.y - size.y * 0.55), size);
+                painter.rect_filled(badge, CornerRadius::same(3), color.gamma_multiply(0.9));
+                painter.galley(badge.min + vec2(3.0, 0.0), galley, theme::text_on(color));
+            }
+        }
         if let Some(&(rect, color, _, i)) = self.ghosts.iter().find(|g| g.2)
             && let Some(s) = input.suggestions.get(i)
         {
@@ -324,9 +353,12 @@ impl DocView {
         }) {
             let color = label_color(input.scheme, &span.label);
             let mut first_rect = None;
+            let mut joins = Vec::new();
             for block in &self.visible {
                 let block_range = doc.blocks()[block.index].range();
-                for rect in range_rects(block, &block_range, span.range(), band_half) {
+                let mut rects = Vec::new();
+                span_rects_into(block, &block_range, span, band_half, &mut rects, &mut joins);
+                for rect in rects {
                     first_rect.get_or_insert(rect);
                     painter.rect_stroke(
                         rect.expand(1.0),
@@ -435,19 +467,8 @@ pub(super) fn label_color(scheme: &LabelScheme, label: &str) -> Color32 {
     scheme.get(label).map_or(Color32::GRAY, theme::label_color)
 }
 
-/// The screen rectangles (text band of each row) covering `range` within a block.
-pub(super) fn range_rects(
-    block: &VisibleBlock,
-    block_range: &Range<usize>,
-    range: Range<usize>,
-    band_half: f32,
-) -> Vec<Rect> {
-    let mut rects = Vec::new();
-    range_rects_into(block, block_range, range, band_half, &mut rects);
-    rects
-}
-
-/// [`range_rects`] into a reused vector.
+/// The screen rectangles (text band of each row) covering `range` within a block, into a
+/// reused vector.
 pub(super) fn range_rects_into(
     block: &VisibleBlock,
     block_range: &Range<usize>,

@@ -99,65 +99,76 @@ impl DocView {
             let Some(layer) = input.layers.get(k) else {
                 continue;
             };
-            let Some(index) = layer.relation_index else {
-                continue;
-            };
-            for &i in index.get(&id).into_iter().flatten() {
-                let Some(rel) = layer.layer.relations.get(i) else {
+            // Relations, then event arguments (arcs from the trigger labelled with the role).
+            let sources = [
+                (
+                    false,
+                    layer.relation_index,
+                    layer.layer.relations.as_slice(),
+                ),
+                (true, layer.events.1, layer.events.0),
+            ];
+            for (event, index, arcs) in sources {
+                let Some(index) = index else {
                     continue;
                 };
-                if !drawn.insert((k, rel.id)) {
-                    continue;
-                }
-                let color = layer
-                    .layer
-                    .get(rel.from)
-                    .map_or(Color32::GRAY, |s| label_color(input.scheme, &s.label));
-                let stroke = Stroke::new(1.4, color.gamma_multiply(0.9));
-                let from = span_tops.get(&(k, rel.from));
-                let to = span_tops.get(&(k, rel.to));
-                match (from, to) {
-                    (Some(a), Some(b)) => {
-                        let route = arc_route(*a, *b, band, left, right);
-                        for piece in route.pieces {
-                            painter.add(egui::Shape::line(piece, stroke));
-                        }
-                        if let Some(tip) = route.tip {
-                            painter.add(egui::Shape::convex_polygon(
-                                vec![tip, tip + vec2(-3.5, -5.0), tip + vec2(3.5, -5.0)],
-                                color,
-                                Stroke::NONE,
-                            ));
-                        }
-                        let galley = self.relation_label(painter, &rel.label, &font, color);
-                        // The chip sits on the arc's top, never lower: its bottom stays
-                        // above the glyphs of the row.
-                        let chip =
-                            Rect::from_center_size(route.label, galley.size() + vec2(6.0, 0.0));
-                        painter.rect_filled(
-                            chip,
-                            CornerRadius::same(3),
-                            theme::relation_label_bg(input.dark_mode),
-                        );
-                        painter.galley(chip.min + vec2(3.0, 0.0), galley, color);
+                for &i in index.get(&id).into_iter().flatten() {
+                    let Some(rel) = arcs.get(i) else {
+                        continue;
+                    };
+                    if !drawn.insert((k, event, if event { i as u64 } else { rel.id })) {
+                        continue;
                     }
-                    (Some(a), None) | (None, Some(a)) => {
-                        let outgoing = from.is_some();
-                        let (line, end) = stub_route(*a, band, outgoing);
-                        painter.add(egui::Shape::line(line, stroke));
-                        let text = if outgoing {
-                            format!("{} →", rel.label)
-                        } else {
-                            format!("→ {}", rel.label)
-                        };
-                        let align = if outgoing {
-                            egui::Align2::LEFT_CENTER
-                        } else {
-                            egui::Align2::RIGHT_CENTER
-                        };
-                        painter.text(end, align, text, font.clone(), color);
+                    let color = layer
+                        .layer
+                        .get(rel.from)
+                        .map_or(Color32::GRAY, |s| label_color(input.scheme, &s.label));
+                    let stroke = Stroke::new(1.4, color.gamma_multiply(0.9));
+                    let from = span_tops.get(&(k, rel.from));
+                    let to = span_tops.get(&(k, rel.to));
+                    match (from, to) {
+                        (Some(a), Some(b)) => {
+                            let route = arc_route(*a, *b, band, left, right);
+                            for piece in route.pieces {
+                                painter.add(egui::Shape::line(piece, stroke));
+                            }
+                            if let Some(tip) = route.tip {
+                                painter.add(egui::Shape::convex_polygon(
+                                    vec![tip, tip + vec2(-3.5, -5.0), tip + vec2(3.5, -5.0)],
+                                    color,
+                                    Stroke::NONE,
+                                ));
+                            }
+                            let galley = self.relation_label(painter, &rel.label, &font, color);
+                            // The chip sits on the arc's top, never lower: its bottom stays
+                            // above the glyphs of the row.
+                            let chip =
+                                Rect::from_center_size(route.label, galley.size() + vec2(6.0, 0.0));
+                            painter.rect_filled(
+                                chip,
+                                CornerRadius::same(3),
+                                theme::relation_label_bg(input.dark_mode),
+                            );
+                            painter.galley(chip.min + vec2(3.0, 0.0), galley, color);
+                        }
+                        (Some(a), None) | (None, Some(a)) => {
+                            let outgoing = from.is_some();
+                            let (line, end) = stub_route(*a, band, outgoing);
+                            painter.add(egui::Shape::line(line, stroke));
+                            let text = if outgoing {
+                                format!("{} →", rel.label)
+                            } else {
+                                format!("→ {}", rel.label)
+                            };
+                            let align = if outgoing {
+                                egui::Align2::LEFT_CENTER
+                            } else {
+                                egui::Align2::RIGHT_CENTER
+                            };
+                            painter.text(end, align, text, font.clone(), color);
+                        }
+                        (None, None) => {}
                     }
-                    (None, None) => {}
                 }
             }
         }

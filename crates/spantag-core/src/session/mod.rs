@@ -22,6 +22,7 @@ use crate::store::{self, Loaded, Problem, StoreError};
 
 pub use crate::store::CURATED;
 
+mod arcs;
 mod disk;
 mod editing;
 mod project;
@@ -115,6 +116,11 @@ pub struct LayerState {
     counts: Vec<(String, usize)>,
     /// Positions in `layer.relations` of the relations touching each span.
     relations_by_span: std::collections::HashMap<u64, Vec<usize>>,
+    /// Each event argument as an arc from the trigger span to the argument's span (an event
+    /// argument: that event's trigger), labelled with its role, for drawing.
+    event_arcs: Vec<crate::annotation::Relation>,
+    /// Positions in `event_arcs` touching each span.
+    events_by_span: std::collections::HashMap<u64, Vec<usize>>,
     path: PathBuf,
     disk: DiskState,
     problems: Vec<Problem>,
@@ -136,6 +142,8 @@ impl LayerState {
             index: SpanIndex::default(),
             counts: Vec::new(),
             relations_by_span: std::collections::HashMap::new(),
+            event_arcs: Vec::new(),
+            events_by_span: std::collections::HashMap::new(),
             layer: loaded.layer,
             history,
             path,
@@ -146,32 +154,6 @@ impl LayerState {
         };
         state.reindex();
         state
-    }
-
-    fn reindex(&mut self) {
-        self.index = SpanIndex::build(self.layer.spans());
-        self.counts = self.layer.counts();
-        self.relations_by_span.clear();
-        for (i, r) in self.layer.relations.iter().enumerate() {
-            self.relations_by_span.entry(r.from).or_default().push(i);
-            if r.to != r.from {
-                self.relations_by_span.entry(r.to).or_default().push(i);
-            }
-        }
-    }
-
-    /// The relations touching a span (as source or target).
-    pub fn relations_of(&self, span: u64) -> impl Iterator<Item = &crate::annotation::Relation> {
-        self.relations_by_span
-            .get(&span)
-            .into_iter()
-            .flatten()
-            .filter_map(|&i| self.layer.relations.get(i))
-    }
-
-    /// The index behind [`Self::relations_of`] (the document view draws from it).
-    pub fn relation_index(&self) -> &std::collections::HashMap<u64, Vec<usize>> {
-        &self.relations_by_span
     }
 
     /// The layer.
@@ -289,6 +271,8 @@ pub struct Session {
     scheme: LabelScheme,
     /// The relation types: the project file's, else `says` and `participates`.
     relation_types: Vec<crate::project::RelationType>,
+    /// The attributes the project file declares, by label.
+    attributes: BTreeMap<String, Vec<crate::project::Attribute>>,
     /// Why the project file (`spantag.ron`) could not be used, if it could not.
     project_error: Option<String>,
     /// The relation types come from the project file (else the defaults, fitted to the
@@ -312,6 +296,7 @@ impl Session {
             editable,
             scheme: LabelScheme::default(),
             relation_types: crate::project::default_relation_types(),
+            attributes: BTreeMap::new(),
             project_error: None,
             project_relation_types: false,
             editable_default_labels: false,

@@ -41,6 +41,12 @@ impl Session {
                 }
                 self.relation_types = project.relation_types.clone();
                 self.project_relation_types = true;
+                self.attributes = project
+                    .labels
+                    .iter()
+                    .filter(|l| !l.attributes.is_empty())
+                    .map(|l| (l.name.clone(), l.attributes.clone()))
+                    .collect();
                 self.unify_scheme();
             }
             Err(err) => self.project_error = Some(err.to_string()),
@@ -67,8 +73,14 @@ impl Session {
         }
         self.project_error = None;
         self.project_relation_types = false;
+        self.attributes.clear();
         self.apply_project(true);
         self.unify_scheme();
+    }
+
+    /// The attributes the project file declares for spans of `label` (none without one).
+    pub fn attributes_of(&self, label: &str) -> &[crate::project::Attribute] {
+        self.attributes.get(label).map_or(&[], Vec::as_slice)
     }
 
     /// Why the project file could not be used (the defaults are used instead).

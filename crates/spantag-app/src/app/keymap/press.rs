@@ -98,6 +98,12 @@ impl SpantagApp {
             },
             Action::Find => Command::ShowSearch,
             Action::Relate => Command::StartRelation,
+            Action::AddPiece => Command::StartPiece,
+            Action::Deselect if self.adding_piece.is_some() => {
+                self.adding_piece = None;
+                self.info("No piece added");
+                return None;
+            }
             Action::NextSpan => Command::WalkSpans(true),
             Action::PreviousSpan => Command::WalkSpans(false),
             Action::NextDocument => Command::NextDocument(true),
@@ -159,6 +165,24 @@ impl SpantagApp {
         let mut actions = Vec::new();
         let mut digits = Vec::new();
         let mut accepts = Vec::new();
+        // The selected span's attribute keys (letters the project file gives them).
+        let attribute_keys: Vec<char> = if typing || dialog_open {
+            Vec::new()
+        } else {
+            self.open
+                .as_ref()
+                .and_then(|o| o.layer().get(o.selected_own()?))
+                .zip(self.open.as_ref())
+                .map(|(span, o)| {
+                    o.session
+                        .attributes_of(&span.label)
+                        .iter()
+                        .filter_map(|a| a.key)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut attribute_presses = Vec::new();
         // With a span selected and no text selected, Shift+arrows move the span's end and
         // Alt+Shift+arrows its start (Ctrl: by a word); otherwise they extend the selection.
         let resizing = !typing
@@ -196,6 +220,13 @@ impl SpantagApp {
                     actions.push((binding.action, *shortcut));
                 }
             }
+            for &letter in &attribute_keys {
+                if let Some(key) = Key::from_name(&letter.to_ascii_uppercase().to_string())
+                    && i.consume_shortcut(&KeyboardShortcut::new(NONE, key))
+                {
+                    attribute_presses.push(letter);
+                }
+            }
             if !typing && !dialog_open {
                 for (n, key) in DIGITS.iter().enumerate() {
                     if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::ALT, *key)) {
@@ -218,6 +249,9 @@ impl SpantagApp {
             {
                 self.commands.push(Command::AcceptVersion(who.clone()));
             }
+        }
+        for letter in attribute_presses {
+            self.commands.push(Command::CycleAttr(letter));
         }
         for digit in digits {
             if let Some(label) = self.open.as_ref().and_then(|o| o.scheme().by_hotkey(digit)) {
