@@ -1045,3 +1045,48 @@ fn the_annotator_option_decides_the_layer() {
 fn store_path(doc: &Path, annotator: &str) -> std::path::PathBuf {
     spantag_core::store::annotation_path(doc, annotator)
 }
+
+/// `spantag status` counts what spans carry beyond their label, and `spantag agree` compares
+/// attributes on the spans two annotators both made. The sample's alice layer has 8 spans
+/// with attributes, one in pieces and one event (counted by hand in
+/// sample_docs/events/peace-talks.txt.alice.ron); bob's copy says "probable" where alice
+/// says "hedged" on one of the three claims with a certainty.
+#[test]
+fn status_counts_attributes_and_agree_compares_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_docs/events");
+    for name in [
+        "peace-talks.txt",
+        "peace-talks.txt.alice.ron",
+        "spantag.ron",
+    ] {
+        std::fs::copy(samples.join(name), dir.path().join(name)).unwrap();
+    }
+    let status = spantag_exits(0, &["status"], &[dir.path()]).stdout;
+    assert!(
+        status.contains("9 spans, 8 with attributes, 1 in pieces, 1 events, 0 done"),
+        "{status}"
+    );
+    let alice = std::fs::read_to_string(dir.path().join("peace-talks.txt.alice.ron")).unwrap();
+    let bob = alice
+        .replace("annotator: \"alice\"", "annotator: \"bob\"")
+        .replacen(
+            "attrs: {\"certainty\": \"hedged\"}",
+            "attrs: {\"certainty\": \"probable\"}",
+            1,
+        );
+    assert_ne!(alice.replace("alice", "bob"), bob, "one certainty changed");
+    std::fs::write(dir.path().join("peace-talks.txt.bob.ron"), bob).unwrap();
+    let json = spantag_exits(
+        0,
+        &["agree", "--format", "json", "--no-gamma"],
+        &[dir.path()],
+    )
+    .stdout;
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let attributes = &report["pairs"][0]["attributes"];
+    assert_eq!(attributes["certainty"]["compared"], 3);
+    assert_eq!(attributes["certainty"]["agreed"], 2);
+    assert_eq!(attributes["kind"]["agreed"], 4);
+    assert_eq!(attributes["negated"]["compared"], 2);
+}

@@ -24,6 +24,12 @@ pub struct LayerStatus {
     pub conflicts: usize,
     /// Ids used by more than one span.
     pub duplicate_ids: usize,
+    /// Spans with at least one attribute.
+    pub attributed: usize,
+    /// Spans in several pieces.
+    pub discontinuous: usize,
+    /// Events.
+    pub events: usize,
 }
 
 /// One document.
@@ -62,6 +68,12 @@ pub struct Totals {
     pub duplicate_ids: usize,
     /// Files that could not be read.
     pub unreadable: usize,
+    /// Annotators' spans with attributes.
+    pub attributed: usize,
+    /// Annotators' spans in several pieces.
+    pub discontinuous: usize,
+    /// Annotators' events.
+    pub events: usize,
 }
 
 /// The state of a folder.
@@ -121,6 +133,9 @@ pub fn status(dir: &Path) -> Result<Status, String> {
         for layer in &d.annotators {
             t.spans += layer.spans;
             t.done += usize::from(layer.done);
+            t.attributed += layer.attributed;
+            t.discontinuous += layer.discontinuous;
+            t.events += layer.events;
         }
         t.curated_spans += d.curated.as_ref().map_or(0, |c| c.spans);
     }
@@ -166,6 +181,9 @@ fn document_status(path: &Path, name: String, files: &[(String, PathBuf)]) -> Do
             stale,
             conflicts: file.conflicts.len(),
             duplicate_ids,
+            attributed: file.spans.iter().filter(|s| !s.attrs.is_empty()).count(),
+            discontinuous: file.spans.iter().filter(|s| s.is_discontinuous()).count(),
+            events: file.events.len(),
         };
         let layer = file.into_layer();
         if annotator == CURATED {
@@ -251,7 +269,22 @@ impl Status {
         let t = &self.totals;
         rows.push([
             format!("total ({} documents)", t.documents),
-            format!("{} spans, {} done", t.spans, t.done),
+            {
+                // What spans carry beyond a label, when any do.
+                let mut rich = String::new();
+                for (n, what) in [
+                    (t.attributed, "with attributes"),
+                    (t.discontinuous, "in pieces"),
+                ] {
+                    if n > 0 {
+                        rich.push_str(&format!(", {n} {what}"));
+                    }
+                }
+                if t.events > 0 {
+                    rich.push_str(&format!(", {} events", t.events));
+                }
+                format!("{} spans{rich}, {} done", t.spans, t.done)
+            },
             t.curated_spans.to_string(),
             t.open_disagreements.to_string(),
             t.stale.to_string(),
@@ -396,6 +429,9 @@ mod tests {
                 conflicts: 1,
                 duplicate_ids: 1,
                 unreadable: 1,
+                attributed: 0,
+                discontinuous: 0,
+                events: 0,
             }
         );
         assert!(!status.read_everything());

@@ -1,7 +1,8 @@
 //! Agreement between annotators, one file per measure: span F1 exact and overlap ([`f1`]),
 //! Cohen's and Fleiss' kappa ([`kappa`]), Krippendorff's alpha ([`alpha`]), Krippendorff's
 //! unitized alpha on the text as a continuum ([`alpha_u`]), Mathet et al.'s γ ([`gamma`],
-//! with its best alignment in [`alignment`]) and the confusion table ([`confusion`]).
+//! with its best alignment in [`alignment`]), the confusion table ([`confusion`]) and
+//! agreement on attributes of matched spans ([`attributes`]).
 //!
 //! Token-level measures (the kappas and alpha) rate every token of the CoNLL export — the
 //! same tokenizer and overlap policy, [`crate::tokens`] — with its label without the B-/I-
@@ -14,6 +15,7 @@
 pub mod alignment;
 pub mod alpha;
 pub mod alpha_u;
+pub mod attributes;
 pub mod confusion;
 pub mod f1;
 pub mod gamma;
@@ -67,6 +69,8 @@ pub struct PairCounts {
     pub tokens: CohenCounts,
     /// Overlap-matched spans by label.
     pub confusion: Confusion,
+    /// Attribute values on exactly matched spans.
+    pub attributes: attributes::AttributeCounts,
 }
 
 /// Every count of a document, or of a pool of documents.
@@ -98,6 +102,7 @@ impl Counts {
                     spans: F1Counts::count(x, y),
                     tokens: CohenCounts::default(),
                     confusion: Confusion::count(x, y),
+                    attributes: attributes::AttributeCounts::count(x, y),
                 });
             }
         }
@@ -147,6 +152,7 @@ impl Counts {
             mine.spans.merge(&theirs.spans);
             mine.tokens.merge(&theirs.tokens);
             mine.confusion.merge(&theirs.confusion);
+            mine.attributes.merge(&theirs.attributes);
         }
         self.fleiss.merge(&other.fleiss);
         self.alpha.merge(&other.alpha);
@@ -186,6 +192,7 @@ impl Counts {
                         })
                         .collect(),
                     confusion: p.confusion.to_nested(),
+                    attributes: p.attributes.report(),
                 }
             })
             .collect()
@@ -226,6 +233,9 @@ pub struct PairReport {
     pub per_label: BTreeMap<String, LabelReport>,
     /// A's label (row) × B's label (column), with "(no span)", on overlap-matched spans.
     pub confusion: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Per attribute, agreement on exactly matched spans (absent when no span has one).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, attributes::AttributeReport>,
 }
 
 /// The figures of one document.

@@ -166,6 +166,27 @@ impl AgreementReport {
                 "  Cohen's kappa (tokens): {}\n",
                 figure(pair.cohen_kappa)
             ));
+            if !pair.attributes.is_empty() {
+                let rows: Vec<Vec<String>> = pair
+                    .attributes
+                    .iter()
+                    .map(|(name, r)| {
+                        vec![
+                            name.clone(),
+                            r.compared.to_string(),
+                            r.agreed.to_string(),
+                            figure(r.agreement),
+                        ]
+                    })
+                    .collect();
+                out.push_str("  attributes (spans both made, where either set it)\n");
+                out.push_str(&columns(
+                    &strings(["attribute", "compared", "agreed", "agreement"]),
+                    &rows,
+                    1,
+                    "  ",
+                ));
+            }
             // Confusion: labels as rows (A) and columns (B), "no span" last.
             let mut keys: Vec<&String> = pair.confusion.keys().filter(|k| *k != NO_SPAN).collect();
             let no_span = NO_SPAN.to_owned();
@@ -236,7 +257,8 @@ impl AgreementReport {
     /// figures over all labels have the label `(all)`. Undefined values are `n/a`. The
     /// all-annotator measures are `tokens`, `fleiss_kappa`, `krippendorff_alpha`, `alpha_u`
     /// (also per label) and, when computed, `gamma`, `gamma_observed_disorder` and
-    /// `gamma_expected_disorder`.
+    /// `gamma_expected_disorder`; a pair's attributes give `attribute_agreement` and
+    /// `attribute_compared` rows with the attribute's name in the label cell.
     pub fn to_csv(&self) -> Result<String, csv::Error> {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record([
@@ -314,6 +336,11 @@ impl AgreementReport {
                     put(label, "f1_overlap", figure(l.f1_overlap))?;
                     put(label, "support_a", l.support_a.to_string())?;
                     put(label, "support_b", l.support_b.to_string())?;
+                }
+                // Attributes: the attribute's name in the label column.
+                for (name, r) in &p.attributes {
+                    put(name, "attribute_agreement", figure(r.agreement))?;
+                    put(name, "attribute_compared", r.compared.to_string())?;
                 }
             }
         }
