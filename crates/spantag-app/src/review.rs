@@ -192,6 +192,7 @@ pub fn review_ui(
             DisagreementKind::Missing => "made by some, not by others",
             DisagreementKind::Label => "same text, different labels",
             DisagreementKind::Boundary => "same label, different boundaries",
+            DisagreementKind::Attributes => "same span, different attributes or pieces",
         };
         ui.add_space(4.0);
         ui.label(format!("{index} of {total}: {what}"));
@@ -275,6 +276,27 @@ pub fn review_ui(
                     ui.add(egui::Label::new(&s.label).truncate());
                     ui.weak(format!("{}–{}", s.start, s.end));
                 });
+                // Its attributes and pieces, so that versions differing only there differ.
+                if !s.attrs.is_empty() || !s.fragments.is_empty() {
+                    let mut what: Vec<String> = s
+                        .attrs
+                        .iter()
+                        .map(|(k, v)| {
+                            if v == spantag_core::project::FLAG_SET {
+                                k.clone()
+                            } else {
+                                format!("{k}: {v}")
+                            }
+                        })
+                        .collect();
+                    if !s.fragments.is_empty() {
+                        what.push(format!("{} pieces", s.fragments.len()));
+                    }
+                    ui.horizontal(|ui| {
+                        ui.add_space(18.0);
+                        ui.weak(what.join(", "));
+                    });
+                }
                 ui.horizontal(|ui| {
                     ui.add_space(18.0);
                     ui.add(egui::Label::new(format!("“{}”", preview_ends(whole, 48))).wrap())

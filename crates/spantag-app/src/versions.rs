@@ -122,7 +122,24 @@ fn row_job(
         for s in ending {
             let color = color_of(&s.label);
             job.append("]", 0.0, TextFormat::simple(font.clone(), color));
-            job.append(&s.label, 1.0, TextFormat::simple(tag_font.clone(), color));
+            // The label, then its attributes (so versions that differ only there differ).
+            let mut tag = s.label.clone();
+            for (name, value) in &s.attrs {
+                tag.push_str(if value == spantag_core::project::FLAG_SET {
+                    " +"
+                } else {
+                    " "
+                });
+                tag.push_str(if value == spantag_core::project::FLAG_SET {
+                    name
+                } else {
+                    value
+                });
+            }
+            if s.is_discontinuous() {
+                tag.push_str(&format!(" ({} pieces)", s.fragments.len()));
+            }
+            job.append(&tag, 1.0, TextFormat::simple(tag_font.clone(), color));
         }
     }
     let ended = doc
@@ -202,14 +219,30 @@ pub fn versions_ui(
         // Annotators whose spans on the sentence are the same share a row: with five
         // annotators the odd one out stands apart, and the strip stays short.
         let mut groups: Vec<Vec<usize>> = Vec::new();
-        let mut signatures: Vec<Option<Vec<(usize, usize, String)>>> = Vec::new();
+        // A span's place, label, attributes and pieces (not its id or note).
+        type Signature<'a> = (
+            usize,
+            usize,
+            &'a str,
+            &'a std::collections::BTreeMap<String, String>,
+            &'a [(usize, usize)],
+        );
+        let mut signatures: Vec<Option<Vec<Signature<'_>>>> = Vec::new();
         for (k, id) in ids.iter().enumerate() {
             let signature = session.layer(id).map(|l| {
                 l.index()
                     .overlapping(context.0..context.1)
                     .into_iter()
                     .filter_map(|p| l.layer().spans().get(p))
-                    .map(|x| (x.start, x.end, x.label.clone()))
+                    .map(|x| {
+                        (
+                            x.start,
+                            x.end,
+                            x.label.as_str(),
+                            &x.attrs,
+                            x.fragments.as_slice(),
+                        )
+                    })
                     .collect::<Vec<_>>()
             });
             match signatures

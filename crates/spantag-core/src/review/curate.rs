@@ -105,6 +105,36 @@ pub fn agreed_relations(layers: &[Layer], need: usize) -> Vec<RelationKey> {
         .collect()
 }
 
+/// What the annotators who made the span `start..end` of `label` agree on beyond it: each
+/// attribute every one of them gave the same value (one set by some and not others is left
+/// out: an attributes disagreement for review), and their pieces when all have the same.
+pub(super) fn agreed_details(
+    layers: &[Layer],
+    start: usize,
+    end: usize,
+    label: &str,
+) -> (BTreeMap<String, String>, Vec<(usize, usize)>) {
+    let made: Vec<&Span> = layers
+        .iter()
+        .filter_map(|l| l.find_duplicate(start..end, label))
+        .collect();
+    let Some((first, rest)) = made.split_first() else {
+        return (BTreeMap::new(), Vec::new());
+    };
+    let attrs = first
+        .attrs
+        .iter()
+        .filter(|(k, v)| rest.iter().all(|s| s.attrs.get(*k) == Some(*v)))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let fragments = if rest.iter().all(|s| s.fragments == first.fragments) {
+        first.fragments.clone()
+    } else {
+        Vec::new()
+    };
+    (attrs, fragments)
+}
+
 /// The note the makers of a span (same start, end and label) agree on: every one of them
 /// that wrote a note wrote this one, and at least one did.
 pub fn agreed_note(layers: &[Layer], start: usize, end: usize, label: &str) -> Option<String> {
@@ -236,14 +266,10 @@ fn curate_document(
         }
         let id = curated.allocate_id();
         curated.scheme.ensure(label);
-        curated.insert(
-            Span::new(id, *start..*end, label, doc.doc.slice(*start..*end)).with_note(agreed_note(
-                &doc.layers,
-                *start,
-                *end,
-                label,
-            )),
-        );
+        let mut span = Span::new(id, *start..*end, label, doc.doc.slice(*start..*end))
+            .with_note(agreed_note(&doc.layers, *start, *end, label));
+        (span.attrs, span.fragments) = agreed_details(&doc.layers, *start, *end, label);
+        curated.insert(span);
         added += 1;
     }
     // Relations the agreeing annotators made between curated spans come along.

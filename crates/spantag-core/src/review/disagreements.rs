@@ -12,6 +12,9 @@
 //!
 //! Two overlapping spans with different labels *and* different ranges are two **Missing**
 //! disagreements (each span is missing from the other annotator's layer).
+//!
+//! 4. **Attributes**: everyone made the span (same start, end and label) but not with the
+//!    same attributes or pieces.
 
 use std::collections::BTreeMap;
 
@@ -29,6 +32,8 @@ pub enum DisagreementKind {
     Label,
     /// Overlapping ranges (same label) with different boundaries.
     Boundary,
+    /// The same span with different attributes or pieces.
+    Attributes,
 }
 
 impl DisagreementKind {
@@ -38,6 +43,7 @@ impl DisagreementKind {
             Self::Missing => "missing",
             Self::Label => "label",
             Self::Boundary => "boundary",
+            Self::Attributes => "attributes",
         }
     }
 }
@@ -53,6 +59,12 @@ pub struct Said {
     pub end: usize,
     /// The label.
     pub label: String,
+    /// Its attributes (absent when none).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub attrs: BTreeMap<String, String>,
+    /// Its pieces, when discontinuous.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fragments: Vec<(usize, usize)>,
 }
 
 /// What one annotator said at a disagreement.
@@ -91,6 +103,15 @@ impl Disagreement {
     /// involved (same range and label), or rejected every one of them.
     pub fn settled_by(&self, layer: &Layer) -> bool {
         let spans = || self.says.iter().flat_map(|s| &s.spans);
+        if self.kind == DisagreementKind::Attributes {
+            // Settled when the curated span has one version's attributes and pieces.
+            return layer.decision_over(self.start, self.end).is_some()
+                || spans().any(|s| {
+                    layer
+                        .find_duplicate(s.start..s.end, &s.label)
+                        .is_some_and(|c| c.attrs == s.attrs && c.fragments == s.fragments)
+                });
+        }
         layer.decision_over(self.start, self.end).is_some()
             || spans().any(|s| layer.find_duplicate(s.start..s.end, &s.label).is_some())
             || (spans().next().is_some()
@@ -134,13 +155,24 @@ pub fn find_disagreements(layers: &[Layer]) -> Vec<Disagreement> {
         }
     }
     let mut open: Vec<Open<'_>> = Vec::new();
+    let mut out = Vec::new();
     for per_layer in by_key.values() {
         let agreed = per_layer.iter().map(Vec::len).min().unwrap_or(0);
+        // Everyone made it: the same attributes and pieces, or an attributes disagreement.
+        if agreed > 0 {
+            let firsts: Vec<Open<'_>> = per_layer.iter().map(|v| v[0]).enumerate().collect();
+            let (first, rest) = (firsts[0].1, &firsts[1..]);
+            if rest
+                .iter()
+                .any(|o| o.1.attrs != first.attrs || o.1.fragments != first.fragments)
+            {
+                out.push(make(DisagreementKind::Attributes, layers, &firsts));
+            }
+        }
         for (k, spans) in per_layer.iter().enumerate() {
             open.extend(spans[agreed..].iter().map(|s| (k, *s)));
         }
     }
-    let mut out = Vec::new();
     // 2. Label: one range, two or more labels, two or more annotators.
     let mut by_range: BTreeMap<(usize, usize), Vec<Open<'_>>> = BTreeMap::new();
     for item in open {
@@ -246,6 +278,8 @@ fn make(kind: DisagreementKind, layers: &[Layer], items: &[Open<'_>]) -> Disagre
                     start: o.1.start,
                     end: o.1.end,
                     label: o.1.label.clone(),
+                    attrs: o.1.attrs.clone(),
+                    fragments: o.1.fragments.clone(),
                 })
                 .collect();
             spans.sort_by(|a, b| (a.start, a.end, &a.label).cmp(&(b.start, b.end, &b.label)));

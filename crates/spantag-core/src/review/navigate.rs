@@ -160,11 +160,12 @@ pub fn accept_version(
         if curated.is_rejected(said.start, said.end, &said.label) {
             edits.push(Edit::Unreject(rejection(doc, said)));
         }
-        if curated
-            .find_duplicate(said.start..said.end, &said.label)
-            .is_some()
-            || said.end > doc.char_len()
-        {
+        if let Some(existing) = curated.find_duplicate(said.start..said.end, &said.label) {
+            // The curated span is there: it takes this version's attributes and pieces.
+            edits.extend(align_details(existing, said, doc));
+            continue;
+        }
+        if said.end > doc.char_len() {
             continue;
         }
         let chosen = source.and_then(|l| l.get(said.id));
@@ -245,6 +246,36 @@ fn rejection(doc: &Document, said: &Said) -> Rejection {
     }
 }
 
+/// The edits that give the curated span `existing` the attributes and pieces of `said`.
+fn align_details(existing: &Span, said: &Said, doc: &Document) -> Vec<Edit> {
+    let mut edits: Vec<Edit> = existing
+        .attrs
+        .keys()
+        .chain(said.attrs.keys())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .filter(|name| existing.attrs.get(*name) != said.attrs.get(*name))
+        .map(|name| Edit::SetAttr {
+            id: existing.id,
+            name: name.clone(),
+            value: said.attrs.get(name).cloned(),
+        })
+        .collect();
+    if existing.fragments != said.fragments {
+        let pieces = if said.fragments.is_empty() {
+            vec![(said.start, said.end)]
+        } else {
+            said.fragments.clone()
+        };
+        edits.push(Edit::SetPieces {
+            id: existing.id,
+            pieces,
+            text: doc.slice(said.start..said.end).to_owned(),
+        });
+    }
+    edits
+}
+
 /// "Accept all agreed": the edit adding to the curated layer every span the rules accept
 /// (see [`CurateOptions`]) that it does not hold yet, the curator did not reject, that lies
 /// outside every decided disagreement ([`Decision`]) and that no curated span of the same
@@ -274,10 +305,10 @@ pub fn accept_agreed(
             start,
             end,
             note: super::curate::agreed_note(annotators, start, end, &label),
+            attrs: super::curate::agreed_details(annotators, start, end, &label).0,
+            fragments: super::curate::agreed_details(annotators, start, end, &label).1,
             label: label.clone(),
             text: doc.slice(start..end).to_owned(),
-            attrs: std::collections::BTreeMap::new(),
-            fragments: Vec::new(),
         }));
         added.push(((start, end, label), next));
         next += 1;
@@ -326,6 +357,58 @@ mod tests {
     use super::*;
     use crate::edit::apply;
     use crate::review::test_support::layer;
+
+    #[test]
+    fn different_attributes_on_one_span_are_a_disagreement_that_accepting_settles() {
+        // Python: t = "Reyes said the levee is late."; t[0:5] == "Reyes", t[11:28] ==
+        // "the levee is late".
+        let doc = Document::from_text("Reyes said the levee is late.".into());
+        let with = |who: &str, certainty: Option<&str>, negated: bool| {
+            let mut l = layer(who, &[(0, 5, "actor"), (11, 28, "claim")]);
+            let mut claim = l.spans()[1].clone();
+            if let Some(c) = certainty {
+                claim.attrs.insert("certainty".into(), c.into());
+            }
+            if negated {
+                claim.attrs.insert("negated".into(), "true".into());
+            }
+            l.replace(claim);
+            l
+        };
+        // Both negated it; alice says hedged, bob probable.
+        let layers = [
+            with("alice", Some("hedged"), true),
+            with("bob", Some("probable"), true),
+        ];
+        let found = find_disagreements(&layers);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let d = &found[0];
+        assert_eq!(d.kind, super::super::DisagreementKind::Attributes);
+        assert_eq!((d.start, d.end), (11, 28));
+        // "Accept all agreed" takes both spans with what they agree on: negated, no
+        // certainty; that does not settle the disagreement.
+        let mut curated = Layer::new("curated");
+        let (edit, n) = accept_agreed(&doc, &curated, &layers, CurateOptions::default());
+        assert_eq!(n, 2);
+        apply(&mut curated, edit).unwrap();
+        let claim = curated.find_duplicate(11..28, "claim").unwrap();
+        assert_eq!(claim.attrs.len(), 1);
+        assert_eq!(claim.attrs["negated"], "true");
+        assert!(!d.settled_by(&curated));
+        // Accepting bob's version gives the curated claim his attributes: settled.
+        let edit = accept_version(&doc, &curated, d, 1, &layers);
+        apply(&mut curated, edit).unwrap();
+        let claim = curated.find_duplicate(11..28, "claim").unwrap();
+        assert_eq!(claim.attrs["certainty"], "probable");
+        assert_eq!(claim.attrs["negated"], "true");
+        assert!(d.settled_by(&curated));
+        // The same attributes everywhere: no disagreement.
+        let same = [
+            with("alice", Some("hedged"), false),
+            with("bob", Some("hedged"), false),
+        ];
+        assert!(find_disagreements(&same).is_empty());
+    }
 
     #[test]
     fn accept_settles_reject_settles_and_the_navigator_skips_settled_ones() {
