@@ -404,3 +404,31 @@ fn attributes_are_declared_per_label_and_checked() {
         assert!(message.contains("\"kind\""), "{message}");
     }
 }
+
+/// Event types name a label of the project and list roles, each once.
+#[test]
+fn event_types_are_declared_with_their_roles_and_checked() {
+    let text = r##"(
+    version: 1,
+    labels: [(name: "event", color: "#59a14f"), (name: "actor", color: "#e15759")],
+    events: [(label: "event", roles: ["Participant", "Place"])],
+)"##;
+    let project = project::parse(text, Path::new("spantag.ron")).unwrap();
+    assert_eq!(project.events[0].roles, ["Participant", "Place"]);
+    assert_eq!(
+        project::parse(&project.to_ron(), Path::new("x")).unwrap(),
+        project
+    );
+    let (line, _, message) =
+        invalid(&text.replace("(label: \"event\", roles", "(label: \"meeting\", roles"));
+    assert_eq!(line, 4);
+    assert!(
+        message.contains("\"meeting\" names a label the project does not define"),
+        "{message}"
+    );
+    let (_, _, message) = invalid(&text.replace("\"Place\"]", "\"Participant\"]"));
+    assert!(
+        message.contains("the role \"Participant\" is listed twice"),
+        "{message}"
+    );
+}

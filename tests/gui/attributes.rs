@@ -128,3 +128,88 @@ fn attributes_by_key_and_a_piece_by_drag_are_undoable_and_saved() {
         "{text}"
     );
 }
+
+/// The project file makes `event` spans triggers with the roles Participant and Place: with
+/// "met" selected, R and a click on "Kim" offer "Participant (event role)"; picking it makes
+/// an event whose argument is Kim, drawn and saved; a second argument joins the same event;
+/// undo takes each back. Python: t = "Kim met Lee in Seoul.\n"; t[0:3] == "Kim", t[4:7] ==
+/// "met", t[15:20] == "Seoul".
+#[test]
+fn an_event_argument_is_made_with_r_a_click_and_a_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("meeting.txt");
+    std::fs::write(&doc, "Kim met Lee in Seoul.\n").unwrap();
+    std::fs::write(
+        dir.path().join("spantag.ron"),
+        r##"(
+    version: 1,
+    labels: [
+        (name: "actor", color: "#e15759"),
+        (name: "event", color: "#59a14f"),
+        (name: "place", color: "#f28e2b"),
+    ],
+    events: [(label: "event", roles: ["Participant", "Place"])],
+)"##,
+    )
+    .unwrap();
+    let mut h = harness::app(harness::tester(dir.path(), &doc, false));
+    for (range, key) in [
+        ((0, 3), Key::Num1),
+        ((4, 7), Key::Num2),
+        ((15, 20), Key::Num3),
+    ] {
+        select(&mut h, range.0, range.1);
+        h.key_press(key);
+        h.run();
+    }
+    let id_at = |h: &Harness<'_, SpantagApp>, start: usize| {
+        h.state()
+            .layer()
+            .unwrap()
+            .spans()
+            .iter()
+            .find(|s| s.start == start)
+            .unwrap()
+            .id
+    };
+    let (kim, met, seoul) = (id_at(&h, 0), id_at(&h, 4), id_at(&h, 15));
+    let relate = |h: &mut Harness<'_, SpantagApp>, target: usize, role: &str| {
+        let at = pos(h, 5);
+        harness::click_at(h, at);
+        h.key_press(Key::R);
+        h.run();
+        let at = pos(h, target);
+        harness::click_at(h, at);
+        h.get_by_label(&format!("{role} (event role)")).click();
+        h.run();
+    };
+    relate(&mut h, 1, "Participant");
+    relate(&mut h, 17, "Place");
+    let events = h.state().layer().unwrap().events.clone();
+    assert_eq!(events.len(), 1, "one event, two arguments: {events:?}");
+    assert_eq!(
+        (events[0].trigger, events[0].label.as_str()),
+        (met, "event")
+    );
+    let args: Vec<(&str, u64)> = events[0]
+        .args
+        .iter()
+        .map(|a| (a.role.as_str(), a.to))
+        .collect();
+    assert_eq!(args, [("Participant", kim), ("Place", seoul)]);
+    // Undo the Place argument, then the event.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(h.state().layer().unwrap().events[0].args.len(), 1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(h.state().layer().unwrap().events.is_empty());
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    let file = AnnotationFile::read(&annotation_path(&doc, "tester")).unwrap();
+    assert_eq!(file.events.len(), 1);
+    assert_eq!(file.events[0].args.len(), 1);
+    assert_eq!(file.events[0].args[0].to, kim);
+}

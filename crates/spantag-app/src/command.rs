@@ -39,6 +39,8 @@ pub enum Command {
     StartPiece,
     /// Make a span continuous again (one piece from its start to its end).
     JoinPieces(SpanRef),
+    /// Make span `.1` an argument of role `.2` of the event the span `.0` triggers.
+    AddEventArg(SpanRef, u64, String),
     /// Add a label to a layer's scheme.
     AddLabel(LayerId, String),
     /// Jump to the start or the end of the document.

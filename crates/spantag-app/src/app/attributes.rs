@@ -1,4 +1,5 @@
-//! A span's note, attributes and pieces in the app: its note (the span panel), setting an
+//! A span's note, attributes, pieces and event arguments in the app: its note (the span
+//! panel), an event argument (the relation picker's roles), setting an
 //! attribute (the span panel, or its
 //! letter key on the selected span), adding a piece to a span (G, then a drag over the
 //! text), and making a span continuous again. Each is one undoable edit.
@@ -76,6 +77,17 @@ impl SpantagApp {
                 };
                 if let Err(err) = open.session.apply(&target.layer, edit) {
                     self.error(format!("Could not join the pieces: {err}"));
+                }
+            }
+            Command::AddEventArg(trigger, to, role) => {
+                self.relation_pick = None;
+                let Some(open) = &mut self.open else { return };
+                match open
+                    .session
+                    .add_event_arg(&trigger.layer, trigger.id, to, &role)
+                {
+                    Ok(_) => self.info(format!("Added a “{role}” argument (Ctrl+Z undoes it)")),
+                    Err(err) => self.error(format!("Could not add the argument: {err}")),
                 }
             }
             _ => {}

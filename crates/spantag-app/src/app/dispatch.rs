@@ -240,6 +240,7 @@ impl SpantagApp {
             | Command::SetNote(..)
             | Command::CycleAttr(_)
             | Command::StartPiece
+            | Command::AddEventArg(..)
             | Command::JoinPieces(_) => self.run_attribute_command(command),
             Command::AddLabel(layer, name) => {
                 let Some(open) = &mut self.open else { return };

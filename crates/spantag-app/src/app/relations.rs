@@ -1,6 +1,7 @@
 //! Picking a relation's type once its source and target spans are chosen: only the types
 //! whose ends allow the two spans' labels are offered (the project file can add types and
-//! restrict their ends).
+//! restrict their ends). When the project file makes the source's label an event type, its
+//! roles are offered too: picking one makes the target an argument of the source's event.
 
 use egui::RichText;
 
@@ -20,12 +21,19 @@ impl SpantagApp {
         let (Some(from), Some(to)) = (layer.get(source.id), layer.get(*target)) else {
             return;
         };
-        let allowed: Vec<String> = open
+        // (whether it is an event role, its name)
+        let allowed: Vec<(bool, String)> = open
             .session
             .relation_types()
             .iter()
             .filter(|t| t.allows(&from.label, &to.label))
-            .map(|t| t.name.clone())
+            .map(|t| (false, t.name.clone()))
+            .chain(
+                open.session
+                    .event_roles(&from.label)
+                    .iter()
+                    .map(|r| (true, r.clone())),
+            )
             .collect();
         let mut chosen = None;
         let mut cancel = false;
@@ -48,12 +56,22 @@ impl SpantagApp {
                     )).weak());
                 }
                 ui.horizontal_wrapped(|ui| {
-                    for (i, name) in allowed.iter().enumerate() {
+                    for (i, (role, name)) in allowed.iter().enumerate() {
+                        let text = if *role {
+                            RichText::new(format!("{name} (event role)")).strong()
+                        } else {
+                            RichText::new(name).strong()
+                        };
+                        let what = if *role {
+                            format!("Make it the {name} of the {} event", from.label)
+                        } else {
+                            format!("A {name} relation")
+                        };
                         let button = ui
-                            .button(RichText::new(name).strong())
-                            .on_hover_text(format!("Enter picks the first; {}", i + 1));
+                            .button(text)
+                            .on_hover_text(format!("{what}. Enter picks the first; {}", i + 1));
                         if button.clicked() {
-                            chosen = Some(name.clone());
+                            chosen = Some((*role, name.clone()));
                         }
                     }
                     if ui.button("Cancel").on_hover_text("Esc").clicked() {
@@ -76,9 +94,12 @@ impl SpantagApp {
                 }
             }
         });
-        if let Some(label) = chosen {
-            self.commands
-                .push(Command::AddRelation(source.clone(), *target, label));
+        if let Some((role, label)) = chosen {
+            self.commands.push(if role {
+                Command::AddEventArg(source.clone(), *target, label)
+            } else {
+                Command::AddRelation(source.clone(), *target, label)
+            });
         } else if cancel {
             self.commands.push(Command::CancelRelation);
         }

@@ -59,6 +59,20 @@ pub struct Project {
     /// without being asked, since the file may come from a shared folder).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
+    /// The event types: spans of a label that trigger events, with the roles their
+    /// arguments may take (`(label: "event", roles: ["Participant", "Place"])`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<EventType>,
+}
+
+/// Spans of `label` trigger events whose arguments take one of `roles` (brat's `E` lines).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventType {
+    /// The trigger's label, and the event's type.
+    pub label: String,
+    /// The roles an argument may take.
+    pub roles: Vec<String>,
 }
 
 /// The file as read, before the default relation types are filled in.
@@ -72,6 +86,8 @@ struct ProjectFile {
     relation_types: Option<Vec<RelationType>>,
     #[serde(default)]
     model: Option<String>,
+    #[serde(default)]
+    events: Vec<EventType>,
 }
 
 /// A field that is there (`None` only when it is missing).
@@ -88,6 +104,7 @@ impl From<ProjectFile> for Project {
             labels: file.labels,
             relation_types: Vec::new(),
             model: file.model,
+            events: file.events,
         };
         project.relation_types = file
             .relation_types
@@ -311,6 +328,7 @@ impl Project {
             labels,
             relation_types: Vec::new(),
             model: None,
+            events: Vec::new(),
         };
         project.relation_types = project.default_relation_types();
         project

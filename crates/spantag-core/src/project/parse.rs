@@ -121,6 +121,41 @@ pub fn parse(text: &str, path: &Path) -> Result<Project, ProjectError> {
             }
         }
     }
+    for (i, event) in project.events.iter().enumerate() {
+        let at = locate.quoted(&event.label, locate.offset(locate.word("events", 0)));
+        if project.label(&event.label).is_none() {
+            return Err(invalid(
+                at,
+                format!(
+                    "event type {:?} names a label the project does not define",
+                    event.label
+                ),
+            ));
+        }
+        if project.events[..i].iter().any(|e| e.label == event.label) {
+            return Err(invalid(
+                at,
+                format!("event type {:?} is defined twice", event.label),
+            ));
+        }
+        for (k, role) in event.roles.iter().enumerate() {
+            if let Err(e) = validate_label_name(role) {
+                return Err(invalid(
+                    at,
+                    format!("event type {:?}, role {}: {e}", event.label, k + 1),
+                ));
+            }
+            if event.roles[..k].contains(role) {
+                return Err(invalid(
+                    at,
+                    format!(
+                        "event type {:?}: the role {role:?} is listed twice",
+                        event.label
+                    ),
+                ));
+            }
+        }
+    }
     Ok(project)
 }
 

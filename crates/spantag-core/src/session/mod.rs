@@ -273,6 +273,8 @@ pub struct Session {
     relation_types: Vec<crate::project::RelationType>,
     /// The attributes the project file declares, by label.
     attributes: BTreeMap<String, Vec<crate::project::Attribute>>,
+    /// The event roles the project file declares, by trigger label.
+    event_roles: BTreeMap<String, Vec<String>>,
     /// Why the project file (`spantag.ron`) could not be used, if it could not.
     project_error: Option<String>,
     /// The relation types come from the project file (else the defaults, fitted to the
@@ -297,6 +299,7 @@ impl Session {
             scheme: LabelScheme::default(),
             relation_types: crate::project::default_relation_types(),
             attributes: BTreeMap::new(),
+            event_roles: BTreeMap::new(),
             project_error: None,
             project_relation_types: false,
             editable_default_labels: false,

@@ -47,6 +47,11 @@ impl Session {
                     .filter(|l| !l.attributes.is_empty())
                     .map(|l| (l.name.clone(), l.attributes.clone()))
                     .collect();
+                self.event_roles = project
+                    .events
+                    .iter()
+                    .map(|e| (e.label.clone(), e.roles.clone()))
+                    .collect();
                 self.unify_scheme();
             }
             Err(err) => self.project_error = Some(err.to_string()),
@@ -74,6 +79,7 @@ impl Session {
         self.project_error = None;
         self.project_relation_types = false;
         self.attributes.clear();
+        self.event_roles.clear();
         self.apply_project(true);
         self.unify_scheme();
     }
@@ -81,6 +87,61 @@ impl Session {
     /// The attributes the project file declares for spans of `label` (none without one).
     pub fn attributes_of(&self, label: &str) -> &[crate::project::Attribute] {
         self.attributes.get(label).map_or(&[], Vec::as_slice)
+    }
+
+    /// The roles the project file gives events triggered by spans of `label` (none: such
+    /// spans trigger no events made in the app).
+    pub fn event_roles(&self, label: &str) -> &[String] {
+        self.event_roles.get(label).map_or(&[], Vec::as_slice)
+    }
+
+    /// Adds an argument of `role` pointing at span `to` to the event that span `trigger`
+    /// triggers in a layer (its first one; a new event when it triggers none), as one
+    /// undoable step; returns the event's id. An argument that is there already is not added
+    /// twice.
+    pub fn add_event_arg(
+        &mut self,
+        id: &LayerId,
+        trigger: u64,
+        to: u64,
+        role: &str,
+    ) -> Result<u64, SessionError> {
+        let state = self.editable_mut(id)?;
+        if trigger == to {
+            return Err(SessionError::Edit(EditError::NoSuchSpan(to)));
+        }
+        let layer = &state.layer;
+        let (Some(span), Some(_)) = (layer.get(trigger), layer.get(to)) else {
+            return Err(SessionError::Edit(EditError::NoSuchSpan(to)));
+        };
+        let label = span.label.clone();
+        let mut events = layer.events.clone();
+        let arg = crate::annotation::EventArg {
+            role: role.to_owned(),
+            to,
+        };
+        let event_id = match events.iter_mut().find(|e| e.trigger == trigger) {
+            Some(event) if event.args.contains(&arg) => return Ok(event.id),
+            Some(event) => {
+                event.args.push(arg);
+                event.id
+            }
+            None => {
+                let event_id = layer.next_id();
+                events.push(crate::annotation::Event {
+                    id: event_id,
+                    label,
+                    trigger,
+                    args: vec![arg],
+                    attrs: Default::default(),
+                    note: None,
+                });
+                event_id
+            }
+        };
+        let equivalences = layer.equivalences.clone();
+        self.apply(id, Edit::SetEvents(Box::new((events, equivalences))))?;
+        Ok(event_id)
     }
 
     /// Why the project file could not be used (the defaults are used instead).
