@@ -27,6 +27,9 @@ fn arb_file() -> impl Strategy<Value = AnnotationFile> {
                 arb_string(),
                 arb_string(),
                 prop::option::of(arb_string()),
+                // Attributes (any names and values) and, for some spans, two pieces.
+                prop::collection::btree_map(arb_string(), arb_string(), 0..3),
+                any::<bool>(),
             ),
             0..20,
         ),
@@ -36,8 +39,13 @@ fn arb_file() -> impl Strategy<Value = AnnotationFile> {
         .prop_map(|(source, annotator, spans, labels, relations)| {
             let mut spans: Vec<Span> = spans
                 .into_iter()
-                .map(|(id, start, len, label, text, note)| {
-                    Span::new(id, start..start + len, label, text).with_note(note)
+                .map(|(id, start, len, label, text, note, attrs, pieces)| {
+                    let mut span = Span::new(id, start..start + len, label, text).with_note(note);
+                    span.attrs = attrs;
+                    if pieces && len >= 3 {
+                        span.fragments = vec![(start, start + 1), (start + len - 1, start + len)];
+                    }
+                    span
                 })
                 .collect();
             spans.sort_by(Span::order);
@@ -56,8 +64,28 @@ fn arb_file() -> impl Strategy<Value = AnnotationFile> {
             AnnotationFile {
                 unknown: Default::default(),
                 conflicts: Vec::new(),
-                events: Vec::new(),
-                equivalences: Vec::new(),
+                // An event on the first span naming the second, and an equivalence of both.
+                events: match spans.as_slice() {
+                    [a, b, ..] => vec![spantag_core::annotation::Event {
+                        id: 5000,
+                        label: a.label.clone(),
+                        trigger: a.id,
+                        args: vec![spantag_core::annotation::EventArg {
+                            role: b.label.clone(),
+                            to: b.id,
+                        }],
+                        attrs: a.attrs.clone(),
+                        note: a.note.clone(),
+                    }],
+                    _ => Vec::new(),
+                },
+                equivalences: match spans.as_slice() {
+                    [a, b, ..] => vec![spantag_core::annotation::Equivalence {
+                        label: b.text.clone(),
+                        members: vec![a.id, b.id],
+                    }],
+                    _ => Vec::new(),
+                },
                 rejected,
                 decisions: Vec::new(),
                 orphans,

@@ -8,7 +8,7 @@
 //! For every input it accepts, it gives exactly what `ron` gives (a property test checks).
 
 use super::AnnotationFile;
-use crate::annotation::{Label, Rejection, Relation, Span};
+use crate::annotation::{Equivalence, Event, EventArg, Label, Rejection, Relation, Span};
 
 struct Parser<'a> {
     bytes: &'a [u8],
@@ -214,6 +214,40 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// A map of strings to strings, `{"a": "b", …}` (a later key replaces an earlier one,
+    /// as `ron` reads it into a map).
+    fn string_map(&mut self) -> Option<std::collections::BTreeMap<String, String>> {
+        self.eat(b'{')?;
+        let mut out = std::collections::BTreeMap::new();
+        loop {
+            if self.eat(b'}').is_some() {
+                return Some(out);
+            }
+            let key = self.string()?;
+            self.eat(b':')?;
+            let value = self.string()?;
+            out.insert(key, value);
+            if self.eat(b',').is_none() {
+                self.eat(b'}')?;
+                return Some(out);
+            }
+        }
+    }
+
+    /// A list of `(start, end)` pairs.
+    fn pairs(&mut self) -> Option<Vec<(usize, usize)>> {
+        self.list(|p| {
+            p.eat(b'(')?;
+            let a = p.usize()?;
+            p.eat(b',')?;
+            let b = p.usize()?;
+            // A trailing comma, as `ron` allows.
+            let _ = p.eat(b',');
+            p.eat(b')')?;
+            Some((a, b))
+        })
+    }
+
     fn option_string(&mut self) -> Option<Option<String>> {
         match self.ident()? {
             "None" => Some(None),
@@ -238,7 +272,8 @@ fn set<T>(slot: &mut Option<T>, value: Option<T>) -> Option<()> {
 
 /// A span as the canonical writer puts it on its line — `(id: 1, start: 0, end: 5, label:
 /// "…", text: "…")`, maybe with `, note: Some("…")` — read without matching field names;
-/// anything else goes to the general reader (attributes and fragments go to `ron`).
+/// then `, attrs: {…}` and `, fragments: […]` when present; anything else goes to the
+/// general reader.
 fn span(p: &mut Parser<'_>) -> Option<Span> {
     let at = p.pos;
     if let Some(span) = canonical_span(p) {
@@ -267,13 +302,21 @@ fn canonical_span(p: &mut Parser<'_>) -> Option<Span> {
     } else {
         None
     };
+    let mut span = Span::new(id, start..end, label, text).with_note(note);
+    if p.literal(b", attrs: ").is_some() {
+        span.attrs = p.string_map()?;
+    }
+    if p.literal(b", fragments: ").is_some() {
+        span.fragments = p.pairs()?;
+    }
     p.literal(b")")?;
-    Some(Span::new(id, start..end, label, text).with_note(note))
+    Some(span)
 }
 
 fn any_span(p: &mut Parser<'_>) -> Option<Span> {
     let (mut id, mut start, mut end, mut label, mut text, mut note) =
         (None, None, None, None, None, None);
+    let (mut attrs, mut fragments) = (None, None);
     p.fields(|p, name| match name {
         "id" => set(&mut id, p.uint()),
         "start" => set(&mut start, p.usize()),
@@ -281,9 +324,62 @@ fn any_span(p: &mut Parser<'_>) -> Option<Span> {
         "label" => set(&mut label, p.string()),
         "text" => set(&mut text, p.string()),
         "note" => set(&mut note, p.option_string()),
+        "attrs" => set(&mut attrs, p.string_map()),
+        "fragments" => set(&mut fragments, p.pairs()),
         _ => None,
     })?;
-    Some(Span::new(id?, start?..end?, label?, text?).with_note(note.flatten()))
+    let mut span = Span::new(id?, start?..end?, label?, text?).with_note(note.flatten());
+    span.attrs = attrs.unwrap_or_default();
+    span.fragments = fragments.unwrap_or_default();
+    Some(span)
+}
+
+fn event(p: &mut Parser<'_>) -> Option<Event> {
+    let (mut id, mut label, mut trigger, mut args, mut attrs, mut note) =
+        (None, None, None, None, None, None);
+    p.fields(|p, name| match name {
+        "id" => set(&mut id, p.uint()),
+        "label" => set(&mut label, p.string()),
+        "trigger" => set(&mut trigger, p.uint()),
+        "args" => set(&mut args, p.list(event_arg)),
+        "attrs" => set(&mut attrs, p.string_map()),
+        "note" => set(&mut note, p.option_string()),
+        _ => None,
+    })?;
+    Some(Event {
+        id: id?,
+        label: label?,
+        trigger: trigger?,
+        args: args.unwrap_or_default(),
+        attrs: attrs.unwrap_or_default(),
+        note: note.flatten(),
+    })
+}
+
+fn event_arg(p: &mut Parser<'_>) -> Option<EventArg> {
+    let (mut role, mut to) = (None, None);
+    p.fields(|p, name| match name {
+        "role" => set(&mut role, p.string()),
+        "to" => set(&mut to, p.uint()),
+        _ => None,
+    })?;
+    Some(EventArg {
+        role: role?,
+        to: to?,
+    })
+}
+
+fn equivalence(p: &mut Parser<'_>) -> Option<Equivalence> {
+    let (mut label, mut members) = (None, None);
+    p.fields(|p, name| match name {
+        "label" => set(&mut label, p.string()),
+        "members" => set(&mut members, p.list(Parser::uint)),
+        _ => None,
+    })?;
+    Some(Equivalence {
+        label: label?,
+        members: members?,
+    })
 }
 
 fn label(p: &mut Parser<'_>) -> Option<Label> {
@@ -365,6 +461,7 @@ pub fn parse(text: &str) -> Option<AnnotationFile> {
     let (mut version, mut source, mut source_hash, mut annotator) = (None, None, None, None);
     let (mut labels, mut spans, mut relations, mut orphans) = (None, None, None, None);
     let (mut done, mut rejected, mut decisions) = (None, None, None);
+    let (mut events, mut equivalences) = (None, None);
     p.fields(|p, name| match name {
         "version" => set(&mut version, p.u32()),
         "source" => set(&mut source, p.string()),
@@ -380,6 +477,8 @@ pub fn parse(text: &str) -> Option<AnnotationFile> {
         "orphans" => set(&mut orphans, p.list(span)),
         "rejected" => set(&mut rejected, p.list(rejection)),
         "decisions" => set(&mut decisions, p.list(decision)),
+        "events" => set(&mut events, p.list(event)),
+        "equivalences" => set(&mut equivalences, p.list(equivalence)),
         _ => None,
     })?;
     p.skip_ws();
@@ -395,8 +494,8 @@ pub fn parse(text: &str) -> Option<AnnotationFile> {
         labels: labels.unwrap_or_default(),
         spans: spans?,
         relations: relations.unwrap_or_default(),
-        events: Vec::new(),
-        equivalences: Vec::new(),
+        events: events.unwrap_or_default(),
+        equivalences: equivalences.unwrap_or_default(),
         orphans: orphans.unwrap_or_default(),
         rejected: rejected.unwrap_or_default(),
         decisions: decisions.unwrap_or_default(),
