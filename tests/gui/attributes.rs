@@ -197,6 +197,16 @@ fn an_event_argument_is_made_with_r_a_click_and_a_role() {
         .map(|a| (a.role.as_str(), a.to))
         .collect();
     assert_eq!(args, [("Participant", kim), ("Place", seoul)]);
+    // The span panel of "met" lists the event; "Delete event" deletes it, undo restores it.
+    let at = pos(&h, 5);
+    harness::click_at(&mut h, at);
+    h.get_by_label("Participant: “Kim”");
+    h.get_by_label("Delete event").click();
+    h.run();
+    assert!(h.state().layer().unwrap().events.is_empty());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(h.state().layer().unwrap().events[0].args.len(), 2);
     // Undo the Place argument, then the event.
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();

@@ -41,6 +41,8 @@ pub enum Command {
     JoinPieces(SpanRef),
     /// Make span `.1` an argument of role `.2` of the event the span `.0` triggers.
     AddEventArg(SpanRef, u64, String),
+    /// Remove argument `.2` of event `.1` of the layer of span `.0` (`None`: the event).
+    RemoveEventPart(SpanRef, u64, Option<usize>),
     /// Add a label to a layer's scheme.
     AddLabel(LayerId, String),
     /// Jump to the start or the end of the document.

@@ -1,7 +1,8 @@
-//! The span panel's attributes and pieces: a checkbox for each flag and a list for each
-//! attribute with values (as the project file declares them for the span's label), any other
-//! attribute the span carries (from an import) with a button to remove it, and the pieces of
-//! a discontinuous span.
+//! The span panel's attributes, events and pieces: a checkbox for each flag and a list for
+//! each attribute with values (as the project file declares them for the span's label), any
+//! other attribute the span carries (from an import) with a button to remove it, the events
+//! the span triggers with their arguments (each removable), and the pieces of a
+//! discontinuous span.
 
 use egui::RichText;
 use spantag_core::annotation::Span;
@@ -100,6 +101,38 @@ pub fn attributes_ui(
                 commands.push(Command::SetAttr(target.clone(), name.clone(), None));
             }
         });
+    }
+    // The events this span triggers, each argument with a button to remove it.
+    let layer = open.layer();
+    for event in layer.events.iter().filter(|e| e.trigger == span.id) {
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(format!("Event: {}", event.label)).strong());
+            if ui
+                .small_button("Delete event")
+                .on_hover_text("Delete this event and its arguments (not their spans)")
+                .clicked()
+            {
+                commands.push(Command::RemoveEventPart(target.clone(), event.id, None));
+            }
+        });
+        for (i, arg) in event.args.iter().enumerate() {
+            let what = layer.get(arg.to).map_or_else(
+                || format!("event {}", arg.to),
+                |s| format!("“{}”", crate::doc_view::preview(&s.text, 28)),
+            );
+            ui.horizontal(|ui| {
+                ui.add_space(10.0);
+                ui.label(format!("{}: {what}", arg.role));
+                if ui
+                    .small_button("×")
+                    .on_hover_text(format!("Remove the {} argument", arg.role))
+                    .clicked()
+                {
+                    commands.push(Command::RemoveEventPart(target.clone(), event.id, Some(i)));
+                }
+            });
+        }
     }
     if span.is_discontinuous() {
         ui.add_space(4.0);

@@ -90,6 +90,17 @@ impl SpantagApp {
                     Err(err) => self.error(format!("Could not add the argument: {err}")),
                 }
             }
+            Command::RemoveEventPart(trigger, event, index) => {
+                let Some(open) = &mut self.open else { return };
+                match open.session.remove_event_part(&trigger.layer, event, index) {
+                    Ok(()) => self.info(if index.is_some() {
+                        "Argument removed (Ctrl+Z brings it back)"
+                    } else {
+                        "Event deleted (Ctrl+Z brings it back)"
+                    }),
+                    Err(err) => self.error(format!("Could not change the event: {err}")),
+                }
+            }
             _ => {}
         }
     }

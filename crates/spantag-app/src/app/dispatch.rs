@@ -241,6 +241,7 @@ impl SpantagApp {
             | Command::CycleAttr(_)
             | Command::StartPiece
             | Command::AddEventArg(..)
+            | Command::RemoveEventPart(..)
             | Command::JoinPieces(_) => self.run_attribute_command(command),
             Command::AddLabel(layer, name) => {
                 let Some(open) = &mut self.open else { return };

@@ -144,6 +144,36 @@ impl Session {
         Ok(event_id)
     }
 
+    /// Removes argument `index` of event `event` in a layer (`None`: the whole event), as one
+    /// undoable step.
+    pub fn remove_event_part(
+        &mut self,
+        id: &LayerId,
+        event: u64,
+        index: Option<usize>,
+    ) -> Result<(), SessionError> {
+        let state = self.editable_mut(id)?;
+        let mut events = state.layer.events.clone();
+        let Some(at) = events.iter().position(|e| e.id == event) else {
+            return Err(SessionError::Edit(EditError::NoSuchRelation(event)));
+        };
+        match index {
+            Some(i) if i < events[at].args.len() => {
+                events[at].args.remove(i);
+            }
+            Some(_) => return Err(SessionError::Edit(EditError::NoSuchRelation(event))),
+            None => {
+                events.remove(at);
+                // Arguments naming the removed event go with it.
+                for other in &mut events {
+                    other.args.retain(|a| a.to != event);
+                }
+            }
+        }
+        let equivalences = state.layer.equivalences.clone();
+        self.apply(id, Edit::SetEvents(Box::new((events, equivalences))))
+    }
+
     /// Why the project file could not be used (the defaults are used instead).
     pub fn project_error(&self) -> Option<&str> {
         self.project_error.as_deref()

@@ -489,3 +489,47 @@ fn the_project_file_sets_labels_and_relation_types_and_a_bad_one_is_reported() {
         "(version: 1, labels: [(name: \"x\", color: \"red\")])"
     );
 }
+
+#[test]
+fn event_arguments_are_added_and_removed_one_by_one_and_undone() {
+    // "Mayor Reyes said the levee is late.": Mayor Reyes 0..11, said 12..16, levee 21..26.
+    let (_dir, mut session) = session_with_two_layers();
+    let id = LayerId::from_name("alice");
+    let tagged = |t: Tagged| match t {
+        Tagged::Added(span) => span,
+        _ => panic!("not tagged"),
+    };
+    let said = tagged(session.tag(&id, 12..16, "event").unwrap());
+    let levee = tagged(session.tag(&id, 21..26, "claim").unwrap());
+    let reyes = session.layer(&id).unwrap().layer().spans()[0].id;
+    let event = session.add_event_arg(&id, said, reyes, "Speaker").unwrap();
+    // A second argument joins the same event; the same one again is not added twice.
+    assert_eq!(
+        session.add_event_arg(&id, said, levee, "Topic").unwrap(),
+        event
+    );
+    assert_eq!(
+        session.add_event_arg(&id, said, levee, "Topic").unwrap(),
+        event
+    );
+    let args = |s: &Session| -> Vec<String> {
+        s.layer(&id)
+            .unwrap()
+            .layer()
+            .events
+            .iter()
+            .flat_map(|e| e.args.iter().map(|a| a.role.clone()))
+            .collect()
+    };
+    assert_eq!(args(&session), ["Speaker", "Topic"]);
+    session.remove_event_part(&id, event, Some(0)).unwrap();
+    assert_eq!(args(&session), ["Topic"]);
+    session.remove_event_part(&id, event, None).unwrap();
+    assert!(session.layer(&id).unwrap().layer().events.is_empty());
+    assert!(session.remove_event_part(&id, event, None).is_err());
+    assert!(session.undo(&id));
+    assert!(session.undo(&id));
+    assert_eq!(args(&session), ["Speaker", "Topic"]);
+    // Arguments cannot point at their own trigger.
+    assert!(session.add_event_arg(&id, said, said, "Self").is_err());
+}
