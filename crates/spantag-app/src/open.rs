@@ -12,7 +12,15 @@ pub struct OpenDocument {
     pub selected_span: Option<SpanRef>,
     /// Whether the problems found on loading are shown.
     pub show_problems: bool,
+    /// The problems strip's figures (problems that are not notices, and what a change of the
+    /// source did), kept while every layer's problem list is the same one: the strip is
+    /// drawn each frame, and a review layer may list thousands.
+    pub problems_summary: Option<(ProblemsKey, usize, Option<String>)>,
 }
+
+/// Which problem lists a [`OpenDocument::problems_summary`] was counted from: each layer's
+/// list by address and length.
+pub type ProblemsKey = Vec<(usize, usize)>;
 
 impl OpenDocument {
     /// A document just opened.
@@ -22,6 +30,7 @@ impl OpenDocument {
             session,
             selected_span: None,
             show_problems,
+            problems_summary: None,
         }
     }
 

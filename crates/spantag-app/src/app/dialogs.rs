@@ -158,19 +158,31 @@ impl SpantagApp {
         if problems().next().is_none() {
             return;
         }
-        // A source that changed, with every span found again, is news, not a problem.
-        let count = problems().filter(|p| !p.is_notice()).count();
+        let key: crate::open::ProblemsKey = open
+            .session
+            .layers()
+            .map(|(_, l)| (l.problems().as_ptr() as usize, l.problems().len()))
+            .collect();
+        let (count, change) = match &open.problems_summary {
+            Some((k, count, change)) if *k == key => (*count, change.clone()),
+            _ => {
+                // A source that changed, with every span found again, is news, not a problem.
+                let count = problems().filter(|p| !p.is_notice()).count();
+                let document = super::file_name(
+                    open.session
+                        .document()
+                        .path()
+                        .unwrap_or(Path::new("the document")),
+                );
+                let change = spantag_core::store::Problem::change_summary(
+                    open.session.layers().map(|(_, l)| l.problems()),
+                    &document,
+                );
+                open.problems_summary = Some((key, count, change.clone()));
+                (count, change)
+            }
+        };
         let path = open.session.editable().path().display().to_string();
-        let document = super::file_name(
-            open.session
-                .document()
-                .path()
-                .unwrap_or(Path::new("the document")),
-        );
-        let change = spantag_core::store::Problem::change_summary(
-            open.session.layers().map(|(_, l)| l.problems()),
-            &document,
-        );
         let session = &open.session;
         let mut dismiss = false;
         let color = if count > 0 {
