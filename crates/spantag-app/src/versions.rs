@@ -125,16 +125,13 @@ fn row_job(
             // The label, then its attributes (so versions that differ only there differ).
             let mut tag = s.label.clone();
             for (name, value) in &s.attrs {
-                tag.push_str(if value == spantag_core::project::FLAG_SET {
-                    " +"
+                if value == spantag_core::project::FLAG_SET {
+                    tag.push_str(" +");
+                    tag.push_str(name);
                 } else {
-                    " "
-                });
-                tag.push_str(if value == spantag_core::project::FLAG_SET {
-                    name
-                } else {
-                    value
-                });
+                    tag.push(' ');
+                    tag.push_str(value);
+                }
             }
             if s.is_discontinuous() {
                 tag.push_str(&format!(" ({} pieces)", s.fragments.len()));

@@ -300,13 +300,14 @@ pub fn accept_agreed(
         {
             continue;
         }
+        let (attrs, fragments) = super::curate::agreed_details(annotators, start, end, &label);
         edits.push(Edit::AddSpan(Span {
             id: next,
             start,
             end,
             note: super::curate::agreed_note(annotators, start, end, &label),
-            attrs: super::curate::agreed_details(annotators, start, end, &label).0,
-            fragments: super::curate::agreed_details(annotators, start, end, &label).1,
+            attrs,
+            fragments,
             label: label.clone(),
             text: doc.slice(start..end).to_owned(),
         }));

@@ -103,16 +103,12 @@ pub(super) fn everywhere(
     let Prepared {
         terms,
         rejected_here,
-        not_terms,
         filter,
+        ..
     } = prepared;
     let doc = &request.doc;
     let text = doc.text();
-    let mut report = Report {
-        terms: terms.len(),
-        not_terms: *not_terms,
-        ..Report::default()
-    };
+    let mut report = new_report(prepared, false);
     let Some((evidence, open_places)) = evidence_of(doc, terms, None, rejected_here, cancel, cache)
     else {
         return cancelled(report);
@@ -128,15 +124,7 @@ pub(super) fn everywhere(
     let finder = finder::Finder::new(&patterns);
     let done = finder.each(text, &|| cancel.is_cancelled(), &mut |bytes, k| {
         let i = passing[k];
-        let start = doc.char_from_byte(bytes.start);
-        let end = start + text[bytes].chars().count();
-        let s = Suggestion {
-            start,
-            end,
-            label: terms[i].label.clone(),
-            origin: Origin::TaggedElsewhere,
-            evidence: Some(evidence[i]),
-        };
+        let s = tagged_elsewhere(doc, bytes, &terms[i], evidence[i]);
         if let Err(why) = filter.verdict(&s) {
             report.count(why);
         } else if out.len() >= MAX_SUGGESTIONS {
@@ -185,17 +173,12 @@ pub(super) fn within(
     let Prepared {
         terms,
         rejected_here,
-        not_terms,
         filter,
+        ..
     } = prepared;
     let doc = &request.doc;
     let text = doc.text();
-    let mut report = Report {
-        terms: terms.len(),
-        not_terms: *not_terms,
-        partial: true,
-        ..Report::default()
-    };
+    let mut report = new_report(prepared, true);
     let focus = focus.start.min(doc.char_len())..focus.end.min(doc.char_len());
     let bytes = doc.byte_from_char(focus.start)..doc.byte_from_char(focus.end);
     let texts: Vec<&str> = terms.iter().map(|t| t.text.as_str()).collect();
@@ -227,14 +210,7 @@ pub(super) fn within(
         if !(evidence[i].passes(request.min_share) && open_places[i]) {
             continue;
         }
-        let start = doc.char_from_byte(bytes.start);
-        let s = Suggestion {
-            start,
-            end: start + text[bytes].chars().count(),
-            label: terms[i].label.clone(),
-            origin: Origin::TaggedElsewhere,
-            evidence: Some(evidence[i]),
-        };
+        let s = tagged_elsewhere(doc, bytes, &terms[i], evidence[i]);
         match filter.verdict(&s) {
             Err(why) => report.count(why),
             Ok(()) => out.push(s),
@@ -243,6 +219,33 @@ pub(super) fn within(
     report.peak_entries = out.len();
     add_source(request, filter, focus, &mut out, &mut report);
     finish(out, report)
+}
+
+/// The suggestion of `term` at `bytes` of the document (code points in the suggestion).
+fn tagged_elsewhere(
+    doc: &Document,
+    bytes: Range<usize>,
+    term: &lexicon::Term,
+    evidence: Evidence,
+) -> Suggestion {
+    let start = doc.char_from_byte(bytes.start);
+    Suggestion {
+        start,
+        end: start + doc.text()[bytes].chars().count(),
+        label: term.label.clone(),
+        origin: Origin::TaggedElsewhere,
+        evidence: Some(evidence),
+    }
+}
+
+/// A search's report before it starts: how many texts are terms and how many are not.
+fn new_report(prepared: &Prepared, partial: bool) -> Report {
+    Report {
+        terms: prepared.terms.len(),
+        not_terms: prepared.not_terms,
+        partial,
+        ..Report::default()
+    }
 }
 
 fn cancelled(mut report: Report) -> (Vec<Suggestion>, Report) {

@@ -81,6 +81,25 @@ fn write_file(path: &Path, contents: &str, report: &mut Report) -> Result<(), Fo
     Ok(())
 }
 
+/// `A` lines for the attributes of `target` (`T3`, `E1`), numbered on from `n`: a flag is
+/// written bare; a value that is not one brat token has `_` for its white space.
+fn attribute_lines(
+    out: &mut String,
+    n: &mut usize,
+    target: &str,
+    attrs: &std::collections::BTreeMap<String, String>,
+) {
+    for (name, value) in attrs {
+        *n += 1;
+        let name = brat_label(name);
+        if value == crate::project::FLAG_SET {
+            let _ = writeln!(out, "A{n}\t{name} {target}");
+        } else {
+            let _ = writeln!(out, "A{n}\t{name} {target} {}", brat_label(value));
+        }
+    }
+}
+
 /// The `.ann` text of one layer.
 fn ann(
     doc: &Document,
@@ -142,21 +161,7 @@ fn ann(
             note_n += 1;
             let _ = writeln!(out, "#{note_n}\tAnnotatorNotes T{t}\t{}", one_line(note));
         }
-        for (name, value) in &span.attrs {
-            attr_n += 1;
-            // A flag is written bare; a value that is not one brat token is written with
-            // `_` for its white space.
-            if value == crate::project::FLAG_SET {
-                let _ = writeln!(out, "A{attr_n}\t{} T{t}", brat_label(name));
-            } else {
-                let _ = writeln!(
-                    out,
-                    "A{attr_n}\t{} T{t} {}",
-                    brat_label(name),
-                    brat_label(value)
-                );
-            }
-        }
+        attribute_lines(&mut out, &mut attr_n, &format!("T{t}"), &span.attrs);
     }
     for rel in &layer.relations {
         if let (Some(a), Some(b)) = (t_of.get(&rel.from), t_of.get(&rel.to)) {
@@ -188,20 +193,12 @@ fn ann(
             let _ = write!(out, " {}:{to}", brat_label(&arg.role));
         }
         out.push('\n');
-        for (name, value) in &event.attrs {
-            attr_n += 1;
-            if value == crate::project::FLAG_SET {
-                let _ = writeln!(out, "A{attr_n}\t{} E{}", brat_label(name), event.id);
-            } else {
-                let _ = writeln!(
-                    out,
-                    "A{attr_n}\t{} E{} {}",
-                    brat_label(name),
-                    event.id,
-                    brat_label(value)
-                );
-            }
-        }
+        attribute_lines(
+            &mut out,
+            &mut attr_n,
+            &format!("E{}", event.id),
+            &event.attrs,
+        );
         if let Some(note) = &event.note {
             note_n += 1;
             let _ = writeln!(
