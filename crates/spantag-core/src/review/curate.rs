@@ -53,6 +53,8 @@ pub struct CurateOutcome {
     pub decided: usize,
     /// Relations added: those the agreeing annotators made between curated spans.
     pub relations_added: usize,
+    /// Events added: those the agreeing annotators made on curated spans.
+    pub events_added: usize,
 }
 
 /// The curated span of `label` that overlaps `start..end` with other boundaries, if any: a
@@ -288,7 +290,18 @@ fn curate_document(
             label,
         });
     }
-    let change = (added + relations_added > 0).then(|| crate::transaction::Change {
+    // So do the events they agree on.
+    let new_events = super::agreed_events::events_to_add(
+        &super::agreed_events::agreed_events(&doc.layers, need),
+        &curated.events,
+        |(s, e, l)| curated.find_duplicate(*s..*e, l).map(|x| x.id),
+    );
+    let events_added = new_events.len();
+    for mut event in new_events {
+        event.id = curated.allocate_id();
+        curated.events.push(event);
+    }
+    let change = (added + relations_added + events_added > 0).then(|| crate::transaction::Change {
         path: path.clone(),
         contents: store::AnnotationFile::from_layer(&curated, &doc.doc)
             .to_ron()
@@ -310,6 +323,7 @@ fn curate_document(
             kept_curated,
             decided,
             relations_added,
+            events_added,
         },
         change,
     ))

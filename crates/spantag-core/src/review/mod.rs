@@ -5,6 +5,7 @@
 //!
 //! Offsets are Unicode code points, half-open, as everywhere in spantag.
 
+pub mod agreed_events;
 pub mod agreement;
 pub mod curate;
 pub mod decision;

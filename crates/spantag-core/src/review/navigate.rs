@@ -319,7 +319,38 @@ pub fn accept_agreed(
     let need = options.min_agree.unwrap_or(annotators.len());
     let agreed = super::curate::agreed_relations(annotators, need);
     edits.extend(relation_edits(&agreed, curated, &added, &mut next));
+    // And the events they agree on, on spans the curated layer holds or is given here.
+    let agreed_events = super::agreed_events::agreed_events(annotators, need);
+    let new_events = super::agreed_events::events_to_add(&agreed_events, &curated.events, |k| {
+        curated_id(curated, &added, k)
+    });
+    if !new_events.is_empty() {
+        let mut events = curated.events.clone();
+        for mut event in new_events {
+            event.id = next;
+            next += 1;
+            events.push(event);
+        }
+        edits.push(Edit::SetEvents(Box::new((
+            events,
+            curated.equivalences.clone(),
+        ))));
+    }
     (Edit::Batch(edits), n)
+}
+
+/// The id of the span `key` in the curated layer: one given in this step (`added`), or one
+/// it holds.
+fn curated_id(
+    curated: &Layer,
+    added: &[(super::curate::Accepted, u64)],
+    key: &super::curate::Accepted,
+) -> Option<u64> {
+    added
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, id)| *id)
+        .or_else(|| curated.find_duplicate(key.0..key.1, &key.2).map(|s| s.id))
 }
 
 /// The edits adding the relations of `agreed` whose ends the curated layer holds, or is
@@ -331,26 +362,21 @@ fn relation_edits(
     added: &[(super::curate::Accepted, u64)],
     next: &mut u64,
 ) -> Vec<Edit> {
-    let id_of = |key: &super::curate::Accepted| {
-        added
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, id)| *id)
-            .or_else(|| curated.find_duplicate(key.0..key.1, &key.2).map(|s| s.id))
-    };
-    super::curate::relations_to_add(agreed, &curated.relations, id_of)
-        .into_iter()
-        .map(|(from, to, label)| {
-            let id = *next;
-            *next += 1;
-            Edit::AddRelation(crate::annotation::Relation {
-                id,
-                from,
-                to,
-                label,
-            })
+    super::curate::relations_to_add(agreed, &curated.relations, |k| {
+        curated_id(curated, added, k)
+    })
+    .into_iter()
+    .map(|(from, to, label)| {
+        let id = *next;
+        *next += 1;
+        Edit::AddRelation(crate::annotation::Relation {
+            id,
+            from,
+            to,
+            label,
         })
-        .collect()
+    })
+    .collect()
 }
 
 #[cfg(test)]
